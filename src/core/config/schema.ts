@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Argus reads, declared once: where it lives in the config file, the environment
+ * variable and flag that override it, its schema and default. Later parts append their sections.
+ */
+export interface SettingSpec {
+  /** Dotted path in the config file, e.g. 'data.maxQuoteAgeSec'. */
+  path: string;
+  env?: string;
+  /** Flag name (without dashes) on commands that offer it. */
+  flag?: string;
+  /** How an environment string becomes a value. */
+  kind: 'string' | 'number' | 'boolean' | 'json';
+  schema: z.ZodType;
+  default: unknown;
+  secret?: boolean;
+  description: string;
+}
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+
+export const calendarEventOverride = z
+  .object({
+    type: z.enum(['fomc', 'cpi']),
+    date: isoDate,
+    time: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24 h, US/Eastern)')
+      .optional(),
+    title: z.string().min(1).optional(),
+    remove: z.boolean().optional(),
+  })
+  .strict();
+export type CalendarEventOverride = z.infer<typeof calendarEventOverride>;
+
+export const SETTINGS: readonly SettingSpec[] = [
+  {
+    path: 'source',
+    env: 'ARGUS_SOURCE',
+    flag: 'source',
+    kind: 'string',
+    schema: z.enum(['live', 'replay', 'sim']),
+    default: 'live',
+    description: 'market data source: live, replay (bundled history) or sim (seeded simulator)',
+  },
+  {
+    path: 'logLevel',
+    env: 'ARGUS_LOG_LEVEL',
+    flag: 'log-level',
+    kind: 'string',
+    schema: z.enum(['debug', 'info', 'warn', 'error']),
+    default: 'info',
+    description: 'least severe log level printed to stderr',
+  },
+  {
+    path: 'data.maxQuoteAgeSec',
+    env: 'ARGUS_MAX_QUOTE_AGE_SEC',
+    kind: 'number',
+    schema: z.number().positive(),
+    // Yahoo option quotes are delayed 15 minutes; older than 20 during the session is stale.
+    default: 1200,
+    description: 'an option quote older than this during the market session is stale (no fill)',
+  },
+  {
+    path: 'calendar.events',
+    kind: 'json',
+    schema: z.array(calendarEventOverride),
+    default: [],
+    description: 'FOMC/CPI events to add, replace (same type and date) or remove ({"remove": true})',
+  },
+  {
+    path: 'notifications.telegram.token',
+    env: 'ARGUS_TELEGRAM_TOKEN',
+    kind: 'string',
+    schema: z.string().min(1).nullable(),
+    default: null,
+    secret: true,
+    description: 'Telegram bot token (notifications are on when token and chat id are set)',
+  },
+  {
+    path: 'notifications.telegram.chatId',
+    env: 'ARGUS_TELEGRAM_CHAT_ID',
+    kind: 'string',
+    schema: z.string().min(1).nullable(),
+    default: null,
+    description: 'Telegram chat id to notify',
+  },
+];
+
+export interface ArgusConfig {
+  source: 'live' | 'replay' | 'sim';
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  data: { maxQuoteAgeSec: number };
+  calendar: { events: CalendarEventOverride[] };
+  notifications: { telegram: { token: string | null; chatId: string | null } };
+}

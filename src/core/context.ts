@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import { resolveConfig, type ResolvedConfig } from './config/load.js';
+import { UsageError } from './errors.js';
+import { Store } from './store/store.js';
+import { type Clock, ManualClock, SystemClock } from './time/clock.js';
+import { type EconomicCalendar, loadEconomicCalendar } from './time/economic-calendar.js';
+import { loadMarketCalendar, type MarketCalendar } from './time/market-calendar.js';
+
+export interface ContextOptions {
+  /** oclif config.dataDir / config.configDir. */
+  dataDir: string;
+  configDir: string;
+  env: Record<string, string | undefined>;
+  /** Global and command flags that map onto settings (e.g. source, log-level), plus db. */
+  flags: Record<string, unknown> & { db?: string };
+  appVersion: string;
+  clock?: Clock;
+}
+
+/**
+ * The composition root: the one place that turns flags, environment and files into the clock,
+ * config, store and calendars a service needs. Heavy parts are opened lazily.
+ */
+export class AppContext {
+  readonly clock: Clock;
+  readonly config: ResolvedConfig;
+  readonly dbPath: string;
+  readonly appVersion: string;
+  private storeInstance: Store | null = null;
+  private marketInstance: MarketCalendar | null = null;
+  private economicInstance: EconomicCalendar | null = null;
+
+  constructor(opts: ContextOptions) {
+    this.clock = opts.clock ?? clockFromEnv(opts.env);
+    const configFile = opts.env.ARGUS_CONFIG || join(opts.configDir, 'config.json');
+    this.config = resolveConfig({ file: configFile, env: opts.env, flags: opts.flags });
+    this.dbPath = opts.flags.db ?? (opts.env.ARGUS_DB || join(opts.dataDir, 'argus.db'));
+    this.appVersion = opts.appVersion;
+  }
+
+  store(): Store {
+    this.storeInstance ??= Store.open(this.dbPath, this.clock);
+    return this.storeInstance;
+  }
+
+  market(): MarketCalendar {
+    this.marketInstance ??= loadMarketCalendar();
+    return this.marketInstance;
+  }
+
+  economic(): EconomicCalendar {
+    this.economicInstance ??= loadEconomicCalendar(this.config.config.calendar.events);
+    return this.economicInstance;
+  }
+
+  close(): void {
+    this.storeInstance?.close();
+    this.storeInstance = null;
+  }
+}
+
+/**
+ * ARGUS_FAKE_NOW (ISO instant) pins the clock: used by end-to-end tests and for reproducing a
+ * user's report at a given moment.
+ */
+function clockFromEnv(env: Record<string, string | undefined>): Clock {
+  const fake = env.ARGUS_FAKE_NOW;
+  if (!fake) return new SystemClock();
+  try {
+    return ManualClock.at(fake);
+  } catch {
+    throw new UsageError(`ARGUS_FAKE_NOW="${fake}" is not an ISO instant`, 'use e.g. 2026-11-25T15:00:00Z, or unset it');
+  }
+}

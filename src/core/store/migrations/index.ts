@@ -1,0 +1,11 @@
+import type { Db } from '../db.js';
+import { m001Initial } from './001-initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: string | ((db: Db) => void);
+}
+
+/** Numbered, append-only. Never edit a shipped migration; add the next number. */
+export const MIGRATIONS: readonly Migration[] = [m001Initial];

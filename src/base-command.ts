@@ -7,9 +7,9 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(type
 
 /** Global flags, the composition root and error reporting shared by every command. */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
-  static enableJsonFlag = true;
+  static override enableJsonFlag = true;
 
-  static baseFlags = {
+  static override baseFlags = {
     db: Flags.string({
       description: 'SQLite database file (default: ARGUS_DB, else argus.db in the data directory)',
       helpGroup: 'GLOBAL',

@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { dataPath } from '../paths.js';
+
+/**
+ * A trader is one configuration: one value from each dimension. Trader ids are the mixed-radix
+ * index of the configuration in the grid (dimension order below, last dimension fastest), so an
+ * id is a plain integer key that means the same thing wherever the same grid is used.
+ */
+export const DIMENSIONS = [
+  'symbol',
+  'warmthFloor',
+  'ivRankFloor',
+  'session',
+  'dte',
+  'shortDelta',
+  'width',
+  'profitTargetPct',
+  'stopLossX',
+  'trailingStopPct',
+  'sizePct',
+] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+export const SESSIONS = ['any', 'morning', 'midday', 'afternoon'] as const;
+export type SessionFilter = (typeof SESSIONS)[number];
+
+const uniqueSorted = <T extends z.ZodTypeAny>(t: T) =>
+  z
+    .array(t)
+    .min(1, 'needs at least one value')
+    .max(64, 'at most 64 values')
+    .refine((a) => new Set(a).size === a.length, 'values must be unique');
+
+export const gridSchema = z
+  .object({
+    symbol: uniqueSorted(z.enum(['IBIT', 'BITO'])),
+    warmthFloor: uniqueSorted(z.number().min(1).max(10)),
+    ivRankFloor: uniqueSorted(z.number().min(0).max(100)),
+    session: uniqueSorted(z.enum(SESSIONS)),
+    dte: uniqueSorted(z.number().int().min(1).max(365)),
+    shortDelta: uniqueSorted(z.number().gt(0).lt(1)),
+    width: uniqueSorted(z.number().gt(0).max(50)),
+    profitTargetPct: uniqueSorted(z.number().gt(0).max(100)),
+    stopLossX: uniqueSorted(z.number().gt(0).max(20)),
+    trailingStopPct: uniqueSorted(z.number().min(0).lt(100)),
+    sizePct: uniqueSorted(z.number().gt(0).max(100)),
+  })
+  .strict();
+
+export type GridSpec = z.infer<typeof gridSchema>;
+
+export interface TraderConfig {
+  id: number;
+  symbol: 'IBIT' | 'BITO';
+  warmthFloor: number;
+  ivRankFloor: number;
+  session: SessionFilter;
+  dte: number;
+  shortDelta: number;
+  width: number;
+  profitTargetPct: number;
+  stopLossX: number;
+  /** 0 = off. */
+  trailingStopPct: number;
+  sizePct: number;
+}
+
+export class Grid {
+  readonly spec: GridSpec;
+  readonly sizes: number[];
+  readonly strides: number[];
+  readonly count: number;
+  readonly hash: string;
+
+  constructor(spec: GridSpec) {
+    this.spec = spec;
+    this.sizes = DIMENSIONS.map((d) => spec[d].length);
+    this.strides = new Array(DIMENSIONS.length);
+    let s = 1;
+    for (let i = DIMENSIONS.length - 1; i >= 0; i--) {
+      this.strides[i] = s;
+      s *= this.sizes[i];
+    }
+    this.count = s;
+    this.hash = createHash('sha256').update(canonicalJson(spec)).digest('hex');
+  }
+
+  /** Index of trader `id`'s value in dimension `d`. */
+  level(id: number, dim: number): number {
+    return Math.floor(id / this.strides[dim]) % this.sizes[dim];
+  }
+
+  config(id: number): TraderConfig {
+    if (!Number.isInteger(id) || id < 0 || id >= this.count) {
+      throw new UsageError(`trader ${id} does not exist in this grid (ids 0–${this.count - 1})`);
+    }
+    const out: Record<string, unknown> = { id };
+    DIMENSIONS.forEach((d, i) => {
+      out[d] = (this.spec[d] as readonly unknown[])[this.level(id, i)];
+    });
+    return out as unknown as TraderConfig;
+  }
+
+  /** Typed-array column of level indices for one dimension (structure of arrays). */
+  levels(dim: number): Uint8Array {
+    const out = new Uint8Array(this.count);
+    const stride = this.strides[dim];
+    const size = this.sizes[dim];
+    for (let id = 0; id < this.count; id++) out[id] = Math.floor(id / stride) % size;
+    return out;
+  }
+}
+
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export function parseGrid(text: string, file: string): Grid {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(
+      `${file}: not valid JSON (${(err as Error).message})`,
+      'see data/grids/default.json for the format',
+    );
+  }
+  const r = gridSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new UsageError(
+      `${file}: invalid grid at "${i.path.join('.') || '(top level)'}": ${i.message}`,
+      `dimensions: ${DIMENSIONS.join(', ')} — see data/grids/default.json`,
+    );
+  }
+  const grid = new Grid(r.data);
+  if (grid.count > 5_000_000) {
+    throw new UsageError(
+      `${file}: the grid has ${grid.count} traders; the limit is 5,000,000`,
+      'remove values from some dimensions',
+    );
+  }
+  return grid;
+}
+
+export function loadGrid(file?: string): Grid {
+  const path = file ?? dataPath('grids', 'default.json');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(
+      `cannot read grid file ${path}: ${(err as Error).message}`,
+      'pass --grid with a readable JSON file',
+    );
+  }
+  return parseGrid(text, path);
+}

@@ -1,0 +1,79 @@
+/**
+ * The farm's per-step decision kernels, written once in the subset of JavaScript that gpu.js
+ * compiles (no closures, no objects, numbers only). Every input a decision compares is an integer
+ * below 2^24 (pips, tenths, basis points, level indices), so float32 engines decide exactly as
+ * float64 ones do. Money is never computed here: the host applies decisions in float64.
+ */
+
+/** Constants of the exit kernel (gpu.js `this.constants`). */
+export interface ExitConstants {
+  [key: string]: number;
+  slots: number;
+}
+
+/**
+ * Exit decision for one position slot: 0 none, 1 early assignment, 2 stop, 3 profit target,
+ * 4 trailing stop. Marks are the spread's mid in pips; −1 = not marked this step.
+ */
+export function exitKernel(
+  this: { thread: { x: number } },
+  spread: number[],
+  ptMid: number[],
+  stopMid: number[],
+  armMid: number[],
+  trailGap: number[],
+  lowMid: number[],
+  markMid: number[],
+  assign: number[],
+): number {
+  const i = this.thread.x;
+  const sp = spread[i];
+  if (sp < 0) return 0;
+  const mid = markMid[sp];
+  if (mid < 0) return 0;
+  if (assign[sp] > 0) return 1;
+  if (mid >= stopMid[i]) return 2;
+  if (mid <= ptMid[i]) return 3;
+  if (trailGap[i] >= 0 && lowMid[i] <= armMid[i] && mid >= lowMid[i] + trailGap[i]) return 4;
+  return 0;
+}
+
+/**
+ * Entry filter for one trader: 0 = may enter, else a skip reason (see SKIP in rules.ts).
+ * Step scalars: [marketOpen, blackout, warmthTenths (−1 unknown), ivRankBp (−1 unknown),
+ * sessionBucket (0 none, 1 morning, 2 midday, 3 afternoon), regimeSizeZero (1 = no entries)].
+ * Trader levels: warmth floor in tenths, IV-rank floor in bp, session filter (0 any, 1..3),
+ * candidate combo index, blocked (breaker), open count; slot spreads give duplicates.
+ */
+export function entryKernel(
+  this: { thread: { x: number }; constants: { slots: number; maxOpen: number } },
+  step: number[],
+  warmthFloorTenths: number[],
+  ivRankFloorBp: number[],
+  sessionFilter: number[],
+  combo: number[],
+  symbolLevel: number[],
+  symbolAvail: number[],
+  blocked: number[],
+  openCount: number[],
+  slotSpread: number[],
+  candidateSpread: number[],
+): number {
+  const i = this.thread.x;
+  if (step[0] < 1) return 1;
+  if (step[1] > 0) return 2;
+  if (symbolAvail[symbolLevel[i]] < 1) return 11;
+  if (step[2] < warmthFloorTenths[i]) return 3;
+  if (ivRankFloorBp[i] > 0 && step[3] < ivRankFloorBp[i]) return 4;
+  if (sessionFilter[i] > 0 && step[4] !== sessionFilter[i]) return 5;
+  if (step[5] > 0) return 6;
+  if (blocked[i] > 0) return 7;
+  const sp = candidateSpread[combo[i]];
+  if (sp < 0) return 8;
+  if (openCount[i] >= this.constants.maxOpen) return 9;
+  const base = i * this.constants.slots;
+  for (let k = 0; k < this.constants.slots; k++) {
+    if (slotSpread[base + k] === sp) return 10;
+  }
+  return 0;
+}

@@ -1,0 +1,150 @@
+/**
+ * The farm's state as structure-of-arrays typed arrays, laid out once here (seed #16: an object
+ * per trader cost 200–400 MB and grew forever). Money stays float64 on the host, in cents;
+ * option prices are integer pips ($0.0001 per share; pips × contracts = cents).
+ */
+type ArrayKind = 'f64' | 'f32' | 'i32' | 'u8';
+type ArrayOf<K extends ArrayKind> = K extends 'f64'
+  ? Float64Array
+  : K extends 'f32'
+    ? Float32Array
+    : K extends 'i32'
+      ? Int32Array
+      : Uint8Array;
+
+/** Per-trader columns. */
+const TRADER_LAYOUT = {
+  realizedCents: 'f64',
+  openMtmCents: 'f64',
+  peakEquityCents: 'f64',
+  maxDrawdownCents: 'f64',
+  maxDrawdownFrac: 'f64',
+  monthPeakCents: 'f64',
+  breakerPeakCents: 'f64',
+  halfSize: 'u8',
+  breakerUntilMs: 'f64',
+  openCount: 'u8',
+  openMaxLossCents: 'f64',
+  openDeltaUsd: 'f64',
+  openVegaUsd: 'f64',
+  trades: 'i32',
+  wins: 'i32',
+  grossProfitCents: 'f64',
+  grossLossCents: 'f64',
+  feesCents: 'f64',
+  daysInTrade: 'f64',
+  firstTradeMs: 'f64',
+  lastTradeMs: 'f64',
+  dayStartEquityCents: 'f64',
+  dailySum: 'f64',
+  dailySumSq: 'f64',
+  dailyDownSq: 'f64',
+  entries: 'i32',
+} as const satisfies Record<string, ArrayKind>;
+
+/** Per-slot columns (trader i's slots are i*slots … i*slots + slots − 1). */
+const SLOT_LAYOUT = {
+  spread: 'i32',
+  contracts: 'i32',
+  creditPips: 'i32',
+  /** Exit thresholds on the spread's mid, fixed at entry (integer compares: no engine can flip them). */
+  ptMidPips: 'i32',
+  stopMidPips: 'i32',
+  armMidPips: 'i32',
+  /** −1 = trailing stop off. */
+  trailGapPips: 'i32',
+  /** The trailing stop's high-water mark, as the best (lowest) mid seen; starts at the entry mark (#20). */
+  lowMidPips: 'i32',
+  entryMs: 'f64',
+  maxLossCents: 'f64',
+  deltaUsd: 'f64',
+  vegaUsd: 'f64',
+  lastMarkPips: 'i32',
+} as const satisfies Record<string, ArrayKind>;
+
+export type TraderArrays = { [K in keyof typeof TRADER_LAYOUT]: ArrayOf<(typeof TRADER_LAYOUT)[K]> };
+export type SlotArrays = { [K in keyof typeof SLOT_LAYOUT]: ArrayOf<(typeof SLOT_LAYOUT)[K]> };
+
+function alloc(kind: ArrayKind, n: number): Float64Array | Float32Array | Int32Array | Uint8Array {
+  switch (kind) {
+    case 'f64':
+      return new Float64Array(n);
+    case 'f32':
+      return new Float32Array(n);
+    case 'i32':
+      return new Int32Array(n);
+    case 'u8':
+      return new Uint8Array(n);
+  }
+}
+
+export class FarmState {
+  readonly traders: number;
+  readonly slots: number;
+  readonly months: number;
+  readonly t: TraderArrays;
+  readonly s: SlotArrays;
+  /** Monthly marked-to-market P&L in integer cents, trader-major: [trader * months + month]. */
+  readonly monthlyCents: Int32Array;
+  /** Days closed so far (NYSE days with a close step). */
+  days = 0;
+
+  constructor(traders: number, slots: number, months: number, capitalCents: number) {
+    this.traders = traders;
+    this.slots = slots;
+    this.months = months;
+    this.t = Object.fromEntries(
+      Object.entries(TRADER_LAYOUT).map(([k, kind]) => [k, alloc(kind, traders)]),
+    ) as TraderArrays;
+    this.s = Object.fromEntries(
+      Object.entries(SLOT_LAYOUT).map(([k, kind]) => [k, alloc(kind, traders * slots)]),
+    ) as SlotArrays;
+    this.monthlyCents = new Int32Array(traders * months);
+    this.s.spread.fill(-1);
+    this.t.peakEquityCents.fill(capitalCents);
+    this.t.monthPeakCents.fill(capitalCents);
+    this.t.breakerPeakCents.fill(capitalCents);
+    this.t.dayStartEquityCents.fill(capitalCents);
+    this.t.firstTradeMs.fill(Number.NaN);
+    this.t.lastTradeMs.fill(Number.NaN);
+  }
+
+  /** Bytes held in typed arrays. */
+  byteSize(): number {
+    let n = this.monthlyCents.byteLength;
+    for (const a of Object.values(this.t)) n += a.byteLength;
+    for (const a of Object.values(this.s)) n += a.byteLength;
+    return n;
+  }
+
+  /** Serialise every array (for checkpoints). Layout order is fixed by the declarations above. */
+  serialize(): Buffer {
+    const parts: Buffer[] = [];
+    const header = Buffer.alloc(16);
+    header.writeUInt32LE(this.traders, 0);
+    header.writeUInt32LE(this.slots, 4);
+    header.writeUInt32LE(this.months, 8);
+    header.writeUInt32LE(this.days, 12);
+    parts.push(header);
+    for (const a of [...Object.values(this.t), ...Object.values(this.s), this.monthlyCents]) {
+      parts.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    }
+    return Buffer.concat(parts);
+  }
+
+  static deserialize(buf: Buffer, capitalCents: number): FarmState {
+    const traders = buf.readUInt32LE(0);
+    const slots = buf.readUInt32LE(4);
+    const months = buf.readUInt32LE(8);
+    const st = new FarmState(traders, slots, months, capitalCents);
+    st.days = buf.readUInt32LE(12);
+    let off = 16;
+    for (const a of [...Object.values(st.t), ...Object.values(st.s), st.monthlyCents]) {
+      const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      bytes.set(buf.subarray(off, off + a.byteLength));
+      off += a.byteLength;
+    }
+    if (off !== buf.length) throw new Error(`checkpoint size mismatch: read ${off} of ${buf.length} bytes`);
+    return st;
+  }
+}

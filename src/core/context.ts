@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config/load.js';
+import type { MarketDataSource, SourceKind } from './data/port.js';
+import { LiveMarketDataSource } from './data/live/live-source.js';
+import { ReplayMarketDataSource } from './data/replay/replay-source.js';
 import { UsageError } from './errors.js';
 import { Store } from './store/store.js';
 import { type Clock, ManualClock, SystemClock } from './time/clock.js';
@@ -26,6 +29,7 @@ export class AppContext {
   readonly config: ResolvedConfig;
   readonly dbPath: string;
   readonly appVersion: string;
+  readonly env: Record<string, string | undefined>;
   private storeInstance: Store | null = null;
   private marketInstance: MarketCalendar | null = null;
   private economicInstance: EconomicCalendar | null = null;
@@ -36,6 +40,7 @@ export class AppContext {
     this.config = resolveConfig({ file: configFile, env: opts.env, flags: opts.flags });
     this.dbPath = opts.flags.db ?? (opts.env.ARGUS_DB || join(opts.dataDir, 'argus.db'));
     this.appVersion = opts.appVersion;
+    this.env = opts.env;
   }
 
   store(): Store {
@@ -51,6 +56,35 @@ export class AppContext {
   economic(): EconomicCalendar {
     this.economicInstance ??= loadEconomicCalendar(this.config.config.calendar.events);
     return this.economicInstance;
+  }
+
+  /** The market-data adapter chosen by --source / ARGUS_SOURCE / config. */
+  source(kind: SourceKind = this.config.config.source): MarketDataSource {
+    const c = this.config.config;
+    switch (kind) {
+      case 'replay':
+        return new ReplayMarketDataSource({
+          calendar: this.market(),
+          riskFreeRate: c.pricing.riskFreeRate,
+          dailyExpiriesFrom: c.replay.dailyExpiriesFrom,
+          ivScale: c.replay.ivScale,
+        });
+      case 'live': {
+        const store = this.store();
+        return new LiveMarketDataSource({
+          clock: this.clock,
+          env: this.env,
+          // Jitter for retries only; no result depends on it.
+          random: Math.random,
+          marketPhase: (ms) => this.market().status(ms).phase,
+          maxQuoteAgeMs: c.data.maxQuoteAgeSec * 1000,
+          dvolStore: { load: () => store.loadDvol(), save: (pts) => store.saveDvol(pts) },
+          timeoutMs: 10_000,
+        });
+      }
+      default:
+        throw new UsageError(`the ${kind} source is not available yet`, 'use --source replay');
+    }
   }
 
   close(): void {

@@ -1,6 +1,12 @@
 import { FarmEngine } from '../../src/core/farm/engine.js';
 import type { Grid, GridSpec } from '../../src/core/farm/grid.js';
-import type { Candidate, Regime, SpreadMark, StepInput } from '../../src/core/farm/step-input.js';
+import {
+  type Candidate,
+  NO_FILL,
+  type Regime,
+  type SpreadMark,
+  type StepInput,
+} from '../../src/core/farm/step-input.js';
 import { CounterRng } from '../../src/core/pricing/rng.js';
 
 export const SMALL_GRID: GridSpec = {
@@ -43,10 +49,10 @@ export function randomScenario(seed: number, grid: Grid, steps: number): StepInp
       const quoted = u() > 0.1;
       marks.set(p.id, {
         midPips: u() > 0.03 ? p.mid : -1,
-        closeDebitPips: quoted ? Math.min(p.widthPips, p.mid + Math.round(200 * u())) : -1,
+        closeDebitPips: quoted ? Math.min(p.widthPips, p.mid + Math.round(200 * u()) - 50) : NO_FILL,
         noFillReason: quoted ? null : 'stale quote',
         assign: u() < 0.02,
-        assignDebitPips: u() > 0.2 ? p.mid + 100 : -1,
+        assignDebitPips: u() > 0.2 ? p.mid + 100 : NO_FILL,
         expiresNow: isClose && p.expiryStep <= step,
         settlePips: Math.round(p.widthPips * (u() < 0.8 ? 0 : u())),
         dteDays: Math.max(0, p.expiryStep - step),

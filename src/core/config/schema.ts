@@ -63,6 +63,29 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: 'an option quote older than this during the market session is stale (no fill)',
   },
   {
+    path: 'pricing.riskFreeRate',
+    env: 'ARGUS_RISK_FREE_RATE',
+    kind: 'number',
+    schema: z.number().min(-0.05).max(0.25),
+    // 3-month T-bill yield through most of 2025 was 4.0–4.3 %.
+    default: 0.04,
+    description: 'annual risk-free rate (continuous) used to price options and synthetic chains',
+  },
+  {
+    path: 'replay.dailyExpiriesFrom',
+    kind: 'json',
+    schema: isoDate.nullable(),
+    default: null,
+    description: 'replay lists Monday/Wednesday IBIT expiries from this date (null: Fridays and monthlies only)',
+  },
+  {
+    path: 'replay.ivScale',
+    kind: 'number',
+    schema: z.number().positive().max(3),
+    default: 1,
+    description: "IBIT ATM 30-day IV = Deribit DVOL × this in replay's synthetic chains",
+  },
+  {
     path: 'calendar.events',
     kind: 'json',
     schema: z.array(calendarEventOverride),
@@ -92,6 +115,8 @@ export interface ArgusConfig {
   source: 'live' | 'replay' | 'sim';
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   data: { maxQuoteAgeSec: number };
+  pricing: { riskFreeRate: number };
+  replay: { dailyExpiriesFrom: string | null; ivScale: number };
   calendar: { events: CalendarEventOverride[] };
   notifications: { telegram: { token: string | null; chatId: string | null } };
 }

@@ -1,7 +1,7 @@
 import { DIMENSIONS, type Grid } from './grid.js';
 import { EXIT, type FarmRules, SKIP } from './rules.js';
 import { FarmState } from './state.js';
-import type { StepInput } from './step-input.js';
+import { NO_FILL, type StepInput } from './step-input.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -249,7 +249,7 @@ export class FarmEngine {
       if (code === 0) code = this.hostExit(k, m, inp.tMs);
       if (code !== 0) {
         const debit = code === EXIT.assignment ? m.assignDebitPips : m.closeDebitPips;
-        if (debit >= 0) {
+        if (debit !== NO_FILL) {
           this.close(k, debit, code, code === EXIT.assignment ? 1 : 2, inp.tMs, summary);
           continue;
         }

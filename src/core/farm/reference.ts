@@ -1,6 +1,6 @@
 import type { TraderConfig } from './grid.js';
 import { EXIT, type FarmRules, SKIP } from './rules.js';
-import type { StepInput } from './step-input.js';
+import { NO_FILL, type StepInput } from './step-input.js';
 
 /**
  * The oracle: one trader, plain objects, the farm's rules written out as directly as possible.
@@ -128,7 +128,7 @@ export class ReferenceTrader {
       }
       if (reason !== EXIT.none) {
         const debit = reason === EXIT.assignment ? m.assignDebitPips : m.closeDebitPips;
-        if (debit >= 0) {
+        if (debit !== NO_FILL) {
           this.closeAt(k, debit, reason, reason === EXIT.assignment ? 1 : 2, inp);
           continue;
         }

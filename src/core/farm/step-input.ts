@@ -1,5 +1,8 @@
 /** What the market says at one step, shared by every trader (built once per step). */
 
+/** Marks a debit that could not fill (a real debit may be ≤ 0 when quotes pay you to close). */
+export const NO_FILL = -1_000_000_000;
+
 export interface Candidate {
   spreadId: number;
   /** Credit per share at the fill model, pips. */
@@ -17,12 +20,12 @@ export interface Candidate {
 export interface SpreadMark {
   /** Spread mid (short mid − long mid) per share, pips; −1 = could not mark. */
   midPips: number;
-  /** Cost to close through the fill model, pips; −1 = no fill (missing or stale quote). */
+  /** Cost to close through the fill model, pips; NO_FILL = no fill (missing or stale quote). */
   closeDebitPips: number;
   noFillReason: string | null;
   /** Early assignment now (#26): short put ITM with negligible time value or optimal exercise. */
   assign: boolean;
-  /** Short settled at intrinsic, long sold through the fill model; −1 = no fill for the long. */
+  /** Short settled at intrinsic, long sold through the fill model; NO_FILL = no fill for the long. */
   assignDebitPips: number;
   /** Settles at this step's official close. */
   expiresNow: boolean;

@@ -147,6 +147,23 @@ export class Store {
     );
   }
 
+  /** Stored daily DVOL closes (live source backfill), oldest first. */
+  loadDvol(): { date: string; vol: number }[] {
+    return (this.db.prepare("SELECT date, value AS vol FROM market_daily WHERE series = 'dvol_btc' ORDER BY date").all() as {
+      date: string;
+      vol: number;
+    }[]);
+  }
+
+  saveDvol(points: { date: string; vol: number }[]): void {
+    const put = this.db.prepare(
+      "INSERT INTO market_daily (series, date, value) VALUES ('dvol_btc', ?, ?) ON CONFLICT (series, date) DO UPDATE SET value = excluded.value",
+    );
+    this.db.transaction(() => {
+      for (const p of points) put.run(p.date, p.vol);
+    })();
+  }
+
   getSetting<T>(key: string): T | null {
     const row = this.stmts.getSetting.get(key) as { value_json: string } | undefined;
     return row ? (JSON.parse(row.value_json) as T) : null;

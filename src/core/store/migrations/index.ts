@@ -1,5 +1,6 @@
 import type { Db } from '../db.js';
 import { m001Initial } from './001-initial.js';
+import { m002Farm } from './002-farm.js';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,4 @@ export interface Migration {
 }
 
 /** Numbered, append-only. Never edit a shipped migration; add the next number. */
-export const MIGRATIONS: readonly Migration[] = [m001Initial];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Farm];

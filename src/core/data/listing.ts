@@ -1,0 +1,62 @@
+import type { MarketCalendar } from '../time/market-calendar.js';
+import { addDays } from '../time/market-calendar.js';
+
+export const MS_PER_YEAR = 365 * 86_400_000;
+
+export interface ListedExpiry {
+  expiry: string;
+  /** Years (ACT/365) from the quote time to the 16:00 ET expiry close. */
+  T: number;
+  /** Calendar days from the quote's ET date to the expiry. */
+  dte: number;
+}
+
+/**
+ * IBIT's listing pattern as seen in the real chains (2026-02-11/12): weeklies for about seven
+ * weeks, monthlies (third-Friday week) for about four months, and the January LEAPS of the next
+ * two years; Monday/Wednesday expiries only from `dailyFrom` on. Expiries beyond the calendar's
+ * coverage are left out rather than guessed.
+ */
+export function listedExpiries(
+  cal: MarketCalendar,
+  atMs: number,
+  opts: { dailyFrom?: string | null; firstListed?: string } = {},
+): ListedExpiry[] {
+  const today = cal.etDate(atMs);
+  const lastCovered = `${cal.coverage().toYear}-12-31`;
+  const horizon = (days: number) => minDate(addDays(today, days), lastCovered);
+  const all = cal.optionExpiries(today, horizon(800), opts.dailyFrom ? { dailyFrom: opts.dailyFrom } : {});
+  const out: ListedExpiry[] = [];
+  const thisYear = Number(today.slice(0, 4));
+  for (const e of all) {
+    const close = cal.tradingDay(e);
+    if (!close) continue;
+    const closeMs = cal.etToUtcMs(e, '16:00');
+    if (closeMs <= atMs) continue;
+    const dte = daysBetween(today, e);
+    const monthly = isMonthly(e);
+    const yr = Number(e.slice(0, 4));
+    const leaps = monthly && e.slice(5, 7) === '01' && (yr === thisYear + 1 || yr === thisYear + 2) && dte > 120;
+    if (dte <= 50 || (monthly && dte <= 120) || leaps) {
+      out.push({ expiry: e, T: (closeMs - atMs) / MS_PER_YEAR, dte });
+    }
+  }
+  return out;
+}
+
+/** Monthly = the expiry falls in the week of the month's third Friday. */
+export function isMonthly(date: string): boolean {
+  const d = new Date(`${date}T12:00:00Z`);
+  const wd = d.getUTCDay(); // 0 Sun..6 Sat
+  const friday = new Date(d.getTime() + (5 - wd) * 86_400_000);
+  const dom = friday.getUTCDate();
+  return dom >= 15 && dom <= 21;
+}
+
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
+
+function minDate(a: string, b: string): string {
+  return a < b ? a : b;
+}

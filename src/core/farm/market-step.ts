@@ -1,0 +1,307 @@
+import { type Conditions, computeConditions } from '../conditions-service.js';
+import { closeSpreadDebit, type FillParams, legFill, openSpreadCredit, spreadMid } from '../fill/fill.js';
+import { daysBetween, MS_PER_YEAR } from '../data/listing.js';
+import { contractKey, type EtfSymbol, type MarketDataSource, type OptionContract, type OptionQuote } from '../data/port.js';
+import { bsGreeks } from '../pricing/bs.js';
+import type { EconomicCalendar } from '../time/economic-calendar.js';
+import type { MarketCalendar } from '../time/market-calendar.js';
+import { FarmEngine } from './engine.js';
+import type { Grid } from './grid.js';
+import type { FarmRules } from './rules.js';
+import { type Candidate, NO_FILL, type SpreadMark, type StepInput } from './step-input.js';
+
+export interface SpreadInfo {
+  id: number;
+  symbol: EtfSymbol;
+  expiry: string;
+  shortStrike: number;
+  longStrike: number;
+}
+
+/** Distinct spreads get small integer ids that positions point at (few per step, built once). */
+export class SpreadRegistry {
+  readonly list: SpreadInfo[] = [];
+  private readonly byKey = new Map<string, number>();
+
+  idFor(symbol: EtfSymbol, expiry: string, shortStrike: number, longStrike: number): number {
+    const key = `${symbol}|${expiry}|${shortStrike.toFixed(2)}|${longStrike.toFixed(2)}`;
+    let id = this.byKey.get(key);
+    if (id === undefined) {
+      id = this.list.length;
+      this.list.push({ id, symbol, expiry, shortStrike, longStrike });
+      this.byKey.set(key, id);
+    }
+    return id;
+  }
+
+  get(id: number): SpreadInfo {
+    return this.list[id];
+  }
+
+  toJSON(): SpreadInfo[] {
+    return this.list;
+  }
+
+  static fromJSON(list: SpreadInfo[]): SpreadRegistry {
+    const r = new SpreadRegistry();
+    for (const s of list) r.idFor(s.symbol, s.expiry, s.shortStrike, s.longStrike);
+    return r;
+  }
+}
+
+export interface MarketStepOptions {
+  source: MarketDataSource;
+  calendar: MarketCalendar;
+  economic: EconomicCalendar;
+  grid: Grid;
+  rules: FarmRules;
+  fill: FillParams;
+  riskFreeRate: number;
+  /** 'YYYY-MM' of each month of the run. */
+  months: string[];
+  registry?: SpreadRegistry;
+}
+
+const pips = (usd: number) => Math.round(usd * 10_000);
+
+/** Turns the market at one instant into the StepInput every trader decides on. */
+export class MarketStepBuilder {
+  readonly registry: SpreadRegistry;
+  private readonly o: MarketStepOptions;
+  private readonly combos: ReturnType<typeof FarmEngine.comboValues>[];
+  private readonly optionLifeHours: number;
+
+  constructor(o: MarketStepOptions) {
+    this.o = o;
+    this.registry = o.registry ?? new SpreadRegistry();
+    this.combos = Array.from({ length: FarmEngine.comboCount(o.grid) }, (_, c) => FarmEngine.comboValues(o.grid, c));
+    const dtes = [...o.grid.spec.dte].sort((a, b) => a - b);
+    this.optionLifeHours = dtes[Math.floor(dtes.length / 2)] * 24;
+  }
+
+  async build(step: number, tMs: number, open: Set<number>): Promise<{ input: StepInput; conditions: Conditions }> {
+    const { source, calendar: cal, rules } = this.o;
+    const conditions = await computeConditions(source, cal, this.o.economic, tMs, {
+      optionLifeHours: this.optionLifeHours,
+      blackout: {
+        cpi: { fromMinute: 0, toMinute: rules.cpiBlackoutUntilMin },
+        fomc: { fromMinute: rules.fomcBlackoutFromMin, toMinute: rules.fomcBlackoutToMin },
+      },
+    });
+    const day = cal.tradingDay(cal.etDate(tMs));
+    const isClose = day !== null && day.closeMs === tMs;
+    const marketOpen = cal.isOpen(tMs);
+    const symbols = this.o.grid.spec.symbol;
+    const symbolAvail = symbols.map(() => 0);
+    const candidates: (Candidate | null)[] = this.combos.map(() => null);
+    const reasons: (string | null)[] = this.combos.map(() => 'market closed');
+    if (marketOpen) {
+      for (let sl = 0; sl < symbols.length; sl++) {
+        const built = await this.buildCandidates(symbols[sl], tMs);
+        if (typeof built === 'string') {
+          this.combos.forEach((c, i) => {
+            if (c.symbol === symbols[sl]) reasons[i] = built;
+          });
+          continue;
+        }
+        symbolAvail[sl] = 1;
+        this.combos.forEach((c, i) => {
+          if (c.symbol !== symbols[sl]) return;
+          const r = built.get(`${c.dte}|${c.shortDelta}|${c.width}`)!;
+          if (typeof r === 'string') reasons[i] = r;
+          else {
+            candidates[i] = r;
+            reasons[i] = null;
+          }
+        });
+      }
+    }
+    const marks = await this.markSpreads(open, tMs, isClose);
+    const w = conditions.warmth;
+    const et = cal.etDate(tMs).slice(0, 7);
+    const monthIndex = this.o.months.indexOf(et);
+    if (monthIndex < 0) throw new Error(`step ${step} (${et}) is outside the run's months`);
+    const bucket = conditions.sessionBucket;
+    const input: StepInput = {
+      step,
+      tMs,
+      monthIndex,
+      isClose,
+      marketOpen,
+      blackout: conditions.blackout.blackout,
+      warmth: w.status === 'ok' ? Math.round(w.score * 10) / 10 : null,
+      ivRankPct: conditions.ivRank.status === 'ok' ? Math.round(conditions.ivRank.rank * 10_000) / 100 : null,
+      sessionBucket: bucket === 'morning' ? 1 : bucket === 'midday' ? 2 : bucket === 'afternoon' ? 3 : 0,
+      regime: conditions.regime.status === 'ok' ? conditions.regime.regime : null,
+      symbolAvail,
+      candidates,
+      candidateReasons: reasons,
+      marks,
+    };
+    return { input, conditions };
+  }
+
+  /** One candidate per (dte, delta, width) for a symbol, or the reason there is none. */
+  private async buildCandidates(symbol: EtfSymbol, tMs: number): Promise<Map<string, Candidate | string> | string> {
+    const { source, calendar: cal, grid, fill, riskFreeRate: r } = this.o;
+    const chain = await source.optionChain(symbol, tMs);
+    if (chain.status === 'missing') return `${symbol} chain missing: ${chain.reason}`;
+    const S = chain.value.underlyingPrice;
+    const today = cal.etDate(chain.asOfMs);
+    const stale = chain.stale ?? false;
+    const byExpiry = new Map<string, OptionQuote[]>();
+    for (const q of chain.value.quotes) {
+      if (q.right !== 'put') continue;
+      const list = byExpiry.get(q.expiry) ?? [];
+      list.push(q);
+      byExpiry.set(q.expiry, list);
+    }
+    const expiries = chain.value.expiries.filter((e) => byExpiry.has(e));
+    const out = new Map<string, Candidate | string>();
+    for (const dte of grid.spec.dte) {
+      if (!expiries.length) {
+        for (const d of grid.spec.shortDelta) for (const w of grid.spec.width) out.set(`${dte}|${d}|${w}`, 'no listed expiry');
+        continue;
+      }
+      const expiry = expiries.reduce((best, e) =>
+        Math.abs(daysBetween(today, e) - dte) < Math.abs(daysBetween(today, best) - dte) ? e : best,
+      );
+      const T = Math.max((cal.etToUtcMs(expiry, '16:00') - chain.asOfMs) / MS_PER_YEAR, 1e-6);
+      const puts = byExpiry.get(expiry)!.filter((q) => q.iv !== null && q.iv > 0);
+      const greeks = puts.map((q) => bsGreeks('put', S, q.strike, T, r, 0, q.iv!));
+      for (const target of grid.spec.shortDelta) {
+        let best = -1;
+        for (let k = 0; k < puts.length; k++) {
+          if (puts[k].bid === null || puts[k].ask === null) continue;
+          if (best < 0 || Math.abs(-greeks[k].delta - target) < Math.abs(-greeks[best].delta - target)) best = k;
+        }
+        for (const width of grid.spec.width) {
+          const key = `${dte}|${target}|${width}`;
+          if (best < 0) {
+            out.set(key, `no quoted put in ${expiry}`);
+            continue;
+          }
+          const sq = puts[best];
+          const li = puts.findIndex((q) => Math.abs(q.strike - (sq.strike - width)) < 1e-6);
+          if (li < 0) {
+            out.set(key, `no ${expiry} strike $${width} below ${sq.strike}`);
+            continue;
+          }
+          const lq = puts[li];
+          const credit = openSpreadCredit({ ...sq, stale }, { ...lq, stale }, fill);
+          if (!credit.ok) {
+            out.set(key, credit.reason);
+            continue;
+          }
+          const mid = spreadMid(sq, lq);
+          const creditPips = pips(credit.credit);
+          const widthPips = pips(width);
+          if (creditPips <= 0 || creditPips >= widthPips || !mid.ok) {
+            out.set(key, `credit ${credit.credit.toFixed(4)} outside (0, width)`);
+            continue;
+          }
+          const gs = greeks[best];
+          const gl = greeks[li];
+          out.set(key, {
+            spreadId: this.registry.idFor(symbol, expiry, sq.strike, lq.strike),
+            creditPips,
+            midPips: Math.max(0, pips(mid.mid)),
+            maxLossCents: widthPips - creditPips,
+            deltaUsd: (-gs.delta + gl.delta) * S * 100,
+            vegaUsd: gl.vega - gs.vega,
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Marks, closing debits, assignment and expiry settlement for every spread held open. */
+  private async markSpreads(open: Set<number>, tMs: number, isClose: boolean): Promise<Map<number, SpreadMark>> {
+    const { source, calendar: cal, fill, rules } = this.o;
+    const marks = new Map<number, SpreadMark>();
+    if (open.size === 0) return marks;
+    const today = cal.etDate(tMs);
+    const live: { info: SpreadInfo; expiryMs: number }[] = [];
+    const contracts: OptionContract[] = [];
+    for (const id of open) {
+      const info = this.registry.get(id);
+      const expiryMs = cal.etToUtcMs(info.expiry, '16:00');
+      const settleMs = cal.tradingDay(info.expiry)?.closeMs ?? expiryMs;
+      if (settleMs <= tMs || (isClose && info.expiry === today)) {
+        const underlying = await source.etfQuote(info.symbol, settleMs);
+        if (underlying.status === 'missing') continue; // cannot settle yet; retried next step
+        const S = underlying.value.price;
+        const intrinsic = Math.max(0, info.shortStrike - S) - Math.max(0, info.longStrike - S);
+        marks.set(id, {
+          midPips: pips(intrinsic),
+          closeDebitPips: NO_FILL,
+          noFillReason: 'expired',
+          assign: false,
+          assignDebitPips: NO_FILL,
+          expiresNow: true,
+          settlePips: pips(intrinsic),
+          dteDays: 0,
+          expiryMs,
+        });
+        continue;
+      }
+      live.push({ info, expiryMs });
+      contracts.push(
+        { symbol: info.symbol, expiry: info.expiry, strike: info.shortStrike, right: 'put' },
+        { symbol: info.symbol, expiry: info.expiry, strike: info.longStrike, right: 'put' },
+      );
+    }
+    if (!live.length) return marks;
+    const [quotes, ibit] = await Promise.all([source.optionQuotes(contracts, tMs), source.etfQuote('IBIT', tMs)]);
+    for (const { info, expiryMs } of live) {
+      const sq = quotes.get(contractKey({ symbol: info.symbol, expiry: info.expiry, strike: info.shortStrike, right: 'put' }));
+      const lq = quotes.get(contractKey({ symbol: info.symbol, expiry: info.expiry, strike: info.longStrike, right: 'put' }));
+      const dteDays = daysBetween(today, info.expiry);
+      if (!sq || !lq || sq.status === 'missing' || lq.status === 'missing') {
+        const reason = sq?.status === 'missing' ? sq.reason : lq?.status === 'missing' ? lq.reason : 'no quote';
+        marks.set(info.id, {
+          midPips: -1,
+          closeDebitPips: NO_FILL,
+          noFillReason: reason,
+          assign: false,
+          assignDebitPips: NO_FILL,
+          expiresNow: false,
+          settlePips: 0,
+          dteDays,
+          expiryMs,
+        });
+        continue;
+      }
+      const s = { ...sq.value, stale: sq.stale ?? false };
+      const l = { ...lq.value, stale: lq.stale ?? false };
+      const mid = spreadMid(s, l);
+      const close = closeSpreadDebit(s, l, fill);
+      // Early assignment (#26): the short put in the money with almost no time value left.
+      let assign = false;
+      let assignDebit = NO_FILL;
+      const S = info.symbol === 'IBIT' && ibit.status === 'ok' ? ibit.value.price : null;
+      if (S !== null && S < info.shortStrike && s.bid !== null && s.ask !== null) {
+        const intrinsic = info.shortStrike - S;
+        const timeValue = (s.bid + s.ask) / 2 - intrinsic;
+        if (timeValue < rules.assignmentTimeValueUsd) {
+          assign = true;
+          const longSale = legFill('sell', l, fill);
+          if (longSale.ok) assignDebit = pips(intrinsic - longSale.price);
+        }
+      }
+      marks.set(info.id, {
+        midPips: mid.ok ? Math.max(0, pips(mid.mid)) : -1,
+        closeDebitPips: close.ok ? pips(close.debit) : NO_FILL,
+        noFillReason: close.ok ? null : close.reason,
+        assign,
+        assignDebitPips: assignDebit,
+        expiresNow: false,
+        settlePips: 0,
+        dteDays,
+        expiryMs,
+      });
+    }
+    return marks;
+  }
+}

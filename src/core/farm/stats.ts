@@ -1,0 +1,49 @@
+import type { FarmEngine } from './engine.js';
+
+const ANNUAL = Math.sqrt(252);
+
+/** Sharpe and Sortino of daily marked-to-market P&L over NYSE days, annualised with √252. */
+export function sharpeSortino(n: number, sum: number, sumSq: number, downSq: number): { sharpe: number | null; sortino: number | null } {
+  if (n < 2) return { sharpe: null, sortino: null };
+  const mean = sum / n;
+  const variance = (sumSq - n * mean * mean) / (n - 1);
+  const sd = variance > 0 ? Math.sqrt(variance) : 0;
+  const dd = Math.sqrt(downSq / n);
+  return { sharpe: sd > 0 ? (mean / sd) * ANNUAL : null, sortino: dd > 0 ? (mean / dd) * ANNUAL : null };
+}
+
+/** One row per trader for trader_stats, in column order after run_id. */
+export function traderStatRows(engine: FarmEngine): (number | null)[][] {
+  const t = engine.state.t;
+  const days = engine.state.days;
+  const rows: (number | null)[][] = new Array(engine.state.traders);
+  for (let i = 0; i < engine.state.traders; i++) {
+    const { sharpe, sortino } = sharpeSortino(days, t.dailySum[i], t.dailySumSq[i], t.dailyDownSq[i]);
+    const trades = t.trades[i];
+    rows[i] = [
+      i,
+      Math.round(t.realizedCents[i]),
+      Math.round(t.openMtmCents[i]),
+      t.openCount[i],
+      trades,
+      t.wins[i],
+      Math.round(t.grossProfitCents[i]),
+      Math.round(t.grossLossCents[i]),
+      Math.round(t.feesCents[i]),
+      t.daysInTrade[i],
+      Number.isNaN(t.firstTradeMs[i]) ? null : t.firstTradeMs[i],
+      Number.isNaN(t.lastTradeMs[i]) ? null : t.lastTradeMs[i],
+      Math.round(t.maxDrawdownCents[i]),
+      t.maxDrawdownFrac[i],
+      days,
+      t.dailySum[i],
+      t.dailySumSq[i],
+      t.dailyDownSq[i],
+      sharpe,
+      sortino,
+      trades > 0 ? t.wins[i] / trades : null,
+      t.grossLossCents[i] > 0 ? t.grossProfitCents[i] / t.grossLossCents[i] : null,
+    ];
+  }
+  return rows;
+}

@@ -25,7 +25,8 @@ try {
   missing('headless-gl (the optional "gl" package) is not installed');
 }
 
-const vitest = require.resolve('vitest/vitest.mjs');
+// vitest's package exports hide its bin; resolve it next to package.json.
+const vitest = new URL('../node_modules/vitest/vitest.mjs', import.meta.url).pathname;
 const r = spawnSync('xvfb-run', ['-a', process.execPath, vitest, 'run', '--config', 'vitest.gpu.config.ts'], {
   stdio: 'inherit',
   env: process.env,

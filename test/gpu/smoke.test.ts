@@ -17,7 +17,7 @@ describe('gpu.js GPU path (headless-gl)', () => {
         .setOutput([1000]);
       const input = Array.from({ length: 1000 }, (_, i) => i * 0.5);
       const out = kernel(input, 3) as Float32Array;
-      expect(kernel.constructor.name).toBe('HeadlessGLKernel');
+      expect((kernel as unknown as { kernel: object }).kernel.constructor.name).toBe('HeadlessGLKernel');
       expect(out).toBeInstanceOf(Float32Array);
       for (let i = 0; i < 1000; i++) expect(out[i]).toBeCloseTo(i * 0.5 * 3 + i, 3);
     } finally {

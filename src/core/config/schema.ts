@@ -86,6 +86,62 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: "IBIT ATM 30-day IV = Deribit DVOL × this in replay's synthetic chains",
   },
   {
+    path: 'farm.capitalUsd',
+    env: 'ARGUS_FARM_CAPITAL_USD',
+    kind: 'number',
+    schema: z.number().positive(),
+    default: 100_000,
+    description: 'paper capital per trader (USD)',
+  },
+  {
+    path: 'farm.feePerContractPerLegUsd',
+    env: 'ARGUS_FARM_FEE',
+    flag: 'fee',
+    kind: 'number',
+    schema: z.number().min(0).max(10),
+    default: 0.65,
+    description: 'commission per contract per leg (USD)',
+  },
+  {
+    path: 'farm.fillF',
+    env: 'ARGUS_FILL_F',
+    flag: 'fill-f',
+    kind: 'number',
+    schema: z.number().min(0).max(1),
+    default: 1,
+    description: 'fill model: each leg fills this fraction of the way from mid to its worse side (1 = bid/ask, 0.32 ≈ ORATS)',
+  },
+  {
+    path: 'farm.maxOpenPositions',
+    kind: 'number',
+    schema: z.number().int().min(1).max(8),
+    default: 3,
+    description: 'open positions per trader',
+  },
+  {
+    path: 'farm.rules',
+    kind: 'json',
+    schema: z.record(z.string(), z.unknown()),
+    default: {},
+    description: 'overrides of the other farm rules (see README: exposure, caps, blackouts, breaker, theta capture, DTE exit)',
+  },
+  {
+    path: 'farm.checkpointEvery',
+    kind: 'number',
+    schema: z.number().int().min(1),
+    default: 50,
+    description: 'steps between engine checkpoints in a backtest (resume restarts from the last one)',
+  },
+  {
+    path: 'farm.engine',
+    env: 'ARGUS_ENGINE',
+    flag: 'engine',
+    kind: 'string',
+    schema: z.enum(['auto', 'gpu', 'cpu', 'js']),
+    default: 'auto',
+    description: 'farm and Monte Carlo engine: auto, gpu (gpu.js on GL), cpu (gpu.js CPU mode) or js',
+  },
+  {
     path: 'calendar.events',
     kind: 'json',
     schema: z.array(calendarEventOverride),
@@ -118,5 +174,14 @@ export interface ArgusConfig {
   pricing: { riskFreeRate: number };
   replay: { dailyExpiriesFrom: string | null; ivScale: number };
   calendar: { events: CalendarEventOverride[] };
+  farm: {
+    capitalUsd: number;
+    feePerContractPerLegUsd: number;
+    fillF: number;
+    maxOpenPositions: number;
+    rules: Record<string, unknown>;
+    checkpointEvery: number;
+    engine: 'auto' | 'gpu' | 'cpu' | 'js';
+  };
   notifications: { telegram: { token: string | null; chatId: string | null } };
 }

@@ -62,13 +62,16 @@ export function entryKernel(
   const i = this.thread.x;
   if (step[0] < 1) return 1;
   if (step[1] > 0) return 2;
-  if (symbolAvail[symbolLevel[i]] < 1) return 11;
+  // Inner indices go through locals: gpu.js's GLSL hoisting breaks on two nested lookups.
+  const sl = symbolLevel[i];
+  if (symbolAvail[sl] < 1) return 11;
   if (step[2] < warmthFloorTenths[i]) return 3;
   if (ivRankFloorBp[i] > 0 && step[3] < ivRankFloorBp[i]) return 4;
   if (sessionFilter[i] > 0 && step[4] !== sessionFilter[i]) return 5;
   if (step[5] > 0) return 6;
   if (blocked[i] > 0) return 7;
-  const sp = candidateSpread[combo[i]];
+  const ci = combo[i];
+  const sp = candidateSpread[ci];
   if (sp < 0) return 8;
   if (openCount[i] >= this.constants.maxOpen) return 9;
   const base = i * this.constants.slots;

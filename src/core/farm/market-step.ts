@@ -60,6 +60,8 @@ export interface MarketStepOptions {
   /** 'YYYY-MM' of each month of the run. */
   months: string[];
   registry?: SpreadRegistry;
+  /** Official close used to settle expiries; default: the source's ETF quote at that close. */
+  settlementPrice?: (symbol: EtfSymbol, date: string, closeMs: number) => Promise<number | null>;
 }
 
 const pips = (usd: number) => Math.round(usd * 10_000);
@@ -79,8 +81,14 @@ export class MarketStepBuilder {
     this.optionLifeHours = dtes[Math.floor(dtes.length / 2)] * 24;
   }
 
-  async build(step: number, tMs: number, open: Set<number>): Promise<{ input: StepInput; conditions: Conditions }> {
+  async build(
+    step: number,
+    tMs: number,
+    open: Set<number>,
+    what: { entries: boolean; marks: 'all' | 'expired' } = { entries: true, marks: 'all' },
+  ): Promise<{ input: StepInput; conditions: Conditions | null }> {
     const { source, calendar: cal, rules } = this.o;
+    if (!what.entries) return { input: await this.exitsOnly(step, tMs, open, what.marks), conditions: null };
     const conditions = await computeConditions(source, cal, this.o.economic, tMs, {
       optionLifeHours: this.optionLifeHours,
       blackout: {
@@ -139,6 +147,29 @@ export class MarketStepBuilder {
       marks,
     };
     return { input, conditions };
+  }
+
+  /** A step with no entries: marks (or only expiry settlements) and nothing else fetched. */
+  private async exitsOnly(step: number, tMs: number, open: Set<number>, marks: 'all' | 'expired'): Promise<StepInput> {
+    const cal = this.o.calendar;
+    const day = cal.tradingDay(cal.etDate(tMs));
+    const m = await this.markSpreads(open, tMs, day !== null && day.closeMs === tMs, marks === 'expired');
+    return {
+      step,
+      tMs,
+      monthIndex: Math.max(0, this.o.months.indexOf(cal.etDate(tMs).slice(0, 7))),
+      isClose: false,
+      marketOpen: false,
+      blackout: false,
+      warmth: null,
+      ivRankPct: null,
+      sessionBucket: 0,
+      regime: null,
+      symbolAvail: this.o.grid.spec.symbol.map(() => 0),
+      candidates: this.combos.map(() => null),
+      candidateReasons: this.combos.map(() => 'exits only'),
+      marks: m,
+    };
   }
 
   /** One candidate per (dte, delta, width) for a symbol, or the reason there is none. */
@@ -216,8 +247,14 @@ export class MarketStepBuilder {
     return out;
   }
 
+  private async settlement(symbol: EtfSymbol, date: string, closeMs: number): Promise<number | null> {
+    if (this.o.settlementPrice) return this.o.settlementPrice(symbol, date, closeMs);
+    const q = await this.o.source.etfQuote(symbol, closeMs);
+    return q.status === 'ok' ? q.value.price : null;
+  }
+
   /** Marks, closing debits, assignment and expiry settlement for every spread held open. */
-  private async markSpreads(open: Set<number>, tMs: number, isClose: boolean): Promise<Map<number, SpreadMark>> {
+  private async markSpreads(open: Set<number>, tMs: number, isClose: boolean, expiredOnly = false): Promise<Map<number, SpreadMark>> {
     const { source, calendar: cal, fill, rules } = this.o;
     const marks = new Map<number, SpreadMark>();
     if (open.size === 0) return marks;
@@ -229,9 +266,8 @@ export class MarketStepBuilder {
       const expiryMs = cal.etToUtcMs(info.expiry, '16:00');
       const settleMs = cal.tradingDay(info.expiry)?.closeMs ?? expiryMs;
       if (settleMs <= tMs || (isClose && info.expiry === today)) {
-        const underlying = await source.etfQuote(info.symbol, settleMs);
-        if (underlying.status === 'missing') continue; // cannot settle yet; retried next step
-        const S = underlying.value.price;
+        const S = await this.settlement(info.symbol, info.expiry, settleMs);
+        if (S === null) continue; // cannot settle yet; retried next step
         const intrinsic = Math.max(0, info.shortStrike - S) - Math.max(0, info.longStrike - S);
         marks.set(id, {
           midPips: pips(intrinsic),
@@ -246,6 +282,7 @@ export class MarketStepBuilder {
         });
         continue;
       }
+      if (expiredOnly) continue;
       live.push({ info, expiryMs });
       contracts.push(
         { symbol: info.symbol, expiry: info.expiry, strike: info.shortStrike, right: 'put' },

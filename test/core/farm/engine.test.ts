@@ -121,3 +121,19 @@ describe('farm invariants (property test over random sequences)', () => {
     expect(copy.serialize().equals(engine.state.serialize())).toBe(true);
   });
 });
+
+describe('farm kernels on every engine', () => {
+  it('gpu.js CPU mode makes exactly the decisions of the js loop', async () => {
+    const { resolveEngine } = await import('../../../src/core/engine/resolve.js');
+    const { farmKernels } = await import('../../../src/core/farm/engine-kernels.js');
+    const cpu = farmKernels(resolveEngine('cpu'));
+    try {
+      const a = runEngine(31, DEFAULT_RULES);
+      const b = runEngine(31, DEFAULT_RULES, cpu);
+      expect(b.trades).toEqual(a.trades);
+      expect(b.engine.state.serialize().equals(a.engine.state.serialize())).toBe(true);
+    } finally {
+      cpu.destroy();
+    }
+  });
+});

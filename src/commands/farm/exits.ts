@@ -1,0 +1,21 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../base-command.js';
+import { farmLiveStep, type LiveStepResult } from '../../core/farm/live-service.js';
+import { renderLiveStep } from '../../ui/live-step.js';
+
+export default class FarmExits extends BaseCommand<typeof FarmExits> {
+  static override description =
+    'Mark the live farm\'s open positions and close what should close (for cron). Outside NYSE hours it exits 0 with "market closed" unless --force';
+  static override examples = ['<%= config.bin %> farm exits', '<%= config.bin %> farm exits --json'];
+  static override flags = {
+    force: Flags.boolean({ description: 'run even outside NYSE regular hours' }),
+    engine: Flags.option({ options: ['auto', 'gpu', 'cpu', 'js'] as const, description: 'kernel engine' })(),
+  };
+
+  async run(): Promise<LiveStepResult> {
+    const ctx = this.ctx;
+    const r = await farmLiveStep(ctx, { mode: 'exits', engine: this.flags.engine ?? ctx.config.config.farm.engine, force: this.flags.force });
+    if (!this.jsonEnabled()) this.log(renderLiveStep(r, (ms) => ctx.market().formatEt(ms)));
+    return r;
+  }
+}

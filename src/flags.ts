@@ -8,3 +8,29 @@ export const sourceFlags = {
   })(),
   at: Flags.string({ description: 'as of this instant, ISO 8601 with zone (replay/sim; live answers only the present)' }),
 };
+
+const num = (description: string) => Flags.string({ description });
+
+/** `argus price` flags, exactly as documented (scripts rely on these names). */
+export const priceFlags = {
+  spot: num('underlying price'),
+  rate: num('risk-free rate, continuous, annual (default 0)'),
+  'dividend-yield': num('continuous dividend yield (default 0)'),
+  vol: num('volatility (GBM), or the diffusion vol (Merton)'),
+  years: Flags.string({ description: 'time to expiry in years', exclusive: ['days'] }),
+  days: Flags.string({ description: 'time to expiry in days (÷ 365)', exclusive: ['years'] }),
+  style: Flags.option({ options: ['european', 'american'] as const, default: 'european' })(),
+  model: Flags.option({ options: ['gbm', 'bs', 'heston', 'merton', 'heston-jump'] as const, default: 'gbm', description: 'bs is an alias of gbm' })(),
+  v0: num('Heston initial variance'),
+  kappa: num('Heston mean-reversion speed'),
+  theta: num('Heston long-run variance'),
+  xi: num('Heston vol of variance'),
+  rho: num('Heston spot/variance correlation'),
+  lambda: num('Merton jumps per year'),
+  'jump-mean': num('Merton mean log-jump'),
+  'jump-vol': num('Merton std of the log-jump'),
+  method: Flags.option({ options: ['analytic', 'mc', 'lattice'] as const, description: 'default: analytic (European), lattice (American)' })(),
+  paths: Flags.integer({ description: 'Monte Carlo paths', default: 100_000, min: 2, max: 20_000_000 }),
+  steps: Flags.integer({ description: 'Monte Carlo time steps (default: one a day) or lattice steps', min: 1, max: 100_000 }),
+  seed: Flags.integer({ description: 'Monte Carlo seed', default: 1, min: 0 }),
+};

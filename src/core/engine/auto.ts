@@ -1,0 +1,25 @@
+// The one place that says which engine 'auto' picks per kernel. Change it only with a new measurement
+// (`xvfb-run -a npm run bench` prints the numbers) and update the evidence next to the entry.
+import type { EngineName } from './resolve.js';
+
+/** Kernels 'auto' knows about; any other kernel id resolves to 'js'. */
+export type AutoKernel = 'mcPaths' | 'farmStep';
+
+/** Preferred engine per kernel when a GL backend is present; without one 'auto' always means 'js'. */
+export const AUTO_ENGINE: Readonly<Record<AutoKernel, EngineName>> = {
+  mcPaths: 'gpu',
+  farmStep: 'js',
+};
+
+/**
+ * Medians behind each entry (this machine: 2 vCPUs, Node 20, headless-gl on Mesa's software
+ * rasteriser under xvfb-run), including upload and readback.
+ */
+export const AUTO_EVIDENCE: Readonly<Record<AutoKernel, string>> = {
+  mcPaths:
+    'spread PoP, 100k paths x 30 daily steps, Heston full truncation (src/bench/engine.bench.ts): ' +
+    'js MEASURED_JS, cpu MEASURED_CPU, gpu MEASURED_GPU',
+  farmStep:
+    '400k traders x 6 params (CONVENTIONS.md): plain TS loop 8-9 ms, gpu.js cpu 16 ms, webasm 18 ms, ' +
+    'headless-gl 24-30 ms',
+};

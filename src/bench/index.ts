@@ -1,9 +1,10 @@
 import { cpus, totalmem } from 'node:os';
+import { engineBench } from './engine.bench.js';
 import type { Bench } from './harness.js';
 import { storeBench } from './store.bench.js';
 
 // Later parts append their benchmarks here (pricing engines, farm step, replay).
-const BENCHES: Bench[] = [storeBench];
+const BENCHES: Bench[] = [storeBench, engineBench];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
@@ -14,7 +15,12 @@ async function main(): Promise<void> {
     results[b.name] = await b.run();
   }
   const doc = {
-    machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memGiB: Math.round(totalmem() / 2 ** 30) },
+    machine: {
+      node: process.version,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? null,
+      memGiB: Math.round(totalmem() / 2 ** 30),
+    },
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     results,
   };

@@ -114,7 +114,7 @@ export function priceOption(req: PriceRequest): PriceResult {
       ...base,
       price: p0,
       standardError: null,
-      method: method === 'lattice' ? 'lattice' : 'analytic (Bjerksund–Stensland 2002 approximation)',
+      method: method === 'lattice' ? 'lattice' : 'analytic (Barone-Adesi–Whaley approximation)',
       delta: (pu - pd) / (2 * h),
       gamma: (pu - 2 * p0 + pd) / (h * h),
       note: method === 'lattice' ? null : 'fast approximation; use --method lattice for the converged value',

@@ -142,6 +142,57 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: 'farm and Monte Carlo engine: auto, gpu (gpu.js on GL), cpu (gpu.js CPU mode) or js',
   },
   {
+    path: 'signal.dte',
+    kind: 'number',
+    schema: z.number().int().min(1).max(365),
+    default: 14,
+    description: 'recommendation (until promotions exist): target days to expiry',
+  },
+  {
+    path: 'signal.shortDelta',
+    kind: 'number',
+    schema: z.number().gt(0).lt(1),
+    default: 0.2,
+    description: 'recommendation: |delta| of the short put',
+  },
+  {
+    path: 'signal.width',
+    kind: 'number',
+    schema: z.number().positive(),
+    default: 2,
+    description: 'recommendation: spread width in dollars',
+  },
+  {
+    path: 'signal.warmthFloor',
+    kind: 'number',
+    schema: z.number().min(1).max(10),
+    default: 5,
+    description: 'recommendation: lowest warmth score that passes',
+  },
+  {
+    path: 'signal.ivRankFloor',
+    kind: 'number',
+    schema: z.number().min(0).max(100),
+    default: 0,
+    description: 'recommendation: lowest IV rank (0–100) that passes',
+  },
+  {
+    path: 'signal.minPop',
+    kind: 'number',
+    schema: z.number().min(0).max(1),
+    default: 0.6,
+    description: 'recommendation: lowest probability of profit that passes',
+  },
+  {
+    path: 'signal.model',
+    env: 'ARGUS_MODEL',
+    flag: 'model',
+    kind: 'string',
+    schema: z.enum(['gbm', 'heston', 'merton', 'heston-jump']),
+    default: 'heston-jump',
+    description: 'model for the probability of profit (fitted parameters, variance level from the market IV)',
+  },
+  {
     path: 'calendar.events',
     kind: 'json',
     schema: z.array(calendarEventOverride),
@@ -174,6 +225,15 @@ export interface ArgusConfig {
   pricing: { riskFreeRate: number };
   replay: { dailyExpiriesFrom: string | null; ivScale: number };
   calendar: { events: CalendarEventOverride[] };
+  signal: {
+    dte: number;
+    shortDelta: number;
+    width: number;
+    warmthFloor: number;
+    ivRankFloor: number;
+    minPop: number;
+    model: 'gbm' | 'heston' | 'merton' | 'heston-jump';
+  };
   farm: {
     capitalUsd: number;
     feePerContractPerLegUsd: number;

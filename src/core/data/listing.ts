@@ -23,22 +23,37 @@ export function listedExpiries(
   opts: { dailyFrom?: string | null; firstListed?: string } = {},
 ): ListedExpiry[] {
   const today = cal.etDate(atMs);
+  const key = `${today}|${opts.dailyFrom ?? ''}`;
+  let day = dayCache.get(key);
+  if (!day) {
+    if (dayCache.size > 5000) dayCache.clear();
+    day = listedOn(cal, today, opts.dailyFrom ?? null);
+    dayCache.set(key, day);
+  }
+  const out: ListedExpiry[] = [];
+  for (const e of day) if (e.closeMs > atMs) out.push({ expiry: e.expiry, T: (e.closeMs - atMs) / MS_PER_YEAR, dte: e.dte });
+  return out;
+}
+
+// The listing depends only on the ET date, so it is computed once per day.
+const dayCache = new Map<string, { expiry: string; closeMs: number; dte: number }[]>();
+
+function listedOn(cal: MarketCalendar, today: string, dailyFrom: string | null): { expiry: string; closeMs: number; dte: number }[] {
   const lastCovered = `${cal.coverage().toYear}-12-31`;
   const horizon = (days: number) => minDate(addDays(today, days), lastCovered);
-  const all = cal.optionExpiries(today, horizon(800), opts.dailyFrom ? { dailyFrom: opts.dailyFrom } : {});
-  const out: ListedExpiry[] = [];
+  const all = cal.optionExpiries(today, horizon(800), dailyFrom ? { dailyFrom } : {});
+  const out: { expiry: string; closeMs: number; dte: number }[] = [];
   const thisYear = Number(today.slice(0, 4));
   for (const e of all) {
     const close = cal.tradingDay(e);
     if (!close) continue;
     const closeMs = cal.etToUtcMs(e, '16:00');
-    if (closeMs <= atMs) continue;
     const dte = daysBetween(today, e);
     const monthly = isMonthly(e);
     const yr = Number(e.slice(0, 4));
     const leaps = monthly && e.slice(5, 7) === '01' && (yr === thisYear + 1 || yr === thisYear + 2) && dte > 120;
     if (dte <= 50 || (monthly && dte <= 120) || leaps) {
-      out.push({ expiry: e, T: (closeMs - atMs) / MS_PER_YEAR, dte });
+      out.push({ expiry: e, closeMs, dte });
     }
   }
   return out;

@@ -31,7 +31,8 @@ export interface GlInfo {
   renderer: string;
   version: string;
   shadingLanguage: string;
-  maxTextureSize: number;
+  /** null where only gpu.js's browser backend knows it. */
+  maxTextureSize: number | null;
   glPackage: string | null;
   display: string | null;
 }
@@ -69,7 +70,7 @@ function probeUncached(): GlProbe {
         renderer: 'WebGL',
         version: GPU.isWebGL2Supported ? 'WebGL 2' : 'WebGL 1',
         shadingLanguage: '',
-        maxTextureSize: 0,
+        maxTextureSize: null,
         glPackage: null,
         display,
       },

@@ -12,9 +12,10 @@
  *   Statistically equivalent to Philox, not the same numbers; on 'js' it gives the GL engine's
  *   integer stream in float64, which is how the GL path is checked path by path.
  */
+
+import { pairedMeanSe, pathCount } from '../pricing/mc.js';
 import type { ModelSpec } from '../pricing/models.js';
 import { jumpCompensator, validateModelSpec } from '../pricing/models.js';
-import { pairedMeanSe, pathCount } from '../pricing/mc.js';
 import { DEFAULT_PATH_STREAM, hestonCoeffs } from '../pricing/paths.js';
 import { type SpreadOptions, type SpreadOutcomes, spreadPnl } from '../pricing/pop.js';
 import { checkSeed } from '../pricing/rng.js';
@@ -26,7 +27,10 @@ export type McRng = 'philox' | 'wichmann-hill';
 
 /** GL needs a constant loop bound; steps above it are rejected rather than silently truncated. */
 export const MC_MAX_STEPS = 4096;
-/** Threads per pass: bounds memory, and keeps the in-kernel WH jump to WH_JUMP_BITS bits. */
+/**
+ * Threads per pass: bounds memory and keeps the in-kernel WH jump to WH_JUMP_BITS bits. gpu.js folds
+ * a 1-D output into a near-square texture (512 x 512 here), well inside GL's 16384-a-side limit.
+ */
 export const MC_PASS_THREADS = 2 ** WH_JUMP_BITS;
 /** Uniforms a thread may draw per step: three blocks (diffusion, Poisson, jump) of two. */
 const UNIFORMS_PER_STEP = 6;
@@ -92,7 +96,11 @@ export function whUnit(s1: number, s2: number, s3: number): number {
   return 2.9802322387695312e-8;
 }
 
-export function mcSpreadKernel(this: KernelThis<{ rng: number }>, p: Float64Array, jump: Float64Array): number[] {
+export function mcSpreadKernel(
+  this: KernelThis<{ rng: number }>,
+  p: Float64Array,
+  jump: Float64Array,
+): number[] {
   const count = p[0];
   const steps = p[1];
   const antithetic = p[2];
@@ -390,15 +398,18 @@ function defaultRng(engine: Engine, requested: McRng | undefined): McRng {
 }
 
 function checkPathOptions(o: EnginePathOptions, antithetic: boolean): void {
-  if (!(Number.isFinite(o.S0) && o.S0 > 0)) throw new RangeError(`S0 must be a finite number > 0, got ${o.S0}`);
+  if (!(Number.isFinite(o.S0) && o.S0 > 0))
+    throw new RangeError(`S0 must be a finite number > 0, got ${o.S0}`);
   if (!(Number.isFinite(o.T) && o.T > 0)) throw new RangeError(`T must be a finite number > 0, got ${o.T}`);
   if (!Number.isFinite(o.r)) throw new RangeError(`r must be finite, got ${o.r}`);
   if (!Number.isFinite(o.q)) throw new RangeError(`q must be finite, got ${o.q}`);
   if (!Number.isInteger(o.steps) || o.steps < 1 || o.steps > MC_MAX_STEPS) {
     throw new RangeError(`steps must be an integer in [1, ${MC_MAX_STEPS}] on an engine, got ${o.steps}`);
   }
-  if (!Number.isInteger(o.paths) || o.paths < 1) throw new RangeError(`paths must be an integer >= 1, got ${o.paths}`);
-  if (antithetic && o.paths % 2 !== 0) throw new RangeError(`paths must be even with antithetic, got ${o.paths}`);
+  if (!Number.isInteger(o.paths) || o.paths < 1)
+    throw new RangeError(`paths must be an integer >= 1, got ${o.paths}`);
+  if (antithetic && o.paths % 2 !== 0)
+    throw new RangeError(`paths must be even with antithetic, got ${o.paths}`);
   checkSeed(o.seed);
   const stream = o.stream ?? DEFAULT_PATH_STREAM;
   if (!Number.isInteger(stream) || stream < 0 || stream >= 2 ** 32) {
@@ -406,8 +417,18 @@ function checkPathOptions(o: EnginePathOptions, antithetic: boolean): void {
   }
 }
 
-/** Kernel parameters for one run, in MC_PARAMS order; per-pass fields are filled in later. */
-function buildParams(spec: ModelSpec, o: EnginePathOptions, antithetic: boolean): Float64Array {
+/**
+ * Kernel parameters for one run, in MC_PARAMS order; per-pass fields are filled in later.
+ * `unitSpot` simulates S/S0 from 1: in float32 a log price near ln(100) sits on a 4.8e-7 grid, and
+ * adding the same drift every step rounds the same way every step (7e-6 bias after 30 steps); near
+ * 0 the grid is ~30x finer. The float64 engines keep ln S0 so their paths stay paths.ts's paths.
+ */
+function buildParams(
+  spec: ModelSpec,
+  o: EnginePathOptions,
+  antithetic: boolean,
+  unitSpot: boolean,
+): Float64Array {
   const dt = o.T / o.steps;
   const heston = spec.model === 'heston' || spec.model === 'heston-jump' ? spec.heston : undefined;
   const jumps = spec.model === 'merton' || spec.model === 'heston-jump' ? spec.jumps : undefined;
@@ -423,8 +444,8 @@ function buildParams(spec: ModelSpec, o: EnginePathOptions, antithetic: boolean)
     count: 0,
     steps: o.steps,
     antithetic: antithetic ? 1 : 0,
-    lnS0: Math.log(o.S0),
-    S0: o.S0,
+    lnS0: unitSpot ? 0 : Math.log(o.S0),
+    S0: unitSpot ? 1 : o.S0,
     heston: hc ? 1 : 0,
     jumps: jumps && lamDt > 0 ? 1 : 0,
     gDrift: (o.r - o.q - lamKappa - 0.5 * vol * vol) * dt,
@@ -471,7 +492,9 @@ export function simulateSpreadPathsOnEngine(
   checkPathOptions(opts, antithetic);
   const rng = defaultRng(engine, kopts.rng);
   const kernel = mcSpreadKernelSpec(rng);
-  const params = buildParams(spec, opts, antithetic);
+  const unitSpot = engine.computePrecision === 'float32';
+  const scale = unitSpot ? opts.S0 : 1;
+  const params = buildParams(spec, opts, antithetic, unitSpot);
   const lanes = antithetic ? 2 : 1;
   const units = opts.paths / lanes;
   const stride = UNIFORMS_PER_STEP * opts.steps;
@@ -492,11 +515,11 @@ export function simulateSpreadPathsOnEngine(
     const out = engine.run(kernel, [params, jump], count);
     for (let t = 0; t < count; t++) {
       const path = (first + t) * lanes;
-      terminal[path] = out[t * 4];
-      min[path] = out[t * 4 + 1];
+      terminal[path] = scale * out[t * 4];
+      min[path] = scale * out[t * 4 + 1];
       if (antithetic) {
-        terminal[path + 1] = out[t * 4 + 2];
-        min[path + 1] = out[t * 4 + 3];
+        terminal[path + 1] = scale * out[t * 4 + 2];
+        min[path + 1] = scale * out[t * 4 + 3];
       }
     }
   }
@@ -529,7 +552,8 @@ export function whUniformsOnEngine(engine: Engine, o: WhUniformOptions): KernelO
   };
   const start = whSeedState(o.seed, o.stream);
   const jump = whJumpTable(o.stride);
-  const out = engine.outputPrecision === 'float64' ? new Float64Array(o.units * 4) : new Float32Array(o.units * 4);
+  const out =
+    engine.outputPrecision === 'float64' ? new Float64Array(o.units * 4) : new Float32Array(o.units * 4);
   for (let first = 0; first < o.units; first += MC_PASS_THREADS) {
     const count = Math.min(MC_PASS_THREADS, o.units - first);
     const base = whUnitState(start, o.stride, first);
@@ -540,7 +564,8 @@ export function whUniformsOnEngine(engine: Engine, o: WhUniformOptions): KernelO
 }
 
 function checkSpread(o: SpreadOptions): void {
-  if (!(Number.isFinite(o.shortK) && o.shortK > 0)) throw new RangeError(`shortK must be finite and > 0, got ${o.shortK}`);
+  if (!(Number.isFinite(o.shortK) && o.shortK > 0))
+    throw new RangeError(`shortK must be finite and > 0, got ${o.shortK}`);
   if (!(Number.isFinite(o.longK) && o.longK > 0 && o.longK < o.shortK)) {
     throw new RangeError(`longK must be finite, > 0 and below shortK (${o.shortK}), got ${o.longK}`);
   }
@@ -571,7 +596,16 @@ export function spreadOutcomesOnEngine(
   const sim = simulateSpreadPathsOnEngine(
     engine,
     spec,
-    { S0: opts.S0, r: opts.r, q: opts.q, T: opts.T, steps: opts.steps, paths: n, seed: opts.seed, antithetic },
+    {
+      S0: opts.S0,
+      r: opts.r,
+      q: opts.q,
+      T: opts.T,
+      steps: opts.steps,
+      paths: n,
+      seed: opts.seed,
+      antithetic,
+    },
     kopts,
   );
   const win = new Float64Array(n);

@@ -25,12 +25,18 @@ export interface EngineDescription {
   gpuJs: string | null;
   gl: GlInfo | null;
   /** How 'auto' chose, when it did. */
-  selection: { requested: EngineRequest; kernel: string | null; preferred: EngineName; reason: string } | null;
+  selection: {
+    requested: EngineRequest;
+    kernel: string | null;
+    preferred: EngineName;
+    reason: string;
+  } | null;
 }
 
 export interface Engine {
   readonly name: EngineName;
   readonly outputPrecision: 'float64' | 'float32';
+  readonly computePrecision: 'float64' | 'float32';
   readonly exactInt32: boolean;
   describe(): EngineDescription;
   /** Run `spec` on threads 0..threads-1; returns `threads * spec.width` values, thread-major. */
@@ -89,6 +95,7 @@ function resolveAuto(kernel: string | null): Engine {
 class JsEngine implements Engine {
   readonly name = 'js' as const;
   readonly outputPrecision = 'float64' as const;
+  readonly computePrecision = 'float64' as const;
   readonly exactInt32 = true;
 
   constructor(private readonly selection: EngineDescription['selection']) {}
@@ -143,6 +150,7 @@ interface GpuJsTexture {
 class GpuJsEngine implements Engine {
   readonly name: 'gpu' | 'cpu';
   readonly outputPrecision = 'float32' as const;
+  readonly computePrecision: 'float64' | 'float32';
   readonly exactInt32: boolean;
   private gpu: InstanceType<ReturnType<typeof loadGpuJs>['GPU']> | null;
   private readonly expectedBackend: string;
@@ -155,7 +163,9 @@ class GpuJsEngine implements Engine {
     private readonly selection: EngineDescription['selection'],
   ) {
     this.name = name;
+    // gpu.js's CPU kernels are plain JS (float64, exact int32 bitwise ops); GL is float32 throughout.
     this.exactInt32 = name === 'cpu';
+    this.computePrecision = name === 'cpu' ? 'float64' : 'float32';
     this.gl = probe?.info ?? null;
     const { GPU } = loadGpuJs();
     const mode = name === 'cpu' ? 'cpu' : probe!.mode;
@@ -168,12 +178,18 @@ class GpuJsEngine implements Engine {
       });
     }
     this.expectedBackend = (this.gpu as unknown as { Kernel: { name: string } }).Kernel.name;
-    if (name === 'gpu' && this.expectedBackend === 'CPUKernel') {
-      throw new ArgusError(`--engine gpu: gpu.js chose its CPU kernel for mode '${mode}'`, {
-        hint: 'run under `xvfb-run -a`, or use --engine js',
-      });
+    if (name !== 'gpu') return;
+    try {
+      if (this.expectedBackend === 'CPUKernel') {
+        throw new ArgusError(`--engine gpu: gpu.js chose its CPU kernel for mode '${mode}'`, {
+          hint: 'run under `xvfb-run -a`, or use --engine js',
+        });
+      }
+      this.verify();
+    } catch (e) {
+      this.destroy();
+      throw e;
     }
-    if (name === 'gpu') this.verify();
   }
 
   /** A known answer through the real GL path: catches a context that builds but computes nothing. */
@@ -184,9 +200,12 @@ class GpuJsEngine implements Engine {
     const out = this.run(probe, [input, 3], 64);
     for (let i = 0; i < 64; i++) {
       if (out[i] !== i * 0.75 + i) {
-        throw new ArgusError(`--engine gpu: the GL backend returned ${out[i]} for ${i * 0.75 + i} in a self-test`, {
-          hint: 'use --engine js; report the GL renderer from `describe()`',
-        });
+        throw new ArgusError(
+          `--engine gpu: the GL backend returned ${out[i]} for ${i * 0.75 + i} in a self-test`,
+          {
+            hint: 'use --engine js; report the GL renderer from `describe()`',
+          },
+        );
       }
     }
   }
@@ -196,7 +215,7 @@ class GpuJsEngine implements Engine {
       engine: this.name,
       backend: this.expectedBackend,
       outputPrecision: 'float32',
-      computePrecision: this.name === 'cpu' ? 'float64' : 'float32',
+      computePrecision: this.computePrecision,
       exactInt32: this.exactInt32,
       gpuJs: packageVersion('gpu.js'),
       gl: this.gl,

@@ -45,7 +45,11 @@ export function whSeedState(seed: number, stream: number): [number, number, numb
 }
 
 /** State at draw `unit * stride` (the first draw of `unit`). */
-export function whUnitState(start: readonly number[], stride: number, unit: number): [number, number, number] {
+export function whUnitState(
+  start: readonly number[],
+  stride: number,
+  unit: number,
+): [number, number, number] {
   const s: number[] = [];
   for (let j = 0; j < 3; j++) {
     const jump = powmod(powmod(WH_A[j], stride, WH_M[j]), unit, WH_M[j]);

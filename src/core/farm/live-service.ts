@@ -9,6 +9,7 @@ import { farmSettings } from './farm-service.js';
 import { loadGrid, parseGrid } from './grid.js';
 import { MarketStepBuilder, SpreadRegistry } from './market-step.js';
 import { EXIT_NAMES, type FarmRules } from './rules.js';
+import { CheckpointFiles } from './checkpoint.js';
 import { FarmState } from './state.js';
 
 export type LiveMode = 'full' | 'exits' | 'expire';
@@ -98,11 +99,12 @@ async function attemptStep(ctx: AppContext, req: LiveStepRequest, mode: LiveMode
   const rules: FarmRules = row ? JSON.parse(row.rules_json) : settings.rules;
   const fill = row ? JSON.parse(row.fill_json) : settings.fill;
   const version = row?.steps_done ?? 0;
-  const cp = db.prepare('SELECT state, registry_json FROM farm_checkpoints WHERE run_id = ?').get(runId) as
-    | { state: Buffer; registry_json: string }
+  const cp = db.prepare('SELECT file, bytes, sha256, registry_json FROM farm_checkpoints WHERE run_id = ?').get(runId) as
+    | { file: string; bytes: number; sha256: string; registry_json: string }
     | undefined;
   const capitalCents = Math.round(rules.capitalUsd * 100);
-  const state = cp ? FarmState.deserialize(cp.state, capitalCents) : undefined;
+  const files = new CheckpointFiles(db);
+  const state = cp ? FarmState.deserialize(files.read(cp.file, cp.bytes, cp.sha256), capitalCents) : undefined;
   const registry = cp ? SpreadRegistry.fromJSON(JSON.parse(cp.registry_json)) : new SpreadRegistry();
 
   const opened: OpenedPosition[] = [];
@@ -145,6 +147,7 @@ async function attemptStep(ctx: AppContext, req: LiveStepRequest, mode: LiveMode
        WHERE run_id = ? AND trader_id = ? AND symbol = ? AND expiry = ? AND short_strike = ? AND long_strike = ? AND status = 'open'`,
     );
     const s = engine.state.s;
+    const cpFile = files.write(runId, version, engine.state.serializeParts());
     db.transaction(() => {
       const cur = db.prepare('SELECT steps_done FROM farm_runs WHERE run_id = ?').get(runId) as { steps_done: number } | undefined;
       if ((cur?.steps_done ?? 0) !== version) throw new ConflictError('another farm step ran first');
@@ -196,11 +199,13 @@ async function attemptStep(ctx: AppContext, req: LiveStepRequest, mode: LiveMode
         hwm.run(s.lowMidPips[k], s.lastMarkPips[k], runId, Math.floor(k / engine.state.slots), info.symbol, info.expiry, info.shortStrike, info.longStrike);
       }
       db.prepare(
-        `INSERT INTO farm_checkpoints (run_id, step, state, registry_json, totals_json, created_ms) VALUES (?, ?, ?, ?, '{}', ?)
-         ON CONFLICT (run_id) DO UPDATE SET step = excluded.step, state = excluded.state, registry_json = excluded.registry_json, created_ms = excluded.created_ms`,
-      ).run(runId, version, engine.state.serialize(), JSON.stringify(builder.registry), now);
+        `INSERT INTO farm_checkpoints (run_id, step, file, bytes, sha256, registry_json, totals_json, created_ms) VALUES (?, ?, ?, ?, ?, ?, '{}', ?)
+         ON CONFLICT (run_id) DO UPDATE SET step = excluded.step, file = excluded.file, bytes = excluded.bytes, sha256 = excluded.sha256,
+           registry_json = excluded.registry_json, created_ms = excluded.created_ms`,
+      ).run(runId, version, cpFile.file, cpFile.bytes, cpFile.sha256, JSON.stringify(builder.registry), now);
       db.prepare('UPDATE farm_runs SET steps_done = ? WHERE run_id = ?').run(version + 1, runId);
     }).immediate();
+    files.prune(runId, version);
 
     const usd = (pips: number) => pips / 10_000;
     return {

@@ -1,8 +1,8 @@
 import { type Conditions, computeConditions } from '../conditions-service.js';
-import { closeSpreadDebit, type FillParams, legFill, openSpreadCredit, spreadMid } from '../fill/fill.js';
-import { daysBetween, MS_PER_YEAR } from '../data/listing.js';
-import { contractKey, type EtfSymbol, type MarketDataSource, type OptionContract, type OptionQuote } from '../data/port.js';
-import { bsGreeks } from '../pricing/bs.js';
+import { daysBetween } from '../data/listing.js';
+import { contractKey, type EtfSymbol, type MarketDataSource, type OptionContract } from '../data/port.js';
+import { closeSpreadDebit, type FillParams, legFill, spreadMid } from '../fill/fill.js';
+import { indexChain, pickSpread } from '../spread-pick.js';
 import type { EconomicCalendar } from '../time/economic-calendar.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
 import { FarmEngine } from './engine.js';
@@ -177,69 +177,31 @@ export class MarketStepBuilder {
     const { source, calendar: cal, grid, fill, riskFreeRate: r } = this.o;
     const chain = await source.optionChain(symbol, tMs);
     if (chain.status === 'missing') return `${symbol} chain missing: ${chain.reason}`;
-    const S = chain.value.underlyingPrice;
-    const today = cal.etDate(chain.asOfMs);
-    const stale = chain.stale ?? false;
-    const byExpiry = new Map<string, OptionQuote[]>();
-    for (const q of chain.value.quotes) {
-      if (q.right !== 'put') continue;
-      const list = byExpiry.get(q.expiry) ?? [];
-      list.push(q);
-      byExpiry.set(q.expiry, list);
-    }
-    const expiries = chain.value.expiries.filter((e) => byExpiry.has(e));
+    const ix = indexChain(chain.value, chain.asOfMs, chain.stale ?? false, cal, r);
+    const S = ix.spot;
     const out = new Map<string, Candidate | string>();
     for (const dte of grid.spec.dte) {
-      if (!expiries.length) {
-        for (const d of grid.spec.shortDelta) for (const w of grid.spec.width) out.set(`${dte}|${d}|${w}`, 'no listed expiry');
-        continue;
-      }
-      const expiry = expiries.reduce((best, e) =>
-        Math.abs(daysBetween(today, e) - dte) < Math.abs(daysBetween(today, best) - dte) ? e : best,
-      );
-      const T = Math.max((cal.etToUtcMs(expiry, '16:00') - chain.asOfMs) / MS_PER_YEAR, 1e-6);
-      const puts = byExpiry.get(expiry)!.filter((q) => q.iv !== null && q.iv > 0);
-      const greeks = puts.map((q) => bsGreeks('put', S, q.strike, T, r, 0, q.iv!));
-      for (const target of grid.spec.shortDelta) {
-        let best = -1;
-        for (let k = 0; k < puts.length; k++) {
-          if (puts[k].bid === null || puts[k].ask === null) continue;
-          if (best < 0 || Math.abs(-greeks[k].delta - target) < Math.abs(-greeks[best].delta - target)) best = k;
-        }
+      for (const shortDelta of grid.spec.shortDelta) {
         for (const width of grid.spec.width) {
-          const key = `${dte}|${target}|${width}`;
-          if (best < 0) {
-            out.set(key, `no quoted put in ${expiry}`);
+          const key = `${dte}|${shortDelta}|${width}`;
+          const p = pickSpread(ix, { dte, shortDelta, width }, fill);
+          if (typeof p === 'string') {
+            out.set(key, p);
             continue;
           }
-          const sq = puts[best];
-          const li = puts.findIndex((q) => Math.abs(q.strike - (sq.strike - width)) < 1e-6);
-          if (li < 0) {
-            out.set(key, `no ${expiry} strike $${width} below ${sq.strike}`);
-            continue;
-          }
-          const lq = puts[li];
-          const credit = openSpreadCredit({ ...sq, stale }, { ...lq, stale }, fill);
-          if (!credit.ok) {
-            out.set(key, credit.reason);
-            continue;
-          }
-          const mid = spreadMid(sq, lq);
-          const creditPips = pips(credit.credit);
+          const creditPips = pips(p.credit);
           const widthPips = pips(width);
-          if (creditPips <= 0 || creditPips >= widthPips || !mid.ok) {
-            out.set(key, `credit ${credit.credit.toFixed(4)} outside (0, width)`);
+          if (creditPips <= 0 || creditPips >= widthPips) {
+            out.set(key, `credit ${p.credit.toFixed(4)} outside (0, width)`);
             continue;
           }
-          const gs = greeks[best];
-          const gl = greeks[li];
           out.set(key, {
-            spreadId: this.registry.idFor(symbol, expiry, sq.strike, lq.strike),
+            spreadId: this.registry.idFor(symbol, p.expiry, p.short.strike, p.long.strike),
             creditPips,
-            midPips: Math.max(0, pips(mid.mid)),
+            midPips: Math.max(0, pips(p.mid)),
             maxLossCents: widthPips - creditPips,
-            deltaUsd: (-gs.delta + gl.delta) * S * 100,
-            vegaUsd: gl.vega - gs.vega,
+            deltaUsd: (-p.shortGreeks.delta + p.longGreeks.delta) * S * 100,
+            vegaUsd: p.longGreeks.vega - p.shortGreeks.vega,
           });
         }
       }

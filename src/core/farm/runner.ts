@@ -11,6 +11,7 @@ import { FarmEngine, type FarmKernels } from './engine.js';
 import type { Grid } from './grid.js';
 import { MarketStepBuilder, SpreadRegistry } from './market-step.js';
 import { EXIT_NAMES, type FarmRules, SKIP_NAMES } from './rules.js';
+import { CheckpointFiles } from './checkpoint.js';
 import { FarmState } from './state.js';
 import { traderStatRows } from './stats.js';
 
@@ -140,6 +141,7 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
   const sample = sampleTraders(grid.count, o.sampleSize ?? 4096, o.seed);
   const capitalCents = Math.round(rules.capitalUsd * 100);
   const db = store.db;
+  const files = new CheckpointFiles(db);
 
   let runId: string;
   let startStep = 0;
@@ -148,11 +150,11 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
   let totals = emptyTotals();
   if (o.resumeRunId) {
     runId = o.resumeRunId;
-    const cp = db.prepare('SELECT step, state, registry_json, totals_json FROM farm_checkpoints WHERE run_id = ?').get(runId) as
-      | { step: number; state: Buffer; registry_json: string; totals_json: string }
+    const cp = db.prepare('SELECT step, file, bytes, sha256, registry_json, totals_json FROM farm_checkpoints WHERE run_id = ?').get(runId) as
+      | { step: number; file: string; bytes: number; sha256: string; registry_json: string; totals_json: string }
       | undefined;
     if (cp) {
-      state = FarmState.deserialize(cp.state, capitalCents);
+      state = FarmState.deserialize(files.read(cp.file, cp.bytes, cp.sha256), capitalCents);
       registry = SpreadRegistry.fromJSON(JSON.parse(cp.registry_json));
       totals = JSON.parse(cp.totals_json);
       startStep = cp.step + 1;
@@ -207,11 +209,11 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
   );
   const updateDone = db.prepare('UPDATE farm_runs SET steps_done = ? WHERE run_id = ?');
   const saveCheckpoint = db.prepare(
-    `INSERT INTO farm_checkpoints (run_id, step, state, registry_json, totals_json, created_ms) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (run_id) DO UPDATE SET step = excluded.step, state = excluded.state, registry_json = excluded.registry_json,
-       totals_json = excluded.totals_json, created_ms = excluded.created_ms`,
+    `INSERT INTO farm_checkpoints (run_id, step, file, bytes, sha256, registry_json, totals_json, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (run_id) DO UPDATE SET step = excluded.step, file = excluded.file, bytes = excluded.bytes, sha256 = excluded.sha256,
+       registry_json = excluded.registry_json, totals_json = excluded.totals_json, created_ms = excluded.created_ms`,
   );
-  const every = o.checkpointEvery ?? 100;
+  const every = o.checkpointEvery ?? 250;
   const t0 = o.clock.monotonicMs();
   let done = 0;
   for (let k = startStep; k < steps.length; k++) {
@@ -232,14 +234,16 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
     sum.skipsByReason.forEach((v, i) => {
       totals.skipsByReason[i] += v;
     });
-    const checkpoint = (k + 1) % every === 0 || k === steps.length - 1;
+    // The last step needs no checkpoint: the results are written in the final transaction.
+    const cpFile = (k + 1) % every === 0 && k < steps.length - 1 ? files.write(runId, k, engine.state.serializeParts()) : null;
     db.transaction(() => {
       insertStep.run(runId, k, tMs, sum.opened, sum.closed, Math.round(sum.realizedCents), sum.openPositions);
       updateDone.run(k + 1, runId);
-      if (checkpoint) {
-        saveCheckpoint.run(runId, k, engine.state.serialize(), JSON.stringify(builder.registry), JSON.stringify(totals), o.clock.nowMs());
+      if (cpFile) {
+        saveCheckpoint.run(runId, k, cpFile.file, cpFile.bytes, cpFile.sha256, JSON.stringify(builder.registry), JSON.stringify(totals), o.clock.nowMs());
       }
     })();
+    if (cpFile) files.prune(runId, k);
     done++;
     if (o.onProgress) {
       const elapsed = o.clock.monotonicMs() - t0;
@@ -264,8 +268,9 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
 
   // Results: one row per trader, the monthly P&L and the daily sample, in one transaction.
   const rows = traderStatRows(engine);
+  const runNo = (db.prepare('SELECT run_no FROM farm_runs WHERE run_id = ?').get(runId) as { run_no: number }).run_no;
   const insert = db.prepare(
-    `INSERT OR REPLACE INTO trader_stats (run_id, trader_id, realized_cents, open_mtm_cents, open_positions, trades, wins,
+    `INSERT OR REPLACE INTO trader_stats (run_no, trader_id, realized_cents, open_mtm_cents, open_positions, trades, wins,
        gross_profit_cents, gross_loss_cents, fees_cents, days_in_trade, first_trade_ms, last_trade_ms, max_drawdown_cents,
        max_drawdown_frac, daily_n, daily_sum, daily_sum_sq, daily_down_sq, sharpe, sortino, win_rate, profit_factor)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -273,7 +278,7 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
   const blob = db.prepare('INSERT OR REPLACE INTO farm_blobs (run_id, name, meta_json, data) VALUES (?, ?, ?, ?)');
   const summary = buildSummary(engine, totals);
   db.transaction(() => {
-    for (const r of rows) insert.run(runId, ...r);
+    for (const r of rows) insert.run(runNo, ...r);
     const m = engine.state.monthlyCents;
     blob.run(runId, 'monthly_cents', JSON.stringify({ months, traders: grid.count }), Buffer.from(m.buffer, m.byteOffset, m.byteLength));
     if (engine.dailySample) {
@@ -285,6 +290,7 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
     db.prepare('DELETE FROM farm_checkpoints WHERE run_id = ?').run(runId);
     store.setRunStatus(runId, 'completed');
   })();
+  files.prune(runId, null);
   return { runId, status: 'completed', steps: steps.length, traders: grid.count, totals, engine, registry: builder.registry };
 }
 

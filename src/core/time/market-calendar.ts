@@ -102,9 +102,20 @@ function etDateTime(ms: number): DateTime {
   return DateTime.fromMillis(ms, { zone: ET_ZONE, locale: FORMAT_LOCALE });
 }
 
+// Time-zone arithmetic is the farm's hottest non-kernel cost; the answers never change, so keep them.
+const CACHE_LIMIT = 200_000;
+const etDateCache = new Map<number, string>();
+const etToUtcCache = new Map<string, number>();
+
+function remember<K, V>(m: Map<K, V>, k: K, v: V): V {
+  if (m.size >= CACHE_LIMIT) m.clear();
+  m.set(k, v);
+  return v;
+}
+
 /** The ET calendar date (YYYY-MM-DD) of an instant. */
 export function etDate(ms: number): string {
-  return etDateTime(ms).toFormat('yyyy-MM-dd');
+  return etDateCache.get(ms) ?? remember(etDateCache, ms, etDateTime(ms).toFormat('yyyy-MM-dd'));
 }
 
 /** ET wall-clock fields of an instant. */
@@ -124,6 +135,13 @@ export function etParts(ms: number): EtParts {
  * ambiguous fall-back time (01:00–01:59) resolves to the second occurrence (EST), as luxon does.
  */
 export function etToUtcMs(date: string, hhmm: string): number {
+  const key = `${date}|${hhmm}`;
+  const hit = etToUtcCache.get(key);
+  if (hit !== undefined) return hit;
+  return remember(etToUtcCache, key, etToUtcMsUncached(date, hhmm));
+}
+
+function etToUtcMsUncached(date: string, hhmm: string): number {
   assertCalendarDate(date);
   const t = TIME_RE.exec(hhmm);
   if (!t) throw new UsageError(`invalid ET time "${hhmm}": expected HH:MM (24-hour)`);
@@ -384,6 +402,14 @@ export class MarketCalendar {
 
   /** Open/close instants of a trading day, or null if the exchange is closed that day. */
   tradingDay(date: string): TradingDay | null {
+    const hit = this.dayCache.get(date);
+    if (hit !== undefined) return hit;
+    return remember(this.dayCache, date, this.tradingDayUncached(date));
+  }
+
+  private readonly dayCache = new Map<string, TradingDay | null>();
+
+  private tradingDayUncached(date: string): TradingDay | null {
     if (this.closure(date)) return null;
     const row = this.rows.get(date);
     const closeEt = row?.type === 'early_close' && row.closeEt ? row.closeEt : REGULAR_CLOSE_ET;

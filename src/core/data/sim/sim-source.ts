@@ -28,6 +28,7 @@ import {
   type OptionQuote,
 } from '../port.js';
 import { type ReplayLabels, ReplayMarketDataSource } from '../replay/replay-source.js';
+import { memoCalendar } from './calendar-memo.js';
 import {
   expectedVol,
   resolveSimParams,
@@ -85,7 +86,6 @@ export class SimMarketDataSource implements MarketDataSource {
   private readonly labels: ReplayLabels;
   private readonly coverFromMs: number;
   private readonly subInputs = new WeakMap<ChainInput, Map<string, ChainInput>>();
-  private readonly closeMsCache = new Map<string, number>();
 
   constructor(opts: SimSourceOptions) {
     const fair = opts.fair ?? false;
@@ -93,7 +93,7 @@ export class SimMarketDataSource implements MarketDataSource {
     validateSimConfig({ model: opts.model, premium, fair, seed: opts.seed });
     const r = fair ? 0 : (opts.riskFreeRate ?? DEFAULT_SIM_RISK_FREE_RATE);
     if (!Number.isFinite(r)) throw new RangeError(`riskFreeRate must be finite, got ${r}`);
-    this.cal = opts.calendar;
+    this.cal = memoCalendar(opts.calendar);
     this.fair = fair;
     this.premium = premium;
     this.riskFreeRate = r;
@@ -118,7 +118,7 @@ export class SimMarketDataSource implements MarketDataSource {
       chain: fair ? 'sim:chain-fair' : 'sim:chain-model',
     };
     this.replay = new ReplayMarketDataSource({
-      calendar: opts.calendar,
+      calendar: this.cal,
       history: this.history,
       chainModel: opts.chainModel,
       dailyExpiriesFrom: opts.dailyExpiriesFrom ?? null,
@@ -150,12 +150,7 @@ export class SimMarketDataSource implements MarketDataSource {
   }
 
   private sessionCloseMs(expiry: string): number {
-    let t = this.closeMsCache.get(expiry);
-    if (t === undefined) {
-      t = this.cal.tradingDay(expiry)?.closeMs ?? this.cal.etToUtcMs(expiry, '16:00');
-      this.closeMsCache.set(expiry, t);
-    }
-    return t;
+    return this.cal.tradingDay(expiry)?.closeMs ?? this.cal.etToUtcMs(expiry, '16:00');
   }
 
   /**

@@ -1,18 +1,19 @@
 import { jumpCompensator, type ModelSpec } from '../../pricing/models.js';
 import { gbmStep, hestonCoeffs, hestonStep, jumpLogSum } from '../../pricing/paths.js';
 import { CounterRng, checkSeed, streamId } from '../../pricing/rng.js';
-import { addDays, type MarketCalendar, type TradingDay } from '../../time/market-calendar.js';
+import { addDays, type MarketCalendar } from '../../time/market-calendar.js';
 import { MS_PER_YEAR } from '../listing.js';
 import type { EtfSymbol } from '../port.js';
 import type { DailyBars, History, HourlySeries, TimedSeries } from '../replay/history.js';
+import { memoCalendar } from './calendar-memo.js';
 import { expectedVol, SIM_MODELS, type SimModel, type SimParams, simModelSpec } from './sim-params.js';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 /** Simulated history before `fromMs`, so IV rank and z-scores have a year to look back on. */
 export const WARMUP_MS = 52 * 7 * DAY_MS;
-/** A few more days ahead of the warm-up (24 h changes and the first bars need a past). */
-export const LEAD_MS = 3 * DAY_MS;
+/** A few more days ahead of the warm-up: 24 h changes and the last close before a long weekend need a past. */
+export const LEAD_MS = 5 * DAY_MS;
 /** DVOL's tenor: 30 calendar days. */
 export const DVOL_TAU = 30 / 365;
 /** One hourly step in years (the 24×365 clock the vols are annualised on). */
@@ -115,7 +116,8 @@ export function simGrid(
  */
 export function simulateHistory(opts: SimulateOptions): SimHistory {
   validateSimConfig(opts);
-  const { params, seed, fair, premium, calendar: cal, model } = opts;
+  const { params, seed, fair, premium, model } = opts;
+  const cal = memoCalendar(opts.calendar);
   const { startMs, endMs } = simGrid(opts.fromMs, opts.toMs, opts.warmupMs);
   // Asking about the range's own dates surfaces the calendar's coverage error early.
   cal.isTradingDay(cal.etDate(opts.fromMs));
@@ -278,22 +280,6 @@ function hourlyBars(
   return out;
 }
 
-const tradingDayCache = new WeakMap<MarketCalendar, Map<string, TradingDay | null>>();
-
-function tradingDayCached(cal: MarketCalendar, date: string): TradingDay | null {
-  let m = tradingDayCache.get(cal);
-  if (!m) {
-    m = new Map();
-    tradingDayCache.set(cal, m);
-  }
-  let d = m.get(date);
-  if (d === undefined) {
-    d = cal.tradingDay(date);
-    m.set(date, d);
-  }
-  return d;
-}
-
 /**
  * Daily bars from the session's simulated BTC × the ratio at the close: Open at the first hour at
  * or after 9:30 ET, Close at the official close (early closes included). Days outside the
@@ -316,7 +302,7 @@ function etfDaily(
   const rows: { date: string; o: number; h: number; l: number; c: number; v: number }[] = [];
   const vRng = new CounterRng(seed, stream);
   for (let d = first; d <= last; d = addDays(d, 1)) {
-    const day = tradingDayCached(cal, d);
+    const day = cal.tradingDay(d);
     if (!day || day.openMs < startMs || day.closeMs > endMs) continue;
     const kOpen = Math.ceil((day.openMs - startMs) / HOUR_MS);
     const kClose = Math.floor((day.closeMs - startMs) / HOUR_MS);

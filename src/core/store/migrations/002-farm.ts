@@ -11,7 +11,9 @@ export const m002Farm: Migration = {
   name: 'farm runs, checkpoints, trader stats, positions',
   up: `
     CREATE TABLE farm_runs (
-      run_id TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+      -- A small integer key keeps the 432k-row tables compact (a UUID per row would cost ~50 MB).
+      run_no INTEGER PRIMARY KEY,
+      run_id TEXT NOT NULL UNIQUE REFERENCES runs (id) ON DELETE CASCADE,
       grid_json TEXT NOT NULL CHECK (json_valid(grid_json)),
       grid_hash TEXT NOT NULL,
       rules_json TEXT NOT NULL CHECK (json_valid(rules_json)),
@@ -37,14 +39,17 @@ export const m002Farm: Migration = {
     CREATE TABLE farm_checkpoints (
       run_id TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
       step INTEGER NOT NULL,
-      state BLOB NOT NULL,
+      -- The engine state is a file beside the database (see checkpoint.ts), verified on load.
+      file TEXT NOT NULL,
+      bytes INTEGER NOT NULL,
+      sha256 TEXT NOT NULL,
       registry_json TEXT NOT NULL CHECK (json_valid(registry_json)),
       totals_json TEXT NOT NULL CHECK (json_valid(totals_json)),
       created_ms INTEGER NOT NULL
     ) STRICT;
 
     CREATE TABLE trader_stats (
-      run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+      run_no INTEGER NOT NULL REFERENCES farm_runs (run_no) ON DELETE CASCADE,
       trader_id INTEGER NOT NULL,
       realized_cents INTEGER NOT NULL,
       open_mtm_cents INTEGER NOT NULL,
@@ -67,10 +72,10 @@ export const m002Farm: Migration = {
       sortino REAL,
       win_rate REAL,
       profit_factor REAL,
-      PRIMARY KEY (run_id, trader_id)
+      PRIMARY KEY (run_no, trader_id)
     ) STRICT, WITHOUT ROWID;
-    CREATE INDEX trader_stats_realized ON trader_stats (run_id, realized_cents);
-    CREATE INDEX trader_stats_sharpe ON trader_stats (run_id, sharpe);
+    CREATE INDEX trader_stats_realized ON trader_stats (run_no, realized_cents);
+    CREATE INDEX trader_stats_sharpe ON trader_stats (run_no, sharpe);
 
     CREATE TABLE farm_blobs (
       run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,

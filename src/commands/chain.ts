@@ -28,7 +28,7 @@ export default class ChainCommand extends BaseCommand<typeof ChainCommand> {
   async run(): Promise<ChainViewResult> {
     const ctx = this.ctx;
     const atMs = this.flags.at ? parseInstant('at', this.flags.at) : ctx.clock.nowMs();
-    const source = ctx.source();
+    const source = ctx.source(undefined, atMs);
     try {
       const result = await chainView(source, ctx.market(), {
         symbol: this.args.symbol as 'IBIT' | 'BITO',

@@ -17,7 +17,7 @@ export default class SnapshotCommand extends BaseCommand<typeof SnapshotCommand>
   async run(): Promise<Snapshot> {
     const ctx = this.ctx;
     const atMs = this.flags.at ? parseInstant('at', this.flags.at) : ctx.clock.nowMs();
-    const source = ctx.source();
+    const source = ctx.source(undefined, atMs);
     try {
       const snap = await takeSnapshot(source, ctx.market(), atMs);
       if (!this.jsonEnabled()) this.render(snap);

@@ -3,6 +3,7 @@ import { resolveConfig, type ResolvedConfig } from './config/load.js';
 import type { MarketDataSource, SourceKind } from './data/port.js';
 import { LiveMarketDataSource } from './data/live/live-source.js';
 import { ReplayMarketDataSource } from './data/replay/replay-source.js';
+import { SimMarketDataSource } from './data/sim/sim-source.js';
 import { UsageError } from './errors.js';
 import { Store } from './store/store.js';
 import { type Clock, ManualClock, SystemClock } from './time/clock.js';
@@ -59,9 +60,28 @@ export class AppContext {
   }
 
   /** The market-data adapter chosen by --source / ARGUS_SOURCE / config. */
-  source(kind: SourceKind = this.config.config.source): MarketDataSource {
+  source(kind: SourceKind = this.config.config.source, atMs: number = this.clock.nowMs()): MarketDataSource {
     const c = this.config.config;
     switch (kind) {
+      case 'sim': {
+        // One-shot commands simulate a window around the asked time (plus the 52-week warm-up).
+        const day = 86_400_000;
+        try {
+          return new SimMarketDataSource({
+            calendar: this.market(),
+            model: c.sim.model,
+            seed: c.sim.seed,
+            fromMs: atMs - 30 * day,
+            toMs: atMs + 7 * day,
+            premium: c.sim.fair ? 0 : c.sim.premium,
+            fair: c.sim.fair,
+            riskFreeRate: c.pricing.riskFreeRate,
+          });
+        } catch (err) {
+          if (err instanceof RangeError) throw new UsageError(err.message, 'see `argus config show` for the sim.* settings');
+          throw err;
+        }
+      }
       case 'replay':
         return new ReplayMarketDataSource({
           calendar: this.market(),

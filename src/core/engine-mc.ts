@@ -1,8 +1,12 @@
+import { spreadOutcomesOnEngine } from './engine/mc-kernels.js';
 import { resolveEngine } from './engine/resolve.js';
 import type { ModelSpec } from './pricing/models.js';
-import { type SpreadOptions, type SpreadOutcomes, spreadOutcomes } from './pricing/pop.js';
+import type { SpreadOptions, SpreadOutcomes } from './pricing/pop.js';
 
-/** Spread outcome probabilities by Monte Carlo on the chosen engine. */
+/**
+ * Spread outcome probabilities by Monte Carlo on the chosen engine (Heston by full truncation,
+ * the scheme every engine implements; GL agrees with the float64 engines within standard errors).
+ */
 export function spreadMonteCarlo(
   engine: 'auto' | 'gpu' | 'cpu' | 'js',
   spec: ModelSpec,
@@ -10,7 +14,7 @@ export function spreadMonteCarlo(
 ): { outcomes: SpreadOutcomes; engine: string } {
   const e = resolveEngine(engine, { kernel: 'mcPaths' });
   try {
-    return { outcomes: spreadOutcomes(spec, opts), engine: e.name };
+    return { outcomes: spreadOutcomesOnEngine(e, spec, { ...opts, scheme: 'full-truncation' }), engine: e.name };
   } finally {
     e.destroy();
   }

@@ -12,7 +12,7 @@ export default class Gap extends BaseCommand<typeof Gap> {
   async run(): Promise<GapView> {
     const ctx = this.ctx;
     const atMs = this.flags.at ? parseInstant('at', this.flags.at) : ctx.clock.nowMs();
-    const source = ctx.source();
+    const source = ctx.source(undefined, atMs);
     try {
       const g = await gapView(source, ctx.market(), ctx.store(), atMs);
       if (!this.jsonEnabled()) {

@@ -13,7 +13,7 @@ export default class GapSnapshot extends BaseCommand<typeof GapSnapshot> {
   async run(): Promise<SnapshotResult> {
     const ctx = this.ctx;
     const atMs = this.flags.at ? parseInstant('at', this.flags.at) : ctx.clock.nowMs();
-    const source = ctx.source();
+    const source = ctx.source(undefined, atMs);
     try {
       const r = await snapshotGap(source, ctx.market(), ctx.store(), atMs);
       if (r.status === 'unavailable') {

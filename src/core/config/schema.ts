@@ -193,6 +193,36 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: 'model for the probability of profit (fitted parameters, variance level from the market IV)',
   },
   {
+    path: 'sim.model',
+    env: 'ARGUS_SIM_MODEL',
+    kind: 'string',
+    schema: z.enum(['gbm', 'heston', 'heston-jump']),
+    default: 'heston',
+    description: 'simulator: BTC model (parameters fitted by scripts/fit-sim-params.mjs)',
+  },
+  {
+    path: 'sim.seed',
+    env: 'ARGUS_SIM_SEED',
+    kind: 'number',
+    schema: z.number().int().min(0),
+    default: 1,
+    description: 'simulator: seed (the same seed gives the same market, bit for bit)',
+  },
+  {
+    path: 'sim.premium',
+    kind: 'number',
+    schema: z.number().min(-0.5).max(2),
+    default: 0.1,
+    description: "simulator: implied vol = the model's expected vol × (1 + premium)",
+  },
+  {
+    path: 'sim.fair',
+    kind: 'boolean',
+    schema: z.boolean(),
+    default: false,
+    description: 'simulator: exactly fair market (needs sim.model gbm and sim.premium 0)',
+  },
+  {
     path: 'calendar.events',
     kind: 'json',
     schema: z.array(calendarEventOverride),
@@ -225,6 +255,7 @@ export interface ArgusConfig {
   pricing: { riskFreeRate: number };
   replay: { dailyExpiriesFrom: string | null; ivScale: number };
   calendar: { events: CalendarEventOverride[] };
+  sim: { model: 'gbm' | 'heston' | 'heston-jump'; seed: number; premium: number; fair: boolean };
   signal: {
     dte: number;
     shortDelta: number;

@@ -139,7 +139,9 @@ describe('sim source: snapshot API on a weekday at 11:00 ET', () => {
       toMs: coverFrom + WARMUP_MS + 86_400_000,
     });
     const o = await src.etfQuote('IBIT', coverFrom);
-    expect(o.status === 'ok' && o.asOfMs).toBe(Date.parse('2025-05-23T20:00:00Z'));
+    // in the session: BTC now × the ratio at Friday's close, four days back
+    const bars = src.history.ibitDaily;
+    expect(okValue(o).previousClose).toBe(bars.close[bars.dates.indexOf('2025-05-23')]);
     okValue(await src.btcSpot(coverFrom));
     okValue(await src.dvol(coverFrom));
     okValue(await src.funding8h(coverFrom));

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_FILL, FAIR_FILL, type FillParams } from '../fill/fill.js';
 import { farmKernels } from './engine-kernels.js';
 import { loadGrid, type TraderConfig } from './grid.js';
+import { defaultOptionLifeHours } from './market-step.js';
 import { DEFAULT_RULES, type FarmRules } from './rules.js';
 import { type FarmProgress, type FarmSummary, buildSummary, runFarm } from './runner.js';
 
@@ -145,7 +146,16 @@ export async function farmBacktest(ctx: AppContext, req: BacktestRequest): Promi
       riskFreeRate: fair ? 0 : ctx.config.config.pricing.riskFreeRate,
       appVersion: ctx.appVersion,
       command: 'farm run',
-      provenance: { gridFile: gridFile ?? 'data/grids/default.json', sim: req.source === 'sim' ? sim : undefined },
+      provenance: {
+        gridFile: gridFile ?? 'data/grids/default.json',
+        sim: req.source === 'sim' ? sim : undefined,
+        // What a re-simulation (drill-down) needs to rebuild the same market.
+        market: {
+          riskFreeRate: fair ? 0 : ctx.config.config.pricing.riskFreeRate,
+          replay: ctx.config.config.replay,
+          optionLifeHours: defaultOptionLifeHours(grid),
+        },
+      },
       checkpointEvery: ctx.config.config.farm.checkpointEvery,
       resumeRunId: req.resumeRunId,
       stopAfterSteps: req.stopAfterSteps,

@@ -60,11 +60,19 @@ export interface MarketStepOptions {
   /** 'YYYY-MM' of each month of the run. */
   months: string[];
   registry?: SpreadRegistry;
+  /** Option life for the warmth's event component; default the grid's median DTE (pass the run's when re-simulating a sub-grid). */
+  optionLifeHours?: number;
   /** Official close used to settle expiries; default: the source's ETF quote at that close. */
   settlementPrice?: (symbol: EtfSymbol, date: string, closeMs: number) => Promise<number | null>;
 }
 
 const pips = (usd: number) => Math.round(usd * 10_000);
+
+/** The grid's median DTE target, in hours: the option life the warmth's event component assumes. */
+export function defaultOptionLifeHours(grid: Grid): number {
+  const dtes = [...grid.spec.dte].sort((a, b) => a - b);
+  return dtes[Math.floor(dtes.length / 2)] * 24;
+}
 
 /** Turns the market at one instant into the StepInput every trader decides on. */
 export class MarketStepBuilder {
@@ -77,8 +85,7 @@ export class MarketStepBuilder {
     this.o = o;
     this.registry = o.registry ?? new SpreadRegistry();
     this.combos = Array.from({ length: FarmEngine.comboCount(o.grid) }, (_, c) => FarmEngine.comboValues(o.grid, c));
-    const dtes = [...o.grid.spec.dte].sort((a, b) => a - b);
-    this.optionLifeHours = dtes[Math.floor(dtes.length / 2)] * 24;
+    this.optionLifeHours = o.optionLifeHours ?? defaultOptionLifeHours(o.grid);
   }
 
   async build(

@@ -72,6 +72,33 @@ export function farmSettings(ctx: AppContext, fair = false): { rules: FarmRules;
   return { rules, fill: { ...base, f: f.fillF } };
 }
 
+/** The market a backtest ran on, rebuilt from its kind, window and sim settings (resume, drill-down). */
+export function backtestSource(
+  ctx: AppContext,
+  kind: 'replay' | 'sim',
+  window: { from: string; to: string },
+  sim: SimRequest | null,
+): MarketDataSource {
+  if (kind === 'replay') return ctx.source('replay');
+  const cal = ctx.market();
+  const s = sim ?? { model: 'heston' as SimModel, fair: false, seed: 1 };
+  try {
+    return new SimMarketDataSource({
+      calendar: cal,
+      model: s.model,
+      seed: s.seed,
+      fromMs: cal.etToUtcMs(window.from, '00:00'),
+      toMs: cal.etToUtcMs(window.to, '23:59'),
+      premium: s.premium,
+      fair: s.fair,
+      riskFreeRate: ctx.config.config.pricing.riskFreeRate,
+    });
+  } catch (err) {
+    if (err instanceof RangeError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 export async function farmBacktest(ctx: AppContext, req: BacktestRequest): Promise<BacktestResult> {
   const cal = ctx.market();
   const store = ctx.store();
@@ -110,23 +137,8 @@ export async function farmBacktest(ctx: AppContext, req: BacktestRequest): Promi
       Object.assign(fill, JSON.parse(row.fill_json));
     }
   }
-  let source: MarketDataSource;
-  if (req.source === 'sim') {
-    const s = sim ?? { model: 'heston' as SimModel, fair: false, seed };
-    sim = s;
-    source = new SimMarketDataSource({
-      calendar: cal,
-      model: s.model,
-      seed: s.seed,
-      fromMs: cal.etToUtcMs(from, '00:00'),
-      toMs: cal.etToUtcMs(to, '23:59'),
-      premium: s.premium,
-      fair: s.fair,
-      riskFreeRate: ctx.config.config.pricing.riskFreeRate,
-    });
-  } else {
-    source = ctx.source('replay');
-  }
+  if (req.source === 'sim') sim ??= { model: 'heston', fair: false, seed };
+  const source = backtestSource(ctx, req.source, { from, to }, sim ?? null);
   const kernels = farmKernels(resolveEngine(engineName, { kernel: 'farmStep' }));
   const t0 = ctx.clock.monotonicMs();
   try {

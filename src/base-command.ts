@@ -3,7 +3,9 @@ import { AppContext } from './core/context.js';
 import { ArgusError } from './core/errors.js';
 import { createLogger, type Logger } from './core/log.js';
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>;
 
 /** Global flags, the composition root and error reporting shared by every command. */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
@@ -68,7 +70,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     if (err instanceof ArgusError) {
       if (this.jsonEnabled()) {
-        this.writeLine(JSON.stringify({ error: { name: err.name, message: err.message, hint: err.hint ?? null, exitCode: err.exitCode } }));
+        this.writeLine(
+          JSON.stringify({
+            error: { name: err.name, message: err.message, hint: err.hint ?? null, exitCode: err.exitCode },
+          }),
+        );
       } else {
         process.stderr.write(`Error: ${err.message}\n`);
         if (err.hint) process.stderr.write(`Hint: ${err.hint}\n`);

@@ -6,7 +6,9 @@ export const sourceFlags = {
     options: ['live', 'replay', 'sim'] as const,
     description: 'market data source (default from config: live)',
   })(),
-  at: Flags.string({ description: 'as of this instant, ISO 8601 with zone (replay/sim; live answers only the present)' }),
+  at: Flags.string({
+    description: 'as of this instant, ISO 8601 with zone (replay/sim; live answers only the present)',
+  }),
 };
 
 const num = (description: string) => Flags.string({ description });
@@ -20,7 +22,11 @@ export const priceFlags = {
   years: Flags.string({ description: 'time to expiry in years', exclusive: ['days'] }),
   days: Flags.string({ description: 'time to expiry in days (÷ 365)', exclusive: ['years'] }),
   style: Flags.option({ options: ['european', 'american'] as const, default: 'european' })(),
-  model: Flags.option({ options: ['gbm', 'bs', 'heston', 'merton', 'heston-jump'] as const, default: 'gbm', description: 'bs is an alias of gbm' })(),
+  model: Flags.option({
+    options: ['gbm', 'bs', 'heston', 'merton', 'heston-jump'] as const,
+    default: 'gbm',
+    description: 'bs is an alias of gbm',
+  })(),
   v0: num('Heston initial variance'),
   kappa: num('Heston mean-reversion speed'),
   theta: num('Heston long-run variance'),
@@ -29,8 +35,15 @@ export const priceFlags = {
   lambda: num('Merton jumps per year'),
   'jump-mean': num('Merton mean log-jump'),
   'jump-vol': num('Merton std of the log-jump'),
-  method: Flags.option({ options: ['analytic', 'mc', 'lattice'] as const, description: 'default: analytic (European), lattice (American)' })(),
+  method: Flags.option({
+    options: ['analytic', 'mc', 'lattice'] as const,
+    description: 'default: analytic (European), lattice (American)',
+  })(),
   paths: Flags.integer({ description: 'Monte Carlo paths', default: 100_000, min: 2, max: 20_000_000 }),
-  steps: Flags.integer({ description: 'Monte Carlo time steps (default: one a day) or lattice steps', min: 1, max: 100_000 }),
+  steps: Flags.integer({
+    description: 'Monte Carlo time steps (default: one a day) or lattice steps',
+    min: 1,
+    max: 100_000,
+  }),
   seed: Flags.integer({ description: 'Monte Carlo seed', default: 1, min: 0 }),
 };

@@ -17,13 +17,23 @@ export default class Calendar extends BaseCommand<typeof Calendar> {
     from: Flags.string({ description: 'first day, YYYY-MM-DD (US/Eastern); default today' }),
     to: Flags.string({ description: 'last day, YYYY-MM-DD (inclusive)', exclusive: ['days'] }),
     days: Flags.integer({ description: 'number of days from --from (default 30)', min: 1, max: 3660 }),
-    type: Flags.option({ options: ['fomc', 'cpi', 'market'] as const, multiple: true, description: 'only these kinds of entry' })(),
+    type: Flags.option({
+      options: ['fomc', 'cpi', 'market'] as const,
+      multiple: true,
+      description: 'only these kinds of entry',
+    })(),
   };
 
   async run(): Promise<CalendarResult> {
     const ctx = this.ctx;
     const result = calendarQuery(
-      { from: this.flags.from, to: this.flags.to, days: this.flags.days, types: this.flags.type, nowMs: ctx.clock.nowMs() },
+      {
+        from: this.flags.from,
+        to: this.flags.to,
+        days: this.flags.days,
+        types: this.flags.type,
+        nowMs: ctx.clock.nowMs(),
+      },
       { market: ctx.market(), economic: ctx.economic() },
     );
     if (!this.jsonEnabled()) this.render(result);
@@ -31,9 +41,19 @@ export default class Calendar extends BaseCommand<typeof Calendar> {
   }
 
   private render(r: CalendarResult): void {
-    const table = new Table({ head: ['Date', 'Day', 'Time ET', `Local (${r.localZone})`, 'Type', 'Event', 'Detail'] });
+    const table = new Table({
+      head: ['Date', 'Day', 'Time ET', `Local (${r.localZone})`, 'Type', 'Event', 'Detail'],
+    });
     for (const e of r.entries) {
-      table.push([e.date, e.weekday, e.timeEt ?? '', e.timeLocal ?? '', e.type.toUpperCase(), e.title, e.detail]);
+      table.push([
+        e.date,
+        e.weekday,
+        e.timeEt ?? '',
+        e.timeLocal ?? '',
+        e.type.toUpperCase(),
+        e.title,
+        e.detail,
+      ]);
     }
     this.log(`Calendar ${r.fromDate} → ${r.toDate}`);
     this.log(r.entries.length ? table.toString() : '(no events, closures or early closes in this period)');

@@ -1,15 +1,16 @@
 import { Args, Flags } from '@oclif/core';
 import Table from 'cli-table3';
 import { BaseCommand } from '../base-command.js';
-import { type ChainViewResult, chainView } from '../core/chain-service.js';
 import { parseDateArg } from '../core/calendar-service.js';
+import { type ChainViewResult, chainView } from '../core/chain-service.js';
 import { formatMoney, formatPct } from '../core/format.js';
 import { isoUtc } from '../core/time/clock.js';
 import { parseInstant } from '../core/time/parse.js';
 import { sourceFlags } from '../flags.js';
 
 export default class ChainCommand extends BaseCommand<typeof ChainCommand> {
-  static override description = 'The option chain around the money for one expiry: strike, bid, ask, mid, IV, delta, OI, volume';
+  static override description =
+    'The option chain around the money for one expiry: strike, bid, ask, mid, IV, delta, OI, volume';
   static override examples = [
     '<%= config.bin %> chain IBIT --source replay --at 2025-03-10T15:00:00Z --dte 14',
     '<%= config.bin %> chain IBIT --expiry 2025-03-21 --right both --json',
@@ -20,7 +21,11 @@ export default class ChainCommand extends BaseCommand<typeof ChainCommand> {
   static override flags = {
     ...sourceFlags,
     expiry: Flags.string({ description: 'expiry date YYYY-MM-DD', exclusive: ['dte'] }),
-    dte: Flags.integer({ description: 'the listed expiry nearest this many days (default 14)', min: 0, max: 1000 }),
+    dte: Flags.integer({
+      description: 'the listed expiry nearest this many days (default 14)',
+      min: 0,
+      max: 1000,
+    }),
     strikes: Flags.integer({ description: 'strikes each side of the money', default: 10, min: 1, max: 200 }),
     right: Flags.option({ options: ['put', 'call', 'both'] as const, default: 'put' })(),
   };
@@ -53,7 +58,9 @@ export default class ChainCommand extends BaseCommand<typeof ChainCommand> {
       return;
     }
     const note = [r.note, r.stale ? 'STALE' : null].filter(Boolean).join(', ');
-    this.log(`${r.symbol} ${r.expiry} (${r.dte} DTE) — underlying ${formatMoney(r.underlyingPrice)} — quotes ${m.formatEt(r.quoteTimeMs)} (${isoUtc(r.quoteTimeMs)}) from ${r.source}${note ? ` [${note}]` : ''}`);
+    this.log(
+      `${r.symbol} ${r.expiry} (${r.dte} DTE) — underlying ${formatMoney(r.underlyingPrice)} — quotes ${m.formatEt(r.quoteTimeMs)} (${isoUtc(r.quoteTimeMs)}) from ${r.source}${note ? ` [${note}]` : ''}`,
+    );
     const money = (x: number | null) => (x === null ? '—' : x.toFixed(2));
     const t = new Table({ head: ['Strike', 'Right', 'Bid', 'Ask', 'Mid', 'IV', 'Delta', 'OI', 'Volume'] });
     for (const row of r.rows) {

@@ -1,16 +1,18 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { parseDateArg } from '../core/calendar-service.js';
-import { farmLiveStep, type LiveStepResult } from '../core/farm/live-service.js';
 import { UsageError } from '../core/errors.js';
+import { farmLiveStep, type LiveStepResult } from '../core/farm/live-service.js';
 import { renderLiveStep } from '../ui/live-step.js';
 
 export default class Expire extends BaseCommand<typeof Expire> {
   static override description =
-    'Settle the live farm\'s expired positions at intrinsic value from the official close recorded by `argus gap snapshot`; idempotent';
+    "Settle the live farm's expired positions at intrinsic value from the official close recorded by `argus gap snapshot`; idempotent";
   static override examples = ['<%= config.bin %> expire', '<%= config.bin %> expire --date 2026-11-27'];
   static override flags = {
-    date: Flags.string({ description: 'settle expiries up to this date (YYYY-MM-DD; default: every expiry already past)' }),
+    date: Flags.string({
+      description: 'settle expiries up to this date (YYYY-MM-DD; default: every expiry already past)',
+    }),
   };
 
   async run(): Promise<LiveStepResult> {
@@ -19,7 +21,10 @@ export default class Expire extends BaseCommand<typeof Expire> {
       const date = parseDateArg('date', this.flags.date);
       const day = ctx.market().tradingDay(date);
       if (day && day.closeMs > ctx.clock.nowMs()) {
-        throw new UsageError(`${date}'s session has not closed yet (${ctx.market().formatEt(day.closeMs)})`, 'run expire after the close');
+        throw new UsageError(
+          `${date}'s session has not closed yet (${ctx.market().formatEt(day.closeMs)})`,
+          'run expire after the close',
+        );
       }
     }
     const r = await farmLiveStep(ctx, { mode: 'expire', engine: 'js' });

@@ -1,13 +1,14 @@
 import Table from 'cli-table3';
 import { BaseCommand } from '../base-command.js';
-import { sourceFlags } from '../flags.js';
-import { type FieldView, type Snapshot, takeSnapshot } from '../core/snapshot-service.js';
 import { formatAge, formatMoney, formatPct } from '../core/format.js';
+import { type FieldView, type Snapshot, takeSnapshot } from '../core/snapshot-service.js';
 import { isoUtc } from '../core/time/clock.js';
 import { parseInstant } from '../core/time/parse.js';
+import { sourceFlags } from '../flags.js';
 
 export default class SnapshotCommand extends BaseCommand<typeof SnapshotCommand> {
-  static override description = 'One normalised market snapshot: BTC, DVOL, funding, IBIT/BITO and market status, with each value\'s provider and age';
+  static override description =
+    "One normalised market snapshot: BTC, DVOL, funding, IBIT/BITO and market status, with each value's provider and age";
   static override examples = [
     '<%= config.bin %> snapshot --source replay --at 2025-03-10T15:00:00Z',
     '<%= config.bin %> snapshot --source sim --json',
@@ -30,22 +31,43 @@ export default class SnapshotCommand extends BaseCommand<typeof SnapshotCommand>
   private render(s: Snapshot): void {
     const m = this.ctx.market();
     this.log(`Snapshot at ${m.formatEt(s.atMs)} (${isoUtc(s.atMs)}) — source: ${s.source}`);
-    const phase = s.market.phase === 'open' ? `open (${s.market.sessionBucket} session)` : `${s.market.phase}: ${s.market.reason}`;
-    this.log(`NYSE: ${phase}; next open ${m.formatEt(s.market.nextOpenMs)}, next close ${m.formatEt(s.market.nextCloseMs)}`);
+    const phase =
+      s.market.phase === 'open'
+        ? `open (${s.market.sessionBucket} session)`
+        : `${s.market.phase}: ${s.market.reason}`;
+    this.log(
+      `NYSE: ${phase}; next open ${m.formatEt(s.market.nextOpenMs)}, next close ${m.formatEt(s.market.nextCloseMs)}`,
+    );
     const t = new Table({ head: ['Field', 'Value', 'Source', 'As of (ET)', 'Age'] });
     const row = <T>(label: string, f: FieldView<T>, fmt: (v: T) => string) => {
       if (f.status === 'missing') t.push([label, `missing: ${f.reason}`, f.source, '', '']);
       else {
         const note = [f.note, f.stale ? 'STALE' : null].filter(Boolean).join(', ');
-        t.push([label, fmt(f.value as T) + (note ? ` (${note})` : ''), f.source, m.formatEt(f.asOfMs!), formatAge(f.ageMs!)]);
+        t.push([
+          label,
+          fmt(f.value as T) + (note ? ` (${note})` : ''),
+          f.source,
+          m.formatEt(f.asOfMs!),
+          formatAge(f.ageMs!),
+        ]);
       }
     };
     row('BTC', s.btc, (v) => `${formatMoney(v.priceUsd, 0)}  ${formatPct(v.change24hFrac, 2, true)} 24h`);
     row('DVOL (BTC 30d IV)', s.dvol, (v) => formatPct(v, 1));
     row('DVOL history', s.dvolHistory, (v) => `${v.days} daily closes ${v.first} → ${v.last}`);
     row('Funding / 8h', s.funding8h, (v) => formatPct(v, 4, true));
-    row('IBIT', s.ibit, (v) => `${formatMoney(v.price)} (prev close ${v.previousClose === null ? 'n/a' : formatMoney(v.previousClose)})`);
-    row('BITO', s.bito, (v) => `${formatMoney(v.price)} (prev close ${v.previousClose === null ? 'n/a' : formatMoney(v.previousClose)})`);
+    row(
+      'IBIT',
+      s.ibit,
+      (v) =>
+        `${formatMoney(v.price)} (prev close ${v.previousClose === null ? 'n/a' : formatMoney(v.previousClose)})`,
+    );
+    row(
+      'BITO',
+      s.bito,
+      (v) =>
+        `${formatMoney(v.price)} (prev close ${v.previousClose === null ? 'n/a' : formatMoney(v.previousClose)})`,
+    );
     this.log(t.toString());
   }
 }

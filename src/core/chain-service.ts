@@ -1,7 +1,7 @@
+import { daysBetween, MS_PER_YEAR } from './data/listing.js';
 import type { EtfSymbol, MarketDataSource, OptionQuote, OptionRight } from './data/port.js';
 import { UsageError } from './errors.js';
 import { bsGreeks } from './pricing/bs.js';
-import { MS_PER_YEAR, daysBetween } from './data/listing.js';
 import type { MarketCalendar } from './time/market-calendar.js';
 
 export interface ChainRow {
@@ -45,20 +45,32 @@ export interface ChainViewOptions {
 }
 
 /** The chain around the money for one expiry (the listed expiry nearest --dte, default 14 days). */
-export async function chainView(source: MarketDataSource, cal: MarketCalendar, o: ChainViewOptions): Promise<ChainViewResult> {
+export async function chainView(
+  source: MarketDataSource,
+  cal: MarketCalendar,
+  o: ChainViewOptions,
+): Promise<ChainViewResult> {
   const chain = await source.optionChain(o.symbol, o.atMs);
-  if (chain.status === 'missing') return { status: 'missing', symbol: o.symbol, atMs: o.atMs, source: chain.source, reason: chain.reason };
+  if (chain.status === 'missing')
+    return { status: 'missing', symbol: o.symbol, atMs: o.atMs, source: chain.source, reason: chain.reason };
   const c = chain.value;
   const today = cal.etDate(chain.asOfMs);
   let expiry: string;
   if (o.expiry) {
     if (!c.expiries.includes(o.expiry)) {
-      throw new UsageError(`${o.symbol} has no listed expiry ${o.expiry} at this time`, `listed: ${c.expiries.join(', ')}`);
+      throw new UsageError(
+        `${o.symbol} has no listed expiry ${o.expiry} at this time`,
+        `listed: ${c.expiries.join(', ')}`,
+      );
     }
     expiry = o.expiry;
   } else {
     const target = o.dte ?? 14;
-    expiry = c.expiries.reduce((best, e) => (Math.abs(daysBetween(today, e) - target) < Math.abs(daysBetween(today, best) - target) ? e : best), c.expiries[0]);
+    expiry = c.expiries.reduce(
+      (best, e) =>
+        Math.abs(daysBetween(today, e) - target) < Math.abs(daysBetween(today, best) - target) ? e : best,
+      c.expiries[0],
+    );
   }
   const T = Math.max((cal.etToUtcMs(expiry, '16:00') - chain.asOfMs) / MS_PER_YEAR, 1e-9);
   const S = c.underlyingPrice;
@@ -89,5 +101,15 @@ export async function chainView(source: MarketDataSource, cal: MarketCalendar, o
 function toRow(q: OptionQuote, S: number, T: number, r: number): ChainRow {
   const mid = q.bid !== null && q.ask !== null ? (q.bid + q.ask) / 2 : null;
   const delta = q.iv !== null && q.iv > 0 ? bsGreeks(q.right, S, q.strike, T, r, 0, q.iv).delta : null;
-  return { strike: q.strike, right: q.right, bid: q.bid, ask: q.ask, mid, iv: q.iv, delta, openInterest: q.openInterest, volume: q.volume };
+  return {
+    strike: q.strike,
+    right: q.right,
+    bid: q.bid,
+    ask: q.ask,
+    mid,
+    iv: q.iv,
+    delta,
+    openInterest: q.openInterest,
+    volume: q.volume,
+  };
 }

@@ -1,7 +1,21 @@
 import { type Blackout, eventBlackout } from './conditions/blackout.js';
-import { type Insufficient, type IvRank, type IvZScore, ivRank, ivZScore, type RegimeResult, volRegime } from './conditions/iv.js';
+import {
+  type Insufficient,
+  type IvRank,
+  type IvZScore,
+  ivRank,
+  ivZScore,
+  type RegimeResult,
+  volRegime,
+} from './conditions/iv.js';
 import { type Momentum, momentum } from './conditions/momentum.js';
-import { DEFAULT_WARMTH_WEIGHTS, type Warmth, type WarmthInputs, type WarmthWeights, warmth } from './conditions/warmth.js';
+import {
+  DEFAULT_WARMTH_WEIGHTS,
+  type Warmth,
+  type WarmthInputs,
+  type WarmthWeights,
+  warmth,
+} from './conditions/warmth.js';
 import type { BtcSpot, EtfQuote, MarketDataSource, Observed } from './data/port.js';
 import { ArgusError } from './errors.js';
 import type { EconomicCalendar, EconomicEvent } from './time/economic-calendar.js';
@@ -35,7 +49,10 @@ export interface ConditionOptions {
   weights?: WarmthWeights;
   /** Gap since the last ETF close; default: from the source's BTC price at that close. */
   gap?: (atMs: number) => Promise<GapResult>;
-  blackout?: { cpi?: { fromMinute: number; toMinute: number }; fomc?: { fromMinute: number; toMinute: number } };
+  blackout?: {
+    cpi?: { fromMinute: number; toMinute: number };
+    fomc?: { fromMinute: number; toMinute: number };
+  };
 }
 
 const HOUR = 3_600_000;
@@ -60,11 +77,15 @@ export async function computeConditions(
   const history = hist.status === 'ok' ? hist.value.map((p) => p.vol) : [];
   // The history ends at the current value; rank it against the days before.
   const past = history.slice(0, -1);
-  const noDvol: Insufficient = { status: 'insufficient', reason: dvol.status === 'missing' ? dvol.reason : 'no DVOL' };
+  const noDvol: Insufficient = {
+    status: 'insufficient',
+    reason: dvol.status === 'missing' ? dvol.reason : 'no DVOL',
+  };
   const rank = dvol.status === 'ok' ? ivRank(past, dvol.value) : noDvol;
   const z = dvol.status === 'ok' ? ivZScore(past, dvol.value) : noDvol;
   const regime = dvol.status === 'ok' ? volRegime(past, dvol.value) : noDvol;
-  const mom: Momentum | Insufficient = bars.status === 'ok' ? momentum(bars.value) : { status: 'insufficient', reason: bars.reason };
+  const mom: Momentum | Insufficient =
+    bars.status === 'ok' ? momentum(bars.value) : { status: 'insufficient', reason: bars.reason };
   let nextEvent: Conditions['nextEvent'];
   try {
     const e = econ.nextEvent(atMs);
@@ -75,7 +96,11 @@ export async function computeConditions(
   }
   const et = cal.etParts(atMs);
   const today = econ.eventsOnDate(et.date).events;
-  const blackout = eventBlackout({ etDate: et.date, minuteOfDay: et.minuteOfDay }, today, opts.blackout ?? {});
+  const blackout = eventBlackout(
+    { etDate: et.date, minuteOfDay: et.minuteOfDay },
+    today,
+    opts.blackout ?? {},
+  );
   const gap = await (opts.gap ?? ((t) => gapFromSource(source, cal, t)))(atMs);
 
   const miss = (reason: string) => ({ missing: reason });
@@ -85,7 +110,10 @@ export async function computeConditions(
     funding8h: funding.status === 'ok' ? funding.value : miss(funding.reason),
     momentumScore: mom.status === 'ok' ? mom.score : miss(mom.reason),
     regime: regime.status === 'ok' ? regime.regime : miss(regime.reason),
-    event: 'event' in nextEvent ? { hoursToNext: nextEvent.hoursAway, optionLifeHours: opts.optionLifeHours } : miss(nextEvent.reason),
+    event:
+      'event' in nextEvent
+        ? { hoursToNext: nextEvent.hoursAway, optionLifeHours: opts.optionLifeHours }
+        : miss(nextEvent.reason),
     gapFrac: gap.status === 'ok' ? gap.gapFrac : miss(gap.reason),
     marketPhase: market.phase,
   };
@@ -109,10 +137,15 @@ export async function computeConditions(
 }
 
 /** BTC's move since the last ETF close, from the source's own BTC history (replay and sim). */
-export async function gapFromSource(source: MarketDataSource, cal: MarketCalendar, atMs: number): Promise<GapResult> {
+export async function gapFromSource(
+  source: MarketDataSource,
+  cal: MarketCalendar,
+  atMs: number,
+): Promise<GapResult> {
   const last = cal.lastClose(atMs);
   const [then, now] = await Promise.all([source.btcSpot(last.closeMs), source.btcSpot(atMs)]);
-  if (then.status === 'missing') return { status: 'missing', reason: `BTC at the ${last.date} close: ${then.reason}` };
+  if (then.status === 'missing')
+    return { status: 'missing', reason: `BTC at the ${last.date} close: ${then.reason}` };
   if (now.status === 'missing') return { status: 'missing', reason: now.reason };
   return {
     status: 'ok',

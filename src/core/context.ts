@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { resolveConfig, type ResolvedConfig } from './config/load.js';
-import type { MarketDataSource, SourceKind } from './data/port.js';
+import { type ResolvedConfig, resolveConfig } from './config/load.js';
 import { LiveMarketDataSource } from './data/live/live-source.js';
+import type { MarketDataSource, SourceKind } from './data/port.js';
 import { ReplayMarketDataSource } from './data/replay/replay-source.js';
 import { SimMarketDataSource } from './data/sim/sim-source.js';
 import { UsageError } from './errors.js';
@@ -78,7 +78,8 @@ export class AppContext {
             riskFreeRate: c.pricing.riskFreeRate,
           });
         } catch (err) {
-          if (err instanceof RangeError) throw new UsageError(err.message, 'see `argus config show` for the sim.* settings');
+          if (err instanceof RangeError)
+            throw new UsageError(err.message, 'see `argus config show` for the sim.* settings');
           throw err;
         }
       }
@@ -123,6 +124,9 @@ function clockFromEnv(env: Record<string, string | undefined>): Clock {
   try {
     return ManualClock.at(fake);
   } catch {
-    throw new UsageError(`ARGUS_FAKE_NOW="${fake}" is not an ISO instant`, 'use e.g. 2026-11-25T15:00:00Z, or unset it');
+    throw new UsageError(
+      `ARGUS_FAKE_NOW="${fake}" is not an ISO instant`,
+      'use e.g. 2026-11-25T15:00:00Z, or unset it',
+    );
   }
 }

@@ -14,7 +14,10 @@ export function spreadMonteCarlo(
 ): { outcomes: SpreadOutcomes; engine: string } {
   const e = resolveEngine(engine, { kernel: 'mcPaths' });
   try {
-    return { outcomes: spreadOutcomesOnEngine(e, spec, { ...opts, scheme: 'full-truncation' }), engine: e.name };
+    return {
+      outcomes: spreadOutcomesOnEngine(e, spec, { ...opts, scheme: 'full-truncation' }),
+      engine: e.name,
+    };
   } finally {
     e.destroy();
   }

@@ -1,7 +1,10 @@
 /** Human formatting shared by commands and the TUI. Money never prints as NaN: it fails loudly. */
 export function formatMoney(x: number, digits = 2): string {
   if (!Number.isFinite(x)) throw new Error(`formatMoney: not a finite amount (${x})`);
-  const s = Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const s = Math.abs(x).toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
   return `${x < 0 ? '−' : ''}$${s}`;
 }
 

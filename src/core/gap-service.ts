@@ -42,7 +42,9 @@ const fromRow = (r: GapRow): GapSnapshot => ({
 });
 
 export function storedSnapshot(store: Store, sessionDate: string): GapSnapshot | null {
-  const r = store.db.prepare('SELECT * FROM gap_snapshots WHERE session_date = ?').get(sessionDate) as GapRow | undefined;
+  const r = store.db.prepare('SELECT * FROM gap_snapshots WHERE session_date = ?').get(sessionDate) as
+    | GapRow
+    | undefined;
   return r ? fromRow(r) : null;
 }
 
@@ -50,7 +52,12 @@ export function storedSnapshot(store: Store, sessionDate: string): GapSnapshot |
  * Record the official close of the last completed session (#8): IBIT's (and BITO's) close and
  * BTC at that instant. Idempotent per session, so a cron line at any evening hour works all year.
  */
-export async function snapshotGap(source: MarketDataSource, cal: MarketCalendar, store: Store, nowMs: number): Promise<SnapshotResult> {
+export async function snapshotGap(
+  source: MarketDataSource,
+  cal: MarketCalendar,
+  store: Store,
+  nowMs: number,
+): Promise<SnapshotResult> {
   const last = cal.lastClose(nowMs);
   const existing = storedSnapshot(store, last.date);
   if (existing) return { status: 'already-recorded', snapshot: existing };
@@ -62,7 +69,16 @@ export async function snapshotGap(source: MarketDataSource, cal: MarketCalendar,
       `INSERT INTO gap_snapshots (session_date, close_ms, ibit_close, bito_close, btc_at_close, btc_source, etf_source, recorded_ms)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_date) DO NOTHING`,
     )
-    .run(snap.sessionDate, snap.closeMs, snap.ibitClose, snap.bitoClose, snap.btcAtClose, snap.btcSource, snap.etfSource, snap.recordedMs);
+    .run(
+      snap.sessionDate,
+      snap.closeMs,
+      snap.ibitClose,
+      snap.bitoClose,
+      snap.btcAtClose,
+      snap.btcSource,
+      snap.etfSource,
+      snap.recordedMs,
+    );
   return { status: 'recorded', snapshot: storedSnapshot(store, last.date)! };
 }
 
@@ -85,7 +101,8 @@ async function officialClose(
       if (q.value.previousClose === null) return `${symbol}: no previous close in the quote`;
       return { price: q.value.previousClose, source: q.source };
     }
-    if (cal.etDate(q.asOfMs) !== last.date) return `${symbol}: the latest quote (${cal.formatEt(q.asOfMs)}) is not from the ${last.date} session`;
+    if (cal.etDate(q.asOfMs) !== last.date)
+      return `${symbol}: the latest quote (${cal.formatEt(q.asOfMs)}) is not from the ${last.date} session`;
     return { price: q.value.price, source: q.source };
   };
   const ibit = await closeOf('IBIT');
@@ -100,8 +117,12 @@ async function officialClose(
     const bars = await source.btcBars(nowMs, 200);
     if (bars.status === 'missing') btc = bars.reason;
     else {
-      const bar = bars.value.find((x) => x.startMs + x.durationMs === last.closeMs || x.startMs === last.closeMs - HOUR);
-      btc = bar ? { price: bar.close, source: bars.source } : `no BTC hourly bar ending at the ${last.date} close`;
+      const bar = bars.value.find(
+        (x) => x.startMs + x.durationMs === last.closeMs || x.startMs === last.closeMs - HOUR,
+      );
+      btc = bar
+        ? { price: bar.close, source: bars.source }
+        : `no BTC hourly bar ending at the ${last.date} close`;
     }
   }
   if (typeof btc === 'string') return `BTC at the ${last.date} close: ${btc}`;
@@ -132,7 +153,12 @@ export type GapView =
   | { status: 'missing'; atMs: number; sessionDate: string; reason: string };
 
 /** BTC's move since the last ETF close and the IBIT opening gap it implies (weekends and holidays too). */
-export async function gapView(source: MarketDataSource, cal: MarketCalendar, store: Store | null, atMs: number): Promise<GapView> {
+export async function gapView(
+  source: MarketDataSource,
+  cal: MarketCalendar,
+  store: Store | null,
+  atMs: number,
+): Promise<GapView> {
   const last = cal.lastClose(atMs);
   let snap = store ? storedSnapshot(store, last.date) : null;
   let from: 'snapshot' | 'source' = 'snapshot';
@@ -151,7 +177,8 @@ export async function gapView(source: MarketDataSource, cal: MarketCalendar, sto
     };
   }
   const now = await source.btcSpot(atMs);
-  if (now.status === 'missing') return { status: 'missing', atMs, sessionDate: last.date, reason: `BTC now: ${now.reason}` };
+  if (now.status === 'missing')
+    return { status: 'missing', atMs, sessionDate: last.date, reason: `BTC now: ${now.reason}` };
   const move = now.value.priceUsd / snap.btcAtClose - 1;
   const status = cal.status(atMs);
   return {

@@ -9,7 +9,10 @@ export interface Logger {
 }
 
 /** Diagnostics go to stderr so stdout stays clean for tables, JSON and NDJSON. */
-export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = (l) => process.stderr.write(l),
+): Logger {
   const at = ORDER[level];
   const emit = (l: LogLevel, msg: string) => {
     if (ORDER[l] >= at) write(`[${l}] ${msg}\n`);

@@ -8,7 +8,8 @@ function num(flags: Raw, name: string): number | undefined {
   const v = flags[name];
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (typeof v === 'string' && (v.trim() === '' || !Number.isFinite(n))) throw new UsageError(`--${name} "${v}" is not a number`);
+  if (typeof v === 'string' && (v.trim() === '' || !Number.isFinite(n)))
+    throw new UsageError(`--${name} "${v}" is not a number`);
   return n;
 }
 
@@ -30,8 +31,18 @@ export function priceRequest(flags: Raw, type: 'call' | 'put', strike: string | 
     style: (flags.style as 'european' | 'american') ?? 'european',
     model: parseModelName(String(flags.model ?? 'gbm')),
     vol: num(flags, 'vol'),
-    heston: { v0: num(flags, 'v0'), kappa: num(flags, 'kappa'), theta: num(flags, 'theta'), xi: num(flags, 'xi'), rho: num(flags, 'rho') },
-    jumps: { lambda: num(flags, 'lambda'), jumpMean: num(flags, 'jump-mean'), jumpVol: num(flags, 'jump-vol') },
+    heston: {
+      v0: num(flags, 'v0'),
+      kappa: num(flags, 'kappa'),
+      theta: num(flags, 'theta'),
+      xi: num(flags, 'xi'),
+      rho: num(flags, 'rho'),
+    },
+    jumps: {
+      lambda: num(flags, 'lambda'),
+      jumpMean: num(flags, 'jump-mean'),
+      jumpVol: num(flags, 'jump-vol'),
+    },
     method: flags.method as PriceRequest['method'],
     paths: Number(flags.paths ?? 100_000),
     steps: flags.steps === undefined ? undefined : Number(flags.steps),

@@ -1,5 +1,5 @@
 import { UsageError } from './errors.js';
-import { type Right, bsGreeks, bsPrice } from './pricing/bs.js';
+import { bsGreeks, type Right } from './pricing/bs.js';
 import { batesPrice, hestonPrice } from './pricing/heston.js';
 import { americanApprox, americanPrice } from './pricing/lattice.js';
 import { mcEuropean } from './pricing/mc.js';
@@ -96,7 +96,20 @@ export function priceOption(req: PriceRequest): PriceResult {
   const { type, spot: S, strike: K, rate: r, dividendYield: q, years: T } = req;
   const method = req.method ?? (req.style === 'american' ? 'lattice' : 'analytic');
   // Key order of the JSON output: price and standardError first, then greeks.
-  const base = { price: 0, standardError: null as number | null, method: '', model: req.model, style: req.style, delta: null, gamma: null, vega: null, theta: null, rho: null, paths: null, note: null };
+  const base = {
+    price: 0,
+    standardError: null as number | null,
+    method: '',
+    model: req.model,
+    style: req.style,
+    delta: null,
+    gamma: null,
+    vega: null,
+    theta: null,
+    rho: null,
+    paths: null,
+    note: null,
+  };
 
   if (req.style === 'american') {
     if (spec.model !== 'gbm') {
@@ -105,9 +118,16 @@ export function priceOption(req: PriceRequest): PriceResult {
         'use --style american with --model gbm (lattice or analytic approximation), or --style european',
       );
     }
-    if (method === 'mc') throw new UsageError('American options by Monte Carlo are not supported', 'use --method lattice (default)');
+    if (method === 'mc')
+      throw new UsageError(
+        'American options by Monte Carlo are not supported',
+        'use --method lattice (default)',
+      );
     const vol = spec.vol;
-    const price = (s: number) => (method === 'lattice' ? americanPrice(type, s, K, T, r, q, vol, { steps: req.steps }) : americanApprox(type, s, K, T, r, q, vol));
+    const price = (s: number) =>
+      method === 'lattice'
+        ? americanPrice(type, s, K, T, r, q, vol, { steps: req.steps })
+        : americanApprox(type, s, K, T, r, q, vol);
     const h = S * 1e-3;
     const [pu, p0, pd] = [price(S + h), price(S), price(S - h)];
     return {
@@ -121,7 +141,11 @@ export function priceOption(req: PriceRequest): PriceResult {
     };
   }
 
-  if (method === 'lattice') throw new UsageError('the lattice prices American options', 'use --style american, or --method analytic|mc');
+  if (method === 'lattice')
+    throw new UsageError(
+      'the lattice prices American options',
+      'use --style american, or --method analytic|mc',
+    );
   if (method === 'mc') {
     const steps = req.steps ?? Math.max(1, Math.ceil(T * 365));
     const mc = mcEuropean(type, K, spec, { S0: S, r, q, T, steps, paths: req.paths, seed: req.seed });
@@ -129,7 +153,17 @@ export function priceOption(req: PriceRequest): PriceResult {
   }
   if (spec.model === 'gbm') {
     const g = bsGreeks(type, S, K, T, r, q, spec.vol);
-    return { ...base, price: g.price, standardError: null, method: 'analytic', delta: g.delta, gamma: g.gamma, vega: g.vega, theta: g.theta, rho: g.rho };
+    return {
+      ...base,
+      price: g.price,
+      standardError: null,
+      method: 'analytic',
+      delta: g.delta,
+      gamma: g.gamma,
+      vega: g.vega,
+      theta: g.theta,
+      rho: g.rho,
+    };
   }
   const f = (s: number) =>
     spec.model === 'heston'
@@ -139,7 +173,14 @@ export function priceOption(req: PriceRequest): PriceResult {
         : batesPrice(type, s, K, T, r, q, spec.heston, spec.jumps);
   const h = S * 1e-4;
   const [pu, p0, pd] = [f(S + h), f(S), f(S - h)];
-  return { ...base, price: p0, standardError: null, method: 'analytic', delta: (pu - pd) / (2 * h), gamma: (pu - 2 * p0 + pd) / (h * h) };
+  return {
+    ...base,
+    price: p0,
+    standardError: null,
+    method: 'analytic',
+    delta: (pu - pd) / (2 * h),
+    gamma: (pu - 2 * p0 + pd) / (h * h),
+  };
 }
 
 export interface SpreadPriceResult {
@@ -157,15 +198,33 @@ export interface SpreadPriceResult {
 /** A put credit spread: credit, max loss and the Monte Carlo outcome probabilities. */
 export function priceSpread(
   req: PriceRequest & { shortStrike: number; longStrike: number; credit?: number },
-  mc: (spec: ModelSpec, o: { S0: number; shortK: number; longK: number; credit: number; T: number; r: number; q: number; steps: number; paths: number; seed: number }) => { outcomes: SpreadOutcomes; engine: string },
+  mc: (
+    spec: ModelSpec,
+    o: {
+      S0: number;
+      shortK: number;
+      longK: number;
+      credit: number;
+      T: number;
+      r: number;
+      q: number;
+      steps: number;
+      paths: number;
+      seed: number;
+    },
+  ) => { outcomes: SpreadOutcomes; engine: string },
 ): SpreadPriceResult {
-  if (!(req.longStrike < req.shortStrike)) throw new UsageError(`--long ${req.longStrike} must be below --short ${req.shortStrike} for a put credit spread`);
+  if (!(req.longStrike < req.shortStrike))
+    throw new UsageError(
+      `--long ${req.longStrike} must be below --short ${req.shortStrike} for a put credit spread`,
+    );
   const shortPut = priceOption({ ...req, type: 'put', strike: req.shortStrike });
   const longPut = priceOption({ ...req, type: 'put', strike: req.longStrike });
   const modelCredit = shortPut.price - longPut.price;
   const credit = req.credit ?? modelCredit;
   const width = req.shortStrike - req.longStrike;
-  if (!(credit > 0 && credit < width)) throw new UsageError(`the credit ${credit.toFixed(4)} must lie between 0 and the width ${width}`);
+  if (!(credit > 0 && credit < width))
+    throw new UsageError(`the credit ${credit.toFixed(4)} must lie between 0 and the width ${width}`);
   const steps = req.steps ?? Math.max(1, Math.ceil(req.years * 365));
   const spec = modelSpec(req);
   const { outcomes, engine } = mc(spec, {

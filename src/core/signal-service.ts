@@ -1,12 +1,12 @@
 import { type AssignmentRisk, assignmentRisk } from './conditions/assignment.js';
 import { type Conditions, computeConditions } from './conditions-service.js';
 import type { MarketDataSource } from './data/port.js';
+import { loadSimParams } from './data/sim/sim-params.js';
 import { spreadMonteCarlo } from './engine-mc.js';
 import { type FillParams, fees } from './fill/fill.js';
-import { loadSimParams } from './data/sim/sim-params.js';
 import type { ModelName, ModelSpec } from './pricing/models.js';
 import type { SpreadOutcomes } from './pricing/pop.js';
-import { type PickedSpread, indexChain, pickSpread } from './spread-pick.js';
+import { indexChain, type PickedSpread, pickSpread } from './spread-pick.js';
 import type { EconomicCalendar, EconomicEvent } from './time/economic-calendar.js';
 import type { MarketCalendar } from './time/market-calendar.js';
 
@@ -136,7 +136,12 @@ export async function computeSignal(
     };
     let picked: PickedSpread | string;
     if (chain.status === 'missing') picked = `IBIT chain missing: ${chain.reason}`;
-    else picked = pickSpread(indexChain(chain.value, chain.asOfMs, chain.stale ?? false, cal, o.riskFreeRate), cfg, o.fill);
+    else
+      picked = pickSpread(
+        indexChain(chain.value, chain.asOfMs, chain.stale ?? false, cal, o.riskFreeRate),
+        cfg,
+        o.fill,
+      );
     const c = base;
     if (typeof picked === 'string') c.reason = picked;
     else {
@@ -195,7 +200,10 @@ function verdicts(cfg: SignalConfig, k: Conditions, c: Candidate): FilterVerdict
   out.push({
     filter: 'market hours (ET)',
     pass: k.market.phase === 'open',
-    detail: k.market.phase === 'open' ? `open, ${k.sessionBucket} session` : `${k.market.phase}: ${k.market.reason}`,
+    detail:
+      k.market.phase === 'open'
+        ? `open, ${k.sessionBucket} session`
+        : `${k.market.phase}: ${k.market.reason}`,
   });
   const w = k.warmth;
   out.push({
@@ -207,7 +215,10 @@ function verdicts(cfg: SignalConfig, k: Conditions, c: Candidate): FilterVerdict
   out.push({
     filter: `IV rank ≥ ${cfg.ivRankFloor}`,
     pass: cfg.ivRankFloor === 0 || (r.status === 'ok' && r.rank * 100 >= cfg.ivRankFloor),
-    detail: r.status === 'ok' ? `${(r.rank * 100).toFixed(0)} (percentile ${(r.percentile * 100).toFixed(0)})` : r.reason,
+    detail:
+      r.status === 'ok'
+        ? `${(r.rank * 100).toFixed(0)} (percentile ${(r.percentile * 100).toFixed(0)})`
+        : r.reason,
   });
   const g = k.regime;
   out.push({
@@ -220,12 +231,19 @@ function verdicts(cfg: SignalConfig, k: Conditions, c: Candidate): FilterVerdict
     pass: !k.blackout.blackout,
     detail: k.blackout.blackout ? k.blackout.reason : 'none now',
   });
-  out.push({ filter: 'a spread with a real fill', pass: c.status === 'ok', detail: c.status === 'ok' ? `credit ${c.creditPerShare!.toFixed(2)} at the fill model` : (c.reason ?? '') });
+  out.push({
+    filter: 'a spread with a real fill',
+    pass: c.status === 'ok',
+    detail: c.status === 'ok' ? `credit ${c.creditPerShare!.toFixed(2)} at the fill model` : (c.reason ?? ''),
+  });
   const pop = c.outcomes?.pop;
   out.push({
     filter: `PoP ≥ ${(cfg.minPop * 100).toFixed(0)}%`,
     pass: pop !== undefined && pop >= cfg.minPop,
-    detail: pop === undefined ? 'no candidate' : `${(pop * 100).toFixed(1)}% ± ${((c.outcomes?.popSE ?? 0) * 100).toFixed(1)} under ${c.model}`,
+    detail:
+      pop === undefined
+        ? 'no candidate'
+        : `${(pop * 100).toFixed(1)}% ± ${((c.outcomes?.popSE ?? 0) * 100).toFixed(1)} under ${c.model}`,
   });
   out.push({
     filter: 'no early-assignment risk',

@@ -28,7 +28,17 @@ export interface Snapshot {
 
 export function view<T, U = T>(field: string, o: Observed<T>, atMs: number, map?: (v: T) => U): FieldView<U> {
   if (o.status === 'missing') {
-    return { field, status: 'missing', value: null, source: o.source, asOfMs: null, ageMs: null, note: null, stale: false, reason: o.reason };
+    return {
+      field,
+      status: 'missing',
+      value: null,
+      source: o.source,
+      asOfMs: null,
+      ageMs: null,
+      note: null,
+      stale: false,
+      reason: o.reason,
+    };
   }
   return {
     field,
@@ -44,7 +54,11 @@ export function view<T, U = T>(field: string, o: Observed<T>, atMs: number, map?
 }
 
 /** One normalised market snapshot: every field with its provider, age, or the reason it is missing. */
-export async function takeSnapshot(source: MarketDataSource, cal: MarketCalendar, atMs: number): Promise<Snapshot> {
+export async function takeSnapshot(
+  source: MarketDataSource,
+  cal: MarketCalendar,
+  atMs: number,
+): Promise<Snapshot> {
   const [btc, dvol, hist, funding, ibit, bito] = await Promise.all([
     source.btcSpot(atMs),
     source.dvol(atMs),

@@ -1,7 +1,7 @@
 import { daysBetween, MS_PER_YEAR } from './data/listing.js';
 import type { OptionChain, OptionQuote } from './data/port.js';
 import { type FillParams, openSpreadCredit, spreadMid } from './fill/fill.js';
-import { type Greeks, bsGreeks } from './pricing/bs.js';
+import { bsGreeks, type Greeks } from './pricing/bs.js';
 import type { MarketCalendar } from './time/market-calendar.js';
 
 /** A chain's puts by expiry with their deltas, prepared once and shared by every pick. */
@@ -14,7 +14,13 @@ export interface ChainIndex {
   byExpiry: Map<string, { T: number; puts: OptionQuote[]; greeks: Greeks[] }>;
 }
 
-export function indexChain(chain: OptionChain, asOfMs: number, stale: boolean, cal: MarketCalendar, r: number): ChainIndex {
+export function indexChain(
+  chain: OptionChain,
+  asOfMs: number,
+  stale: boolean,
+  cal: MarketCalendar,
+  r: number,
+): ChainIndex {
   const byExpiry = new Map<string, { T: number; puts: OptionQuote[]; greeks: Greeks[] }>();
   for (const q of chain.quotes) {
     if (q.right !== 'put' || q.iv === null || !(q.iv > 0)) continue;
@@ -59,16 +65,26 @@ export interface PickedSpread {
  * The listed expiry nearest the DTE target, the quoted put nearest the |delta| target, the long
  * put `width` below it, and the credit through the fill model — or the reason there is none.
  */
-export function pickSpread(ix: ChainIndex, target: { dte: number; shortDelta: number; width: number }, fill: FillParams): PickedSpread | string {
+export function pickSpread(
+  ix: ChainIndex,
+  target: { dte: number; shortDelta: number; width: number },
+  fill: FillParams,
+): PickedSpread | string {
   if (!ix.expiries.length) return 'no listed expiry with quotes';
   const expiry = ix.expiries.reduce((best, e) =>
-    Math.abs(daysBetween(ix.today, e) - target.dte) < Math.abs(daysBetween(ix.today, best) - target.dte) ? e : best,
+    Math.abs(daysBetween(ix.today, e) - target.dte) < Math.abs(daysBetween(ix.today, best) - target.dte)
+      ? e
+      : best,
   );
   const e = ix.byExpiry.get(expiry)!;
   let best = -1;
   for (let k = 0; k < e.puts.length; k++) {
     if (e.puts[k].bid === null || e.puts[k].ask === null) continue;
-    if (best < 0 || Math.abs(-e.greeks[k].delta - target.shortDelta) < Math.abs(-e.greeks[best].delta - target.shortDelta)) best = k;
+    if (
+      best < 0 ||
+      Math.abs(-e.greeks[k].delta - target.shortDelta) < Math.abs(-e.greeks[best].delta - target.shortDelta)
+    )
+      best = k;
   }
   if (best < 0) return `no quoted put in ${expiry}`;
   const sq = e.puts[best];

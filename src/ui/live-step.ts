@@ -8,7 +8,13 @@ export function renderLiveStep(r: LiveStepResult, fmtTime: (ms: number) => strin
   if (r.status !== 'done') return lines.join('\n');
   if (r.closed.length) {
     const t = new Table({ head: ['Trader', 'Spread', 'Reason', 'P&L'] });
-    for (const c of r.closed.slice(0, 50)) t.push([c.trader, `${c.symbol} ${c.expiry} ${c.shortStrike}/${c.longStrike}P`, c.reason, formatMoney(c.pnlUsd)]);
+    for (const c of r.closed.slice(0, 50))
+      t.push([
+        c.trader,
+        `${c.symbol} ${c.expiry} ${c.shortStrike}/${c.longStrike}P`,
+        c.reason,
+        formatMoney(c.pnlUsd),
+      ]);
     lines.push(`Closed (${r.closed.length}${r.closed.length > 50 ? ', first 50 shown' : ''}):`, t.toString());
   }
   if (r.opened.length) lines.push(`Opened ${r.opened.length} positions.`);

@@ -1,7 +1,10 @@
 import type { FarmProgress } from '../core/farm/runner.js';
 
 /** Progress for a long run: a redrawn bar on a TTY, periodic plain lines otherwise. No Ink needed. */
-export function progressReporter(stream: NodeJS.WriteStream, fmtTime: (ms: number) => string): (p: FarmProgress) => void {
+export function progressReporter(
+  stream: NodeJS.WriteStream,
+  fmtTime: (ms: number) => string,
+): (p: FarmProgress) => void {
   const tty = stream.isTTY === true;
   let lastPct = -1;
   let lastDraw = 0;
@@ -16,7 +19,9 @@ export function progressReporter(stream: NodeJS.WriteStream, fmtTime: (ms: numbe
       lastDraw = p.elapsedMs;
       const width = 24;
       const filled = Math.round((p.step / p.steps) * width);
-      stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${line}\x1b[K`);
+      stream.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${line}\x1b[K`,
+      );
       if (p.step === p.steps) stream.write('\n');
     } else if (pct >= lastPct + 10 || p.step === p.steps) {
       lastPct = pct - (pct % 10);
@@ -29,5 +34,7 @@ export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+  return m < 60
+    ? `${m}m${String(s % 60).padStart(2, '0')}s`
+    : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }

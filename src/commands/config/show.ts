@@ -3,13 +3,22 @@ import { BaseCommand } from '../../base-command.js';
 import { describeConfig } from '../../core/config/load.js';
 
 export default class ConfigShow extends BaseCommand<typeof ConfigShow> {
-  static override description = 'Print the effective configuration and where each value came from (secrets masked)';
-  static override examples = ['<%= config.bin %> config show', 'ARGUS_SOURCE=replay <%= config.bin %> config show --json'];
+  static override description =
+    'Print the effective configuration and where each value came from (secrets masked)';
+  static override examples = [
+    '<%= config.bin %> config show',
+    'ARGUS_SOURCE=replay <%= config.bin %> config show --json',
+  ];
 
   async run() {
     const ctx = this.ctx;
     const rows = describeConfig(ctx.config);
-    const result = { file: ctx.config.file, fileExists: ctx.config.fileExists, db: ctx.dbPath, settings: rows };
+    const result = {
+      file: ctx.config.file,
+      fileExists: ctx.config.fileExists,
+      db: ctx.dbPath,
+      settings: rows,
+    };
     if (!this.jsonEnabled()) {
       this.log(`Config file: ${result.file}${result.fileExists ? '' : ' (not present: defaults apply)'}`);
       this.log(`Database:    ${result.db}`);

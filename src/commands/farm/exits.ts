@@ -14,7 +14,11 @@ export default class FarmExits extends BaseCommand<typeof FarmExits> {
 
   async run(): Promise<LiveStepResult> {
     const ctx = this.ctx;
-    const r = await farmLiveStep(ctx, { mode: 'exits', engine: this.flags.engine ?? ctx.config.config.farm.engine, force: this.flags.force });
+    const r = await farmLiveStep(ctx, {
+      mode: 'exits',
+      engine: this.flags.engine ?? ctx.config.config.farm.engine,
+      force: this.flags.force,
+    });
     if (!this.jsonEnabled()) this.log(renderLiveStep(r, (ms) => ctx.market().formatEt(ms)));
     return r;
   }

@@ -5,8 +5,12 @@ import { parseInstant } from '../../core/time/parse.js';
 import { sourceFlags } from '../../flags.js';
 
 export default class Gap extends BaseCommand<typeof Gap> {
-  static override description = "BTC's move since the last IBIT close and the opening gap it implies (weekends and holidays included)";
-  static override examples = ['<%= config.bin %> gap', '<%= config.bin %> gap --source replay --at 2025-03-10T12:00:00Z --json'];
+  static override description =
+    "BTC's move since the last IBIT close and the opening gap it implies (weekends and holidays included)";
+  static override examples = [
+    '<%= config.bin %> gap',
+    '<%= config.bin %> gap --source replay --at 2025-03-10T12:00:00Z --json',
+  ];
   static override flags = { ...sourceFlags };
 
   async run(): Promise<GapView> {
@@ -19,9 +23,15 @@ export default class Gap extends BaseCommand<typeof Gap> {
         const m = ctx.market();
         if (g.status === 'missing') this.log(`Gap at ${m.formatEt(atMs)}: missing — ${g.reason}`);
         else {
-          this.log(`Last close: ${g.sessionDate} (${m.formatEt(g.closeMs)}) — IBIT ${formatMoney(g.ibitClose)}, BTC ${formatMoney(g.btcAtClose, 0)} [${g.from}]`);
-          this.log(`Now (${m.formatEt(atMs)}): BTC ${formatMoney(g.btcNow, 0)}, ${formatPct(g.btcMoveFrac, 2, true)} since the close`);
-          this.log(`Implied IBIT open: ${formatMoney(g.impliedIbitOpen)} (${formatPct(g.btcMoveFrac, 2, true)}); market ${g.marketPhase}, next open ${m.formatEt(g.nextOpenMs)}`);
+          this.log(
+            `Last close: ${g.sessionDate} (${m.formatEt(g.closeMs)}) — IBIT ${formatMoney(g.ibitClose)}, BTC ${formatMoney(g.btcAtClose, 0)} [${g.from}]`,
+          );
+          this.log(
+            `Now (${m.formatEt(atMs)}): BTC ${formatMoney(g.btcNow, 0)}, ${formatPct(g.btcMoveFrac, 2, true)} since the close`,
+          );
+          this.log(
+            `Implied IBIT open: ${formatMoney(g.impliedIbitOpen)} (${formatPct(g.btcMoveFrac, 2, true)}); market ${g.marketPhase}, next open ${m.formatEt(g.nextOpenMs)}`,
+          );
         }
       }
       return g;

@@ -1,11 +1,12 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
+import { priceRequest } from '../../core/price-args.js';
 import { type PriceResult, priceOption } from '../../core/price-service.js';
 import { priceFlags } from '../../flags.js';
-import { priceRequest } from '../../core/price-args.js';
 
 export default class Price extends BaseCommand<typeof Price> {
-  static override description = 'Option calculator: European or American, under gbm | heston | merton | heston-jump, analytic, lattice or Monte Carlo';
+  static override description =
+    'Option calculator: European or American, under gbm | heston | merton | heston-jump, analytic, lattice or Monte Carlo';
   static override examples = [
     '<%= config.bin %> price --type put --spot 36 --strike 40 --rate 0.06 --vol 0.2 --years 1 --style american --json',
     '<%= config.bin %> price --type call --spot 100 --strike 100 --years 1 --model heston --v0 0.0175 --kappa 1.5768 --theta 0.0398 --xi 0.5751 --rho -0.5711',
@@ -21,8 +22,12 @@ export default class Price extends BaseCommand<typeof Price> {
     const r = priceOption(priceRequest(this.flags, this.flags.type, this.flags.strike));
     if (!this.jsonEnabled()) {
       const f = (x: number | null, d = 6) => (x === null ? '—' : x.toFixed(d));
-      this.log(`${this.flags.style} ${this.flags.type} under ${r.model} (${r.method}): ${f(r.price)}${r.standardError === null ? '' : ` ± ${f(r.standardError)} (1 s.e., ${r.paths} paths)`}`);
-      this.log(`delta ${f(r.delta, 4)}  gamma ${f(r.gamma, 4)}  vega ${f(r.vega, 4)}  theta ${f(r.theta, 4)}  rho ${f(r.rho, 4)}`);
+      this.log(
+        `${this.flags.style} ${this.flags.type} under ${r.model} (${r.method}): ${f(r.price)}${r.standardError === null ? '' : ` ± ${f(r.standardError)} (1 s.e., ${r.paths} paths)`}`,
+      );
+      this.log(
+        `delta ${f(r.delta, 4)}  gamma ${f(r.gamma, 4)}  vega ${f(r.vega, 4)}  theta ${f(r.theta, 4)}  rho ${f(r.rho, 4)}`,
+      );
       if (r.note) this.log(`note: ${r.note}`);
     }
     return r;

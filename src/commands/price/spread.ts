@@ -3,11 +3,12 @@ import { BaseCommand } from '../../base-command.js';
 import { spreadMonteCarlo } from '../../core/engine-mc.js';
 import { formatPct } from '../../core/format.js';
 import { priceRequest } from '../../core/price-args.js';
-import { type SpreadPriceResult, priceSpread } from '../../core/price-service.js';
+import { priceSpread, type SpreadPriceResult } from '../../core/price-service.js';
 import { priceFlags } from '../../flags.js';
 
 export default class PriceSpread extends BaseCommand<typeof PriceSpread> {
-  static override description = 'A put credit spread: model credit, max loss, and by Monte Carlo the probability of profit, of touching the short strike, of max loss, and the expected P&L (each ± s.e.)';
+  static override description =
+    'A put credit spread: model credit, max loss, and by Monte Carlo the probability of profit, of touching the short strike, of max loss, and the expected P&L (each ± s.e.)';
   static override examples = [
     '<%= config.bin %> price spread --short 45 --long 43 --spot 50 --days 14 --vol 0.55',
     '<%= config.bin %> price spread --short 45 --long 43 --spot 50 --days 14 --model heston --v0 0.3 --kappa 2 --theta 0.3 --xi 0.8 --rho -0.3 --credit 0.35 --json',
@@ -16,7 +17,10 @@ export default class PriceSpread extends BaseCommand<typeof PriceSpread> {
     short: Flags.string({ description: 'strike of the put sold', required: true }),
     long: Flags.string({ description: 'strike of the put bought (below --short)', required: true }),
     credit: Flags.string({ description: 'credit received per share (default: the model value)' }),
-    engine: Flags.option({ options: ['auto', 'gpu', 'cpu', 'js'] as const, description: 'Monte Carlo engine (default auto)' })(),
+    engine: Flags.option({
+      options: ['auto', 'gpu', 'cpu', 'js'] as const,
+      description: 'Monte Carlo engine (default auto)',
+    })(),
     ...priceFlags,
   };
 
@@ -24,14 +28,22 @@ export default class PriceSpread extends BaseCommand<typeof PriceSpread> {
     const f = this.flags;
     const base = priceRequest(f, 'put', f.short);
     const credit = f.credit === undefined ? undefined : Number(f.credit);
-    if (credit !== undefined && !Number.isFinite(credit)) this.error(`--credit "${f.credit}" is not a number`, { exit: 2 });
+    if (credit !== undefined && !Number.isFinite(credit))
+      this.error(`--credit "${f.credit}" is not a number`, { exit: 2 });
     const engine = f.engine ?? this.ctx.config.config.farm.engine;
-    const r = priceSpread({ ...base, shortStrike: Number(f.short), longStrike: Number(f.long), credit }, (spec, o) => spreadMonteCarlo(engine, spec, o));
+    const r = priceSpread(
+      { ...base, shortStrike: Number(f.short), longStrike: Number(f.long), credit },
+      (spec, o) => spreadMonteCarlo(engine, spec, o),
+    );
     if (!this.jsonEnabled()) {
       const o = r.outcomes;
       const pe = (p: number, se: number) => `${formatPct(p, 2)} ± ${formatPct(se, 2)}`;
-      this.log(`Put spread ${f.short}/${f.long} under ${base.model}: model credit ${r.modelCredit.toFixed(4)}, using credit ${r.credit.toFixed(4)}, max loss ${r.maxLoss.toFixed(4)} per share`);
-      this.log(`PoP ${pe(o.pop, o.popSE)} · touch short ${pe(o.pTouch, o.pTouchSE)} · max loss ${pe(o.pMaxLoss, o.pMaxLossSE)} · E[P&L] ${o.expectedPnl.toFixed(4)} ± ${o.expectedPnlSE.toFixed(4)} per share (${o.paths} paths, engine ${r.engine})`);
+      this.log(
+        `Put spread ${f.short}/${f.long} under ${base.model}: model credit ${r.modelCredit.toFixed(4)}, using credit ${r.credit.toFixed(4)}, max loss ${r.maxLoss.toFixed(4)} per share`,
+      );
+      this.log(
+        `PoP ${pe(o.pop, o.popSE)} · touch short ${pe(o.pTouch, o.pTouchSE)} · max loss ${pe(o.pMaxLoss, o.pMaxLossSE)} · E[P&L] ${o.expectedPnl.toFixed(4)} ± ${o.expectedPnlSE.toFixed(4)} per share (${o.paths} paths, engine ${r.engine})`,
+      );
     }
     return r;
   }

@@ -40,7 +40,11 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     }
     const envRaw = spec.env ? input.env[spec.env] : undefined;
     if (spec.env && envRaw !== undefined && envRaw !== '') {
-      value = checkValue(spec, fromString(spec, envRaw, `environment variable ${spec.env}`), `environment variable ${spec.env}`);
+      value = checkValue(
+        spec,
+        fromString(spec, envRaw, `environment variable ${spec.env}`),
+        `environment variable ${spec.env}`,
+      );
       origin = `env:${spec.env}`;
     }
     const flagRaw = spec.flag ? input.flags?.[spec.flag] : undefined;
@@ -59,7 +63,10 @@ function readConfigFile(file: string, specs: readonly SettingSpec[]): Map<string
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`, 'fix its permissions or set ARGUS_CONFIG');
+    throw new ConfigError(
+      `cannot read config file ${file}: ${(err as Error).message}`,
+      'fix its permissions or set ARGUS_CONFIG',
+    );
   }
   let parsed: { value: unknown; lines: Map<string, number> };
   try {
@@ -78,7 +85,14 @@ function readConfigFile(file: string, specs: readonly SettingSpec[]): Map<string
     throw new ConfigError(`${file}:1: the config file must hold a JSON object`);
   }
   const byPath = new Map(specs.map((s) => [s.path, s]));
-  const prefixes = new Set(specs.flatMap((s) => s.path.split('.').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join('.'))));
+  const prefixes = new Set(
+    specs.flatMap((s) =>
+      s.path
+        .split('.')
+        .slice(0, -1)
+        .map((_, i, a) => a.slice(0, i + 1).join('.')),
+    ),
+  );
   const found = new Map<string, unknown>();
   const walk = (obj: Record<string, unknown>, prefix: string) => {
     for (const [k, v] of Object.entries(obj)) {
@@ -90,7 +104,10 @@ function readConfigFile(file: string, specs: readonly SettingSpec[]): Map<string
         walk(v as Record<string, unknown>, path);
       } else {
         const known = specs.map((s) => s.path).join(', ');
-        throw new ConfigError(`${file}:${lines.get(path) ?? 1}: unknown setting "${path}"`, `known settings: ${known}`);
+        throw new ConfigError(
+          `${file}:${lines.get(path) ?? 1}: unknown setting "${path}"`,
+          `known settings: ${known}`,
+        );
       }
     }
   };
@@ -103,7 +120,10 @@ function checkValue(spec: SettingSpec, value: unknown, where: string): unknown {
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const at = issue.path.length ? ` (at ${issue.path.join('.')})` : '';
-  throw new ConfigError(`${where}: invalid value for "${spec.path}"${at}: ${issue.message}`, spec.description);
+  throw new ConfigError(
+    `${where}: invalid value for "${spec.path}"${at}: ${issue.message}`,
+    spec.description,
+  );
 }
 
 function fromString(spec: SettingSpec, raw: string, where: string): unknown {
@@ -112,7 +132,8 @@ function fromString(spec: SettingSpec, raw: string, where: string): unknown {
       return raw;
     case 'number': {
       const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`${where}: "${raw}" is not a number`);
+      if (raw.trim() === '' || !Number.isFinite(n))
+        throw new ConfigError(`${where}: "${raw}" is not a number`);
       return n;
     }
     case 'boolean':
@@ -141,9 +162,17 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
 /** Rows for `argus config show`: secrets masked, each with its origin. */
 export function describeConfig(resolved: ResolvedConfig, specs: readonly SettingSpec[] = SETTINGS) {
   return specs.map((spec) => {
-    const raw = spec.path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], resolved.config);
+    const raw = spec.path
+      .split('.')
+      .reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], resolved.config);
     const value = spec.secret && raw !== null && raw !== undefined ? maskSecret(String(raw)) : raw;
-    return { setting: spec.path, value, origin: resolved.origins[spec.path], env: spec.env ?? null, description: spec.description };
+    return {
+      setting: spec.path,
+      value,
+      origin: resolved.origins[spec.path],
+      env: spec.env ?? null,
+      description: spec.description,
+    };
   });
 }
 

@@ -31,14 +31,19 @@ export function listedExpiries(
     dayCache.set(key, day);
   }
   const out: ListedExpiry[] = [];
-  for (const e of day) if (e.closeMs > atMs) out.push({ expiry: e.expiry, T: (e.closeMs - atMs) / MS_PER_YEAR, dte: e.dte });
+  for (const e of day)
+    if (e.closeMs > atMs) out.push({ expiry: e.expiry, T: (e.closeMs - atMs) / MS_PER_YEAR, dte: e.dte });
   return out;
 }
 
 // The listing depends only on the ET date, so it is computed once per day.
 const dayCache = new Map<string, { expiry: string; closeMs: number; dte: number }[]>();
 
-function listedOn(cal: MarketCalendar, today: string, dailyFrom: string | null): { expiry: string; closeMs: number; dte: number }[] {
+function listedOn(
+  cal: MarketCalendar,
+  today: string,
+  dailyFrom: string | null,
+): { expiry: string; closeMs: number; dte: number }[] {
   const lastCovered = `${cal.coverage().toYear}-12-31`;
   const horizon = (days: number) => minDate(addDays(today, days), lastCovered);
   const all = cal.optionExpiries(today, horizon(800), dailyFrom ? { dailyFrom } : {});
@@ -51,7 +56,8 @@ function listedOn(cal: MarketCalendar, today: string, dailyFrom: string | null):
     const dte = daysBetween(today, e);
     const monthly = isMonthly(e);
     const yr = Number(e.slice(0, 4));
-    const leaps = monthly && e.slice(5, 7) === '01' && (yr === thisYear + 1 || yr === thisYear + 2) && dte > 120;
+    const leaps =
+      monthly && e.slice(5, 7) === '01' && (yr === thisYear + 1 || yr === thisYear + 2) && dte > 120;
     if (dte <= 50 || (monthly && dte <= 120) || leaps) {
       out.push({ expiry: e, closeMs, dte });
     }

@@ -24,7 +24,12 @@ export type Observed<T> =
     }
   | { status: 'missing'; reason: string; source: string };
 
-export function ok<T>(value: T, asOfMs: number, source: string, extra: { note?: string; stale?: boolean } = {}): Observed<T> {
+export function ok<T>(
+  value: T,
+  asOfMs: number,
+  source: string,
+  extra: { note?: string; stale?: boolean } = {},
+): Observed<T> {
   return { status: 'ok', value, asOfMs, source, ...extra };
 }
 

@@ -1,5 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writevSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writevSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { StoreError } from '../errors.js';
@@ -52,10 +62,17 @@ export class CheckpointFiles {
     try {
       buf = readFileSync(join(this.dir, file));
     } catch (err) {
-      throw new StoreError(`checkpoint ${file} is missing from ${this.dir}`, 'the run cannot resume; start it again', err);
+      throw new StoreError(
+        `checkpoint ${file} is missing from ${this.dir}`,
+        'the run cannot resume; start it again',
+        err,
+      );
     }
     if (buf.length !== bytes || createHash('sha256').update(buf).digest('hex') !== sha256) {
-      throw new StoreError(`checkpoint ${file} is damaged (size or checksum differs)`, 'the run cannot resume; start it again');
+      throw new StoreError(
+        `checkpoint ${file} is damaged (size or checksum differs)`,
+        'the run cannot resume; start it again',
+      );
     }
     return buf;
   }

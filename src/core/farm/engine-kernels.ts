@@ -1,5 +1,5 @@
-import type { Engine } from '../engine/resolve.js';
 import type { KernelSpec } from '../engine/kernel.js';
+import type { Engine } from '../engine/resolve.js';
 import type { EntryArgs, ExitArgs, FarmKernels } from './engine.js';
 import { JsFarmKernels } from './js-kernels.js';
 import { entryKernel, exitKernel } from './kernels.js';

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js';
 import type { MarketDataSource } from '../data/port.js';
-import { SimMarketDataSource } from '../data/sim/sim-source.js';
 import type { SimModel } from '../data/sim/sim-params.js';
+import { SimMarketDataSource } from '../data/sim/sim-source.js';
 import { resolveEngine } from '../engine/resolve.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_FILL, FAIR_FILL, type FillParams } from '../fill/fill.js';
@@ -9,7 +9,7 @@ import { farmKernels } from './engine-kernels.js';
 import { loadGrid, type TraderConfig } from './grid.js';
 import { defaultOptionLifeHours } from './market-step.js';
 import { DEFAULT_RULES, type FarmRules } from './rules.js';
-import { type FarmProgress, type FarmSummary, buildSummary, runFarm } from './runner.js';
+import { buildSummary, type FarmProgress, type FarmSummary, runFarm } from './runner.js';
 
 export const REPLAY_WINDOW = { from: '2025-01-02', to: '2025-11-11' } as const;
 export const SIM_WINDOW = { from: '2025-01-02', to: '2026-12-31' } as const;
@@ -129,9 +129,9 @@ export async function farmBacktest(ctx: AppContext, req: BacktestRequest): Promi
   const fair = req.source === 'sim' && (sim?.fair ?? false);
   const { rules, fill } = farmSettings(ctx, fair);
   if (req.resumeRunId) {
-    const row = store.db.prepare('SELECT rules_json, fill_json FROM farm_runs WHERE run_id = ?').get(req.resumeRunId) as
-      | { rules_json: string; fill_json: string }
-      | undefined;
+    const row = store.db
+      .prepare('SELECT rules_json, fill_json FROM farm_runs WHERE run_id = ?')
+      .get(req.resumeRunId) as { rules_json: string; fill_json: string } | undefined;
     if (row) {
       Object.assign(rules, JSON.parse(row.rules_json));
       Object.assign(fill, JSON.parse(row.fill_json));

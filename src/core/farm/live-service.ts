@@ -3,13 +3,13 @@ import type { AppContext } from '../context.js';
 import type { EtfSymbol } from '../data/port.js';
 import { resolveEngine } from '../engine/resolve.js';
 import { UsageError } from '../errors.js';
+import { CheckpointFiles } from './checkpoint.js';
 import { type ClosedTrade, FarmEngine, type OpenedPosition } from './engine.js';
 import { farmKernels } from './engine-kernels.js';
 import { farmSettings } from './farm-service.js';
 import { loadGrid, parseGrid } from './grid.js';
 import { MarketStepBuilder, SpreadRegistry } from './market-step.js';
 import { EXIT_NAMES, type FarmRules } from './rules.js';
-import { CheckpointFiles } from './checkpoint.js';
 import { FarmState } from './state.js';
 
 export type LiveMode = 'full' | 'exits' | 'expire';
@@ -31,8 +31,24 @@ export interface LiveStepResult {
   atMs: number;
   step: number;
   message: string;
-  opened: { trader: number; symbol: string; expiry: string; shortStrike: number; longStrike: number; contracts: number; creditUsd: number }[];
-  closed: { trader: number; symbol: string; expiry: string; shortStrike: number; longStrike: number; reason: string; pnlUsd: number }[];
+  opened: {
+    trader: number;
+    symbol: string;
+    expiry: string;
+    shortStrike: number;
+    longStrike: number;
+    contracts: number;
+    creditUsd: number;
+  }[];
+  closed: {
+    trader: number;
+    symbol: string;
+    expiry: string;
+    shortStrike: number;
+    longStrike: number;
+    reason: string;
+    pnlUsd: number;
+  }[];
   exitsBlocked: number;
   openPositions: number;
 }
@@ -80,11 +96,19 @@ export async function farmLiveStep(ctx: AppContext, req: LiveStepRequest): Promi
 
 class ConflictError extends Error {}
 
-async function attemptStep(ctx: AppContext, req: LiveStepRequest, mode: LiveMode, runId: string, now: number): Promise<LiveStepResult> {
+async function attemptStep(
+  ctx: AppContext,
+  req: LiveStepRequest,
+  mode: LiveMode,
+  runId: string,
+  now: number,
+): Promise<LiveStepResult> {
   const store = ctx.store();
   const db = store.db;
   const cal = ctx.market();
-  const row = db.prepare('SELECT grid_json, grid_hash, rules_json, fill_json, steps_done FROM farm_runs WHERE run_id = ?').get(runId) as
+  const row = db
+    .prepare('SELECT grid_json, grid_hash, rules_json, fill_json, steps_done FROM farm_runs WHERE run_id = ?')
+    .get(runId) as
     | { grid_json: string; grid_hash: string; rules_json: string; fill_json: string; steps_done: number }
     | undefined;
   const settings = farmSettings(ctx);
@@ -99,12 +123,14 @@ async function attemptStep(ctx: AppContext, req: LiveStepRequest, mode: LiveMode
   const rules: FarmRules = row ? JSON.parse(row.rules_json) : settings.rules;
   const fill = row ? JSON.parse(row.fill_json) : settings.fill;
   const version = row?.steps_done ?? 0;
-  const cp = db.prepare('SELECT file, bytes, sha256, registry_json FROM farm_checkpoints WHERE run_id = ?').get(runId) as
-    | { file: string; bytes: number; sha256: string; registry_json: string }
-    | undefined;
+  const cp = db
+    .prepare('SELECT file, bytes, sha256, registry_json FROM farm_checkpoints WHERE run_id = ?')
+    .get(runId) as { file: string; bytes: number; sha256: string; registry_json: string } | undefined;
   const capitalCents = Math.round(rules.capitalUsd * 100);
   const files = new CheckpointFiles(db);
-  const state = cp ? FarmState.deserialize(files.read(cp.file, cp.bytes, cp.sha256), capitalCents) : undefined;
+  const state = cp
+    ? FarmState.deserialize(files.read(cp.file, cp.bytes, cp.sha256), capitalCents)
+    : undefined;
   const registry = cp ? SpreadRegistry.fromJSON(JSON.parse(cp.registry_json)) : new SpreadRegistry();
 
   const opened: OpenedPosition[] = [];
@@ -112,7 +138,12 @@ async function attemptStep(ctx: AppContext, req: LiveStepRequest, mode: LiveMode
   const kernels = farmKernels(resolveEngine(req.engine, { kernel: 'farmStep' }));
   const source = ctx.source('live');
   try {
-    const engine = new FarmEngine(grid, rules, { months: LIVE_MONTHS, kernels, onOpen: (p) => opened.push(p), onClose: (t) => closed.push(t) }, state);
+    const engine = new FarmEngine(
+      grid,
+      rules,
+      { months: LIVE_MONTHS, kernels, onOpen: (p) => opened.push(p), onClose: (t) => closed.push(t) },
+      state,
+    );
     const builder = new MarketStepBuilder({
       source,
       calendar: cal,
@@ -149,18 +180,42 @@ async function attemptStep(ctx: AppContext, req: LiveStepRequest, mode: LiveMode
     const s = engine.state.s;
     const cpFile = files.write(runId, version, engine.state.serializeParts());
     db.transaction(() => {
-      const cur = db.prepare('SELECT steps_done FROM farm_runs WHERE run_id = ?').get(runId) as { steps_done: number } | undefined;
+      const cur = db.prepare('SELECT steps_done FROM farm_runs WHERE run_id = ?').get(runId) as
+        | { steps_done: number }
+        | undefined;
       if ((cur?.steps_done ?? 0) !== version) throw new ConflictError('another farm step ran first');
       if (!row) {
         db.prepare(
           `INSERT INTO farm_runs (run_id, grid_json, grid_hash, rules_json, fill_json, traders, steps_total, months_json)
            VALUES (?, ?, ?, ?, ?, ?, 0, '[]')`,
-        ).run(runId, JSON.stringify(grid.spec), grid.hash, JSON.stringify(rules), JSON.stringify(fill), grid.count);
+        ).run(
+          runId,
+          JSON.stringify(grid.spec),
+          grid.hash,
+          JSON.stringify(rules),
+          JSON.stringify(fill),
+          grid.count,
+        );
       }
       for (const t of closed) {
         const info = builder.registry.get(t.spreadId);
-        const r = closePos.run(t.exitMs, EXIT_NAMES[t.reason], t.exitPips, t.pnlCents, t.feesCents, runId, t.trader, info.symbol, info.expiry, info.shortStrike, info.longStrike);
-        if (r.changes !== 1) throw new ConflictError(`position of trader ${t.trader} in ${info.expiry} ${info.shortStrike}/${info.longStrike} already closed`);
+        const r = closePos.run(
+          t.exitMs,
+          EXIT_NAMES[t.reason],
+          t.exitPips,
+          t.pnlCents,
+          t.feesCents,
+          runId,
+          t.trader,
+          info.symbol,
+          info.expiry,
+          info.shortStrike,
+          info.longStrike,
+        );
+        if (r.changes !== 1)
+          throw new ConflictError(
+            `position of trader ${t.trader} in ${info.expiry} ${info.shortStrike}/${info.longStrike} already closed`,
+          );
       }
       for (const p of opened) {
         const info = builder.registry.get(p.spreadId);
@@ -196,7 +251,16 @@ async function attemptStep(ctx: AppContext, req: LiveStepRequest, mode: LiveMode
       for (let k = 0; k < s.spread.length; k++) {
         if (s.spread[k] < 0) continue;
         const info = builder.registry.get(s.spread[k]);
-        hwm.run(s.lowMidPips[k], s.lastMarkPips[k], runId, Math.floor(k / engine.state.slots), info.symbol, info.expiry, info.shortStrike, info.longStrike);
+        hwm.run(
+          s.lowMidPips[k],
+          s.lastMarkPips[k],
+          runId,
+          Math.floor(k / engine.state.slots),
+          info.symbol,
+          info.expiry,
+          info.shortStrike,
+          info.longStrike,
+        );
       }
       db.prepare(
         `INSERT INTO farm_checkpoints (run_id, step, file, bytes, sha256, registry_json, totals_json, created_ms) VALUES (?, ?, ?, ?, ?, ?, '{}', ?)
@@ -217,11 +281,27 @@ async function attemptStep(ctx: AppContext, req: LiveStepRequest, mode: LiveMode
       message: `${mode}: ${opened.length} opened, ${closed.length} closed${summary.exitsBlocked ? `, ${summary.exitsBlocked} exits waiting for a quote` : ''}`,
       opened: opened.map((p) => {
         const i = builder.registry.get(p.spreadId);
-        return { trader: p.trader, symbol: i.symbol, expiry: i.expiry, shortStrike: i.shortStrike, longStrike: i.longStrike, contracts: p.contracts, creditUsd: usd(p.creditPips) };
+        return {
+          trader: p.trader,
+          symbol: i.symbol,
+          expiry: i.expiry,
+          shortStrike: i.shortStrike,
+          longStrike: i.longStrike,
+          contracts: p.contracts,
+          creditUsd: usd(p.creditPips),
+        };
       }),
       closed: closed.map((t) => {
         const i = builder.registry.get(t.spreadId);
-        return { trader: t.trader, symbol: i.symbol, expiry: i.expiry, shortStrike: i.shortStrike, longStrike: i.longStrike, reason: EXIT_NAMES[t.reason], pnlUsd: t.pnlCents / 100 };
+        return {
+          trader: t.trader,
+          symbol: i.symbol,
+          expiry: i.expiry,
+          shortStrike: i.shortStrike,
+          longStrike: i.longStrike,
+          reason: EXIT_NAMES[t.reason],
+          pnlUsd: t.pnlCents / 100,
+        };
       }),
       exitsBlocked: summary.exitsBlocked,
       openPositions: summary.openPositions,
@@ -234,9 +314,10 @@ async function attemptStep(ctx: AppContext, req: LiveStepRequest, mode: LiveMode
 
 /** An official close recorded by `argus gap snapshot` (#8), or null when none was recorded. */
 export function recordedClose(ctx: AppContext, symbol: EtfSymbol, date: string): number | null {
-  const row = ctx.store().db.prepare('SELECT ibit_close, bito_close FROM gap_snapshots WHERE session_date = ?').get(date) as
-    | { ibit_close: number; bito_close: number | null }
-    | undefined;
+  const row = ctx
+    .store()
+    .db.prepare('SELECT ibit_close, bito_close FROM gap_snapshots WHERE session_date = ?')
+    .get(date) as { ibit_close: number; bito_close: number | null } | undefined;
   if (!row) return null;
   return symbol === 'IBIT' ? row.ibit_close : row.bito_close;
 }

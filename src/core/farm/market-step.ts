@@ -84,7 +84,9 @@ export class MarketStepBuilder {
   constructor(o: MarketStepOptions) {
     this.o = o;
     this.registry = o.registry ?? new SpreadRegistry();
-    this.combos = Array.from({ length: FarmEngine.comboCount(o.grid) }, (_, c) => FarmEngine.comboValues(o.grid, c));
+    this.combos = Array.from({ length: FarmEngine.comboCount(o.grid) }, (_, c) =>
+      FarmEngine.comboValues(o.grid, c),
+    );
     this.optionLifeHours = o.optionLifeHours ?? defaultOptionLifeHours(o.grid);
   }
 
@@ -157,7 +159,12 @@ export class MarketStepBuilder {
   }
 
   /** A step with no entries: marks (or only expiry settlements) and nothing else fetched. */
-  private async exitsOnly(step: number, tMs: number, open: Set<number>, marks: 'all' | 'expired'): Promise<StepInput> {
+  private async exitsOnly(
+    step: number,
+    tMs: number,
+    open: Set<number>,
+    marks: 'all' | 'expired',
+  ): Promise<StepInput> {
     const cal = this.o.calendar;
     const day = cal.tradingDay(cal.etDate(tMs));
     const m = await this.markSpreads(open, tMs, day !== null && day.closeMs === tMs, marks === 'expired');
@@ -180,7 +187,10 @@ export class MarketStepBuilder {
   }
 
   /** One candidate per (dte, delta, width) for a symbol, or the reason there is none. */
-  private async buildCandidates(symbol: EtfSymbol, tMs: number): Promise<Map<string, Candidate | string> | string> {
+  private async buildCandidates(
+    symbol: EtfSymbol,
+    tMs: number,
+  ): Promise<Map<string, Candidate | string> | string> {
     const { source, calendar: cal, grid, fill, riskFreeRate: r } = this.o;
     const chain = await source.optionChain(symbol, tMs);
     if (chain.status === 'missing') return `${symbol} chain missing: ${chain.reason}`;
@@ -223,7 +233,12 @@ export class MarketStepBuilder {
   }
 
   /** Marks, closing debits, assignment and expiry settlement for every spread held open. */
-  private async markSpreads(open: Set<number>, tMs: number, isClose: boolean, expiredOnly = false): Promise<Map<number, SpreadMark>> {
+  private async markSpreads(
+    open: Set<number>,
+    tMs: number,
+    isClose: boolean,
+    expiredOnly = false,
+  ): Promise<Map<number, SpreadMark>> {
     const { source, calendar: cal, fill, rules } = this.o;
     const marks = new Map<number, SpreadMark>();
     if (open.size === 0) return marks;
@@ -259,13 +274,21 @@ export class MarketStepBuilder {
       );
     }
     if (!live.length) return marks;
-    const [quotes, ibit] = await Promise.all([source.optionQuotes(contracts, tMs), source.etfQuote('IBIT', tMs)]);
+    const [quotes, ibit] = await Promise.all([
+      source.optionQuotes(contracts, tMs),
+      source.etfQuote('IBIT', tMs),
+    ]);
     for (const { info, expiryMs } of live) {
-      const sq = quotes.get(contractKey({ symbol: info.symbol, expiry: info.expiry, strike: info.shortStrike, right: 'put' }));
-      const lq = quotes.get(contractKey({ symbol: info.symbol, expiry: info.expiry, strike: info.longStrike, right: 'put' }));
+      const sq = quotes.get(
+        contractKey({ symbol: info.symbol, expiry: info.expiry, strike: info.shortStrike, right: 'put' }),
+      );
+      const lq = quotes.get(
+        contractKey({ symbol: info.symbol, expiry: info.expiry, strike: info.longStrike, right: 'put' }),
+      );
       const dteDays = daysBetween(today, info.expiry);
       if (!sq || !lq || sq.status === 'missing' || lq.status === 'missing') {
-        const reason = sq?.status === 'missing' ? sq.reason : lq?.status === 'missing' ? lq.reason : 'no quote';
+        const reason =
+          sq?.status === 'missing' ? sq.reason : lq?.status === 'missing' ? lq.reason : 'no quote';
         marks.set(info.id, {
           midPips: -1,
           closeDebitPips: NO_FILL,

@@ -7,11 +7,11 @@ import type { Clock } from '../time/clock.js';
 import { isoUtc } from '../time/clock.js';
 import type { EconomicCalendar } from '../time/economic-calendar.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
+import { CheckpointFiles } from './checkpoint.js';
 import { FarmEngine, type FarmKernels } from './engine.js';
 import type { Grid } from './grid.js';
 import { MarketStepBuilder, SpreadRegistry } from './market-step.js';
 import { EXIT_NAMES, type FarmRules, SKIP_NAMES } from './rules.js';
-import { CheckpointFiles } from './checkpoint.js';
 import { FarmState } from './state.js';
 import { traderStatRows } from './stats.js';
 
@@ -82,7 +82,8 @@ const REQUIRED_FIELDS = ['btcSpot', 'dvol', 'funding8h', 'ibit', 'ibitOptions'];
 
 export function checkCoverage(cov: FieldCoverage[], fromMs: number, toMs: number, kind: string): void {
   const bad = REQUIRED_FIELDS.map((f) => cov.find((c) => c.field === f)).filter(
-    (c): c is FieldCoverage => !!c && ((c.fromMs !== null && c.fromMs > fromMs) || (c.toMs !== null && c.toMs < toMs)),
+    (c): c is FieldCoverage =>
+      !!c && ((c.fromMs !== null && c.fromMs > fromMs) || (c.toMs !== null && c.toMs < toMs)),
   );
   if (!bad.length) return;
   const fmt = (ms: number | null) => (ms === null ? 'open' : isoUtc(ms).slice(0, 16).replace('T', ' '));
@@ -92,7 +93,7 @@ export function checkCoverage(cov: FieldCoverage[], fromMs: number, toMs: number
     .join('\n');
   throw new CoverageError(
     `the ${kind} data does not cover ${isoUtc(fromMs).slice(0, 10)} → ${isoUtc(toMs).slice(0, 10)}: ${bad.map((b) => b.field).join(', ')} missing. Coverage:\n${lines}`,
-    'choose --from/--to inside every field\'s coverage (the shipped replay window is 2025-01-02 → 2025-11-11)',
+    "choose --from/--to inside every field's coverage (the shipped replay window is 2025-01-02 → 2025-11-11)",
   );
 }
 
@@ -123,7 +124,15 @@ export function sampleTraders(count: number, size: number, seed: number): Int32A
 }
 
 function emptyTotals(): FarmTotals {
-  return { opened: 0, closed: 0, exitsByReason: new Array(8).fill(0), skipsByReason: new Array(20).fill(0), exitsBlocked: 0, realizedCents: 0, monthIndex: -1 };
+  return {
+    opened: 0,
+    closed: 0,
+    exitsByReason: new Array(8).fill(0),
+    skipsByReason: new Array(20).fill(0),
+    exitsBlocked: 0,
+    realizedCents: 0,
+    monthIndex: -1,
+  };
 }
 
 /**
@@ -150,8 +159,19 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
   let totals = emptyTotals();
   if (o.resumeRunId) {
     runId = o.resumeRunId;
-    const cp = db.prepare('SELECT step, file, bytes, sha256, registry_json, totals_json FROM farm_checkpoints WHERE run_id = ?').get(runId) as
-      | { step: number; file: string; bytes: number; sha256: string; registry_json: string; totals_json: string }
+    const cp = db
+      .prepare(
+        'SELECT step, file, bytes, sha256, registry_json, totals_json FROM farm_checkpoints WHERE run_id = ?',
+      )
+      .get(runId) as
+      | {
+          step: number;
+          file: string;
+          bytes: number;
+          sha256: string;
+          registry_json: string;
+          totals_json: string;
+        }
       | undefined;
     if (cp) {
       state = FarmState.deserialize(files.read(cp.file, cp.bytes, cp.sha256), capitalCents);
@@ -189,10 +209,24 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
     db.prepare(
       `INSERT INTO farm_runs (run_id, grid_json, grid_hash, rules_json, fill_json, traders, steps_total, months_json)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(runId, JSON.stringify(grid.spec), grid.hash, JSON.stringify(rules), JSON.stringify(o.fill), grid.count, steps.length, JSON.stringify(months));
+    ).run(
+      runId,
+      JSON.stringify(grid.spec),
+      grid.hash,
+      JSON.stringify(rules),
+      JSON.stringify(o.fill),
+      grid.count,
+      steps.length,
+      JSON.stringify(months),
+    );
   }
 
-  const engine = new FarmEngine(grid, rules, { months: months.length, kernels: o.kernels, sample, days }, state);
+  const engine = new FarmEngine(
+    grid,
+    rules,
+    { months: months.length, kernels: o.kernels, sample, days },
+    state,
+  );
   const builder = new MarketStepBuilder({
     source: o.source,
     calendar: cal,
@@ -235,12 +269,24 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
       totals.skipsByReason[i] += v;
     });
     // The last step needs no checkpoint: the results are written in the final transaction.
-    const cpFile = (k + 1) % every === 0 && k < steps.length - 1 ? files.write(runId, k, engine.state.serializeParts()) : null;
+    const cpFile =
+      (k + 1) % every === 0 && k < steps.length - 1
+        ? files.write(runId, k, engine.state.serializeParts())
+        : null;
     db.transaction(() => {
       insertStep.run(runId, k, tMs, sum.opened, sum.closed, Math.round(sum.realizedCents), sum.openPositions);
       updateDone.run(k + 1, runId);
       if (cpFile) {
-        saveCheckpoint.run(runId, k, cpFile.file, cpFile.bytes, cpFile.sha256, JSON.stringify(builder.registry), JSON.stringify(totals), o.clock.nowMs());
+        saveCheckpoint.run(
+          runId,
+          k,
+          cpFile.file,
+          cpFile.bytes,
+          cpFile.sha256,
+          JSON.stringify(builder.registry),
+          JSON.stringify(totals),
+          o.clock.nowMs(),
+        );
       }
     })();
     if (cpFile) files.prune(runId, k);
@@ -262,36 +308,70 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
       });
     }
     if (o.stopAfterSteps !== undefined && done >= o.stopAfterSteps && k < steps.length - 1) {
-      return { runId, status: 'stopped', steps: k + 1, traders: grid.count, totals, engine, registry: builder.registry };
+      return {
+        runId,
+        status: 'stopped',
+        steps: k + 1,
+        traders: grid.count,
+        totals,
+        engine,
+        registry: builder.registry,
+      };
     }
   }
 
   // Results: one row per trader, the monthly P&L and the daily sample, in one transaction.
   const rows = traderStatRows(engine);
-  const runNo = (db.prepare('SELECT run_no FROM farm_runs WHERE run_id = ?').get(runId) as { run_no: number }).run_no;
+  const runNo = (db.prepare('SELECT run_no FROM farm_runs WHERE run_id = ?').get(runId) as { run_no: number })
+    .run_no;
   const insert = db.prepare(
     `INSERT OR REPLACE INTO trader_stats (run_no, trader_id, realized_cents, open_mtm_cents, open_positions, trades, wins,
        gross_profit_cents, gross_loss_cents, fees_cents, days_in_trade, first_trade_ms, last_trade_ms, max_drawdown_cents,
        max_drawdown_frac, daily_n, daily_sum, daily_sum_sq, daily_down_sq, sharpe, sortino, win_rate, profit_factor)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const blob = db.prepare('INSERT OR REPLACE INTO farm_blobs (run_id, name, meta_json, data) VALUES (?, ?, ?, ?)');
+  const blob = db.prepare(
+    'INSERT OR REPLACE INTO farm_blobs (run_id, name, meta_json, data) VALUES (?, ?, ?, ?)',
+  );
   const summary = buildSummary(engine, totals);
   db.transaction(() => {
     for (const r of rows) insert.run(runNo, ...r);
     const m = engine.state.monthlyCents;
-    blob.run(runId, 'monthly_cents', JSON.stringify({ months, traders: grid.count }), Buffer.from(m.buffer, m.byteOffset, m.byteLength));
+    blob.run(
+      runId,
+      'monthly_cents',
+      JSON.stringify({ months, traders: grid.count }),
+      Buffer.from(m.buffer, m.byteOffset, m.byteLength),
+    );
     if (engine.dailySample) {
       const d = engine.dailySample;
-      blob.run(runId, 'daily_sample', JSON.stringify({ days, traders: sample.length }), Buffer.from(d.buffer, d.byteOffset, d.byteLength));
-      blob.run(runId, 'daily_sample_ids', JSON.stringify({ traders: sample.length }), Buffer.from(sample.buffer, sample.byteOffset, sample.byteLength));
+      blob.run(
+        runId,
+        'daily_sample',
+        JSON.stringify({ days, traders: sample.length }),
+        Buffer.from(d.buffer, d.byteOffset, d.byteLength),
+      );
+      blob.run(
+        runId,
+        'daily_sample_ids',
+        JSON.stringify({ traders: sample.length }),
+        Buffer.from(sample.buffer, sample.byteOffset, sample.byteLength),
+      );
     }
     db.prepare('UPDATE farm_runs SET summary_json = ? WHERE run_id = ?').run(JSON.stringify(summary), runId);
     db.prepare('DELETE FROM farm_checkpoints WHERE run_id = ?').run(runId);
     store.setRunStatus(runId, 'completed');
   })();
   files.prune(runId, null);
-  return { runId, status: 'completed', steps: steps.length, traders: grid.count, totals, engine, registry: builder.registry };
+  return {
+    runId,
+    status: 'completed',
+    steps: steps.length,
+    traders: grid.count,
+    totals,
+    engine,
+    registry: builder.registry,
+  };
 }
 
 export interface FarmSummary {
@@ -319,7 +399,9 @@ export function buildSummary(engine: FarmEngine, totals: FarmTotals): FarmSummar
     open += t.openCount[i];
   }
   const named = (arr: number[], names: Record<number, string> | readonly string[]) =>
-    Object.fromEntries(arr.map((v, i) => [(names as Record<number, string>)[i], v]).filter(([k, v]) => k && (v as number) > 0));
+    Object.fromEntries(
+      arr.map((v, i) => [(names as Record<number, string>)[i], v]).filter(([k, v]) => k && (v as number) > 0),
+    );
   return {
     opened: totals.opened,
     closed: totals.closed,
@@ -328,7 +410,14 @@ export function buildSummary(engine: FarmEngine, totals: FarmTotals): FarmSummar
     exitsBlocked: totals.exitsBlocked,
     realizedCents: totals.realizedCents,
     tradersWithTrades: withTrades,
-    realizedPnlUsd: { min: sorted[0], p10: q(0.1), p50: q(0.5), p90: q(0.9), max: sorted[n - 1], mean: pnl.reduce((a, b) => a + b, 0) / n },
+    realizedPnlUsd: {
+      min: sorted[0],
+      p10: q(0.1),
+      p50: q(0.5),
+      p90: q(0.9),
+      max: sorted[n - 1],
+      mean: pnl.reduce((a, b) => a + b, 0) / n,
+    },
     openPositionsAtEnd: open,
   };
 }

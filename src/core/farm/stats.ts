@@ -3,7 +3,12 @@ import type { FarmEngine } from './engine.js';
 const ANNUAL = Math.sqrt(252);
 
 /** Sharpe and Sortino of daily marked-to-market P&L over NYSE days, annualised with √252. */
-export function sharpeSortino(n: number, sum: number, sumSq: number, downSq: number): { sharpe: number | null; sortino: number | null } {
+export function sharpeSortino(
+  n: number,
+  sum: number,
+  sumSq: number,
+  downSq: number,
+): { sharpe: number | null; sortino: number | null } {
   if (n < 2) return { sharpe: null, sortino: null };
   const mean = sum / n;
   const variance = (sumSq - n * mean * mean) / (n - 1);

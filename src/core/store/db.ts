@@ -21,7 +21,10 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Db {
   if (path !== ':memory:') {
     if (!existsSync(path)) {
       if (opts.readonly) {
-        throw new StoreError(`no Argus database at ${path}`, 'run a command that writes (e.g. `argus farm run`) first, or pass --db');
+        throw new StoreError(
+          `no Argus database at ${path}`,
+          'run a command that writes (e.g. `argus farm run`) first, or pass --db',
+        );
       }
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       closeSync(openSync(path, 'a', 0o600));
@@ -32,7 +35,11 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Db {
   try {
     db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: path !== ':memory:' });
   } catch (err) {
-    throw new StoreError(`cannot open the database ${path}: ${(err as Error).message}`, 'check the --db path and its permissions', err);
+    throw new StoreError(
+      `cannot open the database ${path}: ${(err as Error).message}`,
+      'check the --db path and its permissions',
+      err,
+    );
   }
   try {
     if (!opts.readonly) db.pragma('journal_mode = WAL');
@@ -52,7 +59,12 @@ export function schemaVersion(db: Db): number {
 }
 
 /** Apply pending numbered migrations in one transaction, keyed on PRAGMA user_version. */
-export function migrate(db: Db, migrations: readonly Migration[], label = 'database', readonly = false): number {
+export function migrate(
+  db: Db,
+  migrations: readonly Migration[],
+  label = 'database',
+  readonly = false,
+): number {
   checkMigrationList(migrations);
   const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
   const current = schemaVersion(db);
@@ -65,7 +77,10 @@ export function migrate(db: Db, migrations: readonly Migration[], label = 'datab
   const pending = migrations.filter((m) => m.version > current);
   if (pending.length === 0) return current;
   if (readonly) {
-    throw new StoreError(`${label} needs migrating from schema ${current} to ${latest}`, 'run any writing command once to upgrade it');
+    throw new StoreError(
+      `${label} needs migrating from schema ${current} to ${latest}`,
+      'run any writing command once to upgrade it',
+    );
   }
   const apply = db.transaction(() => {
     for (const m of pending) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../time/clock.js';
-import { type Db, openStore, type OpenStoreOptions } from './db.js';
+import { type Db, type OpenStoreOptions, openStore } from './db.js';
 
 export type RunKind = 'live' | 'replay' | 'sim';
 export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
@@ -65,7 +65,9 @@ export class Store {
          VALUES (@id, @kind, @command, 'running', @now, @now, @windowFromMs, @windowToMs, @seed, @engine, @appVersion, @provenance)`,
       ),
       getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
-      latestRun: db.prepare("SELECT * FROM runs WHERE kind != 'live' ORDER BY created_ms DESC, rowid DESC LIMIT 1"),
+      latestRun: db.prepare(
+        "SELECT * FROM runs WHERE kind != 'live' ORDER BY created_ms DESC, rowid DESC LIMIT 1",
+      ),
       listRuns: db.prepare('SELECT * FROM runs ORDER BY created_ms DESC, rowid DESC LIMIT ?'),
       setStatus: db.prepare('UPDATE runs SET status = ?, updated_ms = ? WHERE id = ?'),
       insertEvent: db.prepare(
@@ -130,13 +132,24 @@ export class Store {
       if (run) return run;
     }
     return this.db.transaction(() => {
-      const run = this.createRun({ kind: 'live', command: 'live', appVersion, provenance: { source: 'live' } });
+      const run = this.createRun({
+        kind: 'live',
+        command: 'live',
+        appVersion,
+        provenance: { source: 'live' },
+      });
       this.putSetting(LIVE_RUN_KEY, run.id);
       return run;
     })();
   }
 
-  logEvent(e: { runId?: string | null; level?: EventLevel; kind: string; message: string; data?: unknown }): void {
+  logEvent(e: {
+    runId?: string | null;
+    level?: EventLevel;
+    kind: string;
+    message: string;
+    data?: unknown;
+  }): void {
     this.stmts.insertEvent.run(
       e.runId ?? null,
       this.clock.nowMs(),
@@ -149,10 +162,12 @@ export class Store {
 
   /** Stored daily DVOL closes (live source backfill), oldest first. */
   loadDvol(): { date: string; vol: number }[] {
-    return (this.db.prepare("SELECT date, value AS vol FROM market_daily WHERE series = 'dvol_btc' ORDER BY date").all() as {
+    return this.db
+      .prepare("SELECT date, value AS vol FROM market_daily WHERE series = 'dvol_btc' ORDER BY date")
+      .all() as {
       date: string;
       vol: number;
-    }[]);
+    }[];
   }
 
   saveDvol(points: { date: string; vol: number }[]): void {

@@ -14,7 +14,10 @@ export function parseInstant(flag: string, value: string): number {
   }
   const dt = DateTime.fromISO(value.trim(), { setZone: true });
   if (!dt.isValid) {
-    throw new UsageError(`--${flag} "${value}" is not a valid ISO instant (${dt.invalidExplanation ?? dt.invalidReason})`, 'e.g. 2025-03-10T15:00:00Z');
+    throw new UsageError(
+      `--${flag} "${value}" is not a valid ISO instant (${dt.invalidExplanation ?? dt.invalidReason})`,
+      'e.g. 2025-03-10T15:00:00Z',
+    );
   }
   return dt.toMillis();
 }

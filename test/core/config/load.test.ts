@@ -44,20 +44,29 @@ describe('resolveConfig', () => {
 
   it('names the file and line of an invalid value and of an unknown setting', () => {
     writeFileSync(file, '{\n  "source": "sim",\n  "data": {\n    "maxQuoteAgeSec": -5\n  }\n}\n');
-    expect(() => resolveConfig({ file, env: {} })).toThrow(new RegExp(`${file}:4: invalid value for "data.maxQuoteAgeSec"`));
+    expect(() => resolveConfig({ file, env: {} })).toThrow(
+      new RegExp(`${file}:4: invalid value for "data.maxQuoteAgeSec"`),
+    );
     writeFileSync(file, '{\n  "soruce": "sim"\n}\n');
     expect(() => resolveConfig({ file, env: {} })).toThrow(new RegExp(`${file}:2: unknown setting "soruce"`));
   });
 
   it('validates calendar event overrides inside arrays with their line', () => {
-    writeFileSync(file, '{"calendar": {"events": [\n {"type": "cpi", "date": "2027-01-13"},\n {"type": "cpi", "date": "2027-13-01x"}\n]}}');
-    expect(() => resolveConfig({ file, env: {} })).toThrow(/:1: invalid value for "calendar.events" \(at 1.date\)/);
+    writeFileSync(
+      file,
+      '{"calendar": {"events": [\n {"type": "cpi", "date": "2027-01-13"},\n {"type": "cpi", "date": "2027-13-01x"}\n]}}',
+    );
+    expect(() => resolveConfig({ file, env: {} })).toThrow(
+      /:1: invalid value for "calendar.events" \(at 1.date\)/,
+    );
     writeFileSync(file, '{"calendar": {"events": [{"type": "cpi", "date": "2027-01-13", "time": "08:30"}]}}');
     expect(resolveConfig({ file, env: {} }).config.calendar.events).toHaveLength(1);
   });
 
   it('rejects bad environment values naming the variable', () => {
-    expect(() => resolveConfig({ file, env: { ARGUS_SOURCE: 'paper' } })).toThrow(/environment variable ARGUS_SOURCE/);
+    expect(() => resolveConfig({ file, env: { ARGUS_SOURCE: 'paper' } })).toThrow(
+      /environment variable ARGUS_SOURCE/,
+    );
     expect(() => resolveConfig({ file, env: { ARGUS_MAX_QUOTE_AGE_SEC: 'ten' } })).toThrow(/not a number/);
   });
 

@@ -45,13 +45,21 @@ describe('openStore', () => {
     const bad: Migration[] = [
       ...MIGRATIONS,
       { version: MIGRATIONS.length + 1, name: 'ok part', up: 'CREATE TABLE t1 (x INTEGER)' },
-      { version: MIGRATIONS.length + 2, name: 'broken', up: 'CREATE TABLE t2 (x INTEGER); SELECT * FROM no_such_table' },
+      {
+        version: MIGRATIONS.length + 2,
+        name: 'broken',
+        up: 'CREATE TABLE t2 (x INTEGER); SELECT * FROM no_such_table',
+      },
     ];
     openStore(path).close();
-    expect(() => openStore(path, { migrations: bad })).toThrow(new RegExp(`migration .* failed \\(schema stays at ${MIGRATIONS.length}\\)`));
+    expect(() => openStore(path, { migrations: bad })).toThrow(
+      new RegExp(`migration .* failed \\(schema stays at ${MIGRATIONS.length}\\)`),
+    );
     const db = openStore(path);
     expect(schemaVersion(db)).toBe(MIGRATIONS.length);
-    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('t1','t2')").get()).toEqual({ n: 0 });
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('t1','t2')").get()).toEqual({
+      n: 0,
+    });
     db.close();
   });
 

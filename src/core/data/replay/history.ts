@@ -57,8 +57,16 @@ export function loadHistory(): History {
     btcHourly: parseHourly(readFileSync(dataPath(HISTORY_FILES.btcHourly), 'utf8'), HISTORY_FILES.btcHourly),
     ibitDaily: parseDaily(readFileSync(dataPath(HISTORY_FILES.ibitDaily), 'utf8'), HISTORY_FILES.ibitDaily),
     bitoDaily: parseDaily(readFileSync(dataPath(HISTORY_FILES.bitoDaily), 'utf8'), HISTORY_FILES.bitoDaily),
-    dvolDaily: parsePairs(readFileSync(dataPath(HISTORY_FILES.dvolDaily), 'utf8'), HISTORY_FILES.dvolDaily, 0.01),
-    funding8h: parsePairs(readFileSync(dataPath(HISTORY_FILES.funding8h), 'utf8'), HISTORY_FILES.funding8h, 0.01),
+    dvolDaily: parsePairs(
+      readFileSync(dataPath(HISTORY_FILES.dvolDaily), 'utf8'),
+      HISTORY_FILES.dvolDaily,
+      0.01,
+    ),
+    funding8h: parsePairs(
+      readFileSync(dataPath(HISTORY_FILES.funding8h), 'utf8'),
+      HISTORY_FILES.funding8h,
+      0.01,
+    ),
     files: { ...HISTORY_FILES },
   };
   return cached;

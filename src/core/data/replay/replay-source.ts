@@ -121,23 +121,38 @@ export class ReplayMarketDataSource implements MarketDataSource {
   async btcSpot(atMs: number): Promise<Observed<BtcSpot>> {
     const src = this.labels.btc;
     const i = this.btcIndex(atMs);
-    if (atMs > this.btcEndMs() + HOUR) return missing(src, `outside coverage, data ends ${isoUtc(this.btcEndMs())}`);
-    if (i < 0) return missing(src, `outside coverage, data starts ${isoUtc(this.h.btcHourly.startMs[0] + HOUR)}`);
+    if (atMs > this.btcEndMs() + HOUR)
+      return missing(src, `outside coverage, data ends ${isoUtc(this.btcEndMs())}`);
+    if (i < 0)
+      return missing(src, `outside coverage, data starts ${isoUtc(this.h.btcHourly.startMs[0] + HOUR)}`);
     const j = this.btcIndex(atMs - DAY);
     const price = this.h.btcHourly.close[i];
     if (j < 0) return missing(src, 'no BTC price 24 h earlier to measure the change');
-    return ok({ priceUsd: price, change24hFrac: price / this.h.btcHourly.close[j] - 1 }, this.h.btcHourly.startMs[i] + HOUR, src);
+    return ok(
+      { priceUsd: price, change24hFrac: price / this.h.btcHourly.close[j] - 1 },
+      this.h.btcHourly.startMs[i] + HOUR,
+      src,
+    );
   }
 
   async btcBars(atMs: number, count: number): Promise<Observed<Bar[]>> {
     const src = this.labels.btc;
     const i = this.btcIndex(atMs);
-    if (atMs > this.btcEndMs() + HOUR) return missing(src, `outside coverage, data ends ${isoUtc(this.btcEndMs())}`);
+    if (atMs > this.btcEndMs() + HOUR)
+      return missing(src, `outside coverage, data ends ${isoUtc(this.btcEndMs())}`);
     if (i < 0) return missing(src, 'outside coverage, before the first hourly bar');
     const b = this.h.btcHourly;
     const bars: Bar[] = [];
     for (let k = Math.max(0, i - count + 1); k <= i; k++) {
-      bars.push({ startMs: b.startMs[k], durationMs: HOUR, open: b.open[k], high: b.high[k], low: b.low[k], close: b.close[k], volume: b.volume[k] });
+      bars.push({
+        startMs: b.startMs[k],
+        durationMs: HOUR,
+        open: b.open[k],
+        high: b.high[k],
+        low: b.low[k],
+        close: b.close[k],
+        volume: b.volume[k],
+      });
     }
     return ok(bars, b.startMs[i] + HOUR, src);
   }
@@ -152,7 +167,8 @@ export class ReplayMarketDataSource implements MarketDataSource {
   async dvol(atMs: number): Promise<Observed<number>> {
     const src = this.labels.dvol;
     const d = this.h.dvolDaily;
-    if (atMs > this.dvolEndMs() + DAY) return missing(src, `outside coverage, data ends ${isoUtc(this.dvolEndMs()).slice(0, 10)}`);
+    if (atMs > this.dvolEndMs() + DAY)
+      return missing(src, `outside coverage, data ends ${isoUtc(this.dvolEndMs()).slice(0, 10)}`);
     const i = lastAtOrBefore(d.timeMs, atMs - DAY);
     if (i < 0) return missing(src, `outside coverage, data starts ${isoUtc(d.timeMs[0] + DAY).slice(0, 10)}`);
     return ok(d.value[i], d.timeMs[i] + DAY, src);
@@ -161,12 +177,14 @@ export class ReplayMarketDataSource implements MarketDataSource {
   async dvolHistory(atMs: number, days: number): Promise<Observed<DvolPoint[]>> {
     const src = this.labels.dvol;
     const d = this.h.dvolDaily;
-    if (atMs > this.dvolEndMs() + DAY) return missing(src, `outside coverage, data ends ${isoUtc(this.dvolEndMs()).slice(0, 10)}`);
+    if (atMs > this.dvolEndMs() + DAY)
+      return missing(src, `outside coverage, data ends ${isoUtc(this.dvolEndMs()).slice(0, 10)}`);
     const i = lastAtOrBefore(d.timeMs, atMs - DAY);
     if (i < 0) return missing(src, 'outside coverage, before the first DVOL close');
     const from = d.timeMs[i] - (days - 1) * DAY;
     const pts: DvolPoint[] = [];
-    for (let k = 0; k <= i; k++) if (d.timeMs[k] >= from) pts.push({ date: isoUtc(d.timeMs[k]).slice(0, 10), vol: d.value[k] });
+    for (let k = 0; k <= i; k++)
+      if (d.timeMs[k] >= from) pts.push({ date: isoUtc(d.timeMs[k]).slice(0, 10), vol: d.value[k] });
     return ok(pts, d.timeMs[i] + DAY, src);
   }
 
@@ -190,7 +208,10 @@ export class ReplayMarketDataSource implements MarketDataSource {
    * The ETF price at `atMs`: in the session, BTC now × the ETF/BTC ratio at the previous close;
    * otherwise the last session's real close. Null with a reason when the data does not reach.
    */
-  etfPrice(symbol: EtfSymbol, atMs: number): { price: number; prevClose: number | null; asOfMs: number; closing: boolean } | string {
+  etfPrice(
+    symbol: EtfSymbol,
+    atMs: number,
+  ): { price: number; prevClose: number | null; asOfMs: number; closing: boolean } | string {
     const bars = this.bars(symbol);
     const last = this.cal.lastClose(atMs);
     const li = lastDateAtOrBefore(bars.dates, last.date);
@@ -205,7 +226,12 @@ export class ReplayMarketDataSource implements MarketDataSource {
     const btcAtClose = this.btcAt(last.closeMs);
     const btcNow = this.btcAt(atMs);
     if (btcAtClose === null || btcNow === null) return 'outside coverage of the BTC hourly data';
-    return { price: (btcNow * bars.close[li]) / btcAtClose, prevClose: bars.close[li], asOfMs: atMs, closing: false };
+    return {
+      price: (btcNow * bars.close[li]) / btcAtClose,
+      prevClose: bars.close[li],
+      asOfMs: atMs,
+      closing: false,
+    };
   }
 
   async etfQuote(symbol: EtfSymbol, atMs: number): Promise<Observed<EtfQuote>> {
@@ -213,7 +239,12 @@ export class ReplayMarketDataSource implements MarketDataSource {
     const p = this.etfPrice(symbol, atMs);
     if (typeof p === 'string') return missing(src, p);
     const phase = this.cal.status(atMs).phase;
-    return ok({ symbol, price: p.price, previousClose: p.prevClose, phase }, p.asOfMs, src, p.closing ? { note: 'last session close' } : {});
+    return ok(
+      { symbol, price: p.price, previousClose: p.prevClose, phase },
+      p.asOfMs,
+      src,
+      p.closing ? { note: 'last session close' } : {},
+    );
   }
 
   // ---- Options -------------------------------------------------------------------------------
@@ -226,8 +257,10 @@ export class ReplayMarketDataSource implements MarketDataSource {
     // Outside the session the chain is the last session's closing chain.
     const open = this.cal.isOpen(atMs);
     const quoteMs = open ? atMs : this.cal.lastClose(atMs).closeMs;
-    const listed = this.hooks.optionsFirstListed === undefined ? IBIT_OPTIONS_FIRST_LISTED : this.hooks.optionsFirstListed;
-    if (listed !== null && this.cal.etDate(quoteMs) < listed) return `outside coverage, IBIT options were first listed ${listed}`;
+    const listed =
+      this.hooks.optionsFirstListed === undefined ? IBIT_OPTIONS_FIRST_LISTED : this.hooks.optionsFirstListed;
+    if (listed !== null && this.cal.etDate(quoteMs) < listed)
+      return `outside coverage, IBIT options were first listed ${listed}`;
     const p = this.etfPrice(symbol, quoteMs);
     if (typeof p === 'string') return p;
     const atmIv30 = this.hooks.atmIv30 ? this.hooks.atmIv30(quoteMs) : this.dvolAtmIv30(quoteMs);
@@ -250,7 +283,8 @@ export class ReplayMarketDataSource implements MarketDataSource {
 
   private dvolAtmIv30(quoteMs: number): number | string {
     const d = this.h.dvolDaily;
-    if (quoteMs > this.dvolEndMs() + DAY) return `outside coverage, DVOL data ends ${isoUtc(this.dvolEndMs()).slice(0, 10)}`;
+    if (quoteMs > this.dvolEndMs() + DAY)
+      return `outside coverage, DVOL data ends ${isoUtc(this.dvolEndMs()).slice(0, 10)}`;
     const di = lastAtOrBefore(d.timeMs, quoteMs - DAY);
     if (di < 0) return 'outside coverage, before the first DVOL close';
     return d.value[di] * (this.opts.ivScale ?? 1);
@@ -260,7 +294,9 @@ export class ReplayMarketDataSource implements MarketDataSource {
     const src = this.labels.chain;
     const ci = this.chainInputs(symbol, atMs);
     if (typeof ci === 'string') return missing(src, ci);
-    const input = req.expiries ? { ...ci.input, expiries: ci.input.expiries.filter((e) => req.expiries!.includes(e.expiry)) } : ci.input;
+    const input = req.expiries
+      ? { ...ci.input, expiries: ci.input.expiries.filter((e) => req.expiries!.includes(e.expiry)) }
+      : ci.input;
     const quotes = (this.hooks.buildChain ?? buildChain)(this.chainModel(), input);
     return ok(
       { symbol, underlyingPrice: input.spot, expiries: input.expiries.map((e) => e.expiry), quotes },
@@ -283,7 +319,11 @@ export class ReplayMarketDataSource implements MarketDataSource {
       const added = extra
         .map((e) => ({ expiry: e, closeMs: this.cal.etToUtcMs(e, '16:00') }))
         .filter((e) => e.closeMs > ci.quoteMs)
-        .map((e) => ({ expiry: e.expiry, T: (e.closeMs - ci.quoteMs) / MS_PER_YEAR, dte: daysBetween(today, e.expiry) }));
+        .map((e) => ({
+          expiry: e.expiry,
+          T: (e.closeMs - ci.quoteMs) / MS_PER_YEAR,
+          dte: daysBetween(today, e.expiry),
+        }));
       if (added.length) input = { ...input, expiries: [...input.expiries, ...added] };
     }
     for (const c of contracts) {
@@ -300,7 +340,15 @@ export class ReplayMarketDataSource implements MarketDataSource {
         out.set(key, missing(src, `expired ${c.expiry}: settle at intrinsic value`));
         continue;
       }
-      out.set(key, ok((this.hooks.quoteOne ?? quoteOne)(this.chainModel(), input, c), ci.quoteMs, src, ci.closing ? { note: 'last session close' } : {}));
+      out.set(
+        key,
+        ok(
+          (this.hooks.quoteOne ?? quoteOne)(this.chainModel(), input, c),
+          ci.quoteMs,
+          src,
+          ci.closing ? { note: 'last session close' } : {},
+        ),
+      );
     }
     return out;
   }
@@ -310,10 +358,27 @@ export class ReplayMarketDataSource implements MarketDataSource {
     const dateMs = (d: string) => Date.parse(`${d}T21:00:00Z`);
     return [
       { field: 'btcSpot', fromMs: h.btcHourly.startMs[0] + HOUR + DAY, toMs: this.btcEndMs() },
-      { field: 'dvol', fromMs: h.dvolDaily.timeMs[0] + DAY, toMs: this.dvolEndMs(), note: 'daily close, known at the end of its UTC day' },
-      { field: 'funding8h', fromMs: h.funding8h.timeMs[0], toMs: h.funding8h.timeMs[h.funding8h.timeMs.length - 1] + 8 * HOUR },
-      { field: 'ibit', fromMs: dateMs(h.ibitDaily.dates[0]), toMs: dateMs(h.ibitDaily.dates[h.ibitDaily.dates.length - 1]) },
-      { field: 'bito', fromMs: dateMs(h.bitoDaily.dates[0]), toMs: dateMs(h.bitoDaily.dates[h.bitoDaily.dates.length - 1]) },
+      {
+        field: 'dvol',
+        fromMs: h.dvolDaily.timeMs[0] + DAY,
+        toMs: this.dvolEndMs(),
+        note: 'daily close, known at the end of its UTC day',
+      },
+      {
+        field: 'funding8h',
+        fromMs: h.funding8h.timeMs[0],
+        toMs: h.funding8h.timeMs[h.funding8h.timeMs.length - 1] + 8 * HOUR,
+      },
+      {
+        field: 'ibit',
+        fromMs: dateMs(h.ibitDaily.dates[0]),
+        toMs: dateMs(h.ibitDaily.dates[h.ibitDaily.dates.length - 1]),
+      },
+      {
+        field: 'bito',
+        fromMs: dateMs(h.bitoDaily.dates[0]),
+        toMs: dateMs(h.bitoDaily.dates[h.bitoDaily.dates.length - 1]),
+      },
       {
         field: 'ibitOptions',
         fromMs: dateMs(IBIT_OPTIONS_FIRST_LISTED),

@@ -33,7 +33,7 @@ describe('replay source: values checked by hand against data/prices', () => {
   it('a year of DVOL history for IV rank', async () => {
     const pts = okValue(await src.dvolHistory(at, 365));
     expect(pts.length).toBeGreaterThanOrEqual(360);
-    expect(pts[pts.length - 1].date).toBe("2025-03-09");
+    expect(pts[pts.length - 1].date).toBe('2025-03-09');
     expect(pts[pts.length - 1].vol).toBeCloseTo(0.591, 12);
   });
 

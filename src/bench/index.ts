@@ -1,10 +1,10 @@
 import { cpus, totalmem } from 'node:os';
 import { engineBench } from './engine.bench.js';
+import { farmBench } from './farm.bench.js';
 import type { Bench } from './harness.js';
 import { storeBench } from './store.bench.js';
 
-// Later parts append their benchmarks here (pricing engines, farm step, replay).
-const BENCHES: Bench[] = [storeBench, engineBench];
+const BENCHES: Bench[] = [storeBench, engineBench, farmBench];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -246,6 +246,28 @@ export const SETTINGS: readonly SettingSpec[] = [
     default: null,
     description: 'Telegram chat id to notify',
   },
+  {
+    path: 'notifications.telegram.url',
+    env: 'ARGUS_TELEGRAM_URL',
+    kind: 'string',
+    schema: z.url({ protocol: /^https?$/ }),
+    default: 'https://api.telegram.org',
+    description: 'Telegram Bot API base URL (tests point it at a local server)',
+  },
+  {
+    path: 'notifications.recommendations.dedupMinutes',
+    kind: 'number',
+    schema: z.number().min(0).max(7 * 24 * 60),
+    default: 240,
+    description: 'the same recommended spread is notified at most once in this many minutes',
+  },
+  {
+    path: 'notifications.recommendations.maxPerHour',
+    kind: 'number',
+    schema: z.number().int().min(1).max(60),
+    default: 4,
+    description: 'at most this many recommendation messages in any rolling hour (the rest are suppressed, and recorded)',
+  },
 ];
 
 export interface ArgusConfig {
@@ -274,5 +296,8 @@ export interface ArgusConfig {
     checkpointEvery: number;
     engine: 'auto' | 'gpu' | 'cpu' | 'js';
   };
-  notifications: { telegram: { token: string | null; chatId: string | null } };
+  notifications: {
+    telegram: { token: string | null; chatId: string | null; url: string };
+    recommendations: { dedupMinutes: number; maxPerHour: number };
+  };
 }

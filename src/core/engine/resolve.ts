@@ -232,6 +232,8 @@ class GpuJsEngine implements Engine {
     k = (this.gpu.createKernel as unknown as (fn: KernelFn, s: object) => GpuJsRunner)(spec.fn, {
       output: [1],
       dynamicOutput: true,
+      // Argument lengths may change between calls (e.g. the farm's spread table grows).
+      dynamicArguments: true,
       constants: { ...spec.constants },
       functions: spec.functions ? [...spec.functions] : [],
       loopMaxIterations: spec.loopMaxIterations ?? 1000,

@@ -162,6 +162,8 @@ export class FarmEngine {
     const sample = opts.sample ?? new Int32Array(0);
     this.sampleIndex = new Map(Array.from(sample, (id, k) => [id, k]));
     this.dailySample = sample.length && opts.days ? new Float32Array(sample.length * opts.days) : null;
+    const sp = this.state.s.spread;
+    for (let k = 0; k < sp.length; k++) if (sp[k] >= 0) this.refSpread(sp[k], 1);
   }
 
   /** Number of (symbol, dte, delta, width) combinations: the distinct trades traders build. */
@@ -186,11 +188,23 @@ export class FarmEngine {
     return this.capitalCents + this.state.t.realizedCents[i] + this.state.t.openMtmCents[i];
   }
 
+  /** Open positions per spread id (kept as positions open and close; rebuilt from the slots on resume). */
+  private spreadRefs = new Int32Array(256);
+
+  private refSpread(id: number, delta: number): void {
+    if (id >= this.spreadRefs.length) {
+      const grown = new Int32Array(Math.max(id + 1, this.spreadRefs.length * 2));
+      grown.set(this.spreadRefs);
+      this.spreadRefs = grown;
+    }
+    this.spreadRefs[id] += delta;
+  }
+
   /** Spread ids held open by any trader (what the step builder must mark). */
   openSpreads(): Set<number> {
     const out = new Set<number>();
-    const sp = this.state.s.spread;
-    for (let k = 0; k < sp.length; k++) if (sp[k] >= 0) out.add(sp[k]);
+    const r = this.spreadRefs;
+    for (let id = 0; id < r.length; id++) if (r[id] > 0) out.add(id);
     return out;
   }
 
@@ -376,6 +390,7 @@ export class FarmEngine {
       pnlCents: pnl,
       feesCents: fees,
     });
+    this.refSpread(s.spread[k], -1);
     s.spread[k] = -1;
     s.contracts[k] = 0;
     s.maxLossCents[k] = 0;
@@ -415,6 +430,7 @@ export class FarmEngine {
     const credit = c.creditPips;
     const tp = this.trailPct[i];
     s.spread[k] = c.spreadId;
+    this.refSpread(c.spreadId, 1);
     s.contracts[k] = n;
     s.creditPips[k] = credit;
     s.ptMidPips[k] = Math.floor(credit * (1 - this.ptPct[i] / 100));

@@ -137,3 +137,15 @@ describe('farm kernels on every engine', () => {
     }
   });
 });
+
+describe('js loops vs the kernel sources', () => {
+  it('the tight js loops decide exactly as the kernel functions run per element', async () => {
+    const { KernelLoopFarmKernels } = await import('../../../src/core/farm/js-kernels.js');
+    for (const seed of [51, 52]) {
+      const a = runEngine(seed, DEFAULT_RULES);
+      const b = runEngine(seed, DEFAULT_RULES, new KernelLoopFarmKernels());
+      expect(b.trades).toEqual(a.trades);
+      expect(b.engine.state.serialize().equals(a.engine.state.serialize())).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,195 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { AppContext } from '../core/context.js';
+import { probeGl } from '../core/engine/gl.js';
+import { resolveEngine } from '../core/engine/resolve.js';
+import { FarmEngine, type FarmKernels } from '../core/farm/engine.js';
+import { farmKernels } from '../core/farm/engine-kernels.js';
+import { farmBacktest, farmSettings, REPLAY_WINDOW } from '../core/farm/farm-service.js';
+import { DIMENSIONS, loadGrid } from '../core/farm/grid.js';
+import { MarketStepBuilder } from '../core/farm/market-step.js';
+import { ReferenceTrader } from '../core/farm/reference.js';
+import { monthsBetween } from '../core/farm/runner.js';
+import type { StepInput } from '../core/farm/step-input.js';
+import type { Bench } from './harness.js';
+import { round } from './harness.js';
+
+const STEPS = 40;
+
+/** Real market steps from the replay (a busy March 2025 stretch), built once and replayed on every engine. */
+async function replaySteps(ctx: AppContext): Promise<{ inputs: StepInput[]; opens: Set<number>[] }> {
+  const grid = loadGrid();
+  const cal = ctx.market();
+  const { rules, fill } = farmSettings(ctx);
+  const times = cal.replaySteps('2025-03-03', '2025-03-31').slice(0, STEPS);
+  const builder = new MarketStepBuilder({
+    source: ctx.source('replay'),
+    calendar: cal,
+    economic: ctx.economic(),
+    grid,
+    rules,
+    fill,
+    riskFreeRate: ctx.config.config.pricing.riskFreeRate,
+    months: monthsBetween('2025-03-03', '2025-03-31'),
+  });
+  // Mark every spread ever seen so any engine's open positions are covered.
+  const inputs: StepInput[] = [];
+  const seen = new Set<number>();
+  const engine = new FarmEngine(grid, rules, { months: 1, kernels: farmKernels(resolveEngine('js')) });
+  for (let k = 0; k < times.length; k++) {
+    const { input } = await builder.build(k, times[k], new Set(seen));
+    for (const c of input.candidates) if (c) seen.add(c.spreadId);
+    input.monthIndex = 0;
+    engine.step(input);
+    inputs.push(input);
+  }
+  return { inputs, opens: [] };
+}
+
+function timeEngine(kernels: FarmKernels, inputs: StepInput[], ctx: AppContext) {
+  const grid = loadGrid();
+  const { rules } = farmSettings(ctx);
+  const engine = new FarmEngine(grid, rules, { months: 1, kernels });
+  const ms: number[] = [];
+  for (const inp of inputs) {
+    const t0 = performance.now();
+    engine.step(inp);
+    ms.push(performance.now() - t0);
+  }
+  const sorted = ms.slice(2).sort((a, b) => a - b);
+  return {
+    engine,
+    medianMs: round(sorted[Math.floor(sorted.length / 2)]),
+    minMs: round(sorted[0]),
+    maxMs: round(sorted[sorted.length - 1]),
+  };
+}
+
+/** Bytes a step must read or write at least: the slot columns the exit pass scans and the trader columns entry and marking touch. */
+function bytesTouched(engine: FarmEngine): number {
+  const s = engine.state.s;
+  const t = engine.state.t;
+  const slotRead = [
+    s.spread,
+    s.ptMidPips,
+    s.stopMidPips,
+    s.armMidPips,
+    s.trailGapPips,
+    s.lowMidPips,
+    s.lastMarkPips,
+  ].reduce((a, x) => a + x.byteLength, 0);
+  const traderRW = [
+    t.openCount,
+    t.breakerUntilMs,
+    t.realizedCents,
+    t.openMtmCents,
+    t.peakEquityCents,
+    t.maxDrawdownCents,
+    t.maxDrawdownFrac,
+    t.breakerPeakCents,
+    t.monthPeakCents,
+  ].reduce((a, x) => a + x.byteLength * 2, 0);
+  return slotRead + traderRW + engine.grid.count * 4 * 6;
+}
+
+function memcpyGBps(): number {
+  const a = Buffer.alloc(256 * 2 ** 20, 1);
+  const b = Buffer.alloc(a.length);
+  a.copy(b);
+  const t0 = performance.now();
+  for (let i = 0; i < 4; i++) a.copy(b);
+  const s = (performance.now() - t0) / 1000;
+  // A copy reads and writes every byte.
+  return round((4 * 2 * a.length) / s / 1e9, 2);
+}
+
+export const farmBench: Bench = {
+  name: 'farm',
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'argus-bench-farm-'));
+    const ctx = new AppContext({
+      dataDir: dir,
+      configDir: dir,
+      env: {},
+      flags: { db: join(dir, 'bench.db') },
+      appVersion: 'bench',
+    });
+    try {
+      const { inputs } = await replaySteps(ctx);
+      const grid = loadGrid();
+      const engines: Record<string, unknown> = {};
+      let fastest = Number.POSITIVE_INFINITY;
+      let touched = 0;
+      const names: ('js' | 'cpu' | 'gpu')[] = ['js', 'cpu', ...(probeGl().ok ? (['gpu'] as const) : [])];
+      for (const name of names) {
+        const k = farmKernels(resolveEngine(name));
+        try {
+          const r = timeEngine(k, inputs, ctx);
+          engines[name] = { medianMsPerStep: r.medianMs, minMs: r.minMs, maxMs: r.maxMs };
+          fastest = Math.min(fastest, r.medianMs);
+          touched = bytesTouched(r.engine);
+        } finally {
+          k.destroy();
+        }
+      }
+      if (!probeGl().ok)
+        engines.gpu = { skipped: 'no GL backend (run `xvfb-run -a npm run bench` to include it)' };
+
+      // The reference: a plain object per trader. Time a slice and scale to the grid.
+      const { rules } = farmSettings(ctx);
+      const slice = 4320;
+      const refs = Array.from({ length: slice }, (_, j) => {
+        const id = Math.floor((j * grid.count) / slice);
+        const lv = (d: string) => grid.level(id, DIMENSIONS.indexOf(d as 'dte'));
+        const { dte, shortDelta, width } = grid.spec;
+        const combo =
+          ((lv('symbol') * dte.length + lv('dte')) * shortDelta.length + lv('shortDelta')) * width.length +
+          lv('width');
+        return new ReferenceTrader(grid.config(id), rules, combo, lv('symbol'));
+      });
+      const t0 = performance.now();
+      for (const inp of inputs) for (const r of refs) r.step(inp);
+      const refMsPerStep = ((performance.now() - t0) / inputs.length) * (grid.count / slice);
+      const rate = memcpyGBps();
+      const floorMs = (touched / (rate * 1e9)) * 1000;
+
+      const out: Record<string, unknown> = {
+        traders: grid.count,
+        stepsTimed: inputs.length,
+        engines,
+        referenceMsPerStep: round(refMsPerStep, 1),
+        referenceOverFastest: round(refMsPerStep / fastest, 1),
+        bytesTouchedPerStepMiB: round(touched / 2 ** 20, 1),
+        memcpyGBps: rate,
+        memoryFloorMsPerStep: round(floorMs, 2),
+        fastestOverFloor: round(fastest / floorMs, 1),
+        stateMiB: round(
+          new FarmEngine(grid, rules, {
+            months: 11,
+            kernels: farmKernels(resolveEngine('js')),
+          }).state.byteSize() /
+            2 ** 20,
+          1,
+        ),
+      };
+      if (process.env.BENCH_QUICK !== '1') {
+        const t1 = performance.now();
+        const r = await farmBacktest(ctx, { source: 'replay', engine: 'js', seed: 1 });
+        out.fullReplay = {
+          window: `${REPLAY_WINDOW.from} → ${REPLAY_WINDOW.to}`,
+          steps: r.steps,
+          engine: r.engine,
+          wallSeconds: round((performance.now() - t1) / 1000, 1),
+          tradesClosed: r.summary.closed,
+          peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+        };
+      } else out.fullReplay = { skipped: 'BENCH_QUICK=1' };
+      return out;
+    } finally {
+      ctx.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

@@ -7,6 +7,7 @@ import { type SignalConfig, type SignalResult, computeSignal } from '../core/sig
 import { parseInstant } from '../core/time/parse.js';
 import { sourceFlags } from '../flags.js';
 import { promotedConfigs } from '../core/promote-store.js';
+import { describeNotify, type NotifyReport, notifySignal, requireTelegram } from '../core/notify/notify-service.js';
 
 export default class Signal extends BaseCommand<typeof Signal> {
   static override description =
@@ -21,11 +22,15 @@ export default class Signal extends BaseCommand<typeof Signal> {
     paths: Flags.integer({ description: 'Monte Carlo paths for PoP', default: 100_000, min: 1000, max: 10_000_000 }),
     seed: Flags.integer({ description: 'Monte Carlo seed', default: 1, min: 0 }),
     engine: Flags.option({ options: ['auto', 'gpu', 'cpu', 'js'] as const, description: 'Monte Carlo engine' })(),
+    notify: Flags.boolean({
+      description: 'send a new recommendation to Telegram (outbox; deduplicated and rate-limited)',
+    }),
   };
 
-  async run(): Promise<SignalResult> {
+  async run(): Promise<SignalResult & { notify?: NotifyReport }> {
     const ctx = this.ctx;
     const c = ctx.config.config;
+    if (this.flags.notify) requireTelegram(c);
     const atMs = this.flags.at ? parseInstant('at', this.flags.at) : ctx.clock.nowMs();
     const promoted = promotedConfigs(ctx.store());
     const configs: SignalConfig[] = promoted.length
@@ -47,6 +52,12 @@ export default class Signal extends BaseCommand<typeof Signal> {
         engine: this.flags.engine ?? c.farm.engine,
       });
       if (!this.jsonEnabled()) this.render(r);
+      if (this.flags.notify) {
+        const fmtTime = (ms: number) => ctx.market().formatEt(ms);
+        const notify = await notifySignal(ctx.store(), r, { clock: ctx.clock, config: c, log: this.logger, fmtTime });
+        if (!this.jsonEnabled()) this.log(describeNotify(notify));
+        return { ...r, notify };
+      }
       return r;
     } finally {
       await source.close?.();

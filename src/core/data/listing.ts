@@ -74,8 +74,21 @@ export function isMonthly(date: string): boolean {
   return dom >= 15 && dom <= 21;
 }
 
+const dayNumbers = new Map<string, number>();
+
+/** Calendar days from date a to date b (YYYY-MM-DD); day numbers are cached (hot in chain building). */
 export function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+  return dayNumber(b) - dayNumber(a);
+}
+
+function dayNumber(d: string): number {
+  let n = dayNumbers.get(d);
+  if (n === undefined) {
+    n = Math.round(Date.parse(`${d}T00:00:00Z`) / 86_400_000);
+    if (dayNumbers.size > 100_000) dayNumbers.clear();
+    dayNumbers.set(d, n);
+  }
+  return n;
 }
 
 function minDate(a: string, b: string): string {

@@ -113,6 +113,8 @@ export class FarmEngine {
   private readonly trailPct: Float64Array;
   private readonly sizeFrac: Float64Array;
   private readonly blocked: Uint8Array;
+  /** Traders whose equity may have changed this step (held or closed a position, or entered). */
+  private readonly touched: Uint8Array;
   readonly dailySample: Float32Array | null;
   private readonly sampleIndex: Map<number, number>;
   private readonly feeCentsPerLeg: number;
@@ -159,6 +161,7 @@ export class FarmEngine {
     const [nd, nq, nw] = ['dte', 'shortDelta', 'width'].map((d) => grid.spec[d as 'dte'].length);
     for (let i = 0; i < n; i++) this.combo[i] = ((ls[i] * nd + ld[i]) * nq + lq[i]) * nw + lw[i];
     this.blocked = new Uint8Array(n);
+    this.touched = new Uint8Array(n);
     const sample = opts.sample ?? new Int32Array(0);
     this.sampleIndex = new Map(Array.from(sample, (id, k) => [id, k]));
     this.dailySample = sample.length && opts.days ? new Float32Array(sample.length * opts.days) : null;
@@ -226,23 +229,35 @@ export class FarmEngine {
       openPositions: 0,
     };
 
-    // 1. Marks by spread id.
+    // 1. Marks by spread id, as arrays: a Map lookup per open slot costs more than the decision.
     let maxId = 0;
     for (const id of inp.marks.keys()) if (id > maxId) maxId = id;
     for (const c of inp.candidates) if (c && c.spreadId > maxId) maxId = c.spreadId;
     const markMid = new Float32Array(maxId + 1).fill(-1);
     const assign = new Float32Array(maxId + 1);
+    const expiring = new Uint8Array(maxId + 1);
+    const closeDebit = new Float64Array(maxId + 1);
+    const assignDebit = new Float64Array(maxId + 1);
+    const settle = new Float64Array(maxId + 1);
     for (const [id, m] of inp.marks) {
       markMid[id] = m.midPips;
       assign[id] = m.assign ? 1 : 0;
+      expiring[id] = m.expiresNow ? 1 : 0;
+      closeDebit[id] = m.closeDebitPips;
+      assignDebit[id] = m.assignDebitPips;
+      settle[id] = m.settlePips;
     }
+    const hostExits = this.rules.dteExitDays !== null || this.rules.thetaCaptureFactor !== null;
+    const touched = this.touched;
 
     // 2. Expiry settlement at the close, then exits.
-    for (let k = 0; k < s.spread.length; k++) {
-      const sp = s.spread[k];
-      if (sp < 0) continue;
-      const m = inp.marks.get(sp);
-      if (m?.expiresNow) this.close(k, m.settlePips, EXIT.expiry, 0, inp.tMs, summary);
+    for (let i = 0; i < n; i++) {
+      if (t.openCount[i] === 0) continue;
+      for (let k = i * slots; k < (i + 1) * slots; k++) {
+        const sp = s.spread[k];
+        if (sp >= 0 && sp <= maxId && expiring[sp])
+          this.close(k, settle[sp], EXIT.expiry, 0, inp.tMs, summary);
+      }
     }
     const codes = this.kernels.exits({
       spread: s.spread,
@@ -254,23 +269,30 @@ export class FarmEngine {
       markMid,
       assign,
     });
-    for (let k = 0; k < s.spread.length; k++) {
-      const sp = s.spread[k];
-      if (sp < 0) continue;
-      const m = inp.marks.get(sp);
-      if (!m || m.midPips < 0) continue;
-      let code = codes[k];
-      if (code === 0) code = this.hostExit(k, m, inp.tMs);
-      if (code !== 0) {
-        const debit = code === EXIT.assignment ? m.assignDebitPips : m.closeDebitPips;
-        if (debit !== NO_FILL) {
-          this.close(k, debit, code, code === EXIT.assignment ? 1 : 2, inp.tMs, summary);
-          continue;
+    for (let i = 0; i < n; i++) {
+      if (t.openCount[i] === 0) continue;
+      touched[i] = 1;
+      for (let k = i * slots; k < (i + 1) * slots; k++) {
+        const sp = s.spread[k];
+        if (sp < 0 || sp > maxId) continue;
+        const mid = markMid[sp];
+        if (mid < 0) continue;
+        let code = codes[k];
+        if (code === 0 && hostExits) code = this.hostExit(k, inp.marks.get(sp)!, inp.tMs);
+        if (code !== 0) {
+          const debit = code === EXIT.assignment ? assignDebit[sp] : closeDebit[sp];
+          if (debit !== NO_FILL) {
+            this.close(k, debit, code, code === EXIT.assignment ? 1 : 2, inp.tMs, summary);
+            continue;
+          }
+          summary.exitsBlocked++;
         }
-        summary.exitsBlocked++;
+        if (mid !== s.lastMarkPips[k]) {
+          t.openMtmCents[i] += (s.lastMarkPips[k] - mid) * s.contracts[k];
+          s.lastMarkPips[k] = mid;
+        }
+        if (mid < s.lowMidPips[k]) s.lowMidPips[k] = mid;
       }
-      this.setMark(k, m.midPips);
-      if (m.midPips < s.lowMidPips[k]) s.lowMidPips[k] = m.midPips;
     }
 
     // 3. Entries.
@@ -341,14 +363,6 @@ export class FarmEngine {
     return (s.creditPips[k] - s.lastMarkPips[k]) * s.contracts[k] - 2 * this.feeCentsPerLeg * s.contracts[k];
   }
 
-  /** Re-mark slot k, keeping the trader's open MtM current within the step (sizing uses it). */
-  private setMark(k: number, midPips: number): void {
-    const s = this.state.s;
-    const i = Math.floor(k / this.state.slots);
-    this.state.t.openMtmCents[i] += (s.lastMarkPips[k] - midPips) * s.contracts[k];
-    s.lastMarkPips[k] = midPips;
-  }
-
   private close(
     k: number,
     exitPips: number,
@@ -367,6 +381,7 @@ export class FarmEngine {
     const pnl = (s.creditPips[k] - exitPips) * contracts - fees;
     t.realizedCents[i] += pnl;
     t.feesCents[i] += fees;
+    this.touched[i] = 1;
     t.trades[i]++;
     if (pnl > 0) {
       t.wins[i]++;
@@ -449,6 +464,7 @@ export class FarmEngine {
     t.openDeltaUsd[i] += s.deltaUsd[k];
     t.openVegaUsd[i] += s.vegaUsd[k];
     t.entries[i]++;
+    this.touched[i] = 1;
     if (Number.isNaN(t.firstTradeMs[i])) t.firstTradeMs[i] = inp.tMs;
     summary.opened++;
     this.opts.onOpen?.({
@@ -467,9 +483,13 @@ export class FarmEngine {
     const t = st.t;
     const r = this.rules;
     const day = inp.isClose ? st.days : -1;
+    const touched = this.touched;
     let open = 0;
     for (let i = 0; i < st.traders; i++) {
       open += t.openCount[i];
+      // An untouched trader's equity is unchanged since the last step: nothing to update but the daily book.
+      if (!touched[i] && day < 0) continue;
+      touched[i] = 0;
       const eq = this.capitalCents + t.realizedCents[i] + t.openMtmCents[i];
       if (eq > t.peakEquityCents[i]) t.peakEquityCents[i] = eq;
       const dd = t.peakEquityCents[i] - eq;

@@ -247,7 +247,7 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
      ON CONFLICT (run_id) DO UPDATE SET step = excluded.step, file = excluded.file, bytes = excluded.bytes, sha256 = excluded.sha256,
        registry_json = excluded.registry_json, totals_json = excluded.totals_json, created_ms = excluded.created_ms`,
   );
-  const every = o.checkpointEvery ?? 250;
+  const every = o.checkpointEvery ?? 300;
   const t0 = o.clock.monotonicMs();
   let done = 0;
   for (let k = startStep; k < steps.length; k++) {

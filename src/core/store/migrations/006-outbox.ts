@@ -8,7 +8,7 @@ import type { Migration } from './index.js';
  */
 export const m006Outbox: Migration = {
   version: 6,
-  name: 'notification outbox',
+  name: 'notification outbox; position indexes for the daily review',
   up: `
     CREATE TABLE outbox (
       id INTEGER PRIMARY KEY,
@@ -30,5 +30,9 @@ export const m006Outbox: Migration = {
     CREATE INDEX outbox_due ON outbox (status, next_attempt_ms, id);
     CREATE INDEX outbox_dedup ON outbox (kind, dedup_key, created_ms);
     CREATE INDEX outbox_kind_created ON outbox (kind, created_ms);
+
+    -- The daily review reads the live farm's positions by entry and exit day.
+    CREATE INDEX positions_entry ON positions (run_id, entry_ms);
+    CREATE INDEX positions_exit ON positions (run_id, exit_ms) WHERE exit_ms IS NOT NULL;
   `,
 };

@@ -2,6 +2,7 @@ import type { Db } from '../db.js';
 import { m001Initial } from './001-initial.js';
 import { m002Farm } from './002-farm.js';
 import { m003Gap } from './003-gap.js';
+import { m004Leaderboard } from './004-leaderboard.js';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,4 @@ export interface Migration {
 }
 
 /** Numbered, append-only. Never edit a shipped migration; add the next number. */
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Farm, m003Gap];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Farm, m003Gap, m004Leaderboard];

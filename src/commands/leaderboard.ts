@@ -1,0 +1,53 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.js';
+import { SORT_KEYS } from '../core/leaderboard/sql.js';
+import { renderLeaderboard } from '../core/leaderboard/render.js';
+import { type LeaderboardResult, leaderboardQuery } from '../core/leaderboard/service.js';
+
+export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
+  static override description =
+    "Rank a farm run's traders, group them by a parameter (--by), or drill into one trader (--trader). " +
+    'Realised P&L counts closed and expired trades only; open positions are marked to market and shown apart.';
+  static override examples = [
+    '<%= config.bin %> leaderboard --limit 20',
+    '<%= config.bin %> leaderboard --sort sharpe --where dte=14,session=morning',
+    '<%= config.bin %> leaderboard --by dte',
+    '<%= config.bin %> leaderboard --trader 24781',
+    '<%= config.bin %> leaderboard --run live',
+  ];
+  static override flags = {
+    run: Flags.string({ description: 'run id (or its first characters), or live (default: the latest completed backtest)' }),
+    sort: Flags.string({
+      description: `rank by: ${SORT_KEYS.join(', ')} (default pnl; drawdown ranks smallest first, the rest highest first)`,
+    }),
+    reverse: Flags.boolean({ description: 'reverse the ranking (worst first)' }),
+    limit: Flags.integer({ description: 'rows to show', default: 20, min: 1, max: 100_000 }),
+    'min-trades': Flags.integer({ description: 'only traders with at least this many closed trades (default 1; --by: 0)', min: 0 }),
+    where: Flags.string({
+      description: 'filter on config dimensions: dim=value[|value],… e.g. dte=14,session=morning',
+      multiple: true,
+    }),
+    by: Flags.string({ description: 'group by one dimension: P&L, trades and Sharpe per value (e.g. dte, session, delta)', exclusive: ['trader', 'sort'] }),
+    trader: Flags.integer({ description: 'drill into one trader: config, trades and equity curve', min: 0, exclusive: ['by'] }),
+  };
+
+  async run(): Promise<LeaderboardResult> {
+    const f = this.flags;
+    const ctx = this.ctx;
+    const result = await leaderboardQuery(ctx, {
+      run: f.run,
+      sort: f.sort,
+      reverse: f.reverse,
+      limit: f.limit,
+      minTrades: f['min-trades'],
+      where: f.where,
+      by: f.by,
+      trader: f.trader,
+    });
+    if (!this.jsonEnabled()) {
+      const m = ctx.market();
+      this.log(renderLeaderboard(result, (ms) => m.formatEt(ms)));
+    }
+    return result;
+  }
+}

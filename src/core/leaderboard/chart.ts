@@ -1,0 +1,74 @@
+/**
+ * A line chart in braille characters: each cell is a 2×4 dot grid, so a 60×10 chart has
+ * 120×40 points. Drawn here (no chart dependency).
+ */
+export interface ChartOptions {
+  /** Plot width and height in character cells (axis labels come on top of the width). */
+  width?: number;
+  height?: number;
+  /** Formats the y-axis labels. */
+  formatY?: (v: number) => string;
+  /** Labels under the first and last point. */
+  xLabels?: [string, string];
+  /** A horizontal reference level drawn as a dotted line (e.g. the starting capital). */
+  baseline?: number;
+}
+
+// Dot bits by [column][row] within a cell (Unicode braille patterns, U+2800).
+const DOT = [
+  [0x01, 0x02, 0x04, 0x40],
+  [0x08, 0x10, 0x20, 0x80],
+];
+
+export function lineChart(values: readonly number[], o: ChartOptions = {}): string {
+  const width = Math.max(2, Math.floor(o.width ?? 60));
+  const height = Math.max(1, Math.floor(o.height ?? 10));
+  const fmt = o.formatY ?? ((v: number) => v.toFixed(2));
+  if (values.length === 0) return '(no data)';
+  const W = width * 2;
+  const H = height * 4;
+  let min = Math.min(...values);
+  let max = Math.max(...values);
+  if (o.baseline !== undefined) {
+    min = Math.min(min, o.baseline);
+    max = Math.max(max, o.baseline);
+  }
+  const flat = max === min;
+  const y = (v: number) => (flat ? Math.floor(H / 2) : Math.round(((max - v) / (max - min)) * (H - 1)));
+  const x = (i: number) => (values.length === 1 ? 0 : Math.round((i / (values.length - 1)) * (W - 1)));
+  const cells = Array.from({ length: height }, () => new Uint8Array(width));
+  const dot = (px: number, py: number) => {
+    cells[py >> 2][px >> 1] |= DOT[px & 1][py & 3];
+  };
+  if (o.baseline !== undefined && !flat) {
+    const by = y(o.baseline);
+    for (let px = 0; px < W; px += 4) dot(px, by);
+  }
+  // More points than columns: each column shows its range (min..max), so spikes are not lost.
+  let prev: { px: number; py: number } | null = null;
+  for (let i = 0; i < values.length; i++) {
+    const px = x(i);
+    const py = y(values[i]);
+    if (prev) {
+      const steps = Math.max(Math.abs(px - prev.px), Math.abs(py - prev.py), 1);
+      for (let s = 1; s <= steps; s++) {
+        dot(Math.round(prev.px + ((px - prev.px) * s) / steps), Math.round(prev.py + ((py - prev.py) * s) / steps));
+      }
+    } else dot(px, py);
+    prev = { px, py };
+  }
+  const top = fmt(max);
+  const bottom = fmt(min);
+  const pad = Math.max(top.length, bottom.length);
+  const lines = cells.map((row, r) => {
+    const label = r === 0 ? top : r === height - 1 ? bottom : '';
+    const text = Array.from(row, (bits) => String.fromCharCode(0x2800 + bits)).join('');
+    return `${label.padStart(pad)} ┤${text}`;
+  });
+  if (o.xLabels) {
+    const [a, b] = o.xLabels;
+    const gap = Math.max(1, width - a.length - b.length);
+    lines.push(`${' '.repeat(pad)}  ${a}${' '.repeat(gap)}${b}`);
+  }
+  return lines.join('\n');
+}

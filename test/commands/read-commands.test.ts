@@ -1,0 +1,209 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'argus-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const env = {
+  ARGUS_DB: join(dir, 'a.db'),
+  ARGUS_CONFIG: join(dir, 'none.json'),
+  TZ: 'Europe/Berlin',
+  ARGUS_FAKE_NOW: '2026-11-25T15:00:00Z',
+};
+const json = (args: string[]) => {
+  const r = runCli([...args, '--json'], env);
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+};
+
+describe('argus calendar', () => {
+  it('lists Thanksgiving, the early close, the December FOMC and CPI, in ET and local time', () => {
+    const r = runCli(['calendar', '--from', '2026-11-20', '--to', '2026-12-31'], env);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/2026-11-26.*Thanksgiving Day.*NYSE closed/);
+    expect(r.stdout).toMatch(/2026-11-27.*13:00.*19:00 (CET|GMT\+1).*closes early at 13:00 ET/);
+    expect(r.stdout).toMatch(/2026-12-09.*14:00.*FOMC statement.*2026-12-08\/09/);
+    expect(r.stdout).toMatch(/2026-12-10.*08:30.*14:30 (CET|GMT\+1).*CPI/);
+    const j = json(['calendar', '--from', '2026-11-20', '--to', '2026-12-31']);
+    const kinds = j.entries.map((e: { date: string; kind: string }) => `${e.date} ${e.kind}`);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        '2026-11-26 closed',
+        '2026-11-27 early_close',
+        '2026-12-09 fomc',
+        '2026-12-10 cpi',
+      ]),
+    );
+    const cpi = j.entries.find((e: { kind: string }) => e.kind === 'cpi');
+    expect(cpi.timeMs).toBe(Date.parse('2026-12-10T13:30:00Z'));
+  });
+
+  it('warns when a window leaves the CPI data, and says so in --json coverage', () => {
+    const j = json(['calendar', '--from', '2026-12-01', '--to', '2027-02-28', '--type', 'cpi']);
+    expect(j.warnings.join(' ')).toMatch(/no CPI dates after 2026-12-31/);
+    expect(j.coverage.find((c: { type: string }) => c.type === 'cpi').complete).toBe(false);
+  });
+
+  it('bad dates: a clear error and exit code 2', () => {
+    const r = runCli(['calendar', '--from', '2026-02-30'], env);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--from 2026-02-30 is not a calendar date/);
+    const r2 = runCli(['calendar', '--from', '2026-12-31', '--to', '2026-12-01'], env);
+    expect(r2.status).toBe(2);
+  });
+});
+
+describe('argus config show', () => {
+  it('prints each value with its origin and masks secrets', () => {
+    const cfg = join(dir, 'config.json');
+    writeFileSync(cfg, JSON.stringify({ source: 'sim' }));
+    const r = runCli(['config', 'show', '--json'], {
+      ...env,
+      ARGUS_CONFIG: cfg,
+      ARGUS_TELEGRAM_TOKEN: '999:SECRET-TOKEN',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('SECRET');
+    const j = JSON.parse(r.stdout);
+    expect(j.settings.find((s: { setting: string }) => s.setting === 'source')).toMatchObject({
+      value: 'sim',
+      origin: `file:${cfg}`,
+    });
+  });
+
+  it('a broken config file names the file and line, exit code 2', () => {
+    const cfg = join(dir, 'broken.json');
+    writeFileSync(cfg, '{\n  "source": "replay",\n  "farm": { "fillF": 2 }\n}\n');
+    const r = runCli(['config', 'show'], { ...env, ARGUS_CONFIG: cfg });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${cfg}:3: invalid value for "farm.fillF"`);
+  });
+});
+
+describe('market data commands on the replay', () => {
+  const at = '2025-03-10T15:00:00Z';
+
+  it('snapshot: values checked by hand against data/prices', () => {
+    const j = json(['snapshot', '--source', 'replay', '--at', at]);
+    expect(j.btc.value.priceUsd).toBe(79825.22);
+    expect(j.dvol.value).toBeCloseTo(0.591, 10);
+    expect(j.funding8h.value).toBeCloseTo(0.00001344, 12);
+    expect(j.ibit.value.price).toBeCloseTo((79825.22 * 49.43000030517578) / 86975.18, 8);
+    expect(j.market.phase).toBe('open');
+  });
+
+  it('snapshot outside the data: fields missing with their reason, exit 0', () => {
+    const j = json(['snapshot', '--source', 'replay', '--at', '2025-12-15T15:00:00Z']);
+    expect(j.dvol.status).toBe('missing');
+    expect(j.dvol.reason).toMatch(/outside coverage, data ends 2025-11-1/);
+  });
+
+  it('chain: the listed expiry nearest 14 days, strikes on the $0.50 grid, bids below asks', () => {
+    const j = json(['chain', 'IBIT', '--source', 'replay', '--at', at, '--dte', '14']);
+    expect(j.status).toBe('ok');
+    expect(j.expiry).toBe('2025-03-21');
+    expect(j.expiries).toContain('2025-04-17'); // Good Friday 2025-04-18 moves the monthly to Thursday
+    for (const r of j.rows) {
+      expect((r.strike * 2) % 1).toBe(0);
+      expect(r.bid).toBeLessThan(r.ask);
+    }
+  });
+
+  it('price: the American put reference value', () => {
+    const j = json([
+      'price',
+      '--type',
+      'put',
+      '--spot',
+      '36',
+      '--strike',
+      '40',
+      '--rate',
+      '0.06',
+      '--vol',
+      '0.2',
+      '--years',
+      '1',
+      '--style',
+      'american',
+    ]);
+    expect(Object.keys(j).slice(0, 2)).toEqual(['price', 'standardError']);
+    expect(j.price).toBeCloseTo(4.4867, 3);
+  });
+
+  it('price: unsupported combinations are clear errors', () => {
+    const r = runCli(
+      [
+        'price',
+        '--type',
+        'put',
+        '--spot',
+        '36',
+        '--strike',
+        '40',
+        '--years',
+        '1',
+        '--style',
+        'american',
+        '--model',
+        'heston',
+        '--v0',
+        '0.04',
+        '--kappa',
+        '1',
+        '--theta',
+        '0.04',
+        '--xi',
+        '0.3',
+        '--rho',
+        '-0.5',
+      ],
+      env,
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/American options under heston are not supported/);
+  });
+
+  it('signal: the candidate credit is the short bid minus the long ask of the same chain (f = 1)', () => {
+    const sig = json(['signal', '--source', 'replay', '--at', at, '--paths', '20000', '--engine', 'js']);
+    const c = sig.candidates[0];
+    expect(c.status).toBe('ok');
+    const chain = json([
+      'chain',
+      'IBIT',
+      '--source',
+      'replay',
+      '--at',
+      at,
+      '--expiry',
+      c.expiry,
+      '--strikes',
+      '40',
+    ]);
+    const q = (k: number) => chain.rows.find((r: { strike: number }) => r.strike === k);
+    expect(c.creditPerShare).toBeCloseTo(q(c.shortStrike).bid - q(c.longStrike).ask, 10);
+    expect(c.filters.map((f: { filter: string }) => f.filter)).toContain('market hours (ET)');
+    expect(c.outcomes.pop).toBeGreaterThan(0);
+    expect(c.outcomes.popSE).toBeGreaterThan(0);
+  });
+
+  it('gap: BTC since the last close and the implied IBIT open, over a weekend', () => {
+    const j = json(['gap', '--source', 'replay', '--at', '2025-03-09T18:00:00Z']);
+    expect(j.status).toBe('ok');
+    expect(j.sessionDate).toBe('2025-03-07');
+    expect(j.btcAtClose).toBe(86975.18);
+    expect(j.impliedIbitOpen).toBeCloseTo(j.ibitClose * (j.btcNow / j.btcAtClose), 10);
+  });
+
+  it('gap snapshot is idempotent per session', () => {
+    const e = { ...env, ARGUS_DB: join(dir, 'gap.db') };
+    const a = runCli(['gap', 'snapshot', '--source', 'replay', '--at', '2025-03-10T22:00:00Z', '--json'], e);
+    expect(JSON.parse(a.stdout).status).toBe('recorded');
+    const b = runCli(['gap', 'snapshot', '--source', 'replay', '--at', '2025-03-11T02:00:00Z', '--json'], e);
+    const jb = JSON.parse(b.stdout);
+    expect(jb.status).toBe('already-recorded');
+    expect(jb.snapshot.ibitClose).toBeCloseTo(44.91, 6);
+  });
+});

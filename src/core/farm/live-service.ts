@@ -20,8 +20,8 @@ export interface LiveStepRequest {
   gridFile?: string;
   /** Run even outside NYSE hours (farm exits). */
   force?: boolean;
-  log?: (line: string) => void;
-  json?: boolean;
+  /** The market to step against; 'live' for users. Tests replay history through the same path. */
+  sourceKind?: 'live' | 'replay' | 'sim';
 }
 
 export interface LiveStepResult {
@@ -136,7 +136,7 @@ async function attemptStep(
   const opened: OpenedPosition[] = [];
   const closed: ClosedTrade[] = [];
   const kernels = farmKernels(resolveEngine(req.engine, { kernel: 'farmStep' }));
-  const source = ctx.source('live');
+  const source = ctx.source(req.sourceKind ?? 'live', now);
   try {
     const engine = new FarmEngine(
       grid,
@@ -154,7 +154,12 @@ async function attemptStep(
       riskFreeRate: ctx.config.config.pricing.riskFreeRate,
       months: [cal.etDate(now).slice(0, 7)],
       registry,
-      settlementPrice: (symbol, date) => Promise.resolve(recordedClose(ctx, symbol, date)),
+      settlementPrice: async (symbol, date, closeMs) => {
+        const recorded = recordedClose(ctx, symbol, date);
+        if (recorded !== null || (req.sourceKind ?? 'live') === 'live') return recorded;
+        const q = await source.etfQuote(symbol, closeMs);
+        return q.status === 'ok' ? q.value.price : null;
+      },
     });
     const open = engine.openSpreads();
     const { input } = await builder.build(version, now, open, {

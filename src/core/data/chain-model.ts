@@ -7,6 +7,7 @@
  * OTM puts a credit-spread seller trades the early-exercise premium is far below the tick.
  */
 import { readFileSync } from 'node:fs';
+import { IBIT_TICKS, roundToTick as roundPrice } from '../fill/ticks.js';
 import { dataPath } from '../paths.js';
 import { bsGreeks, bsPrice } from '../pricing/bs.js';
 import {
@@ -58,8 +59,8 @@ export interface ChainInput {
   quoteMode?: 'market' | 'fair';
 }
 
-/** IBIT is a penny-pilot class: $0.01 below $3.00, $0.05 at or above (the fit confirms it). */
-export const IBIT_TICKS: TickRule = { threshold: 3, below: 0.01, atOrAbove: 0.05 };
+// IBIT is a penny-pilot class: $0.01 below $3.00, $0.05 at or above (the fit confirms it).
+export { IBIT_TICKS };
 
 const REL_MIN = 0.25;
 const REL_MAX = 8;
@@ -110,15 +111,10 @@ export function validateChainModel(x: unknown, where = 'chain model'): ChainMode
 
 // ---------------------------------------------------------------- ticks and strikes
 
-/** Rounds a price onto the tick grid: bids down, asks up. */
+/** Rounds a quote onto the tick grid: bids down, asks up (the fill model's rounding, one implementation). */
 export function roundToTick(price: number, side: 'bid' | 'ask', rule: TickRule = IBIT_TICKS): number {
-  const up = side === 'ask';
-  // an ask exactly at the threshold stays on the fine grid; a bid at it is on both
-  const coarse = up ? price > rule.threshold : price >= rule.threshold;
-  const tc = Math.round((coarse ? rule.atOrAbove : rule.below) * 100);
-  const units = (price * 100) / tc;
-  const k = up ? Math.ceil(units - 1e-7) : Math.floor(units + 1e-7);
-  return (k * tc) / 100;
+  // A bid below zero rounds to a 0.00 bid, a real quote for far out-of-the-money options.
+  return roundPrice(Math.max(0, price), side === 'bid' ? 'down' : 'up', rule);
 }
 
 /** Listed strikes for an expiry `dte` days out with the underlying at `spot`, ascending. */

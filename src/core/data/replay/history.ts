@@ -155,8 +155,8 @@ export function parsePairs(text: string, file: string, scale: number): TimedSeri
   return out;
 }
 
-/** Index of the last element ≤ x in an ascending array, or -1. */
-export function lastAtOrBefore(arr: Float64Array, x: number): number {
+/** Index of the last element ≤ x in an ascending array (numbers or ISO date strings), or -1. */
+export function lastAtOrBefore<T extends number | string>(arr: ArrayLike<T>, x: T): number {
   let lo = 0;
   let hi = arr.length - 1;
   let ans = -1;
@@ -170,17 +170,5 @@ export function lastAtOrBefore(arr: Float64Array, x: number): number {
   return ans;
 }
 
-/** Index of the last string ≤ x in an ascending string array, or -1. */
-export function lastDateAtOrBefore(arr: string[], x: string): number {
-  let lo = 0;
-  let hi = arr.length - 1;
-  let ans = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (arr[mid] <= x) {
-      ans = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return ans;
-}
+/** The same search over ascending YYYY-MM-DD strings. */
+export const lastDateAtOrBefore = (arr: string[], x: string): number => lastAtOrBefore(arr, x);

@@ -57,7 +57,14 @@ export default class Review extends BaseCommand<typeof Review> {
       if (this.flags.notify) {
         // Queued and sent while the store is open; anything undelivered waits in the outbox.
         const opts = { clock: ctx.clock, config: c };
-        const enqueued = [enqueueReview(store, r.date, reviewText(r, (ms) => m.formatEt(ms)), opts)];
+        const enqueued = [
+          enqueueReview(
+            store,
+            r.date,
+            reviewText(r, (ms) => m.formatEt(ms)),
+            opts,
+          ),
+        ];
         notify = { enqueued, delivery: await deliverPending(store, { ...opts, log: this.logger }) };
       }
       if (!this.jsonEnabled()) {
@@ -73,7 +80,9 @@ export default class Review extends BaseCommand<typeof Review> {
   private render(r: DailyReview): void {
     const m = this.ctx.market();
     const fmt = (ms: number) => m.formatEt(ms);
-    this.log(`Daily review ${r.date} — as of ${fmt(r.asOfMs)}${r.liveRunId ? `, live run ${r.liveRunId}` : ''}`);
+    this.log(
+      `Daily review ${r.date} — as of ${fmt(r.asOfMs)}${r.liveRunId ? `, live run ${r.liveRunId}` : ''}`,
+    );
     if (r.note) this.log(`Note: ${r.note}`);
     const o = r.opened;
     this.log(
@@ -85,14 +94,18 @@ export default class Review extends BaseCommand<typeof Review> {
     );
     if (r.exitsByReason.length) {
       const t = new Table({ head: ['Exit reason', 'Trades', 'P&L'] });
-      for (const e of r.exitsByReason) t.push([e.reason, e.trades.toLocaleString('en-US'), formatMoney(e.pnlUsd)]);
+      for (const e of r.exitsByReason)
+        t.push([e.reason, e.trades.toLocaleString('en-US'), formatMoney(e.pnlUsd)]);
       this.log(t.toString());
     }
     const op = r.open;
     this.log(
       `Open at the end of the day: ${op.positions.toLocaleString('en-US')} positions, ${op.contracts.toLocaleString('en-US')} contracts — unrealised ${formatMoney(op.unrealizedUsd)} marked to market (${op.markedAtMs === null ? 'no mark yet' : `last mark ${fmt(op.markedAtMs)}`}), credit ${formatMoney(op.creditUsd)}, max loss ${formatMoney(op.maxLossUsd)}`,
     );
-    if (op.closedSince) this.log(`  ${op.closedSince.toLocaleString('en-US')} more were open then and have closed since (their mark that day was not kept)`);
+    if (op.closedSince)
+      this.log(
+        `  ${op.closedSince.toLocaleString('en-US')} more were open then and have closed since (their mark that day was not kept)`,
+      );
     if (op.bySpread.length) {
       const t = new Table({ head: ['Spread', 'Positions', 'Contracts', 'Credit', 'Unrealised'] });
       for (const s of op.bySpread.slice(0, 10)) {
@@ -130,7 +143,8 @@ export default class Review extends BaseCommand<typeof Review> {
     } else this.log(`Promotions: ${p.reason}`);
     if (r.events.entries.length) {
       const t = new Table({ head: ['Upcoming', 'When (ET)', 'Detail'] });
-      for (const e of r.events.entries) t.push([e.title, e.timeMs === null ? `${e.date} (all day)` : fmt(e.timeMs), e.detail]);
+      for (const e of r.events.entries)
+        t.push([e.title, e.timeMs === null ? `${e.date} (all day)` : fmt(e.timeMs), e.detail]);
       this.log(t.toString());
     } else this.log('Upcoming: no FOMC, CPI or market closures in the next 7 days');
     for (const w of r.events.warnings) this.log(`  warning: ${w}`);

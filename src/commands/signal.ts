@@ -3,11 +3,16 @@ import Table from 'cli-table3';
 import { BaseCommand } from '../base-command.js';
 import { farmSettings } from '../core/farm/farm-service.js';
 import { formatMoney, formatPct } from '../core/format.js';
-import { type SignalConfig, type SignalResult, computeSignal } from '../core/signal-service.js';
+import {
+  describeNotify,
+  type NotifyReport,
+  notifySignal,
+  requireTelegram,
+} from '../core/notify/notify-service.js';
+import { promotedConfigs } from '../core/promote-store.js';
+import { computeSignal, type SignalConfig, type SignalResult } from '../core/signal-service.js';
 import { parseInstant } from '../core/time/parse.js';
 import { sourceFlags } from '../flags.js';
-import { promotedConfigs } from '../core/promote-store.js';
-import { describeNotify, type NotifyReport, notifySignal, requireTelegram } from '../core/notify/notify-service.js';
 
 export default class Signal extends BaseCommand<typeof Signal> {
   static override description =
@@ -18,10 +23,21 @@ export default class Signal extends BaseCommand<typeof Signal> {
   ];
   static override flags = {
     ...sourceFlags,
-    model: Flags.option({ options: ['gbm', 'bs', 'heston', 'merton', 'heston-jump'] as const, description: 'PoP model (default from config: heston-jump)' })(),
-    paths: Flags.integer({ description: 'Monte Carlo paths for PoP', default: 100_000, min: 1000, max: 10_000_000 }),
+    model: Flags.option({
+      options: ['gbm', 'bs', 'heston', 'merton', 'heston-jump'] as const,
+      description: 'PoP model (default from config: heston-jump)',
+    })(),
+    paths: Flags.integer({
+      description: 'Monte Carlo paths for PoP',
+      default: 100_000,
+      min: 1000,
+      max: 10_000_000,
+    }),
     seed: Flags.integer({ description: 'Monte Carlo seed', default: 1, min: 0 }),
-    engine: Flags.option({ options: ['auto', 'gpu', 'cpu', 'js'] as const, description: 'Monte Carlo engine' })(),
+    engine: Flags.option({
+      options: ['auto', 'gpu', 'cpu', 'js'] as const,
+      description: 'Monte Carlo engine',
+    })(),
     notify: Flags.boolean({
       description: 'send a new recommendation to Telegram (outbox; deduplicated and rate-limited)',
     }),
@@ -35,7 +51,17 @@ export default class Signal extends BaseCommand<typeof Signal> {
     const promoted = promotedConfigs(ctx.store());
     const configs: SignalConfig[] = promoted.length
       ? promoted
-      : [{ label: 'default (config signal.*)', dte: c.signal.dte, shortDelta: c.signal.shortDelta, width: c.signal.width, warmthFloor: c.signal.warmthFloor, ivRankFloor: c.signal.ivRankFloor, minPop: c.signal.minPop }];
+      : [
+          {
+            label: 'default (config signal.*)',
+            dte: c.signal.dte,
+            shortDelta: c.signal.shortDelta,
+            width: c.signal.width,
+            warmthFloor: c.signal.warmthFloor,
+            ivRankFloor: c.signal.ivRankFloor,
+            minPop: c.signal.minPop,
+          },
+        ];
     const { fill } = farmSettings(ctx);
     const source = ctx.source(undefined, atMs);
     try {
@@ -54,7 +80,12 @@ export default class Signal extends BaseCommand<typeof Signal> {
       if (!this.jsonEnabled()) this.render(r);
       if (this.flags.notify) {
         const fmtTime = (ms: number) => ctx.market().formatEt(ms);
-        const notify = await notifySignal(ctx.store(), r, { clock: ctx.clock, config: c, log: this.logger, fmtTime });
+        const notify = await notifySignal(ctx.store(), r, {
+          clock: ctx.clock,
+          config: c,
+          log: this.logger,
+          fmtTime,
+        });
         if (!this.jsonEnabled()) this.log(describeNotify(notify));
         return { ...r, notify };
       }
@@ -67,12 +98,24 @@ export default class Signal extends BaseCommand<typeof Signal> {
   private render(r: SignalResult): void {
     const m = this.ctx.market();
     const k = r.conditions;
-    this.log(`Signal at ${m.formatEt(r.atMs)} — source ${r.source}; NYSE ${k.market.phase} (${k.market.reason})`);
+    this.log(
+      `Signal at ${m.formatEt(r.atMs)} — source ${r.source}; NYSE ${k.market.phase} (${k.market.reason})`,
+    );
     const w = k.warmth;
     if (w.status === 'ok') {
-      this.log(`Warmth ${w.display} / 10${w.missing.length ? ` (missing: ${w.missing.map((x) => `${x.name}: ${x.reason}`).join('; ')})` : ''}`);
+      this.log(
+        `Warmth ${w.display} / 10${w.missing.length ? ` (missing: ${w.missing.map((x) => `${x.name}: ${x.reason}`).join('; ')})` : ''}`,
+      );
       const t = new Table({ head: ['Component', 'Raw', 'Score 0–1', 'Weight', 'Points', 'Note'] });
-      for (const c of w.components) t.push([c.name, String(typeof c.raw === 'number' ? Number(c.raw.toPrecision(4)) : c.raw), c.normalised.toFixed(2), c.weight, c.contribution.toFixed(2), c.note ?? '']);
+      for (const c of w.components)
+        t.push([
+          c.name,
+          String(typeof c.raw === 'number' ? Number(c.raw.toPrecision(4)) : c.raw),
+          c.normalised.toFixed(2),
+          c.weight,
+          c.contribution.toFixed(2),
+          c.note ?? '',
+        ]);
       this.log(t.toString());
     } else this.log(`Warmth: ${w.reason}`);
     const r0 = k.ivRank;
@@ -95,7 +138,9 @@ export default class Signal extends BaseCommand<typeof Signal> {
         this.log(
           `  ${c.model}: PoP ${formatPct(o.pop, 1)} ± ${formatPct(o.popSE, 1)}, touch ${formatPct(o.pTouch, 1)}, max loss ${formatPct(o.pMaxLoss, 1)}, EV ${formatMoney(c.expectedValuePerContract!)} ± ${formatMoney(c.expectedValueSE!)} per contract`,
         );
-        this.log(`  Assignment: ${c.assignment!.reason}; events before expiry: ${c.eventsBeforeExpiry.map((e) => `${e.title} ${e.date}`).join(', ') || 'none'}`);
+        this.log(
+          `  Assignment: ${c.assignment!.reason}; events before expiry: ${c.eventsBeforeExpiry.map((e) => `${e.title} ${e.date}`).join(', ') || 'none'}`,
+        );
       } else this.log(`  No candidate: ${c.reason}`);
       const t = new Table({ head: ['Filter', 'Pass', 'Detail'] });
       for (const f of c.filters) t.push([f.filter, f.pass ? 'yes' : 'NO', f.detail]);

@@ -1,7 +1,13 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
 import { parseDateArg } from '../../core/calendar-service.js';
-import { formatBytes, type PrunePlan, type PruneResult, planPrune, prune } from '../../core/housekeeping/prune.js';
+import {
+  formatBytes,
+  type PrunePlan,
+  type PruneResult,
+  planPrune,
+  prune,
+} from '../../core/housekeeping/prune.js';
 
 export default class DbPrune extends BaseCommand<typeof DbPrune> {
   static override description =
@@ -11,7 +17,10 @@ export default class DbPrune extends BaseCommand<typeof DbPrune> {
     '<%= config.bin %> db prune --before 2026-01-01 --json',
   ];
   static override flags = {
-    before: Flags.string({ description: 'ET date YYYY-MM-DD: what is older than its start goes', required: true }),
+    before: Flags.string({
+      description: 'ET date YYYY-MM-DD: what is older than its start goes',
+      required: true,
+    }),
     'dry-run': Flags.boolean({ description: 'print what would be deleted and change nothing' }),
   };
 
@@ -40,9 +49,12 @@ export default class DbPrune extends BaseCommand<typeof DbPrune> {
         this.log(
           `Database ${formatBytes(r.bytesBefore)} → ${formatBytes(r.bytesAfter)} (with WAL); freed ${formatBytes(r.freedBytes)} in all, checkpoint files included.`,
         );
-        if (r.checkpoint?.busy) this.log('Note: another connection kept the WAL from being truncated completely.');
+        if (r.checkpoint?.busy)
+          this.log('Note: another connection kept the WAL from being truncated completely.');
       } else {
-        this.log(`Rows deleted, but VACUUM failed: ${r.vacuum.error}. Space is reused by SQLite; run prune again later to shrink the file.`);
+        this.log(
+          `Rows deleted, but VACUUM failed: ${r.vacuum.error}. Space is reused by SQLite; run prune again later to shrink the file.`,
+        );
       }
     }
     return { ...r, dryRun: false };
@@ -60,8 +72,12 @@ export default class DbPrune extends BaseCommand<typeof DbPrune> {
     if (p.runs.length > 20) this.log(`    … and ${p.runs.length - 20} more`);
     for (const s of p.skippedRuns) this.log(`  kept ${s.id.slice(0, 8)}: ${s.reason}`);
     const g = p.gapSnapshots;
-    this.log(`  ${g.count} gap snapshots${g.count ? ` (${g.first} … ${g.last})` : ''}${g.keptReason ? `; ${g.keptReason}` : ''}`);
-    this.log(`  ${p.outbox.count} sent or suppressed notifications created before ${m.formatEt(p.outbox.cutoffMs)}`);
+    this.log(
+      `  ${g.count} gap snapshots${g.count ? ` (${g.first} … ${g.last})` : ''}${g.keptReason ? `; ${g.keptReason}` : ''}`,
+    );
+    this.log(
+      `  ${p.outbox.count} sent or suppressed notifications created before ${m.formatEt(p.outbox.cutoffMs)}`,
+    );
     const f = p.checkpointFiles;
     this.log(
       `  ${f.count} checkpoint files (${formatBytes(f.bytes)})${f.orphanRuns.length ? `, including files of ${f.orphanRuns.length} runs no longer in the database` : ''}`,

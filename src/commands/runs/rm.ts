@@ -1,7 +1,12 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
 import { formatBytes } from '../../core/housekeeping/prune.js';
-import { planRemoveRun, type RemovalPlan, type RemovalResult, removeRun } from '../../core/housekeeping/runs.js';
+import {
+  planRemoveRun,
+  type RemovalPlan,
+  type RemovalResult,
+  removeRun,
+} from '../../core/housekeeping/runs.js';
 
 export default class RunsRm extends BaseCommand<typeof RunsRm> {
   static override description =
@@ -11,11 +16,16 @@ export default class RunsRm extends BaseCommand<typeof RunsRm> {
     '<%= config.bin %> runs rm 3f2a9c1e-0b7d-4c1e-9a51-2f0e8d6b7c44',
   ];
   static override args = {
-    id: Args.string({ description: 'run id, or a unique prefix of it (from `argus runs list`)', required: true }),
+    id: Args.string({
+      description: 'run id, or a unique prefix of it (from `argus runs list`)',
+      required: true,
+    }),
   };
   static override flags = {
     'dry-run': Flags.boolean({ description: 'print what would be deleted and change nothing' }),
-    force: Flags.boolean({ description: 'also remove the live run, a run marked running, or a promoted run' }),
+    force: Flags.boolean({
+      description: 'also remove the live run, a run marked running, or a promoted run',
+    }),
   };
 
   async run(): Promise<(RemovalPlan & { dryRun: true }) | (RemovalResult & { dryRun: false })> {
@@ -35,7 +45,9 @@ export default class RunsRm extends BaseCommand<typeof RunsRm> {
     }
     const r = removeRun(store, plan, { force: this.flags.force });
     if (!this.jsonEnabled()) {
-      this.log(`Removed run ${r.run.id}; ${formatBytes(r.freedCheckpointBytes)} of checkpoint files deleted.`);
+      this.log(
+        `Removed run ${r.run.id}; ${formatBytes(r.freedCheckpointBytes)} of checkpoint files deleted.`,
+      );
       this.log('The database file shrinks only after `argus db prune` (it runs VACUUM).');
     }
     return { ...r, dryRun: false };

@@ -14,7 +14,13 @@ export interface PrunePlan {
   runs: RunSummary[];
   skippedRuns: { id: string; reason: string }[];
   /** Snapshots with session_date < cutoff go; cutoff is `before` unless a newer close is still needed. */
-  gapSnapshots: { count: number; first: string | null; last: string | null; cutoff: string; keptReason: string | null };
+  gapSnapshots: {
+    count: number;
+    first: string | null;
+    last: string | null;
+    cutoff: string;
+    keptReason: string | null;
+  };
   outbox: { count: number; cutoffMs: number };
   /** Files of the runs above plus files whose run no longer exists. */
   checkpointFiles: { count: number; bytes: number; orphanRuns: string[] };
@@ -48,14 +54,17 @@ export function planPrune(store: Store, o: PruneOptions): PrunePlan {
   const ids: string[] = [];
   for (const { id } of candidates) {
     // A promoted configuration keeps its evidence; `runs rm --force` removes it deliberately.
-    if (promos.get(id)) skippedRuns.push({ id, reason: `${promos.get(id)} active promotion(s) come from it` });
+    if (promos.get(id))
+      skippedRuns.push({ id, reason: `${promos.get(id)} active promotion(s) come from it` });
     else ids.push(id);
   }
   const runs = runSummaries(store, ids);
 
   const g = gapCutoff(store, o.before);
   const snaps = db
-    .prepare('SELECT count(*) AS n, min(session_date) AS first, max(session_date) AS last FROM gap_snapshots WHERE session_date < ?')
+    .prepare(
+      'SELECT count(*) AS n, min(session_date) AS first, max(session_date) AS last FROM gap_snapshots WHERE session_date < ?',
+    )
     .get(g.cutoff) as { n: number; first: string | null; last: string | null };
 
   const cutoffMs = Math.min(beforeMs, o.nowMs - (o.keepOutboxMs ?? 7 * DAY));
@@ -80,7 +89,13 @@ export function planPrune(store: Store, o: PruneOptions): PrunePlan {
     beforeMs,
     runs,
     skippedRuns,
-    gapSnapshots: { count: snaps.n, first: snaps.first, last: snaps.last, cutoff: g.cutoff, keptReason: g.reason },
+    gapSnapshots: {
+      count: snaps.n,
+      first: snaps.first,
+      last: snaps.last,
+      cutoff: g.cutoff,
+      keptReason: g.reason,
+    },
     outbox: { count: outboxN, cutoffMs },
     checkpointFiles: { count, bytes, orphanRuns },
   };
@@ -92,9 +107,15 @@ export function planPrune(store: Store, o: PruneOptions): PrunePlan {
  */
 function gapCutoff(store: Store, before: string): { cutoff: string; reason: string | null } {
   const db = store.db;
-  const latest = (db.prepare('SELECT max(session_date) AS d FROM gap_snapshots').get() as { d: string | null }).d;
+  const latest = (
+    db.prepare('SELECT max(session_date) AS d FROM gap_snapshots').get() as { d: string | null }
+  ).d;
   const expiry = (
-    db.prepare("SELECT min(p.expiry) AS d FROM positions p JOIN runs r ON r.id = p.run_id WHERE r.kind = 'live' AND p.status = 'open'").get() as {
+    db
+      .prepare(
+        "SELECT min(p.expiry) AS d FROM positions p JOIN runs r ON r.id = p.run_id WHERE r.kind = 'live' AND p.status = 'open'",
+      )
+      .get() as {
       d: string | null;
     }
   ).d;
@@ -131,7 +152,9 @@ export function prune(store: Store, plan: PrunePlan): PruneResult {
       "DELETE FROM runs WHERE id = ? AND kind IN ('replay', 'sim') AND status IN ('completed', 'failed') AND created_ms < ?",
     );
     for (const r of plan.runs) deleted.runs += delRun.run(r.id, plan.beforeMs).changes;
-    deleted.gapSnapshots = db.prepare('DELETE FROM gap_snapshots WHERE session_date < ?').run(plan.gapSnapshots.cutoff).changes;
+    deleted.gapSnapshots = db
+      .prepare('DELETE FROM gap_snapshots WHERE session_date < ?')
+      .run(plan.gapSnapshots.cutoff).changes;
     deleted.outbox = db
       .prepare("DELETE FROM outbox WHERE status IN ('sent', 'suppressed') AND created_ms < ?")
       .run(plan.outbox.cutoffMs).changes;
@@ -163,7 +186,11 @@ export function prune(store: Store, plan: PrunePlan): PruneResult {
 }
 
 function walCheckpoint(store: Store): { busy: number; log: number; checkpointed: number } | null {
-  const r = store.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+  const r = store.db.pragma('wal_checkpoint(TRUNCATE)') as {
+    busy: number;
+    log: number;
+    checkpointed: number;
+  }[];
   return r[0] ?? null;
 }
 

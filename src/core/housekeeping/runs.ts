@@ -61,9 +61,13 @@ export function liveRunIdOf(store: Store): string | null {
 
 /** Columns of the promotions table (owned by `argus promote`), or null when it does not exist. */
 function promotionColumns(store: Store): Set<string> | null {
-  const has = store.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'promotions'").get();
+  const has = store.db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'promotions'")
+    .get();
   if (!has) return null;
-  const rows = store.db.prepare("SELECT name FROM pragma_table_info('promotions')").all() as { name: string }[];
+  const rows = store.db.prepare("SELECT name FROM pragma_table_info('promotions')").all() as {
+    name: string;
+  }[];
   return new Set(rows.map((r) => r.name));
 }
 
@@ -138,23 +142,38 @@ export function listRuns(store: Store, o: ListRunsOptions = {}): RunSummary[] {
        ORDER BY r.created_ms DESC, r.rowid DESC LIMIT @limit`,
     )
     .all({ kind: o.kind ?? null, status: o.status ?? null, limit: o.limit ?? 50 }) as RunRow[];
-  return summarise(rows, liveRunIdOf(store), checkpointUsage(new CheckpointFiles(store.db)), activePromotions(store));
+  return summarise(
+    rows,
+    liveRunIdOf(store),
+    checkpointUsage(new CheckpointFiles(store.db)),
+    activePromotions(store),
+  );
 }
 
 export function runSummaries(store: Store, ids: string[]): RunSummary[] {
   if (ids.length === 0) return [];
   const get = store.db.prepare(`${RUN_SELECT} WHERE r.id = ?`);
   const rows = ids.map((id) => get.get(id) as RunRow).filter(Boolean);
-  return summarise(rows, liveRunIdOf(store), checkpointUsage(new CheckpointFiles(store.db)), activePromotions(store));
+  return summarise(
+    rows,
+    liveRunIdOf(store),
+    checkpointUsage(new CheckpointFiles(store.db)),
+    activePromotions(store),
+  );
 }
 
 /** A full run id or a unique prefix of at least 4 characters (lists show the first 8). */
 export function resolveRun(store: Store, idOrPrefix: string): RunRecord {
   const want = idOrPrefix.trim().toLowerCase();
   if (!/^[0-9a-f-]{4,36}$/.test(want)) {
-    throw new UsageError(`"${idOrPrefix}" is not a run id`, 'give the id (or its first 8 characters) from `argus runs list`');
+    throw new UsageError(
+      `"${idOrPrefix}" is not a run id`,
+      'give the id (or its first 8 characters) from `argus runs list`',
+    );
   }
-  const rows = store.db.prepare('SELECT id FROM runs WHERE substr(id, 1, ?) = ? ORDER BY created_ms').all(want.length, want) as {
+  const rows = store.db
+    .prepare('SELECT id FROM runs WHERE substr(id, 1, ?) = ? ORDER BY created_ms')
+    .all(want.length, want) as {
     id: string;
   }[];
   if (rows.length === 0) throw new UsageError(`no run ${idOrPrefix}`, 'see `argus runs list`');
@@ -173,7 +192,14 @@ export function resolveRun(store: Store, idOrPrefix: string): RunRecord {
 export interface RemovalPlan {
   run: RunSummary;
   /** Rows that go with the run (foreign keys cascade). */
-  rows: { positions: number; traderStats: number; steps: number; events: number; blobs: number; checkpoints: number };
+  rows: {
+    positions: number;
+    traderStats: number;
+    steps: number;
+    events: number;
+    blobs: number;
+    checkpoints: number;
+  };
   checkpointFiles: { count: number; bytes: number };
   /** Why this run should not go without --force. */
   blockers: string[];
@@ -198,9 +224,12 @@ export function planRemoveRun(store: Store, idOrPrefix: string): RemovalPlan {
   const blockers: string[] = [];
   if (summary.live) blockers.push('it is the live farm run: its open positions are the live book');
   else if (run.status === 'running') {
-    blockers.push('it is marked running: another process may be running it, or it was interrupted and can be resumed');
+    blockers.push(
+      'it is marked running: another process may be running it, or it was interrupted and can be resumed',
+    );
   }
-  if (summary.activePromotions) blockers.push(`${summary.activePromotions} active promotion(s) come from it`);
+  if (summary.activePromotions)
+    blockers.push(`${summary.activePromotions} active promotion(s) come from it and would go with it`);
   return { run: summary, rows, checkpointFiles: files, blockers };
 }
 

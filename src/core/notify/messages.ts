@@ -18,7 +18,9 @@ export function recommendationText(r: SignalResult, c: Candidate, fmtTime: (ms: 
   }
   if (c.outcomes) {
     const ev =
-      c.expectedValuePerContract !== null ? `, EV ${formatMoney(c.expectedValuePerContract)} per contract` : '';
+      c.expectedValuePerContract !== null
+        ? `, EV ${formatMoney(c.expectedValuePerContract)} per contract`
+        : '';
     lines.push(`PoP ${formatPct(c.outcomes.pop, 1)} ± ${formatPct(c.outcomes.popSE, 1)} (${c.model})${ev}`);
   }
   const w = k.warmth.status === 'ok' ? `warmth ${k.warmth.display}/10` : 'warmth n/a';

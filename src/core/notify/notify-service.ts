@@ -36,8 +36,11 @@ const DISABLED: EnqueueResult = {
 /** Notifications are on when both token and chat id are set. */
 export function telegramSettings(config: ArgusConfig): TelegramSettings | null {
   const t = config.notifications.telegram;
-  if (!t.token || !t.chatId) return null;
-  return { token: t.token, chatId: t.chatId, url: t.url };
+  // A stray newline from a secrets file would otherwise end up inside the request path.
+  const token = t.token?.trim();
+  const chatId = t.chatId?.trim();
+  if (!token || !chatId) return null;
+  return { token, chatId, url: t.url };
 }
 
 /** For a `--notify` flag: asking for a notification that cannot be sent is a usage error, not a silent no-op. */
@@ -172,7 +175,8 @@ export function describeNotify(r: NotifyReport): string {
   const d = r.delivery;
   if (d) {
     parts.push(`${d.sent.length} sent`);
-    if (d.failed.length) parts.push(`${d.failed.length} failed (${d.failed.map((f) => `#${f.id}: ${f.reason}`).join('; ')})`);
+    if (d.failed.length)
+      parts.push(`${d.failed.length} failed (${d.failed.map((f) => `#${f.id}: ${f.reason}`).join('; ')})`);
     if (d.resent.length) parts.push(`possible duplicates: ${d.resent.map((id) => `#${id}`).join(', ')}`);
     if (d.remaining) parts.push(`${d.remaining} waiting${d.stoppedBy ? ` (${d.stoppedBy})` : ''}`);
   }

@@ -102,7 +102,9 @@ export class Outbox {
               `SELECT id, created_ms FROM outbox WHERE kind = ? AND dedup_key = ? AND created_ms > ?
                  AND status IN ('pending', 'sending', 'sent') ORDER BY id DESC LIMIT 1`,
             )
-            .get(req.kind, req.dedupKey, now - req.dedupWindowMs) as { id: number; created_ms: number } | undefined;
+            .get(req.kind, req.dedupKey, now - req.dedupWindowMs) as
+            | { id: number; created_ms: number }
+            | undefined;
           if (dup) {
             reason = `duplicate of message #${dup.id} from ${Math.round((now - dup.created_ms) / 60_000)} min ago`;
           }
@@ -113,14 +115,24 @@ export class Outbox {
               `SELECT count(*) AS n FROM outbox WHERE kind = ? AND created_ms > ? AND status IN ('pending', 'sending', 'sent')`,
             )
             .get(req.kind, now - HOUR) as { n: number };
-          if (n >= req.maxPerHour) reason = `rate limit: ${n} ${req.kind} messages in the last hour (max ${req.maxPerHour})`;
+          if (n >= req.maxPerHour)
+            reason = `rate limit: ${n} ${req.kind} messages in the last hour (max ${req.maxPerHour})`;
         }
         const info = db
           .prepare(
             `INSERT INTO outbox (channel, kind, chat_id, text, dedup_key, status, created_ms, next_attempt_ms, last_error)
              VALUES ('telegram', ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(req.kind, req.chatId, req.text, req.dedupKey ?? null, reason ? 'suppressed' : 'pending', now, now, reason);
+          .run(
+            req.kind,
+            req.chatId,
+            req.text,
+            req.dedupKey ?? null,
+            reason ? 'suppressed' : 'pending',
+            now,
+            now,
+            reason,
+          );
         const id = Number(info.lastInsertRowid);
         return reason ? { status: 'suppressed', id, reason } : { status: 'queued', id };
       })
@@ -130,10 +142,6 @@ export class Outbox {
   get(id: number): OutboxMessage | null {
     const r = this.store.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as Row | undefined;
     return r ? toMessage(r) : null;
-  }
-
-  list(): OutboxMessage[] {
-    return (this.store.db.prepare('SELECT * FROM outbox ORDER BY id').all() as Row[]).map(toMessage);
   }
 
   counts(): Record<OutboxStatus, number> {
@@ -170,7 +178,9 @@ export class Outbox {
 
   nextDue(): OutboxMessage | null {
     const r = this.store.db
-      .prepare("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT 1")
+      .prepare(
+        "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT 1",
+      )
       .get(this.clock.nowMs()) as Row | undefined;
     return r ? toMessage(r) : null;
   }
@@ -211,7 +221,7 @@ export class Outbox {
       .run(reason, nextAttemptMs, refund ? 1 : 0, id);
   }
 
-  /** Pending rows whose next attempt is still ahead (after a rate limit or a network failure). */
+  /** Rows not yet delivered or failed: pending (maybe waiting for a retry time) or being sent. */
   waiting(): number {
     const { n } = this.store.db
       .prepare("SELECT count(*) AS n FROM outbox WHERE status IN ('pending', 'sending')")
@@ -252,19 +262,35 @@ export interface DrainReport {
  * accepted it, so the one way to send twice is a stop between those two steps, which
  * `recoverInterrupted` detects and this logs.
  */
-export async function drainOutbox(outbox: Outbox, sender: MessageSender, o: DrainOptions): Promise<DrainReport> {
+export async function drainOutbox(
+  outbox: Outbox,
+  sender: MessageSender,
+  o: DrainOptions,
+): Promise<DrainReport> {
   const maxAttempts = o.maxAttempts ?? 8;
   const leaseMs = o.leaseMs ?? 10 * 60_000;
   const maxInlineWaitMs = o.maxInlineWaitMs ?? 30_000;
   const maxMessages = o.maxMessages ?? 50;
   const retryBaseMs = o.retryBaseMs ?? 60_000;
   const retryMaxMs = o.retryMaxMs ?? 6 * HOUR;
-  const report: DrainReport = { sent: [], failed: [], retrying: [], resent: [], stoppedBy: null, remaining: 0 };
+  const report: DrainReport = {
+    sent: [],
+    failed: [],
+    retrying: [],
+    resent: [],
+    stoppedBy: null,
+    remaining: 0,
+  };
 
   for (const m of outbox.recoverInterrupted(leaseMs)) {
     const msg = `notification #${m.id} (${m.kind}) was being sent when a previous run stopped; sending it again — the chat may show it twice`;
     o.log.warn(msg);
-    outbox.store.logEvent({ level: 'warn', kind: 'notify.interrupted', message: msg, data: { outboxId: m.id } });
+    outbox.store.logEvent({
+      level: 'warn',
+      kind: 'notify.interrupted',
+      message: msg,
+      data: { outboxId: m.id },
+    });
   }
 
   let handled = 0;
@@ -282,7 +308,12 @@ export async function drainOutbox(outbox: Outbox, sender: MessageSender, o: Drai
         report.resent.push(m.id);
         const msg = `possible duplicate: notification #${m.id} (${m.kind}) sent again after an interrupted delivery`;
         o.log.warn(msg);
-        outbox.store.logEvent({ level: 'warn', kind: 'notify.duplicate', message: msg, data: { outboxId: m.id } });
+        outbox.store.logEvent({
+          level: 'warn',
+          kind: 'notify.duplicate',
+          message: msg,
+          data: { outboxId: m.id },
+        });
       }
       continue;
     }
@@ -290,7 +321,12 @@ export async function drainOutbox(outbox: Outbox, sender: MessageSender, o: Drai
       outbox.markFailed(m.id, r.reason);
       report.failed.push({ id: m.id, reason: r.reason });
       o.log.error(`notification #${m.id} (${m.kind}) failed for good: ${r.reason}`);
-      outbox.store.logEvent({ level: 'error', kind: 'notify.failed', message: r.reason, data: { outboxId: m.id } });
+      outbox.store.logEvent({
+        level: 'error',
+        kind: 'notify.failed',
+        message: r.reason,
+        data: { outboxId: m.id },
+      });
       if (r.stopsQueue) {
         report.stoppedBy = `${r.reason} (later messages kept pending)`;
         break;
@@ -313,7 +349,12 @@ export async function drainOutbox(outbox: Outbox, sender: MessageSender, o: Drai
       outbox.markFailed(m.id, reason);
       report.failed.push({ id: m.id, reason });
       o.log.error(`notification #${m.id} (${m.kind}) failed for good: ${reason}`);
-      outbox.store.logEvent({ level: 'error', kind: 'notify.failed', message: reason, data: { outboxId: m.id } });
+      outbox.store.logEvent({
+        level: 'error',
+        kind: 'notify.failed',
+        message: reason,
+        data: { outboxId: m.id },
+      });
       continue;
     }
     const next = now + Math.min(retryMaxMs, retryBaseMs * 2 ** m.attempts);

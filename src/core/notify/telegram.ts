@@ -103,9 +103,16 @@ export class TelegramClient implements MessageSender {
     let res: Awaited<ReturnType<HttpClient['get']>>;
     try {
       // 4xx come back to us: 429 carries its wait in the body and the others are final.
-      res = await this.http.get({ provider: PROVIDER, endpoint: 'sendMessage', url, okStatus: (s) => s < 500 });
+      res = await this.http.get({
+        provider: PROVIDER,
+        endpoint: 'sendMessage',
+        url,
+        okStatus: (s) => s < 500,
+      });
     } catch (e) {
-      const reason = this.redact(e instanceof ProviderError ? e.message : `telegram sendMessage: ${errorMessage(e)}`);
+      const reason = this.redact(
+        e instanceof ProviderError ? e.message : `telegram sendMessage: ${errorMessage(e)}`,
+      );
       return { ok: false, permanent: false, reason };
     }
     let body: BotReply | null = null;

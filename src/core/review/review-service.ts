@@ -1,11 +1,11 @@
 import { type CalendarEntry, calendarEntries } from '../calendar-service.js';
+import { UsageError } from '../errors.js';
 import { parseGrid } from '../farm/grid.js';
 import { formatMoney, formatPct } from '../format.js';
 import type { GapView } from '../gap-service.js';
 import type { Store } from '../store/store.js';
 import type { EconomicCalendar } from '../time/economic-calendar.js';
 import { addDays, type MarketCalendar } from '../time/market-calendar.js';
-import { UsageError } from '../errors.js';
 
 export interface ReviewDeps {
   store: Store;
@@ -95,7 +95,11 @@ export interface DailyReview {
   events: { entries: CalendarEntry[]; warnings: string[] };
   gap: ReviewGap;
   /** Outbox state, so a failed notification is seen here too. */
-  notifications: { pending: number; failed: number; lastFailed: { id: number; kind: string; reason: string }[] } | null;
+  notifications: {
+    pending: number;
+    failed: number;
+    lastFailed: { id: number; kind: string; reason: string }[];
+  } | null;
 }
 
 const LIVE_RUN_KEY = 'live_run_id';
@@ -119,7 +123,16 @@ export async function dailyReview(deps: ReviewDeps, opts: { date?: string } = {}
     liveRunId: runId,
     note: runId ? null : 'the live farm has not run yet (`argus farm run` during market hours)',
     opened: { trades: 0, contracts: 0, creditUsd: 0, traders: 0 },
-    closed: { trades: 0, wins: 0, losses: 0, realizedUsd: 0, closedUsd: 0, expiredUsd: 0, feesUsd: 0, winRate: null },
+    closed: {
+      trades: 0,
+      wins: 0,
+      losses: 0,
+      realizedUsd: 0,
+      closedUsd: 0,
+      expiredUsd: 0,
+      feesUsd: 0,
+      winRate: null,
+    },
     exitsByReason: [],
     open: {
       positions: 0,
@@ -155,18 +168,31 @@ export async function dailyReview(deps: ReviewDeps, opts: { date?: string } = {}
        FROM positions WHERE run_id = ? AND status = 'closed' AND exit_ms >= ? AND exit_ms < ?
        GROUP BY reason ORDER BY n DESC, reason`,
     )
-    .all(runId, startMs, endMs) as { reason: string; n: number; pnl: number; fees: number | null; wins: number }[];
+    .all(runId, startMs, endMs) as {
+    reason: string;
+    n: number;
+    pnl: number;
+    fees: number | null;
+    wins: number;
+  }[];
   const c = review.closed;
+  // Sum in integer cents; dollars only at the end.
+  let closedCents = 0;
+  let expiredCents = 0;
+  let feesCents = 0;
   for (const r of reasons) {
     c.trades += r.n;
     c.wins += r.wins;
-    c.feesUsd += (r.fees ?? 0) / 100;
-    if (r.reason === 'expiry') c.expiredUsd += r.pnl / 100;
-    else c.closedUsd += r.pnl / 100;
+    feesCents += r.fees ?? 0;
+    if (r.reason === 'expiry') expiredCents += r.pnl;
+    else closedCents += r.pnl;
     review.exitsByReason.push({ reason: r.reason, trades: r.n, pnlUsd: r.pnl / 100 });
   }
   c.losses = c.trades - c.wins;
-  c.realizedUsd = c.closedUsd + c.expiredUsd;
+  c.closedUsd = closedCents / 100;
+  c.expiredUsd = expiredCents / 100;
+  c.realizedUsd = (closedCents + expiredCents) / 100;
+  c.feesUsd = feesCents / 100;
   c.winRate = c.trades ? c.wins / c.trades : null;
 
   review.open = openPositions(deps, runId, endMs);
@@ -232,13 +258,17 @@ function openPositions(deps: ReviewDeps, runId: string, endMs: number): DailyRev
     closedSince: since,
     bySpread: [],
   };
+  let credit = 0;
+  let unrealizedCents = 0;
+  let maxLoss = 0;
   for (const s of spreads) {
-    const unrealized = (s.gross - entryFeeCents * s.contracts) / 100;
+    const cents = s.gross - entryFeeCents * s.contracts;
+    const unrealized = cents / 100;
     out.positions += s.n;
     out.contracts += s.contracts;
-    out.creditUsd += s.credit / 100;
-    out.unrealizedUsd += unrealized;
-    out.maxLossUsd += s.maxLoss / 100;
+    credit += s.credit;
+    unrealizedCents += cents;
+    maxLoss += s.maxLoss;
     out.bySpread.push({
       symbol: s.symbol,
       expiry: s.expiry,
@@ -250,6 +280,9 @@ function openPositions(deps: ReviewDeps, runId: string, endMs: number): DailyRev
       unrealizedUsd: unrealized,
     });
   }
+  out.creditUsd = credit / 100;
+  out.unrealizedUsd = unrealizedCents / 100;
+  out.maxLossUsd = maxLoss / 100;
   return out;
 }
 
@@ -307,7 +340,11 @@ export function readPromotions(store: Store, startMs: number, endMs: number): Pr
   try {
     const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'promotions'").get();
     if (!has) return { status: 'none', reason: 'no promotions yet (`argus promote` has not run)' };
-    const cols = new Set((db.prepare("SELECT name FROM pragma_table_info('promotions')").all() as { name: string }[]).map((r) => r.name));
+    const cols = new Set(
+      (db.prepare("SELECT name FROM pragma_table_info('promotions')").all() as { name: string }[]).map(
+        (r) => r.name,
+      ),
+    );
     if (!cols.has('trader_id') || !cols.has('run_id')) {
       return { status: 'unavailable', reason: 'the promotions table has no trader_id/run_id columns' };
     }
@@ -344,15 +381,19 @@ export function readPromotions(store: Store, startMs: number, endMs: number): Pr
       db.prepare(`${select}${cols.has('active') ? ' WHERE active = 1' : ''}${order} LIMIT 20`).all() as Row[]
     ).map(toRow);
     const promotedOnDate = timeCol
-      ? (db.prepare(`${select} WHERE ${timeCol} >= ? AND ${timeCol} < ?${order} LIMIT 50`).all(startMs, endMs) as Row[]).map(
-          toRow,
-        )
+      ? (
+          db
+            .prepare(`${select} WHERE ${timeCol} >= ? AND ${timeCol} < ?${order} LIMIT 50`)
+            .all(startMs, endMs) as Row[]
+        ).map(toRow)
       : null;
     return {
       status: 'ok',
       active,
       promotedOnDate,
-      note: timeCol ? null : 'the promotions table records no time: promotions of the day cannot be told apart',
+      note: timeCol
+        ? null
+        : 'the promotions table records no time: promotions of the day cannot be told apart',
     };
   } catch (err) {
     return { status: 'unavailable', reason: `cannot read promotions: ${(err as Error).message}` };
@@ -393,7 +434,9 @@ function outboxCounts(store: Store): DailyReview['notifications'] {
     )
     .get() as { pending: number; failed: number };
   const lastFailed = store.db
-    .prepare("SELECT id, kind, coalesce(last_error, '') AS reason FROM outbox WHERE status = 'failed' ORDER BY id DESC LIMIT 3")
+    .prepare(
+      "SELECT id, kind, coalesce(last_error, '') AS reason FROM outbox WHERE status = 'failed' ORDER BY id DESC LIMIT 3",
+    )
     .all() as { id: number; kind: string; reason: string }[];
   return { pending: r.pending, failed: r.failed, lastFailed };
 }

@@ -3,9 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ArgusConfig } from '../../../src/core/config/schema.js';
-import { drainOutbox, Outbox } from '../../../src/core/notify/outbox.js';
 import { deliverPending, enqueuePromotion } from '../../../src/core/notify/notify-service.js';
-import { fitText, type MessageSender, redactToken, TelegramClient } from '../../../src/core/notify/telegram.js';
+import { drainOutbox, Outbox } from '../../../src/core/notify/outbox.js';
+import {
+  fitText,
+  type MessageSender,
+  redactToken,
+  TelegramClient,
+} from '../../../src/core/notify/telegram.js';
 import type { Store } from '../../../src/core/store/store.js';
 import { AutoClock } from '../../support/clocks.js';
 import { FakeHttpServer } from '../../support/fake-servers.js';
@@ -26,7 +31,11 @@ beforeEach(async () => {
   clock = new AutoClock('2026-02-10T21:30:00Z');
   server = await FakeHttpServer.start({ now: () => clock.nowMs() });
   store = openStore(join(dir, 'argus.db'), clock);
-  config = configFrom({ ARGUS_TELEGRAM_TOKEN: TOKEN, ARGUS_TELEGRAM_CHAT_ID: CHAT, ARGUS_TELEGRAM_URL: server.url });
+  config = configFrom({
+    ARGUS_TELEGRAM_TOKEN: TOKEN,
+    ARGUS_TELEGRAM_CHAT_ID: CHAT,
+    ARGUS_TELEGRAM_URL: server.url,
+  });
 });
 
 afterEach(async () => {
@@ -63,16 +72,36 @@ describe('Telegram delivery through the outbox', () => {
     const r = await deliver().run();
     expect(r?.sent).toEqual([id]);
     const row = new Outbox(store, clock).get(id)!;
-    expect(row).toMatchObject({ status: 'sent', messageId: 149, attempts: 1, resent: false, lastError: null });
+    expect(row).toMatchObject({
+      status: 'sent',
+      messageId: 149,
+      attempts: 1,
+      resent: false,
+      lastError: null,
+    });
     const [req] = server.requestsTo(PATH);
     expect(req.query.get('chat_id')).toBe(CHAT);
     expect(req.query.get('text')).toContain('promoted trader 7 (rank 1)');
     expect(req.query.get('text')).toContain('realised $1,234.50');
   });
 
+  it('paces sends to about one a second per chat after a short burst (Telegram limit)', async () => {
+    server.route({ path: PATH, respond: { body: sendMessageOk() } });
+    const ids = [1, 2, 3, 4, 5].map((t) => enqueue(t));
+    const r = await deliver().run();
+    expect(r?.sent).toEqual(ids);
+    const at = server.requestsTo(PATH).map((q) => q.atMs!);
+    expect(at[2] - at[0]).toBe(0);
+    expect(at[3] - at[2]).toBeGreaterThanOrEqual(1000);
+    expect(at[4] - at[3]).toBeGreaterThanOrEqual(1000);
+  });
+
   it('on 429 waits parameters.retry_after on the clock, then sends (the wait is not counted as an attempt)', async () => {
     const e = telegramErrors();
-    server.route({ path: PATH, respond: [{ status: 429, body: e.tooManyRequests }, { body: sendMessageOk() }] });
+    server.route({
+      path: PATH,
+      respond: [{ status: 429, body: e.tooManyRequests }, { body: sendMessageOk() }],
+    });
     const id = enqueue();
     const r = await deliver().run();
     expect(r?.sent).toEqual([id]);
@@ -109,7 +138,11 @@ describe('Telegram delivery through the outbox', () => {
   it('5xx answers are retried with backoff inside one delivery, then the message is sent', async () => {
     server.route({
       path: PATH,
-      respond: [{ status: 502, body: '<html>Bad Gateway</html>' }, { status: 500, body: 'oops' }, { body: sendMessageOk() }],
+      respond: [
+        { status: 502, body: '<html>Bad Gateway</html>' },
+        { status: 500, body: 'oops' },
+        { body: sendMessageOk() },
+      ],
     });
     const id = enqueue();
     const r = await deliver().run();
@@ -131,7 +164,9 @@ describe('Telegram delivery through the outbox', () => {
 
     clock.advance(row.nextAttemptMs - clock.nowMs());
     const second = await run();
-    expect(second?.failed).toEqual([{ id, reason: expect.stringMatching(/^gave up after 2 attempts: .*HTTP 503/) }]);
+    expect(second?.failed).toEqual([
+      { id, reason: expect.stringMatching(/^gave up after 2 attempts: .*HTTP 503/) },
+    ]);
     row = new Outbox(store, clock).get(id)!;
     expect(row.status).toBe('failed');
     clock.advance(24 * 3_600_000);
@@ -146,10 +181,14 @@ describe('Telegram delivery through the outbox', () => {
     const bad = enqueue(1);
     const good = enqueue(2);
     const r = await deliver().run();
-    expect(r?.failed).toEqual([{ id: bad, reason: 'telegram sendMessage: HTTP 400: Bad Request: chat not found' }]);
+    expect(r?.failed).toEqual([
+      { id: bad, reason: 'telegram sendMessage: HTTP 400: Bad Request: chat not found' },
+    ]);
     expect(r?.sent).toEqual([good]);
     expect(new Outbox(store, clock).get(bad)).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(store.db.prepare("SELECT count(*) AS n FROM events WHERE kind = 'notify.failed'").get()).toEqual({ n: 1 });
+    expect(store.db.prepare("SELECT count(*) AS n FROM events WHERE kind = 'notify.failed'").get()).toEqual({
+      n: 1,
+    });
     clock.advance(86_400_000);
     await deliver().run();
     expect(server.requestsTo(PATH)).toHaveLength(2);
@@ -173,7 +212,11 @@ describe('Telegram delivery through the outbox', () => {
     const deadUrl = down.url;
     await down.close();
     const id = enqueue();
-    const offline = configFrom({ ARGUS_TELEGRAM_TOKEN: TOKEN, ARGUS_TELEGRAM_CHAT_ID: CHAT, ARGUS_TELEGRAM_URL: deadUrl });
+    const offline = configFrom({
+      ARGUS_TELEGRAM_TOKEN: TOKEN,
+      ARGUS_TELEGRAM_CHAT_ID: CHAT,
+      ARGUS_TELEGRAM_URL: deadUrl,
+    });
     const { log, lines } = memoryLogger();
     const r = await deliverPending(store, { clock, config: offline, log, random: () => 0.5 });
     expect(r?.sent).toEqual([]);
@@ -241,7 +284,11 @@ describe('Telegram delivery through the outbox', () => {
     const { log, lines } = memoryLogger();
     const reports: unknown[] = [];
     enqueue(1);
-    const offline = configFrom({ ARGUS_TELEGRAM_TOKEN: TOKEN, ARGUS_TELEGRAM_CHAT_ID: CHAT, ARGUS_TELEGRAM_URL: deadUrl });
+    const offline = configFrom({
+      ARGUS_TELEGRAM_TOKEN: TOKEN,
+      ARGUS_TELEGRAM_CHAT_ID: CHAT,
+      ARGUS_TELEGRAM_URL: deadUrl,
+    });
     reports.push(await deliverPending(store, { clock, config: offline, log, random: () => 0.5 }));
     clock.advance(3_600_000);
     // Telegram echoing the URL path in an error must not leak it either.
@@ -280,7 +327,9 @@ describe('settings', () => {
 
   it('ARGUS_TELEGRAM_URL defaults to the public Bot API and must be http(s)', () => {
     expect(configFrom({}).notifications.telegram.url).toBe('https://api.telegram.org');
-    expect(() => configFrom({ ARGUS_TELEGRAM_URL: 'ftp://example.com' })).toThrow(/notifications\.telegram\.url/);
+    expect(() => configFrom({ ARGUS_TELEGRAM_URL: 'ftp://example.com' })).toThrow(
+      /notifications\.telegram\.url/,
+    );
   });
 });
 

@@ -32,7 +32,11 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function candidate(shortStrike: number, verdict: 'trade' | 'no trade' = 'trade', label = 'default'): Candidate {
+function candidate(
+  shortStrike: number,
+  verdict: 'trade' | 'no trade' = 'trade',
+  label = 'default',
+): Candidate {
   return {
     config: { label, dte: 14, shortDelta: 0.2, width: 2, warmthFloor: 5, ivRankFloor: 0, minPop: 0.6 },
     status: 'ok',
@@ -58,7 +62,7 @@ function candidate(shortStrike: number, verdict: 'trade' | 'no trade' = 'trade',
       expectedPnl: 0.06,
       expectedPnlSE: 0.01,
       breakeven: shortStrike - 0.35,
-      maxLossPerShare: 1.65,
+      maxLoss: 1.65,
     } as Candidate['outcomes'],
     expectedValuePerContract: 4.7,
     expectedValueSE: 1,
@@ -97,7 +101,11 @@ describe('recommendation notifications', () => {
     const r = enqueue([candidate(36), candidate(34, 'no trade')]);
     expect(r).toEqual([{ status: 'queued', id: 1 }]);
     const row = new Outbox(store, clock).get(1)!;
-    expect(row).toMatchObject({ kind: 'recommendation', chatId: '42', dedupKey: 'rec:IBIT:2026-02-27:36/34' });
+    expect(row).toMatchObject({
+      kind: 'recommendation',
+      chatId: '42',
+      dedupKey: 'rec:IBIT:2026-02-27:36/34',
+    });
     expect(row.text).toContain('Sell IBIT 2026-02-27 36/34 put spread (17 DTE)');
     expect(row.text).toContain('PoP 72.0% ± 0.3% (heston-jump), EV $4.70 per contract');
     expect(row.text).toContain('warmth 6.4/10, IV rank 45, regime normal, gap -1.20%');
@@ -126,22 +134,32 @@ describe('recommendation notifications', () => {
   it('rate limit: at most maxPerHour recommendations in a rolling hour; suppressed ones do not count', () => {
     const cfg = configFrom(env);
     cfg.notifications.recommendations.maxPerHour = 2;
-    const one = (k: number) => enqueueRecommendations(store, signal([candidate(k)]), { clock, config: cfg, fmtTime })[0];
+    const one = (k: number) =>
+      enqueueRecommendations(store, signal([candidate(k)]), { clock, config: cfg, fmtTime })[0];
     expect(one(36).status).toBe('queued');
     clock.advance(10 * 60_000);
     expect(one(35).status).toBe('queued');
     clock.advance(10 * 60_000);
-    expect(one(34)).toMatchObject({ status: 'suppressed', reason: 'rate limit: 2 recommendation messages in the last hour (max 2)' });
+    expect(one(34)).toMatchObject({
+      status: 'suppressed',
+      reason: 'rate limit: 2 recommendation messages in the last hour (max 2)',
+    });
     expect(one(33).status).toBe('suppressed');
     clock.advance(41 * 60_000);
     expect(one(32).status).toBe('queued');
   });
 
   it('without Telegram settings nothing is stored and the reason is given', () => {
-    const r = enqueueRecommendations(store, signal([candidate(36)]), { clock, config: configFrom({}), fmtTime });
+    const r = enqueueRecommendations(store, signal([candidate(36)]), {
+      clock,
+      config: configFrom({}),
+      fmtTime,
+    });
     expect(r).toEqual([{ status: 'disabled', reason: expect.stringMatching(/ARGUS_TELEGRAM_TOKEN/) }]);
     expect(store.db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 });
-    expect(() => requireTelegram(configFrom({ ARGUS_TELEGRAM_TOKEN: 'abc' }))).toThrow(/--notify needs Telegram settings/);
+    expect(() => requireTelegram(configFrom({ ARGUS_TELEGRAM_TOKEN: 'abc' }))).toThrow(
+      /--notify needs Telegram settings/,
+    );
   });
 });
 
@@ -177,7 +195,9 @@ describe('review and promotion messages', () => {
       regime: { status: 'insufficient' },
       gap: { status: 'missing' },
     } as unknown as Conditions;
-    expect(recommendationText(s, s.candidates[0], fmtTime)).toContain('warmth n/a, IV rank n/a, regime n/a, gap n/a');
+    expect(recommendationText(s, s.candidates[0], fmtTime)).toContain(
+      'warmth n/a, IV rank n/a, regime n/a, gap n/a',
+    );
   });
 
   it('describeNotify summarises queueing and delivery', () => {

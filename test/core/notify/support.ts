@@ -3,8 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../../../src/core/config/load.js';
 import type { ArgusConfig } from '../../../src/core/config/schema.js';
 import { createLogger, type Logger } from '../../../src/core/log.js';
-import { m006Outbox } from '../../../src/core/store/migrations/006-outbox.js';
-import { MIGRATIONS, type Migration } from '../../../src/core/store/migrations/index.js';
 import { Store } from '../../../src/core/store/store.js';
 import type { Clock } from '../../../src/core/time/clock.js';
 
@@ -20,20 +18,12 @@ export function sendMessageOk(): { ok: true; result: { message_id: number } } {
 }
 
 export const telegramErrors = () =>
-  telegramFixture<Record<'tooManyRequests' | 'tooManyRequestsLong' | 'chatNotFound' | 'botBlocked' | 'unauthorized', object>>(
-    'errors.derived.json',
-  );
-
-// TEMP until 005 is registered: fill the gap so 006 can be applied in tests.
-function testMigrations(): readonly Migration[] {
-  if (MIGRATIONS.some((m) => m.version === 6)) return MIGRATIONS;
-  const list: Migration[] = [...MIGRATIONS];
-  while (list.length < 5) list.push({ version: list.length + 1, name: 'placeholder', up: '' });
-  return [...list, m006Outbox];
-}
+  telegramFixture<
+    Record<'tooManyRequests' | 'tooManyRequestsLong' | 'chatNotFound' | 'botBlocked' | 'unauthorized', object>
+  >('errors.derived.json');
 
 export function openStore(path: string, clock: Clock): Store {
-  return Store.open(path, clock, { migrations: testMigrations() });
+  return Store.open(path, clock);
 }
 
 /** Effective configuration from an environment, as the CLI builds it. */
@@ -49,7 +39,9 @@ export function memoryLogger(): { log: Logger; lines: string[] } {
 
 /** Every text cell of every table: to prove a secret is stored nowhere. */
 export function dumpStore(store: Store): string {
-  const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+  const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+    name: string;
+  }[];
   const out: string[] = [];
   for (const { name } of tables) {
     // Table names come from sqlite_master itself, quoted as identifiers.
@@ -57,4 +49,43 @@ export function dumpStore(store: Store): string {
     out.push(JSON.stringify(rows));
   }
   return out.join('\n');
+}
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+interface RunnableCommand {
+  run(argv: string[], opts: string): Promise<unknown>;
+}
+
+/**
+ * Runs a command class in-process (no build needed) with its own environment, capturing stdout.
+ * Telegram settings are cleared unless given.
+ */
+export async function runCommand(
+  cmd: RunnableCommand,
+  argv: string[],
+  env: Record<string, string>,
+): Promise<{ result: unknown; out: string; error: unknown }> {
+  const saved = { ...process.env };
+  delete process.env.ARGUS_TELEGRAM_TOKEN;
+  delete process.env.ARGUS_TELEGRAM_CHAT_ID;
+  delete process.env.ARGUS_TELEGRAM_URL;
+  Object.assign(process.env, env);
+  const chunks: string[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((c: string | Uint8Array) => {
+    chunks.push(String(c));
+    return true;
+  }) as typeof process.stdout.write;
+  let result: unknown;
+  let error: unknown = null;
+  try {
+    result = await cmd.run(argv, ROOT);
+  } catch (e) {
+    error = e;
+  } finally {
+    process.stdout.write = write;
+    process.env = saved;
+  }
+  return { result, out: chunks.join(''), error };
 }

@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { SORT_KEYS } from '../core/leaderboard/sql.js';
 import { renderLeaderboard } from '../core/leaderboard/render.js';
 import { type LeaderboardResult, leaderboardQuery } from '../core/leaderboard/service.js';
+import { SORT_KEYS } from '../core/leaderboard/sql.js';
 
 export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
   static override description =
@@ -16,19 +16,31 @@ export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
     '<%= config.bin %> leaderboard --run live',
   ];
   static override flags = {
-    run: Flags.string({ description: 'run id (or its first characters), or live (default: the latest completed backtest)' }),
+    run: Flags.string({
+      description: 'run id (or its first characters), or live (default: the latest completed backtest)',
+    }),
     sort: Flags.string({
       description: `rank by: ${SORT_KEYS.join(', ')} (default pnl; drawdown ranks smallest first, the rest highest first)`,
     }),
     reverse: Flags.boolean({ description: 'reverse the ranking (worst first)' }),
     limit: Flags.integer({ description: 'rows to show', default: 20, min: 1, max: 100_000 }),
-    'min-trades': Flags.integer({ description: 'only traders with at least this many closed trades (default 1; --by: 0)', min: 0 }),
+    'min-trades': Flags.integer({
+      description: 'only traders with at least this many closed trades (default 1; --by: 0)',
+      min: 0,
+    }),
     where: Flags.string({
       description: 'filter on config dimensions: dim=value[|value],… e.g. dte=14,session=morning',
       multiple: true,
     }),
-    by: Flags.string({ description: 'group by one dimension: P&L, trades and Sharpe per value (e.g. dte, session, delta)', exclusive: ['trader', 'sort'] }),
-    trader: Flags.integer({ description: 'drill into one trader: config, trades and equity curve', min: 0, exclusive: ['by'] }),
+    by: Flags.string({
+      description: 'group by one dimension: P&L, trades and Sharpe per value (e.g. dte, session, delta)',
+      exclusive: ['trader', 'sort'],
+    }),
+    trader: Flags.integer({
+      description: 'drill into one trader: config, trades and equity curve (re-simulated: a few seconds)',
+      min: 0,
+      exclusive: ['by', 'sort', 'where', 'min-trades', 'reverse'],
+    }),
   };
 
   async run(): Promise<LeaderboardResult> {

@@ -208,6 +208,13 @@ export class MarketStepBuilder {
           }
           const creditPips = pips(p.credit);
           const widthPips = pips(width);
+          if (p.credit < this.o.rules.minCreditUsd - 1e-9) {
+            out.set(
+              key,
+              `credit ${p.credit.toFixed(2)} below the ${this.o.rules.minCreditUsd.toFixed(2)} minimum`,
+            );
+            continue;
+          }
           if (creditPips <= 0 || creditPips >= widthPips) {
             out.set(key, `credit ${p.credit.toFixed(4)} outside (0, width)`);
             continue;

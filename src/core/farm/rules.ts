@@ -24,6 +24,8 @@ export interface FarmRules {
   dteExitDays: number | null;
   /** Theta capture (G): null = off; else close when profit ≥ factor × the expected decay to date. */
   thetaCaptureFactor: number | null;
+  /** Smallest credit per share worth selling: below it the ticks and fees eat the trade. */
+  minCreditUsd: number;
   /** Early assignment (#26): the short put ITM with time value below this. */
   assignmentTimeValueUsd: number;
   /** Drawdown breaker (J). */
@@ -47,6 +49,7 @@ export const DEFAULT_RULES: FarmRules = {
   fomcBlackoutToMin: 15 * 60 + 30,
   dteExitDays: null,
   thetaCaptureFactor: null,
+  minCreditUsd: 0.05,
   assignmentTimeValueUsd: 0.02,
   breakerDrawdownFrac: 0.1,
   breakerPauseHours: 24,

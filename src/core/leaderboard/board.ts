@@ -1,7 +1,13 @@
 import { UsageError } from '../errors.js';
 import type { Dimension, GridSpec, TraderConfig } from '../farm/grid.js';
 import type { Store } from '../store/store.js';
-import { type DimensionFilter, describeFilters, matchesFilters, parseWhere, resolveDimension } from './dimensions.js';
+import {
+  type DimensionFilter,
+  describeFilters,
+  matchesFilters,
+  parseWhere,
+  resolveDimension,
+} from './dimensions.js';
 import type { BoardRun } from './run.js';
 import { LEVEL_EXPR, median, orderBy, registerMedian, resolveSort, type SortKey, whereTerms } from './sql.js';
 
@@ -11,6 +17,10 @@ export interface RunSummary {
   status: string;
   traders: number;
   grid: GridSpec;
+  /** Market source, window and whether the option chains were synthesised (replay and sim: yes). */
+  source: string;
+  window: { from: string; to: string } | null;
+  syntheticChains: boolean;
   /** Where the numbers come from: source, window, synthetic chains, fill, fees, seed, engine, version. */
   provenance: string;
 }
@@ -47,6 +57,7 @@ export interface BoardResult {
   sort: { key: SortKey; label: string; order: 'desc' | 'asc' };
   minTrades: number;
   where: string;
+  filters: { dimension: Dimension; values: (string | number)[] }[];
   /** Traders passing --where and --min-trades (and having a value for the sort key). */
   matching: number;
   rows: BoardRow[];
@@ -112,13 +123,31 @@ const LIVE_SOURCE = `(
 /** FROM … WHERE for the run's per-trader rows (farm: trader_stats; live: positions aggregated). */
 function source(b: BoardRun): { sql: string; params: (number | string)[] } {
   if (b.live) {
-    return { sql: `FROM ${LIVE_SOURCE} WHERE 1 = 1`, params: [Math.round(b.rules.feePerContractPerLegUsd * 100), b.run.id] };
+    return {
+      sql: `FROM ${LIVE_SOURCE} WHERE 1 = 1`,
+      params: [Math.round(b.rules.feePerContractPerLegUsd * 100), b.run.id],
+    };
   }
   return { sql: 'FROM trader_stats WHERE run_no = ?', params: [b.runNo] };
 }
 
 export function runSummary(b: BoardRun): RunSummary {
-  return { id: b.run.id, kind: b.run.kind, status: b.run.status, traders: b.grid.count, grid: b.grid.spec, provenance: b.label };
+  const p = b.run.provenance as {
+    source?: string;
+    window?: { from: string; to: string };
+    syntheticChains?: boolean;
+  };
+  return {
+    id: b.run.id,
+    kind: b.run.kind,
+    status: b.run.status,
+    traders: b.grid.count,
+    grid: b.grid.spec,
+    source: p.source ?? b.run.kind,
+    window: p.window ? { from: p.window.from, to: p.window.to } : null,
+    syntheticChains: p.syntheticChains === true,
+    provenance: b.label,
+  };
 }
 
 function toRow(b: BoardRun, r: StatRow, rank: number): BoardRow {
@@ -170,7 +199,14 @@ export function leaderboard(store: Store, b: BoardRun, o: BoardOptions = {}): Bo
   const notes = [
     'Realised = closed and expired trades after fees; open positions are marked to market (not realised).',
   ];
-  if (b.live) notes.push('Live farm: drawdown, Sharpe and Sortino need a daily marked-to-market series, which positions do not keep.');
+  if (b.live)
+    notes.push(
+      'Live farm: drawdown, Sharpe and Sortino need a daily marked-to-market series, which positions do not keep.',
+    );
+  else
+    notes.push(
+      'Max DD, Sharpe and Sortino are on daily marked-to-market P&L over NYSE days (annualised ×√252).',
+    );
   if (sort.nullable) notes.push(`Traders with no ${sort.label} value are not ranked.`);
   return {
     view: 'leaderboard',
@@ -178,6 +214,7 @@ export function leaderboard(store: Store, b: BoardRun, o: BoardOptions = {}): Bo
     sort: { key: sort.key, label: sort.label, order: sort.desc !== (o.reverse ?? false) ? 'desc' : 'asc' },
     minTrades,
     where: describeFilters(filters),
+    filters: filters.map((f) => ({ dimension: f.dim, values: f.values })),
     matching,
     rows: rows.map((r, i) => toRow(b, r, i + 1)),
     notes,
@@ -208,6 +245,7 @@ export interface GroupResult {
   dimension: Dimension;
   minTrades: number;
   where: string;
+  filters: { dimension: Dimension; values: (string | number)[] }[];
   groups: GroupRow[];
   /** Best minus worst mean realised P&L across the values: how much this parameter moves the result. */
   meanRealizedRangeUsd: number | null;
@@ -241,7 +279,9 @@ export function groupBy(
   // Default 0: the share of traders that traded at all is part of the answer.
   const minTrades = o.minTrades ?? 0;
   const values = b.grid.spec[dim] as readonly (string | number)[];
-  const rows = b.live ? liveGroups(store, b, index, filters, minTrades) : farmGroups(store, b, index, filters, minTrades);
+  const rows = b.live
+    ? liveGroups(store, b, index, filters, minTrades)
+    : farmGroups(store, b, index, filters, minTrades);
   const byLevel = new Map(rows.map((r) => [r.lv, r]));
   const groups: GroupRow[] = values.map((value, lv) => {
     const r = byLevel.get(lv);
@@ -262,14 +302,23 @@ export function groupBy(
     };
   });
   const means = groups.map((g) => g.meanRealizedUsd).filter((m): m is number => m !== null);
-  const notes = ['Realised = closed and expired trades after fees; open MtM is marked to market, not realised.'];
-  if (b.live) notes.push('Live farm: Sharpe needs a daily marked-to-market series, which positions do not keep.');
+  const notes = [
+    'Realised = closed and expired trades after fees; open MtM is marked to market, not realised.',
+  ];
+  if (b.live)
+    notes.push('Live farm: Sharpe needs a daily marked-to-market series, which positions do not keep.');
+  if (minTrades === 0 && groups.some((g) => g.traders > g.traded)) {
+    notes.push(
+      'Means and medians include traders that never closed a trade (realised $0); --min-trades 1 leaves them out.',
+    );
+  }
   return {
     view: 'by',
     run: runSummary(b),
     dimension: dim,
     minTrades,
     where: describeFilters(filters),
+    filters: filters.map((f) => ({ dimension: f.dim, values: f.values })),
     groups,
     meanRealizedRangeUsd: means.length > 1 ? Math.max(...means) - Math.min(...means) : null,
     notes,
@@ -277,7 +326,13 @@ export function groupBy(
 }
 
 /** One SQL pass over trader_stats grouped by the dimension digit. */
-function farmGroups(store: Store, b: BoardRun, index: number, filters: DimensionFilter[], minTrades: number): GroupSql[] {
+function farmGroups(
+  store: Store,
+  b: BoardRun,
+  index: number,
+  filters: DimensionFilter[],
+  minTrades: number,
+): GroupSql[] {
   registerMedian(store.db);
   const w = whereTerms(b.grid, filters, minTrades);
   return store.db
@@ -295,11 +350,19 @@ function farmGroups(store: Store, b: BoardRun, index: number, filters: Dimension
  * The live farm: traders without a position have no row but still count (realised 0), so the
  * groups are built over the grid's ids with the positions' per-trader figures laid over them.
  */
-function liveGroups(store: Store, b: BoardRun, index: number, filters: DimensionFilter[], minTrades: number): GroupSql[] {
+function liveGroups(
+  store: Store,
+  b: BoardRun,
+  index: number,
+  filters: DimensionFilter[],
+  minTrades: number,
+): GroupSql[] {
   const src = source(b);
   const w = whereTerms(b.grid, filters, minTrades);
   const rows = store.db
-    .prepare(`SELECT trader_id, realized_cents, open_mtm_cents, open_positions, trades, wins ${src.sql}${w.sql}`)
+    .prepare(
+      `SELECT trader_id, realized_cents, open_mtm_cents, open_positions, trades, wins ${src.sql}${w.sql}`,
+    )
     .all(...src.params, ...w.params) as StatRow[];
   const grid = b.grid;
   const size = grid.sizes[index];
@@ -349,4 +412,3 @@ function liveGroups(store: Store, b: BoardRun, index: number, filters: Dimension
       open_positions: g.openPositions,
     }));
 }
-

@@ -52,7 +52,10 @@ export function lineChart(values: readonly number[], o: ChartOptions = {}): stri
     if (prev) {
       const steps = Math.max(Math.abs(px - prev.px), Math.abs(py - prev.py), 1);
       for (let s = 1; s <= steps; s++) {
-        dot(Math.round(prev.px + ((px - prev.px) * s) / steps), Math.round(prev.py + ((py - prev.py) * s) / steps));
+        dot(
+          Math.round(prev.px + ((px - prev.px) * s) / steps),
+          Math.round(prev.py + ((py - prev.py) * s) / steps),
+        );
       }
     } else dot(px, py);
     prev = { px, py };

@@ -80,7 +80,10 @@ export function parseWhere(grid: Grid, text: string | string[] | undefined): Dim
   for (const part of parts) {
     const eq = part.indexOf('=');
     if (eq <= 0) {
-      throw new UsageError(`--where "${part}" is not dimension=value`, `e.g. --where dte=14,session=morning; ${DIMENSION_LIST}`);
+      throw new UsageError(
+        `--where "${part}" is not dimension=value`,
+        `e.g. --where dte=14,session=morning; ${DIMENSION_LIST}`,
+      );
     }
     const { dim, index } = resolveDimension(part.slice(0, eq));
     const f = byDim.get(dim) ?? { dim, index, levels: [], values: [] };

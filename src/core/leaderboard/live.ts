@@ -37,8 +37,15 @@ export function liveTrader(store: Store, b: BoardRun, cal: MarketCalendar, trade
     )
     .all(b.run.id, traderId) as PositionRow[];
   const feeCents = Math.round(b.rules.feePerContractPerLegUsd * 100);
-  const spread = (r: PositionRow) => ({ symbol: r.symbol, expiry: r.expiry, shortStrike: r.short_strike, longStrike: r.long_strike });
-  const closed = rows.filter((r) => r.status === 'closed').sort((a, c) => (a.exit_ms ?? 0) - (c.exit_ms ?? 0));
+  const spread = (r: PositionRow) => ({
+    symbol: r.symbol,
+    expiry: r.expiry,
+    shortStrike: r.short_strike,
+    longStrike: r.long_strike,
+  });
+  const closed = rows
+    .filter((r) => r.status === 'closed')
+    .sort((a, c) => (a.exit_ms ?? 0) - (c.exit_ms ?? 0));
   const trades = closed.map((r) => ({
     entryMs: r.entry_ms,
     exitMs: r.exit_ms ?? r.entry_ms,

@@ -21,6 +21,13 @@ const DIM_FORMAT: Record<Dimension, { head: string; fmt: (v: unknown) => string 
   sizePct: { head: 'Size', fmt: (v) => `${v}%` },
 };
 
+const trimmed = (t: Table.Table) =>
+  t
+    .toString()
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n');
+
 // Borderless and colourless: fits more columns and pipes cleanly into files.
 function table(head: string[], align?: ('left' | 'right')[]): Table.Table {
   return new Table({
@@ -49,7 +56,7 @@ function table(head: string[], align?: ('left' | 'right')[]): Table.Table {
 
 const dash = '—';
 const money = (x: number | null) => (x === null ? dash : formatMoney(x));
-const num = (x: number | null, d = 2) => (x === null ? dash : x.toFixed(d));
+const num = (x: number | null, d = 2) => (x === null ? dash : x.toFixed(d).replace(/^-/, '−'));
 const pct = (x: number | null, d = 0) => (x === null ? dash : formatPct(x, d));
 const int = (x: number) => x.toLocaleString('en-US');
 
@@ -58,13 +65,8 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /** The dimensions that vary among the shown traders (the rest are stated once above the table). */
-function varying(grid: GridSpec, where: string): { shown: Dimension[]; fixed: string[] } {
-  const pinned = new Set(
-    where
-      .split(', ')
-      .filter((w) => w && !w.includes('|'))
-      .map((w) => w.split('=')[0]),
-  );
+function varying(grid: GridSpec, filters: BoardResult['filters']): { shown: Dimension[]; fixed: string[] } {
+  const pinned = new Set(filters.filter((f) => f.values.length === 1).map((f) => f.dimension));
   const shown: Dimension[] = [];
   const fixed: string[] = [];
   for (const d of DIMENSIONS) {
@@ -81,7 +83,12 @@ export function renderLeaderboard(r: LeaderboardResult, formatEt: (ms: number) =
   return renderTrader(r, formatEt);
 }
 
-function header(r: { run: { provenance: string } }, first: string, where: string, extra: string[] = []): string[] {
+function header(
+  r: { run: { provenance: string } },
+  first: string,
+  where: string,
+  extra: string[] = [],
+): string[] {
   const lines = [first, `Data: ${r.run.provenance}`];
   if (where) lines.push(`Where: ${where}`);
   return [...lines, ...extra];
@@ -89,8 +96,15 @@ function header(r: { run: { provenance: string } }, first: string, where: string
 
 export function renderBoard(r: BoardResult): string {
   const live = r.run.kind === 'live';
-  const { shown, fixed } = varying(r.run.grid, r.where);
-  const order = r.sort.key === 'drawdown' ? (r.sort.order === 'asc' ? 'smallest first' : 'largest first') : r.sort.order === 'desc' ? 'highest first' : 'lowest first';
+  const { shown, fixed } = varying(r.run.grid, r.filters);
+  const order =
+    r.sort.key === 'drawdown'
+      ? r.sort.order === 'asc'
+        ? 'smallest first'
+        : 'largest first'
+      : r.sort.order === 'desc'
+        ? 'highest first'
+        : 'lowest first';
   const label = r.sort.label.replace(' (smallest first)', '');
   const first = `Leaderboard — ${r.rows.length ? `top ${int(r.rows.length)} of ` : ''}${plural(r.matching, 'trader')} with ≥${plural(r.minTrades, 'closed trade')}, by ${label} (${order})`;
   const lines = header(r, first, r.where, fixed.length ? [`Same for every trader: ${fixed.join(', ')}`] : []);
@@ -98,9 +112,20 @@ export function renderBoard(r: BoardResult): string {
     lines.push('', 'No trader matches.');
     return lines.join('\n');
   }
-  const metrics = ['Trades', 'Win', 'PF', 'Realised', 'Open MtM (n)', ...(live ? [] : ['Max DD', 'Sharpe', 'Sortino']), 'Avg days'];
+  const metrics = [
+    'Trades',
+    'Win',
+    'PF',
+    'Realised',
+    'Open MtM (n)',
+    ...(live ? [] : ['Max DD', 'Sharpe', 'Sortino']),
+    'Avg days',
+  ];
   const head = ['#', 'Trader', ...shown.map((d) => DIM_FORMAT[d].head), ...metrics];
-  const t = table(head, head.map((_, i) => (i < 2 || i >= 2 + shown.length ? 'right' : 'left')));
+  const t = table(
+    head,
+    head.map((_, i) => (i < 2 || i >= 2 + shown.length ? 'right' : 'left')),
+  );
   for (const x of r.rows) {
     const pf = x.profitFactor === null ? (x.grossProfitUsd > 0 ? '∞' : dash) : x.profitFactor.toFixed(2);
     t.push([
@@ -116,16 +141,33 @@ export function renderBoard(r: BoardResult): string {
       num(x.avgDaysInTrade, 1),
     ]);
   }
-  lines.push('', t.toString(), '', ...r.notes);
+  lines.push('', trimmed(t), '', ...r.notes);
   return lines.join('\n');
 }
 
 export function renderGroups(r: GroupResult): string {
   const live = r.run.kind === 'live';
-  const first = `By ${r.dimension} — ${plural(r.groups.reduce((a, g) => a + g.traders, 0), 'trader')}${r.minTrades ? ` with ≥${plural(r.minTrades, 'closed trade')}` : ''}`;
+  const first = `By ${r.dimension} — ${plural(
+    r.groups.reduce((a, g) => a + g.traders, 0),
+    'trader',
+  )}${r.minTrades ? ` with ≥${plural(r.minTrades, 'closed trade')}` : ''}`;
   const lines = header(r, first, r.where);
-  const head = [r.dimension, 'Traders', 'Traded', 'Trades', 'Win rate', 'Mean realised', 'Median realised', ...(live ? [] : ['Mean Sharpe']), 'Mean open MtM', 'Open'];
-  const t = table(head, head.map((_, i) => (i === 0 ? 'left' : 'right')));
+  const head = [
+    r.dimension,
+    'Traders',
+    'Traded',
+    'Trades',
+    'Win rate',
+    'Mean realised',
+    'Median realised',
+    ...(live ? [] : ['Mean Sharpe']),
+    'Mean open MtM',
+    'Open',
+  ];
+  const t = table(
+    head,
+    head.map((_, i) => (i === 0 ? 'left' : 'right')),
+  );
   for (const g of r.groups) {
     t.push([
       DIM_FORMAT[r.dimension].fmt(g.value),
@@ -140,9 +182,11 @@ export function renderGroups(r: GroupResult): string {
       int(g.openPositions),
     ]);
   }
-  lines.push('', t.toString(), '');
+  lines.push('', trimmed(t), '');
   if (r.meanRealizedRangeUsd !== null) {
-    lines.push(`Mean realised P&L varies by ${formatMoney(r.meanRealizedRangeUsd)} across ${r.dimension} values.`);
+    lines.push(
+      `Mean realised P&L varies by ${formatMoney(r.meanRealizedRangeUsd)} across ${r.dimension} values.`,
+    );
   }
   lines.push(
     'Traded = share of traders with a closed trade; win rate pooled over all closed trades; Mean Sharpe over traders with one (daily MtM, ×√252).',
@@ -177,30 +221,62 @@ export function renderTrader(r: TraderResult, formatEt: (ms: number) => string):
       `Max drawdown ${money(d.maxDrawdownUsd)} · Sharpe ${num(d.sharpe)} · Sortino ${num(d.sortino)} (daily marked-to-market P&L, ×√252)`,
     );
     lines.push(parityLine(d));
-  } else lines.push('From the live farm\'s positions table.');
+  } else lines.push("From the live farm's positions table.");
   if (d.trades.length) {
-    const t = table(['#', 'Entry (ET)', 'Exit (ET)', 'Spread', 'Reason', 'Qty', 'Credit', 'Exit', 'Fees', 'P&L', 'Days'], [
-      'right', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right',
-    ]);
+    const t = table(
+      ['#', 'Entry (ET)', 'Exit (ET)', 'Spread', 'Reason', 'Qty', 'Credit', 'Exit', 'Fees', 'P&L', 'Days'],
+      ['right', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+    );
     d.trades.forEach((x, i) => {
-      t.push([i + 1, et(x.entryMs), et(x.exitMs), spreadText(x.spread), x.reason, x.contracts, x.creditUsd.toFixed(4), x.exitUsd.toFixed(4), formatMoney(x.feesUsd), formatMoney(x.pnlUsd), x.days.toFixed(1)]);
+      t.push([
+        i + 1,
+        et(x.entryMs),
+        et(x.exitMs),
+        spreadText(x.spread),
+        x.reason,
+        x.contracts,
+        x.creditUsd.toFixed(4),
+        x.exitUsd.toFixed(4),
+        formatMoney(x.feesUsd),
+        formatMoney(x.pnlUsd),
+        x.days.toFixed(1),
+      ]);
     });
-    lines.push('', 'Closed trades (credit and exit per share; P&L after fees):', t.toString());
+    lines.push('', 'Closed trades, in exit order (credit and exit per share; P&L after fees):', trimmed(t));
   }
   if (d.open.length) {
-    const t = table(['Entry (ET)', 'Spread', 'Qty', 'Credit', 'Last mark', 'Open MtM'], ['left', 'left', 'right', 'right', 'right', 'right']);
-    for (const p of d.open) t.push([et(p.entryMs), spreadText(p.spread), p.contracts, p.creditUsd.toFixed(4), p.markUsd.toFixed(4), formatMoney(p.openMtmUsd)]);
-    lines.push('', 'Open at the end (marked to market, not realised):', t.toString());
+    const t = table(
+      ['Entry (ET)', 'Spread', 'Qty', 'Credit', 'Last mark', 'Open MtM'],
+      ['left', 'left', 'right', 'right', 'right', 'right'],
+    );
+    for (const p of d.open)
+      t.push([
+        et(p.entryMs),
+        spreadText(p.spread),
+        p.contracts,
+        p.creditUsd.toFixed(4),
+        p.markUsd.toFixed(4),
+        formatMoney(p.openMtmUsd),
+      ]);
+    lines.push('', 'Open at the end (marked to market, not realised):', trimmed(t));
   }
   if (d.equity.length) {
     const first = d.equity[0];
     const last = d.equity[d.equity.length - 1];
     lines.push(
       '',
-      r.basis === 're-simulated' ? 'Equity, marked to market at each NYSE close (dotted: starting capital):' : 'Realised equity at each exit day (dotted: starting capital):',
+      r.basis === 're-simulated'
+        ? 'Equity, marked to market at each NYSE close (dotted: starting capital):'
+        : 'Realised equity at each exit day (dotted: starting capital):',
       lineChart(
         d.equity.map((e) => e.equityUsd),
-        { width: 64, height: 10, baseline: d.capitalUsd, formatY: (v) => formatMoney(v, 0), xLabels: [first.date, last.date] },
+        {
+          width: 64,
+          height: 10,
+          baseline: d.capitalUsd,
+          formatY: (v) => formatMoney(v, 0),
+          xLabels: [first.date, last.date],
+        },
       ),
     );
   }
@@ -219,7 +295,7 @@ function parityLine(d: DrillResult): string {
   if (!a.openMtm) bad.push(`open MtM ${formatMoney(d.openMtmUsd)} vs ${formatMoney(f.openMtmUsd)}`);
   if (!a.maxDrawdown) bad.push(`max drawdown ${money(d.maxDrawdownUsd)} vs ${formatMoney(f.maxDrawdownUsd)}`);
   if (!a.sharpe) bad.push(`Sharpe ${num(d.sharpe)} vs ${num(f.sharpe)}`);
-  if (a.dailyPnl === false) bad.push('daily P&L differs from the farm\'s sample');
+  if (a.dailyPnl === false) bad.push("daily P&L differs from the farm's sample");
   if (bad.length) return `${how}: DISAGREES with the farm's stored figures — ${bad.join('; ')}.`;
   return `${how}: matches the farm's stored trades, realised P&L, open MtM, drawdown and Sharpe${a.dailyPnl ? ', and its sampled daily P&L' : ''}.`;
 }

@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
-import type { FillParams } from '../fill/fill.js';
 import { type Grid, parseGrid } from '../farm/grid.js';
 import type { FarmRules } from '../farm/rules.js';
+import type { FillParams } from '../fill/fill.js';
 import type { RunRecord, Store } from '../store/store.js';
 
 /** The settings key Store.liveRun keeps the live farm's run id under (read here without creating one). */
@@ -28,7 +28,8 @@ interface FarmRunRow {
   months_json: string;
 }
 
-const FARM_RUN_SQL = 'SELECT run_no, run_id, grid_json, rules_json, fill_json, months_json FROM farm_runs WHERE run_id = ?';
+const FARM_RUN_SQL =
+  'SELECT run_no, run_id, grid_json, rules_json, fill_json, months_json FROM farm_runs WHERE run_id = ?';
 
 /**
  * `--run`: a run id (or a unique prefix of one), `live`, or nothing for the latest completed
@@ -45,31 +46,49 @@ export function resolveRun(store: Store, arg?: string): BoardRun {
       )
       .get() as { id: string } | undefined;
     if (!row) {
-      const any = db.prepare("SELECT count(*) AS n FROM farm_runs f JOIN runs r ON r.id = f.run_id WHERE r.kind != 'live'").get() as {
+      const any = db
+        .prepare(
+          "SELECT count(*) AS n FROM farm_runs f JOIN runs r ON r.id = f.run_id WHERE r.kind != 'live'",
+        )
+        .get() as {
         n: number;
       };
       throw new UsageError(
-        any.n ? 'no completed farm backtest in this database (the ones there are unfinished)' : 'no farm backtest in this database',
-        any.n ? 'resume one with `argus farm run --resume <run-id>`, or pass --run' : 'run `argus farm run --source replay` first, or pass --run live',
+        any.n
+          ? 'no completed farm backtest in this database (the ones there are unfinished)'
+          : 'no farm backtest in this database',
+        any.n
+          ? 'resume one with `argus farm run --resume <run-id>`, or pass --run'
+          : 'run `argus farm run --source replay` first, or pass --run live',
       );
     }
     run = store.getRun(row.id);
   } else if (arg.trim().toLowerCase() === 'live') {
     const id = store.getSetting<string>(LIVE_RUN_KEY);
     run = id ? store.getRun(id) : null;
-    if (!run) throw new UsageError('the live farm has not run yet', 'run `argus farm run` during market hours first');
+    if (!run)
+      throw new UsageError('the live farm has not run yet', 'run `argus farm run` during market hours first');
   } else {
     const prefix = arg.trim().toLowerCase();
     // Only hex digits and dashes: the prefix is bound as a LIKE pattern and must carry no wildcards.
     if (!/^[0-9a-f-]{4,36}$/.test(prefix)) {
-      throw new UsageError(`--run "${arg}" is not a run id`, 'pass a run id (or its first characters), or live; see `argus farm run` output');
+      throw new UsageError(
+        `--run "${arg}" is not a run id`,
+        'pass a run id (or its first characters), or live; see `argus farm run` output',
+      );
     }
     const rows = db
-      .prepare("SELECT r.id FROM farm_runs f JOIN runs r ON r.id = f.run_id WHERE r.id LIKE ? || '%' ORDER BY r.created_ms DESC LIMIT 6")
+      .prepare(
+        "SELECT r.id FROM farm_runs f JOIN runs r ON r.id = f.run_id WHERE r.id LIKE ? || '%' ORDER BY r.created_ms DESC LIMIT 6",
+      )
       .all(prefix) as { id: string }[];
-    if (rows.length === 0) throw new UsageError(`no farm run ${arg}`, 'omit --run for the latest completed backtest');
+    if (rows.length === 0)
+      throw new UsageError(`no farm run ${arg}`, 'omit --run for the latest completed backtest');
     if (rows.length > 1) {
-      throw new UsageError(`--run ${arg} matches several runs`, `give more characters: ${rows.map((r) => r.id).join(', ')}`);
+      throw new UsageError(
+        `--run ${arg} matches several runs`,
+        `give more characters: ${rows.map((r) => r.id).join(', ')}`,
+      );
     }
     run = store.getRun(rows[0].id);
   }
@@ -79,7 +98,9 @@ export function resolveRun(store: Store, arg?: string): BoardRun {
   if (!f) {
     throw new UsageError(
       live ? 'the live farm has not taken a step yet' : `run ${run.id} is not a farm run`,
-      live ? 'run `argus farm run` during market hours first' : 'omit --run for the latest completed backtest',
+      live
+        ? 'run `argus farm run` during market hours first'
+        : 'omit --run for the latest completed backtest',
     );
   }
   if (!live && run.status !== 'completed') {
@@ -126,10 +147,15 @@ export function provenanceLabel(run: RunRecord, rules: FarmRules, fill: FillPara
   if (run.kind === 'live') parts.push('live farm (real-time quotes)');
   else if (run.kind === 'sim') {
     const s = p.sim ?? {};
-    parts.push(`simulated market (${s.model ?? 'heston'}${s.fair ? ', fair' : ''}${s.premium !== undefined ? `, IV premium ${s.premium}` : ''})`);
+    parts.push(
+      `simulated market (${s.model ?? 'heston'}${s.fair ? ', fair' : ''}${s.premium !== undefined ? `, IV premium ${s.premium}` : ''})`,
+    );
   } else parts.push('replayed real prices');
   if (p.window) {
-    const extra = [p.window.days !== undefined ? `${p.window.days} NYSE days` : '', p.window.steps !== undefined ? `${p.window.steps} steps` : '']
+    const extra = [
+      p.window.days !== undefined ? `${p.window.days} NYSE days` : '',
+      p.window.steps !== undefined ? `${p.window.steps} steps` : '',
+    ]
       .filter(Boolean)
       .join(', ');
     parts.push(`${p.window.from} → ${p.window.to}${extra ? ` (${extra})` : ''}`);

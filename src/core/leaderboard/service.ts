@@ -1,6 +1,13 @@
 import type { AppContext } from '../context.js';
 import { type DrillResult, drillTrader } from '../farm/drill.js';
-import { type BoardResult, type GroupResult, groupBy, leaderboard, type RunSummary, runSummary } from './board.js';
+import {
+  type BoardResult,
+  type GroupResult,
+  groupBy,
+  leaderboard,
+  type RunSummary,
+  runSummary,
+} from './board.js';
 import { liveTrader } from './live.js';
 import { resolveRun } from './run.js';
 
@@ -33,10 +40,20 @@ export async function leaderboardQuery(ctx: AppContext, req: LeaderboardRequest)
   if (req.trader !== undefined) {
     // Validates the id against the run's grid before any work.
     b.grid.config(req.trader);
-    const notes = ['Realised = closed and expired trades after fees; open positions are marked to market, not realised.'];
+    const notes = [
+      'Realised = closed and expired trades after fees; open positions are marked to market, not realised.',
+    ];
     if (b.live) {
-      notes.push('Live farm: the curve is realised equity at each exit day; no daily marked-to-market series is kept.');
-      return { view: 'trader', run: runSummary(b), basis: 'live positions', trader: liveTrader(store, b, ctx.market(), req.trader), notes };
+      notes.push(
+        'Live farm: the curve is realised equity at each exit day; no daily marked-to-market series is kept.',
+      );
+      return {
+        view: 'trader',
+        run: runSummary(b),
+        basis: 'live positions',
+        trader: liveTrader(store, b, ctx.market(), req.trader),
+        notes,
+      };
     }
     notes.push('Equity is marked to market at each NYSE close (open positions at their mid).');
     const trader = await drillTrader(ctx, b.run.id, req.trader);

@@ -7,7 +7,16 @@ import type { DimensionFilter } from './dimensions.js';
  * Every piece of leaderboard SQL is a fixed fragment from this file (#23): user input picks a
  * fragment by key and supplies bound parameters, never text that reaches the SQL.
  */
-export const SORT_KEYS = ['pnl', 'win-rate', 'profit-factor', 'drawdown', 'sharpe', 'sortino', 'trades', 'avg-days'] as const;
+export const SORT_KEYS = [
+  'pnl',
+  'win-rate',
+  'profit-factor',
+  'drawdown',
+  'sharpe',
+  'sortino',
+  'trades',
+  'avg-days',
+] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 export interface SortSpec {
@@ -29,13 +38,41 @@ export const AVG_DAYS_EXPR = '(days_in_trade / trades)';
 
 export const SORTS: Record<SortKey, SortSpec> = {
   pnl: { key: 'pnl', label: 'realised P&L', expr: 'realized_cents', desc: true, nullable: false, live: true },
-  'win-rate': { key: 'win-rate', label: 'win rate', expr: 'win_rate', desc: true, nullable: true, live: true },
-  'profit-factor': { key: 'profit-factor', label: 'profit factor', expr: PROFIT_FACTOR_EXPR, desc: true, nullable: true, live: true },
-  drawdown: { key: 'drawdown', label: 'max drawdown (smallest first)', expr: 'max_drawdown_cents', desc: false, nullable: false, live: false },
-  sharpe: { key: 'sharpe', label: 'Sharpe (daily MtM, ×√252)', expr: 'sharpe', desc: true, nullable: true, live: false },
-  sortino: { key: 'sortino', label: 'Sortino (daily MtM, ×√252)', expr: 'sortino', desc: true, nullable: true, live: false },
+  'win-rate': {
+    key: 'win-rate',
+    label: 'win rate',
+    expr: 'win_rate',
+    desc: true,
+    nullable: true,
+    live: true,
+  },
+  'profit-factor': {
+    key: 'profit-factor',
+    label: 'profit factor',
+    expr: PROFIT_FACTOR_EXPR,
+    desc: true,
+    nullable: true,
+    live: true,
+  },
+  drawdown: {
+    key: 'drawdown',
+    label: 'max drawdown (smallest first)',
+    expr: 'max_drawdown_cents',
+    desc: false,
+    nullable: false,
+    live: false,
+  },
+  sharpe: { key: 'sharpe', label: 'Sharpe', expr: 'sharpe', desc: true, nullable: true, live: false },
+  sortino: { key: 'sortino', label: 'Sortino', expr: 'sortino', desc: true, nullable: true, live: false },
   trades: { key: 'trades', label: 'closed trades', expr: 'trades', desc: true, nullable: false, live: true },
-  'avg-days': { key: 'avg-days', label: 'average days in trade', expr: AVG_DAYS_EXPR, desc: true, nullable: true, live: true },
+  'avg-days': {
+    key: 'avg-days',
+    label: 'average days in trade',
+    expr: AVG_DAYS_EXPR,
+    desc: true,
+    nullable: true,
+    live: true,
+  },
 };
 
 const SORT_ALIASES: Record<string, SortKey> = {
@@ -71,10 +108,17 @@ export function resolveSort(name: string | undefined, live: boolean): SortSpec {
   return spec;
 }
 
+/**
+ * Best first, ties to the higher realised P&L, then the lower trader id: a total, repeatable
+ * order. --reverse reads the same ranking from the bottom (every term flipped), which keeps the
+ * whole ORDER BY on one index scan.
+ */
 export function orderBy(sort: SortSpec, reverse: boolean): string {
-  const dir = sort.desc !== reverse ? 'DESC' : 'ASC';
-  // Ties: higher realised P&L, then the lower trader id, so every ordering is total and repeatable.
-  return `ORDER BY ${sort.expr} ${dir}, realized_cents DESC, trader_id ASC`;
+  const dir = (desc: boolean) => (desc !== reverse ? 'DESC' : 'ASC');
+  const terms = [`${sort.expr} ${dir(sort.desc)}`];
+  if (sort.expr !== 'realized_cents') terms.push(`realized_cents ${dir(true)}`);
+  terms.push(`trader_id ${dir(false)}`);
+  return `ORDER BY ${terms.join(', ')}`;
 }
 
 export interface Fragment {

@@ -64,7 +64,14 @@ describe('drillTrader: re-simulating one trader agrees with the farm', () => {
       expect(d.open.length).toBe(s.open_positions);
       expect(d.openMtmUsd).toBe(s.open_mtm_cents / 100);
       expect(d.maxDrawdownUsd).toBe(s.max_drawdown_cents / 100);
-      expect(d.agrees).toEqual({ trades: true, realized: true, openMtm: true, maxDrawdown: true, sharpe: true, dailyPnl: true });
+      expect(d.agrees).toEqual({
+        trades: true,
+        realized: true,
+        openMtm: true,
+        maxDrawdown: true,
+        sharpe: true,
+        dailyPnl: true,
+      });
       expect(d.equity.length).toBe(15);
       const last = d.equity[d.equity.length - 1].equityUsd;
       expect(last).toBeCloseTo(d.capitalUsd + d.realizedUsd + d.openMtmUsd, 6);
@@ -80,13 +87,25 @@ describe('drillTrader: re-simulating one trader agrees with the farm', () => {
       expect(t.spread.shortStrike).toBeGreaterThan(t.spread.longStrike);
       expect(t.spread.shortStrike - t.spread.longStrike).toBeCloseTo(d.config.width, 6);
       expect(t.exitMs).toBeGreaterThanOrEqual(t.entryMs);
-      expect(['assignment', 'stop', 'profit_target', 'trailing_stop', 'dte', 'theta_capture', 'expiry']).toContain(t.reason);
+      expect([
+        'assignment',
+        'stop',
+        'profit_target',
+        'trailing_stop',
+        'dte',
+        'theta_capture',
+        'expiry',
+      ]).toContain(t.reason);
       // P&L = (credit − exit) × 100 × contracts − fees, in cents.
-      expect(Math.round(t.pnlUsd * 100)).toBe(Math.round((t.creditUsd - t.exitUsd) * 10_000) * t.contracts - Math.round(t.feesUsd * 100));
+      expect(Math.round(t.pnlUsd * 100)).toBe(
+        Math.round((t.creditUsd - t.exitUsd) * 10_000) * t.contracts - Math.round(t.feesUsd * 100),
+      );
     }
   });
 
   it('unknown trader → UsageError naming the valid ids', async () => {
-    await expect(drillTrader(fx.ctx, fx.backtest.runId, 99_999)).rejects.toThrow(/trader 99999 does not exist.*0–383/);
+    await expect(drillTrader(fx.ctx, fx.backtest.runId, 99_999)).rejects.toThrow(
+      /trader 99999 does not exist.*0–383/,
+    );
   });
 });

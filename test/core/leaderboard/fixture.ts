@@ -53,7 +53,13 @@ export async function backtestFixture(): Promise<Fixture> {
     return c;
   };
   const ctx = newContext();
-  const backtest = await farmBacktest(ctx, { source: 'replay', ...TEST_WINDOW, gridFile, engine: 'js', seed: 3 });
+  const backtest = await farmBacktest(ctx, {
+    source: 'replay',
+    ...TEST_WINDOW,
+    gridFile,
+    engine: 'js',
+    seed: 3,
+  });
   return {
     dir,
     dbPath,

@@ -1,0 +1,78 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backtestFixture, type Fixture } from '../core/leaderboard/fixture.js';
+import { runCli } from '../support/cli.js';
+
+// Runs the built CLI (dist/): build first with `npx tsc -p tsconfig.json`.
+let fx: Fixture;
+let env: Record<string, string>;
+beforeAll(async () => {
+  fx = await backtestFixture();
+  fx.ctx.close();
+  const config = join(fx.dir, 'config.json');
+  writeFileSync(config, '{}');
+  env = { ARGUS_CONFIG: config };
+});
+afterAll(() => fx?.cleanup());
+
+const cli = (...args: string[]) => runCli(['leaderboard', '--db', fx.dbPath, ...args], env);
+
+describe('argus leaderboard (subprocess)', () => {
+  it('--json: the ranking with provenance, realised and open MtM apart', () => {
+    const r = cli('--json', '--limit', '5');
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.view).toBe('leaderboard');
+    expect(j.run.id).toBe(fx.backtest.runId);
+    expect(j.run.provenance).toContain('synthetic chains');
+    expect(j.rows).toHaveLength(5);
+    expect(j.rows[0]).toHaveProperty('realizedUsd');
+    expect(j.rows[0]).toHaveProperty('openMtmUsd');
+    expect(j.rows[0].realizedUsd).toBe(fx.backtest.top[0].realizedUsd);
+  });
+
+  it('human output: a table, the data line, the realised/MtM note', () => {
+    const r = cli('--where', 'dte=14', '--sort', 'sharpe', '--limit', '3');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Leaderboard — top 3 of/);
+    expect(r.stdout).toContain('Data: replayed real prices');
+    expect(r.stdout).toContain('Where: dte=14');
+    expect(r.stdout).toContain('marked to market (not realised)');
+    expect(r.stdout).not.toContain('\u001b[');
+  });
+
+  it('--by dte --json and --trader ID --json (re-simulation agrees with the farm)', () => {
+    const by = cli('--by', 'dte', '--json');
+    expect(by.status, by.stderr).toBe(0);
+    expect(JSON.parse(by.stdout).groups.map((g: { value: number }) => g.value)).toEqual([7, 14, 21]);
+    const id = fx.backtest.top[0].trader;
+    const tr = cli('--trader', String(id), '--json');
+    expect(tr.status, tr.stderr).toBe(0);
+    const t = JSON.parse(tr.stdout);
+    expect(t.view).toBe('trader');
+    expect(t.trader.agrees).toMatchObject({
+      trades: true,
+      realized: true,
+      openMtm: true,
+      maxDrawdown: true,
+      sharpe: true,
+    });
+    const human = cli('--trader', String(id));
+    expect(human.stdout).toContain('matches the farm');
+    expect(human.stdout).toMatch(/[\u2800-\u28ff]/);
+  });
+
+  it('bad input: exit code 2 and a message naming it, with the valid choices', () => {
+    const r = cli('--sort', 'luck');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('unknown sort key "luck"');
+    expect(r.stderr).toContain('pnl, win-rate, profit-factor');
+    const w = cli('--where', 'dte=10');
+    expect(w.status).toBe(2);
+    expect(w.stderr).toContain('valid dte values: 7, 14, 21');
+    const j = cli('--by', 'colour', '--json');
+    expect(j.status).toBe(2);
+    expect(JSON.parse(j.stdout).error.message).toContain('unknown dimension "colour"');
+  });
+});

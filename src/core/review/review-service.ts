@@ -327,77 +327,36 @@ function traderConfig(grid: ReturnType<typeof liveGrid>, trader: number): Record
   }
 }
 
-/** Optional promotion columns we know how to read; only these names ever reach the SQL text. */
-const PROMOTION_COLUMNS = ['config_json', 'active', 'rank'] as const;
-const PROMOTION_TIME_COLUMNS = ['promoted_ms', 'created_ms', 'ts_ms'] as const;
-
-/**
- * The promotions table belongs to `argus promote`, which may not exist in this database or may
- * have another shape; read what is there and say what is not.
- */
+/** Active promotions and those recorded on the reviewed day (migration 005's promotions table). */
 export function readPromotions(store: Store, startMs: number, endMs: number): PromotionsView {
-  const db = store.db;
-  try {
-    const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'promotions'").get();
-    if (!has) return { status: 'none', reason: 'no promotions yet (`argus promote` has not run)' };
-    const cols = new Set(
-      (db.prepare("SELECT name FROM pragma_table_info('promotions')").all() as { name: string }[]).map(
-        (r) => r.name,
-      ),
-    );
-    if (!cols.has('trader_id') || !cols.has('run_id')) {
-      return { status: 'unavailable', reason: 'the promotions table has no trader_id/run_id columns' };
-    }
-    const pick = (c: (typeof PROMOTION_COLUMNS)[number]) => (cols.has(c) ? c : 'NULL');
-    const timeCol = PROMOTION_TIME_COLUMNS.find((c) => cols.has(c)) ?? null;
-    const select = `SELECT trader_id, run_id, ${pick('config_json')} AS config_json, ${pick('active')} AS active,
-      ${pick('rank')} AS rank, ${timeCol ?? 'NULL'} AS promoted_ms FROM promotions`;
-    type Row = {
-      trader_id: number;
-      run_id: string;
-      config_json: string | null;
-      active: number | null;
-      rank: number | null;
-      promoted_ms: number | null;
-    };
-    const toRow = (r: Row): PromotionRow => {
-      let config: Record<string, unknown> | null = null;
-      try {
-        config = r.config_json ? (JSON.parse(r.config_json) as Record<string, unknown>) : null;
-      } catch {
-        config = null;
-      }
-      return {
-        trader: r.trader_id,
-        runId: r.run_id,
-        rank: r.rank,
-        active: r.active === null ? null : r.active === 1,
-        promotedMs: r.promoted_ms,
-        config,
-      };
-    };
-    const order = cols.has('rank') ? ' ORDER BY rank, trader_id' : ' ORDER BY trader_id';
-    const active = (
-      db.prepare(`${select}${cols.has('active') ? ' WHERE active = 1' : ''}${order} LIMIT 20`).all() as Row[]
-    ).map(toRow);
-    const promotedOnDate = timeCol
-      ? (
-          db
-            .prepare(`${select} WHERE ${timeCol} >= ? AND ${timeCol} < ?${order} LIMIT 50`)
-            .all(startMs, endMs) as Row[]
-        ).map(toRow)
-      : null;
-    return {
-      status: 'ok',
-      active,
-      promotedOnDate,
-      note: timeCol
-        ? null
-        : 'the promotions table records no time: promotions of the day cannot be told apart',
-    };
-  } catch (err) {
-    return { status: 'unavailable', reason: `cannot read promotions: ${(err as Error).message}` };
-  }
+  type Row = {
+    trader_id: number;
+    run_id: string;
+    config_json: string;
+    active: number;
+    rank: number;
+    promoted_ms: number;
+  };
+  const toRow = (r: Row): PromotionRow => ({
+    trader: r.trader_id,
+    runId: r.run_id,
+    rank: r.rank,
+    active: r.active === 1,
+    promotedMs: r.promoted_ms,
+    config: JSON.parse(r.config_json) as Record<string, unknown>,
+  });
+  const select = 'SELECT trader_id, run_id, config_json, active, rank, promoted_ms FROM promotions';
+  const active = (
+    store.db.prepare(`${select} WHERE active = 1 ORDER BY rank, trader_id LIMIT 20`).all() as Row[]
+  ).map(toRow);
+  const promotedOnDate = (
+    store.db
+      .prepare(`${select} WHERE promoted_ms >= ? AND promoted_ms < ? ORDER BY rank, trader_id LIMIT 50`)
+      .all(startMs, endMs) as Row[]
+  ).map(toRow);
+  if (!active.length && !promotedOnDate.length)
+    return { status: 'none', reason: 'no promotions yet (`argus promote` has not run)' };
+  return { status: 'ok', active, promotedOnDate, note: null };
 }
 
 function upcomingEvents(deps: ReviewDeps, asOfMs: number): DailyReview['events'] {

@@ -287,53 +287,36 @@ describe('dailyReview', () => {
   });
 });
 
-describe('promotions, read defensively', () => {
+describe('promotions', () => {
   const day = [et('2026-01-26', '00:00'), et('2026-01-27', '00:00')] as const;
 
-  it('no table: none yet', () => {
-    store.db.exec('DROP TABLE IF EXISTS promotions');
+  it('none yet', () => {
     expect(readPromotions(store, ...day)).toMatchObject({ status: 'none' });
   });
 
-  it('full shape: active ones by rank and those promoted on the day', () => {
-    store.db.exec('DROP TABLE IF EXISTS promotions');
-    store.db.exec(
-      'CREATE TABLE promotions (trader_id INTEGER, config_json TEXT, run_id TEXT, active INTEGER, rank INTEGER, promoted_ms INTEGER, extra TEXT)',
+  it('active ones by rank and those promoted on the day', () => {
+    const evalId = randomUUID();
+    store.db
+      .prepare(
+        "INSERT INTO promotion_evals (id, run_id, created_ms, params_json, summary_json) VALUES (?, ?, 0, '{}', '{}')",
+      )
+      .run(evalId, liveId);
+    const put = store.db.prepare(
+      "INSERT INTO promotions (eval_id, run_id, trader_id, config_json, rank, active, promoted_ms, evidence_json) VALUES (?, ?, ?, ?, ?, ?, ?, '{}')",
     );
-    const put = store.db.prepare('INSERT INTO promotions VALUES (?, ?, ?, ?, ?, ?, NULL)');
-    put.run(5, '{"dte":14}', liveId, 1, 2, et('2026-01-26', '17:00'));
-    put.run(6, 'not json', liveId, 1, 1, et('2026-01-20', '17:00'));
-    put.run(7, null, liveId, 0, 3, et('2026-01-26', '18:00'));
+    put.run(evalId, liveId, 5, '{"dte":14}', 2, 1, et('2026-01-26', '17:00'));
+    put.run(evalId, liveId, 6, '{"dte":7}', 1, 1, et('2026-01-20', '17:00'));
+    put.run(evalId, liveId, 7, '{"dte":30}', 3, 0, et('2026-01-26', '18:00'));
     const p = readPromotions(store, ...day);
     if (p.status !== 'ok') throw new Error(JSON.stringify(p));
     expect(p.active.map((x) => [x.trader, x.rank])).toEqual([
       [6, 1],
       [5, 2],
     ]);
-    expect(p.active[0].config).toBeNull();
     expect(p.promotedOnDate?.map((x) => [x.trader, x.active])).toEqual([
       [5, true],
       [7, false],
     ]);
     expect(p.promotedOnDate?.[0].config).toEqual({ dte: 14 });
-  });
-
-  it('no time column: active ones, and a note that the day cannot be told', () => {
-    store.db.exec('DROP TABLE IF EXISTS promotions');
-    store.db.exec('CREATE TABLE promotions (trader_id INTEGER, run_id TEXT)');
-    store.db.prepare('INSERT INTO promotions VALUES (1, ?)').run(liveId);
-    const p = readPromotions(store, ...day);
-    expect(p).toMatchObject({
-      status: 'ok',
-      promotedOnDate: null,
-      active: [{ trader: 1, rank: null, active: null }],
-    });
-    expect(p.status === 'ok' && p.note).toMatch(/records no time/);
-  });
-
-  it('an unexpected shape is reported, not thrown', () => {
-    store.db.exec('DROP TABLE IF EXISTS promotions');
-    store.db.exec('CREATE TABLE promotions (who TEXT)');
-    expect(readPromotions(store, ...day)).toMatchObject({ status: 'unavailable' });
   });
 });

@@ -27,8 +27,22 @@ try {
 
 // vitest's package exports hide its bin; resolve it next to package.json.
 const vitest = new URL('../node_modules/vitest/vitest.mjs', import.meta.url).pathname;
-const r = spawnSync('xvfb-run', ['-a', process.execPath, vitest, 'run', '--config', 'vitest.gpu.config.ts'], {
-  stdio: 'inherit',
-  env: process.env,
-});
+const r = spawnSync(
+  'xvfb-run',
+  [
+    '-a',
+    process.execPath,
+    vitest,
+    'run',
+    '--config',
+    'vitest.gpu.config.ts',
+    '--reporter=default',
+    '--reporter=json',
+    '--outputFile=.vitest-gpu-results.json',
+  ],
+  {
+    stdio: 'inherit',
+    env: process.env,
+  },
+);
 process.exit(r.status ?? 1);

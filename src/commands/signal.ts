@@ -136,7 +136,7 @@ export default class Signal extends BaseCommand<typeof Signal> {
           `  Credit ${c.creditPerShare!.toFixed(2)}/share at the fill model = ${formatMoney(c.creditPerContractAfterFees!)} per contract after fees; max loss ${formatMoney(c.maxLossPerContract!)}`,
         );
         this.log(
-          `  ${c.model}: PoP ${formatPct(o.pop, 1)} ± ${formatPct(o.popSE, 1)}, touch ${formatPct(o.pTouch, 1)}, max loss ${formatPct(o.pMaxLoss, 1)}, EV ${formatMoney(c.expectedValuePerContract!)} ± ${formatMoney(c.expectedValueSE!)} per contract`,
+          `  ${c.model} (from ${c.modelVariance}): PoP ${formatPct(o.pop, 1)} ± ${formatPct(o.popSE, 1)}, touch ${formatPct(o.pTouch, 1)}, max loss ${formatPct(o.pMaxLoss, 1)}, EV ${formatMoney(c.expectedValuePerContract!)} ± ${formatMoney(c.expectedValueSE!)} per contract`,
         );
         this.log(
           `  Assignment: ${c.assignment!.reason}; events before expiry: ${c.eventsBeforeExpiry.map((e) => `${e.title} ${e.date}`).join(', ') || 'none'}`,

@@ -42,6 +42,8 @@ export interface Candidate {
   creditPerContractAfterFees: number | null;
   maxLossPerContract: number | null;
   model: ModelName;
+  /** Where the model's starting variance came from. */
+  modelVariance: string | null;
   outcomes: SpreadOutcomes | null;
   /** Expected P&L per contract at expiry (after fees), with its standard error. */
   expectedValuePerContract: number | null;
@@ -61,27 +63,45 @@ export interface SignalResult {
 }
 
 /**
- * PoP model parameters: the fitted dynamics (data/models/sim-params.json) with the variance level
- * set to the market's — the short put's implied variance — so the model prices today's fear.
+ * PoP model parameters under the real-world (physical) measure, because the question is whether
+ * the trade makes money, not what it is worth: the fitted BTC dynamics (data/models/sim-params.json)
+ * started from BTC's realised volatility of the last week. Pricing the spread at its own implied
+ * vol would make every fill at the bid/ask look like a sure loss and hide the variance premium a
+ * put seller harvests. Without a realised estimate the implied vol stands in, and says so.
  */
-export function popModel(model: ModelName, iv: number): ModelSpec {
+export function popModel(
+  model: ModelName,
+  iv: number,
+  realizedVol: number | null,
+): { spec: ModelSpec; varianceFrom: string } {
   const p = loadSimParams();
-  const v = iv * iv;
+  const vol = realizedVol ?? iv;
+  const varianceFrom =
+    realizedVol === null
+      ? `implied vol ${(iv * 100).toFixed(1)}% (no realised estimate)`
+      : `realised vol ${(realizedVol * 100).toFixed(1)}% (7 days)`;
+  const v = vol * vol;
   switch (model) {
     case 'gbm':
-      return { model: 'gbm', vol: iv };
+      return { spec: { model: 'gbm', vol }, varianceFrom };
     case 'heston':
-      return { model: 'heston', heston: { ...p.heston, v0: v, theta: v } };
+      return { spec: { model: 'heston', heston: { ...p.heston, v0: v } }, varianceFrom };
     case 'merton': {
       const j = p.hestonJump.jumps;
       const jv = j.lambda * (j.jumpMean ** 2 + j.jumpVol ** 2);
-      return { model: 'merton', vol: Math.sqrt(Math.max(v - jv, v * 0.25)), jumps: j };
+      return {
+        spec: { model: 'merton', vol: Math.sqrt(Math.max(v - jv, v * 0.25)), jumps: j },
+        varianceFrom,
+      };
     }
     case 'heston-jump': {
       const j = p.hestonJump.jumps;
       const jv = j.lambda * (j.jumpMean ** 2 + j.jumpVol ** 2);
       const dv = Math.max(v - jv, v * 0.25);
-      return { model: 'heston-jump', heston: { ...p.hestonJump.heston, v0: dv, theta: dv }, jumps: j };
+      return {
+        spec: { model: 'heston-jump', heston: { ...p.hestonJump.heston, v0: dv }, jumps: j },
+        varianceFrom,
+      };
     }
   }
 }
@@ -126,6 +146,7 @@ export async function computeSignal(
       creditPerContractAfterFees: null,
       maxLossPerContract: null,
       model: o.model,
+      modelVariance: null,
       outcomes: null,
       expectedValuePerContract: null,
       expectedValueSE: null,
@@ -157,7 +178,10 @@ export async function computeSignal(
       c.creditPerShare = picked.credit;
       c.creditPerContractAfterFees = picked.credit * 100 - roundTripFees;
       c.maxLossPerContract = (picked.width - picked.credit) * 100 + roundTripFees;
-      const spec = popModel(o.model, picked.short.iv!);
+      const rv =
+        conditions.momentum.status === 'ok' ? conditions.momentum.hourlyVol * Math.sqrt(24 * 365) : null;
+      const { spec, varianceFrom } = popModel(o.model, picked.short.iv!, rv);
+      c.modelVariance = varianceFrom;
       const mc = spreadMonteCarlo(o.engine, spec, {
         S0: S,
         shortK: picked.short.strike,
@@ -244,6 +268,15 @@ function verdicts(cfg: SignalConfig, k: Conditions, c: Candidate): FilterVerdict
       pop === undefined
         ? 'no candidate'
         : `${(pop * 100).toFixed(1)}% ± ${((c.outcomes?.popSE ?? 0) * 100).toFixed(1)} under ${c.model}`,
+  });
+  const ev = c.expectedValuePerContract;
+  out.push({
+    filter: 'expected value > 0 after fees',
+    pass: ev !== null && ev > 0,
+    detail:
+      ev === null
+        ? 'no candidate'
+        : `${ev >= 0 ? '+' : '−'}$${Math.abs(ev).toFixed(2)} ± ${(c.expectedValueSE ?? 0).toFixed(2)} per contract`,
   });
   out.push({
     filter: 'no early-assignment risk',

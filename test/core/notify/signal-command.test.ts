@@ -18,7 +18,7 @@ beforeAll(async () => {
   env = {
     ARGUS_CONFIG: join(dir, 'none.json'),
     ARGUS_DB: join(dir, 'argus.db'),
-    ARGUS_FAKE_NOW: '2025-03-10T15:00:00Z',
+    ARGUS_FAKE_NOW: '2025-03-31T15:00:00Z',
   };
 });
 afterAll(async () => {
@@ -30,7 +30,7 @@ const argv = [
   '--source',
   'replay',
   '--at',
-  '2025-03-10T15:00:00Z',
+  '2025-03-31T15:00:00Z',
   '--paths',
   '1000',
   '--engine',

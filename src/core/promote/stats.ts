@@ -92,7 +92,9 @@ export function deflatedSharpe(x: DsrInput): DsrResult {
       z: Number.NaN,
       dsr: 0,
       pValue: 1,
-      undefinedReason: !(x.t > 1) ? 'fewer than 2 days' : 'skew/kurtosis leave the Sharpe estimator without variance',
+      undefinedReason: !(x.t > 1)
+        ? 'fewer than 2 days'
+        : 'skew/kurtosis leave the Sharpe estimator without variance',
     };
   }
   const z = ((x.sr - sr0) * Math.sqrt(x.t - 1)) / Math.sqrt(v);

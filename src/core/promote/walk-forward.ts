@@ -1,0 +1,469 @@
+import type { TraderConfig } from '../farm/grid.js';
+import { DEFAULT_RHO, effectiveTrials, type TrialEstimate } from './cluster.js';
+import { annualise, deflatedSharpe, moments, sharpe, variance } from './stats.js';
+import { type WindowPair, walkForwardWindows } from './windows.js';
+
+const DAY_MS = 86_400_000;
+
+export interface PromoteParams {
+  isMonths: number;
+  oosMonths: number;
+  /** Significance level of the deflated Sharpe ratio test. */
+  alpha: number;
+  /** Configurations selected per window (and promoted at most). */
+  top: number;
+  /** Candidates per window: the best by in-sample P&L (a shortcut, see planWalkForward). */
+  candidates: number;
+  minTrades: number;
+  minDays: number;
+  minPnlUsd: number;
+  /** Correlation threshold of the trial clustering. */
+  rho: number;
+  seed: number;
+}
+
+export const DEFAULT_PARAMS: PromoteParams = {
+  isMonths: 6,
+  oosMonths: 2,
+  alpha: 0.01,
+  top: 5,
+  candidates: 100,
+  minTrades: 10,
+  minDays: 60,
+  minPnlUsd: 250,
+  rho: DEFAULT_RHO,
+  seed: 1,
+};
+
+/** One NYSE day of the run: its close, and its month's index in the run's months. */
+export interface RunDay {
+  closeMs: number;
+  month: number;
+}
+
+/** What a finished farm run stored, in memory. */
+export interface RunData {
+  runId: string;
+  traders: number;
+  months: string[];
+  /** Monthly marked-to-market P&L in cents, [trader * months + m]. */
+  monthly: Int32Array;
+  /** First entry per trader (NaN = never traded), in the run's own clock. */
+  firstTradeMs: Float64Array;
+  days: RunDay[];
+  /** The seeded daily-P&L sample: ids and [k * days + d] cents. */
+  sample: { ids: Int32Array; daily: Float32Array } | null;
+  config(id: number): TraderConfig;
+}
+
+/** A candidate's re-simulated history up to the last in-sample day needed. */
+export interface CandidateSeries {
+  /** Daily marked-to-market P&L in cents by run day. */
+  daily: ArrayLike<number>;
+  trades: { exitMs: number; pnlCents: number }[];
+}
+
+/** What evaluation reads per candidate: daily P&L always, trades once re-simulated. */
+interface SeriesBook {
+  daily(trader: number): ArrayLike<number>;
+  trades(trader: number): CandidateSeries['trades'] | null;
+}
+
+export type SeriesProvider = (ids: number[], untilDay: number) => Promise<Map<number, CandidateSeries>>;
+
+export interface WindowPlan {
+  pair: WindowPair;
+  /** Run days [dayFrom, dayTo) in sample. */
+  dayFrom: number;
+  dayTo: number;
+  /** Trades closing after `isAfterMs` and at or before `isEndMs` closed in sample. */
+  isAfterMs: number;
+  isEndMs: number;
+  /** Traders that passed the pre-filter (traded ≥ minDays before the window's end, P&L > 0). */
+  prefiltered: number;
+  candidates: { trader: number; isPnlCents: number }[];
+}
+
+export interface CandidateResult {
+  trader: number;
+  config: TraderConfig;
+  /**
+   * In-sample marked-to-market P&L (the ranking key) and realised P&L of trades closed in
+   * sample; null when the candidate was not re-simulated (in the daily sample and failed anyway).
+   */
+  isPnlUsd: number;
+  isRealisedUsd: number | null;
+  isClosedTrades: number | null;
+  daysSinceFirstTrade: number;
+  /** Per-day Sharpe, its annualised display, skewness, kurtosis and days. */
+  sr: number | null;
+  srAnnual: number | null;
+  skew: number;
+  kurt: number;
+  t: number;
+  dsr: number | null;
+  pValue: number | null;
+  /** null: not decided (trades unknown, and the candidate failed on its daily P&L anyway). */
+  eligible: boolean | null;
+  passed: boolean;
+  selected: boolean;
+  reason: string;
+  oosPnlUsd: number | null;
+}
+
+export interface WindowResult {
+  index: number;
+  is: { from: string; to: string; days: number };
+  oos: { from: string; to: string };
+  trials: TrialEstimate;
+  /** Cross-sectional variance of the sampled traders' per-day Sharpe, and the benchmark it gives. */
+  srVariance: number;
+  sr0: number;
+  sr0Annual: number;
+  prefiltered: number;
+  candidates: CandidateResult[];
+  selected: number[];
+  /** Equal-weight sum over the selected set, and how many of it made money out of sample. */
+  oosPnlUsd: number;
+  oosPositive: number;
+}
+
+export interface PromotedConfig {
+  rank: number;
+  trader: number;
+  config: TraderConfig;
+  window: number;
+  evidence: CandidateResult;
+}
+
+export interface PromoteResult {
+  runId: string;
+  status: 'ok' | 'insufficient data';
+  message: string;
+  params: PromoteParams;
+  months: string[];
+  windows: WindowResult[];
+  /** Selected in the last window's sample and profitable in its out-of-sample months. */
+  promoted: PromotedConfig[];
+  walkForward: {
+    windows: number;
+    windowsWithSelection: number;
+    selected: number;
+    oosPnlUsd: number;
+    oosPositive: number;
+  };
+}
+
+function isPnl(d: RunData, trader: number, from: number, to: number): number {
+  const M = d.months.length;
+  let s = 0;
+  for (let m = from; m < to; m++) s += d.monthly[trader * M + m];
+  return s;
+}
+
+/**
+ * The windows and, per window, the candidates to re-simulate: traders whose first trade is at
+ * least minDays before the window's last day (the run's clock, seed #13) and whose in-sample P&L
+ * is positive, the best `candidates` of them by in-sample P&L. Only in-sample months are read.
+ * Ranking is a shortcut to keep re-simulation small; the trial count below still covers every
+ * configuration, so it can cost power but never inflate significance.
+ */
+export function planWalkForward(
+  d: RunData,
+  p: PromoteParams,
+): { windows: WindowPlan[]; union: number[]; untilDay: number } {
+  const pairs = walkForwardWindows(d.months, p.isMonths, p.oosMonths);
+  const windows: WindowPlan[] = [];
+  const union = new Set<number>();
+  let untilDay = -1;
+  for (const pair of pairs) {
+    let dayFrom = d.days.findIndex((x) => x.month >= pair.isStart);
+    if (dayFrom < 0) dayFrom = d.days.length;
+    let dayTo = dayFrom;
+    while (dayTo < d.days.length && d.days[dayTo].month < pair.isEnd) dayTo++;
+    if (dayTo - dayFrom < 2) continue;
+    const isEndMs = d.days[dayTo - 1].closeMs;
+    const isAfterMs = dayFrom > 0 ? d.days[dayFrom - 1].closeMs : Number.NEGATIVE_INFINITY;
+    const keys: { trader: number; isPnlCents: number }[] = [];
+    for (let i = 0; i < d.traders; i++) {
+      const ft = d.firstTradeMs[i];
+      if (!(ft <= isEndMs - p.minDays * DAY_MS)) continue;
+      const pnl = isPnl(d, i, pair.isStart, pair.isEnd);
+      if (pnl > 0) keys.push({ trader: i, isPnlCents: pnl });
+    }
+    keys.sort((a, b) => b.isPnlCents - a.isPnlCents || a.trader - b.trader);
+    const candidates = keys.slice(0, p.candidates);
+    for (const c of candidates) union.add(c.trader);
+    if (candidates.length) untilDay = Math.max(untilDay, dayTo - 1);
+    windows.push({ pair, dayFrom, dayTo, isAfterMs, isEndMs, prefiltered: keys.length, candidates });
+  }
+  return { windows, union: [...union].sort((a, b) => a - b), untilDay };
+}
+
+/** The sampled traders' in-sample series: trial count and the cross-section of their Sharpe. */
+export function windowTrials(
+  d: RunData,
+  w: WindowPlan,
+  p: PromoteParams,
+): { trials: TrialEstimate; srVariance: number } {
+  const t = w.dayTo - w.dayFrom;
+  const s = d.sample;
+  const n = s ? s.ids.length : 0;
+  const x = new Float64Array(n * t);
+  const srs: number[] = [];
+  const D = d.days.length;
+  for (let k = 0; k < n; k++) {
+    const row = x.subarray(k * t, (k + 1) * t);
+    for (let u = 0; u < t; u++) row[u] = s!.daily[k * D + w.dayFrom + u];
+    const sr = sharpe(moments(row));
+    if (sr !== null) srs.push(sr);
+  }
+  const trials = effectiveTrials(x, n, t, {
+    gridTraders: d.traders,
+    sampleSize: n,
+    rho: p.rho,
+    seed: p.seed,
+    substream: w.pair.index,
+  });
+  // Under the null every Sharpe estimate has variance ≈ 1/(T − 1); a wider cross-section means
+  // true Sharpes differ (deep losers widen it), which says nothing about the best one's luck.
+  return { trials, srVariance: Math.min(variance(srs), 1 / (t - 1)) };
+}
+
+function money(c: number): string {
+  return `$${(c / 100).toFixed(2)}`;
+}
+
+/** Eligibility, DSR and OOS for one window: selection reads in-sample data only. */
+export function evaluateWindow(
+  d: RunData,
+  p: PromoteParams,
+  w: WindowPlan,
+  book: SeriesBook,
+  trialInfo: { trials: TrialEstimate; srVariance: number },
+): WindowResult {
+  const t = w.dayTo - w.dayFrom;
+  const { trials, srVariance } = trialInfo;
+  const results: CandidateResult[] = [];
+  for (const c of w.candidates) {
+    const all = book.daily(c.trader);
+    const daily = Float64Array.from({ length: t }, (_, u) => all[w.dayFrom + u]);
+    const m = moments(daily);
+    const trades = book.trades(c.trader);
+    let closed: number | null = null;
+    let realised: number | null = null;
+    if (trades) {
+      closed = 0;
+      realised = 0;
+      for (const tr of trades) {
+        if (tr.exitMs > w.isAfterMs && tr.exitMs <= w.isEndMs) {
+          closed++;
+          realised += tr.pnlCents;
+        }
+      }
+    }
+    const days = Math.floor((w.isEndMs - d.firstTradeMs[c.trader]) / DAY_MS);
+    const sr = sharpe(m);
+    const r: CandidateResult = {
+      trader: c.trader,
+      config: d.config(c.trader),
+      isPnlUsd: c.isPnlCents / 100,
+      isRealisedUsd: realised === null ? null : Math.round(realised) / 100,
+      isClosedTrades: closed,
+      daysSinceFirstTrade: days,
+      sr,
+      srAnnual: sr === null ? null : annualise(sr),
+      skew: m.skew,
+      kurt: m.kurt,
+      t,
+      dsr: null,
+      pValue: null,
+      eligible: null,
+      passed: false,
+      selected: false,
+      reason: '',
+      oosPnlUsd: null,
+    };
+    const why: string[] = [];
+    if (closed !== null && closed < p.minTrades) why.push(`${closed} closed trades < ${p.minTrades}`);
+    if (realised !== null && realised < p.minPnlUsd * 100) {
+      why.push(`realised ${money(realised)} < ${money(p.minPnlUsd * 100)}`);
+    }
+    if (!(days >= p.minDays)) why.push(`${days} days since first trade < ${p.minDays}`);
+    r.eligible = why.length ? false : trades ? true : null;
+    if (sr === null) {
+      r.reason = why.length ? `ineligible: ${why.join('; ')}` : 'failed: no P&L variance in sample';
+      results.push(r);
+      continue;
+    }
+    const dsr = deflatedSharpe({ sr, skew: m.skew, kurt: m.kurt, t, srVariance, nEff: trials.nEff });
+    r.dsr = dsr.dsr;
+    r.pValue = dsr.pValue;
+    const stat = `DSR ${dsr.dsr.toFixed(4)}, p ${fmtP(dsr.pValue)}`;
+    const significant = !dsr.undefinedReason && dsr.pValue < p.alpha;
+    if (why.length) r.reason = `ineligible: ${why.join('; ')} (${stat})`;
+    else if (dsr.undefinedReason) r.reason = `failed: ${dsr.undefinedReason}`;
+    else if (!significant)
+      r.reason = `failed: ${stat} ≥ α ${p.alpha} (Sharpe ${annualise(sr).toFixed(2)}/yr vs the ${annualise(dsr.sr0).toFixed(2)}/yr the best of ${Math.round(trials.nEff).toLocaleString('en-US')} zero-edge trials shows)`;
+    else if (r.eligible === null) r.reason = 'pending: significant on its daily P&L; its trades are needed';
+    else {
+      r.passed = true;
+      r.reason = `passed: ${stat} < α ${p.alpha}`;
+    }
+    results.push(r);
+  }
+  const passed = results
+    .filter((r) => r.passed)
+    .sort((a, b) => (a.pValue ?? 1) - (b.pValue ?? 1) || (b.sr ?? 0) - (a.sr ?? 0) || a.trader - b.trader);
+  // The recommendation reads only the trade and entry floors: configurations that differ only in
+  // exits or session would be the same recommendation twice, so the best of them stands for all.
+  const selected: CandidateResult[] = [];
+  const seen = new Map<string, number>();
+  for (const r of passed) {
+    const c = r.config;
+    const key = `${c.symbol}|${c.dte}|${c.shortDelta}|${c.width}|${c.warmthFloor}|${c.ivRankFloor}`;
+    const twin = seen.get(key);
+    if (twin !== undefined) r.reason += `; the same recommendation as trader ${twin}`;
+    else if (selected.length >= p.top) r.reason += `; not in the top ${p.top}`;
+    else {
+      seen.set(key, r.trader);
+      selected.push(r);
+    }
+  }
+  // Out of sample: the selected set only, after selection is final.
+  const M = d.months.length;
+  let oos = 0;
+  let positive = 0;
+  for (const r of selected) {
+    r.selected = true;
+    let c = 0;
+    for (let m = w.pair.isEnd; m < w.pair.oosEnd; m++) c += d.monthly[r.trader * M + m];
+    r.oosPnlUsd = c / 100;
+    oos += c;
+    if (c > 0) positive++;
+  }
+  const sr0 = deflatedSharpe({ sr: 0, skew: 0, kurt: 3, t: 2, srVariance, nEff: trials.nEff }).sr0;
+  return {
+    index: w.pair.index,
+    is: { ...w.pair.is, days: t },
+    oos: w.pair.oos,
+    trials,
+    srVariance,
+    sr0,
+    sr0Annual: annualise(sr0),
+    prefiltered: w.prefiltered,
+    candidates: results,
+    selected: selected.map((r) => r.trader),
+    oosPnlUsd: oos / 100,
+    oosPositive: positive,
+  };
+}
+
+export function fmtP(p: number): string {
+  return p >= 0.001 ? p.toFixed(4) : p.toExponential(2);
+}
+
+/**
+ * Walk-forward promotion over a finished run. Each window selects on its in-sample months
+ * (ranking, eligibility, deflated Sharpe ratio), then the selected set is scored on the
+ * following out-of-sample months. The last window's selections that also made money out of
+ * sample are promoted ("work in both periods", item I).
+ */
+export async function walkForward(
+  d: RunData,
+  p: PromoteParams,
+  provider: SeriesProvider,
+  log: (msg: string) => void = () => {},
+): Promise<PromoteResult> {
+  checkParams(p);
+  const base = { runId: d.runId, params: p, months: d.months };
+  const plan = planWalkForward(d, p);
+  if (plan.windows.length === 0) {
+    return {
+      ...base,
+      status: 'insufficient data',
+      message: `insufficient data: the run has ${d.months.length} month(s); one window pair needs ${p.isMonths} in sample + ${p.oosMonths} out of sample`,
+      windows: [],
+      promoted: [],
+      walkForward: { windows: 0, windowsWithSelection: 0, selected: 0, oosPnlUsd: 0, oosPositive: 0 },
+    };
+  }
+  // Daily P&L at the precision the farm stores its sample (float32 cents), wherever it comes from,
+  // so a candidate's statistics do not depend on whether it happened to be sampled.
+  const sampleRow = new Map<number, number>();
+  if (d.sample) for (const [k, id] of d.sample.ids.entries()) sampleRow.set(id, k);
+  const D = d.days.length;
+  const resim = new Map<number, CandidateSeries>();
+  const fetch = async (ids: number[]) => {
+    if (!ids.length) return;
+    log(`re-simulating ${ids.length} candidate(s) to day ${plan.untilDay + 1} of ${D}`);
+    for (const [id, s] of await provider(ids, plan.untilDay)) {
+      resim.set(id, { daily: Float32Array.from(s.daily), trades: s.trades });
+    }
+  };
+  const book: SeriesBook = {
+    daily: (id) => {
+      const k = sampleRow.get(id);
+      if (k !== undefined) return d.sample!.daily.subarray(k * D, (k + 1) * D);
+      const s = resim.get(id);
+      if (!s) throw new Error(`no daily P&L for trader ${id}`);
+      return s.daily;
+    },
+    trades: (id) => resim.get(id)?.trades ?? null,
+  };
+  // Candidates outside the daily sample are re-simulated for their daily P&L; sampled ones only
+  // if their daily P&L is significant, for the trade-based eligibility (often nobody: no pass).
+  await fetch(plan.union.filter((id) => !sampleRow.has(id)));
+  const trials = plan.windows.map((w) => {
+    log(
+      `window ${w.pair.index + 1}/${plan.windows.length}: trials in sample ${w.pair.is.from} → ${w.pair.is.to}`,
+    );
+    return windowTrials(d, w, p);
+  });
+  let windows = plan.windows.map((w, i) => evaluateWindow(d, p, w, book, trials[i]));
+  const pending = new Set<number>();
+  for (const w of windows)
+    for (const c of w.candidates) if (c.reason.startsWith('pending')) pending.add(c.trader);
+  if (pending.size) {
+    await fetch([...pending].sort((a, b) => a - b));
+    windows = plan.windows.map((w, i) => evaluateWindow(d, p, w, book, trials[i]));
+  }
+  const last = windows[windows.length - 1];
+  const promoted: PromotedConfig[] = last.candidates
+    .filter((r) => r.selected && (r.oosPnlUsd ?? 0) > 0)
+    .map((r, i) => ({ rank: i + 1, trader: r.trader, config: r.config, window: last.index, evidence: r }));
+  for (const r of last.candidates)
+    if (r.selected && !((r.oosPnlUsd ?? 0) > 0)) r.reason += '; lost money out of sample';
+  const sel = windows.reduce((a, w) => a + w.selected.length, 0);
+  return {
+    ...base,
+    status: 'ok',
+    message: promoted.length
+      ? `${promoted.length} configuration(s) promoted`
+      : 'nothing promoted: no configuration passed in sample and made money out of sample',
+    windows,
+    promoted,
+    walkForward: {
+      windows: windows.length,
+      windowsWithSelection: windows.filter((w) => w.selected.length > 0).length,
+      selected: sel,
+      oosPnlUsd: Math.round(windows.reduce((a, w) => a + w.oosPnlUsd * 100, 0)) / 100,
+      oosPositive: windows.reduce((a, w) => a + w.oosPositive, 0),
+    },
+  };
+}
+
+/** Throws a RangeError naming the first bad parameter. */
+export function checkParams(p: PromoteParams): void {
+  const bad = (m: string) => {
+    throw new RangeError(m);
+  };
+  if (!(p.alpha > 0 && p.alpha < 1)) bad(`alpha must be in (0, 1), got ${p.alpha}`);
+  if (!(Number.isInteger(p.isMonths) && p.isMonths >= 1)) bad('in-sample months must be a positive integer');
+  if (!(Number.isInteger(p.oosMonths) && p.oosMonths >= 1))
+    bad('out-of-sample months must be a positive integer');
+  if (!(Number.isInteger(p.top) && p.top >= 1)) bad('top must be a positive integer');
+  if (!(Number.isInteger(p.candidates) && p.candidates >= 1)) bad('candidates must be a positive integer');
+  if (!(p.rho > -1 && p.rho < 1)) bad(`rho must be in (−1, 1), got ${p.rho}`);
+  if (!(p.minTrades >= 0 && p.minDays >= 0)) bad('minimums must be ≥ 0');
+}

@@ -52,6 +52,7 @@ function candidate(
     creditPerContractAfterFees: 32.4,
     maxLossPerContract: 167.6,
     model: 'heston-jump',
+    modelVariance: 'realised vol 60.0% (7 days)',
     outcomes: {
       pop: 0.72,
       popSE: 0.003,

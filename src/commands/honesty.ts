@@ -8,7 +8,6 @@ import { type HonestySummary, runHonesty, type Scenario, type SeedResult } from 
 import { fmtP } from '../core/promote/walk-forward.js';
 
 export default class Honesty extends BaseCommand<typeof Honesty> {
-  static override hidden = true;
   static override description =
     'Honesty test of `argus promote` on simulated markets: null (fair market, nothing may be promoted) and power (a real edge)';
   static override examples = [

@@ -5,7 +5,7 @@ import { americanApprox, americanPrice } from './pricing/lattice.js';
 import { mcEuropean } from './pricing/mc.js';
 import { mertonPrice } from './pricing/merton.js';
 import { type ModelName, type ModelSpec, validateModelSpec } from './pricing/models.js';
-import type { SpreadOutcomes } from './pricing/pop.js';
+import type { SpreadOptions, SpreadOutcomes } from './pricing/pop.js';
 
 export interface PriceRequest {
   type: Right;
@@ -198,21 +198,7 @@ export interface SpreadPriceResult {
 /** A put credit spread: credit, max loss and the Monte Carlo outcome probabilities. */
 export function priceSpread(
   req: PriceRequest & { shortStrike: number; longStrike: number; credit?: number },
-  mc: (
-    spec: ModelSpec,
-    o: {
-      S0: number;
-      shortK: number;
-      longK: number;
-      credit: number;
-      T: number;
-      r: number;
-      q: number;
-      steps: number;
-      paths: number;
-      seed: number;
-    },
-  ) => { outcomes: SpreadOutcomes; engine: string },
+  mc: (spec: ModelSpec, o: SpreadOptions) => { outcomes: SpreadOutcomes; engine: string },
 ): SpreadPriceResult {
   if (!(req.longStrike < req.shortStrike))
     throw new UsageError(

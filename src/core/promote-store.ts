@@ -5,10 +5,6 @@ import type { Store } from './store/store.js';
 
 /** The configurations `argus promote` recorded; the recommendation uses them instead of the default. */
 export function promotedConfigs(store: Store): SignalConfig[] {
-  const has = store.db
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'promotions'")
-    .get();
-  if (!has) return [];
   // Only the latest evaluation's top N are active, so no limit here.
   const rows = store.db
     .prepare(

@@ -59,27 +59,13 @@ export function liveRunIdOf(store: Store): string | null {
   return store.getSetting<string>(LIVE_RUN_KEY);
 }
 
-/** Columns of the promotions table (owned by `argus promote`), or null when it does not exist. */
-function promotionColumns(store: Store): Set<string> | null {
-  const has = store.db
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'promotions'")
-    .get();
-  if (!has) return null;
-  const rows = store.db.prepare("SELECT name FROM pragma_table_info('promotions')").all() as {
-    name: string;
-  }[];
-  return new Set(rows.map((r) => r.name));
-}
-
-/** Active promotions per run id (all promotions when the table has no `active` column). */
+/** Active promotions per run id. */
 export function activePromotions(store: Store): Map<string, number> {
   const out = new Map<string, number>();
-  const cols = promotionColumns(store);
-  if (!cols?.has('run_id')) return out;
-  const sql = cols.has('active')
-    ? 'SELECT run_id, count(*) AS n FROM promotions WHERE active = 1 GROUP BY run_id'
-    : 'SELECT run_id, count(*) AS n FROM promotions GROUP BY run_id';
-  for (const r of store.db.prepare(sql).all() as { run_id: string; n: number }[]) out.set(r.run_id, r.n);
+  const rows = store.db
+    .prepare('SELECT run_id, count(*) AS n FROM promotions WHERE active = 1 GROUP BY run_id')
+    .all() as { run_id: string; n: number }[];
+  for (const r of rows) out.set(r.run_id, r.n);
   return out;
 }
 

@@ -85,8 +85,11 @@ interface RunRow {
   steps_total: number | null;
 }
 
-const RUN_SELECT = `SELECT r.id, r.kind, r.command, r.status, r.created_ms, r.updated_ms, r.window_from_ms, r.window_to_ms,
-  r.seed, r.engine, f.traders, f.steps_done, f.steps_total FROM runs r LEFT JOIN farm_runs f ON f.run_id = r.id`;
+// One fixed statement; absent filters are NULL parameters.
+const RUN_QUERY = `SELECT r.id, r.kind, r.command, r.status, r.created_ms, r.updated_ms, r.window_from_ms, r.window_to_ms,
+  r.seed, r.engine, f.traders, f.steps_done, f.steps_total FROM runs r LEFT JOIN farm_runs f ON f.run_id = r.id
+  WHERE (@id IS NULL OR r.id = @id) AND (@kind IS NULL OR r.kind = @kind) AND (@status IS NULL OR r.status = @status)
+  ORDER BY r.created_ms DESC, r.rowid DESC LIMIT @limit`;
 
 function summarise(
   rows: RunRow[],
@@ -123,11 +126,8 @@ export interface ListRunsOptions {
 /** Newest first, with the farm size, progress and the disk its checkpoints take. */
 export function listRuns(store: Store, o: ListRunsOptions = {}): RunSummary[] {
   const rows = store.db
-    .prepare(
-      `${RUN_SELECT} WHERE (@kind IS NULL OR r.kind = @kind) AND (@status IS NULL OR r.status = @status)
-       ORDER BY r.created_ms DESC, r.rowid DESC LIMIT @limit`,
-    )
-    .all({ kind: o.kind ?? null, status: o.status ?? null, limit: o.limit ?? 50 }) as RunRow[];
+    .prepare(RUN_QUERY)
+    .all({ id: null, kind: o.kind ?? null, status: o.status ?? null, limit: o.limit ?? 50 }) as RunRow[];
   return summarise(
     rows,
     liveRunIdOf(store),
@@ -138,8 +138,8 @@ export function listRuns(store: Store, o: ListRunsOptions = {}): RunSummary[] {
 
 export function runSummaries(store: Store, ids: string[]): RunSummary[] {
   if (ids.length === 0) return [];
-  const get = store.db.prepare(`${RUN_SELECT} WHERE r.id = ?`);
-  const rows = ids.map((id) => get.get(id) as RunRow).filter(Boolean);
+  const get = store.db.prepare(RUN_QUERY);
+  const rows = ids.map((id) => get.get({ id, kind: null, status: null, limit: 1 }) as RunRow).filter(Boolean);
   return summarise(
     rows,
     liveRunIdOf(store),

@@ -345,13 +345,18 @@ export function readPromotions(store: Store, startMs: number, endMs: number): Pr
     promotedMs: r.promoted_ms,
     config: JSON.parse(r.config_json) as Record<string, unknown>,
   });
-  const select = 'SELECT trader_id, run_id, config_json, active, rank, promoted_ms FROM promotions';
   const active = (
-    store.db.prepare(`${select} WHERE active = 1 ORDER BY rank, trader_id LIMIT 20`).all() as Row[]
+    store.db
+      .prepare(
+        'SELECT trader_id, run_id, config_json, active, rank, promoted_ms FROM promotions WHERE active = 1 ORDER BY rank, trader_id LIMIT 20',
+      )
+      .all() as Row[]
   ).map(toRow);
   const promotedOnDate = (
     store.db
-      .prepare(`${select} WHERE promoted_ms >= ? AND promoted_ms < ? ORDER BY rank, trader_id LIMIT 50`)
+      .prepare(
+        'SELECT trader_id, run_id, config_json, active, rank, promoted_ms FROM promotions WHERE promoted_ms >= ? AND promoted_ms < ? ORDER BY rank, trader_id LIMIT 50',
+      )
       .all(startMs, endMs) as Row[]
   ).map(toRow);
   if (!active.length && !promotedOnDate.length)

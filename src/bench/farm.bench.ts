@@ -19,7 +19,7 @@ import { round } from './harness.js';
 const STEPS = 40;
 
 /** Real market steps from the replay (a busy March 2025 stretch), built once and replayed on every engine. */
-async function replaySteps(ctx: AppContext): Promise<{ inputs: StepInput[]; opens: Set<number>[] }> {
+async function replaySteps(ctx: AppContext): Promise<StepInput[]> {
   const grid = loadGrid();
   const cal = ctx.market();
   const { rules, fill } = farmSettings(ctx);
@@ -45,7 +45,7 @@ async function replaySteps(ctx: AppContext): Promise<{ inputs: StepInput[]; open
     engine.step(input);
     inputs.push(input);
   }
-  return { inputs, opens: [] };
+  return inputs;
 }
 
 function timeEngine(kernels: FarmKernels, inputs: StepInput[], ctx: AppContext) {
@@ -117,7 +117,7 @@ export const farmBench: Bench = {
       appVersion: 'bench',
     });
     try {
-      const { inputs } = await replaySteps(ctx);
+      const inputs = await replaySteps(ctx);
       const grid = loadGrid();
       const engines: Record<string, unknown> = {};
       let fastest = Number.POSITIVE_INFINITY;

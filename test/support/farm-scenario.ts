@@ -90,7 +90,6 @@ export function randomScenario(seed: number, grid: Grid, steps: number): StepInp
       regime: u() < 0.05 ? null : regimes[Math.floor(u() * 4)],
       symbolAvail: [u() < 0.97 ? 1 : 0],
       candidates,
-      candidateReasons: candidates.map((c) => (c ? null : 'no strike')),
       marks,
     });
   }

@@ -111,25 +111,15 @@ export class MarketStepBuilder {
     const symbols = this.o.grid.spec.symbol;
     const symbolAvail = symbols.map(() => 0);
     const candidates: (Candidate | null)[] = this.combos.map(() => null);
-    const reasons: (string | null)[] = this.combos.map(() => 'market closed');
     if (marketOpen) {
       for (let sl = 0; sl < symbols.length; sl++) {
         const built = await this.buildCandidates(symbols[sl], tMs);
-        if (typeof built === 'string') {
-          this.combos.forEach((c, i) => {
-            if (c.symbol === symbols[sl]) reasons[i] = built;
-          });
-          continue;
-        }
+        if (typeof built === 'string') continue;
         symbolAvail[sl] = 1;
         this.combos.forEach((c, i) => {
           if (c.symbol !== symbols[sl]) return;
           const r = built.get(`${c.dte}|${c.shortDelta}|${c.width}`)!;
-          if (typeof r === 'string') reasons[i] = r;
-          else {
-            candidates[i] = r;
-            reasons[i] = null;
-          }
+          if (typeof r !== 'string') candidates[i] = r;
         });
       }
     }
@@ -152,7 +142,6 @@ export class MarketStepBuilder {
       regime: conditions.regime.status === 'ok' ? conditions.regime.regime : null,
       symbolAvail,
       candidates,
-      candidateReasons: reasons,
       marks,
     };
     return { input, conditions };
@@ -181,7 +170,6 @@ export class MarketStepBuilder {
       regime: null,
       symbolAvail: this.o.grid.spec.symbol.map(() => 0),
       candidates: this.combos.map(() => null),
-      candidateReasons: this.combos.map(() => 'exits only'),
       marks: m,
     };
   }

@@ -58,7 +58,6 @@ export interface StepInput {
   symbolAvail: number[];
   /** By combo index (symbol, dte, delta, width levels); null = no candidate. */
   candidates: (Candidate | null)[];
-  candidateReasons: (string | null)[];
   /** By spread id, for every spread held open (and every candidate). */
   marks: Map<number, SpreadMark>;
 }

@@ -192,6 +192,7 @@ export function leaderboard(store: Store, b: BoardRun, o: BoardOptions = {}): Bo
   const notNull = sort.nullable ? ` AND ${sort.expr} IS NOT NULL` : '';
   const cond = `${src.sql}${w.sql}${notNull}`;
   const params = [...src.params, ...w.params];
+  // Every fragment below comes from the fixed tables in sql.ts (#23); user values are bound parameters.
   const rows = store.db
     .prepare(`SELECT ${STAT_COLUMNS} ${cond} ${orderBy(sort, o.reverse ?? false)} LIMIT ?`)
     .all(...params, limit) as StatRow[];

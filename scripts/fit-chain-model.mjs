@@ -6,8 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { fitChainModel, parseChainCsv } = await import(join(root, 'dist/core/data/chain-fit.js'));
-const { compareWithChain, validateChainModel } = await import(join(root, 'dist/core/data/chain-model.js'));
+const { fitChainModel, parseChainCsv } = await import(join(root, 'dist/core/market/chain-fit.js'));
+const { compareWithChain, validateChainModel } = await import(join(root, 'dist/core/market/chain-model.js'));
 
 const FIT = 'data/options/ibit_chain_yahoo_2026-02-11_underlying37.735.csv';
 const TEST = 'data/options/ibit_chain_yahoo_2026-02-12a_underlying38.150.csv';

@@ -2,17 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { AppContext } from '../core/context.js';
+import { AppContext } from '../cli/context.js';
 import { probeGl } from '../core/engine/gl.js';
 import { resolveEngine } from '../core/engine/resolve.js';
-import { FarmEngine, type FarmKernels } from '../core/farm/engine.js';
-import { farmKernels } from '../core/farm/engine-kernels.js';
-import { farmBacktest, farmSettings, REPLAY_WINDOW } from '../core/farm/farm-service.js';
 import { DIMENSIONS, loadGrid } from '../core/farm/grid.js';
+import { FarmHost, type FarmKernels } from '../core/farm/host.js';
+import { farmKernels } from '../core/farm/kernels-gpujs.js';
 import { MarketStepBuilder } from '../core/farm/market-step.js';
 import { ReferenceTrader } from '../core/farm/reference.js';
 import { monthsBetween } from '../core/farm/runner.js';
 import type { StepInput } from '../core/farm/step-input.js';
+import { farmBacktest, farmSettings, REPLAY_WINDOW } from '../services/farm-run.js';
 import type { Bench } from './harness.js';
 import { round } from './harness.js';
 
@@ -37,7 +37,7 @@ async function replaySteps(ctx: AppContext): Promise<StepInput[]> {
   // Mark every spread ever seen so any engine's open positions are covered.
   const inputs: StepInput[] = [];
   const seen = new Set<number>();
-  const engine = new FarmEngine(grid, rules, { months: 1, kernels: farmKernels(resolveEngine('js')) });
+  const engine = new FarmHost(grid, rules, { months: 1, kernels: farmKernels(resolveEngine('js')) });
   for (let k = 0; k < times.length; k++) {
     const { input } = await builder.build(k, times[k], new Set(seen));
     for (const c of input.candidates) if (c) seen.add(c.spreadId);
@@ -51,7 +51,7 @@ async function replaySteps(ctx: AppContext): Promise<StepInput[]> {
 function timeEngine(kernels: FarmKernels, inputs: StepInput[], ctx: AppContext) {
   const grid = loadGrid();
   const { rules } = farmSettings(ctx);
-  const engine = new FarmEngine(grid, rules, { months: 1, kernels });
+  const engine = new FarmHost(grid, rules, { months: 1, kernels });
   const ms: number[] = [];
   for (const inp of inputs) {
     const t0 = performance.now();
@@ -68,7 +68,7 @@ function timeEngine(kernels: FarmKernels, inputs: StepInput[], ctx: AppContext) 
 }
 
 /** Bytes a step must read or write at least: the slot columns the exit pass scans and the trader columns entry and marking touch. */
-function bytesTouched(engine: FarmEngine): number {
+function bytesTouched(engine: FarmHost): number {
   const s = engine.state.s;
   const t = engine.state.t;
   const slotRead = [
@@ -166,7 +166,7 @@ export const farmBench: Bench = {
         memoryFloorMsPerStep: round(floorMs, 2),
         fastestOverFloor: round(fastest / floorMs, 1),
         stateMiB: round(
-          new FarmEngine(grid, rules, {
+          new FarmHost(grid, rules, {
             months: 11,
             kernels: farmKernels(resolveEngine('js')),
           }).state.byteSize() /

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Store } from '../core/store/store.js';
+import { Store } from '../adapters/store/store.js';
 import { ManualClock } from '../core/time/clock.js';
 import type { Bench } from './harness.js';
 import { round, time } from './harness.js';

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import Table from 'cli-table3';
-import { BaseCommand } from '../base-command.js';
-import { type CalendarResult, calendarQuery } from '../core/calendar-service.js';
+import { BaseCommand } from '../cli/base-command.js';
+import { type CalendarResult, calendarQuery } from '../services/calendar.js';
 
 export default class Calendar extends BaseCommand<typeof Calendar> {
   static override description =

@@ -1,12 +1,12 @@
 import { Args, Flags } from '@oclif/core';
 import Table from 'cli-table3';
-import { BaseCommand } from '../base-command.js';
-import { parseDateArg } from '../core/calendar-service.js';
-import { type ChainViewResult, chainView } from '../core/chain-service.js';
+import { BaseCommand } from '../cli/base-command.js';
+import { sourceFlags } from '../cli/flags.js';
+import { parseInstant } from '../cli/time-args.js';
 import { formatMoney, formatPct } from '../core/format.js';
 import { isoUtc } from '../core/time/clock.js';
-import { parseInstant } from '../core/time/parse.js';
-import { sourceFlags } from '../flags.js';
+import { parseDateArg } from '../services/calendar.js';
+import { type ChainViewResult, chainView } from '../services/chain.js';
 
 export default class ChainCommand extends BaseCommand<typeof ChainCommand> {
   static override description =

@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core';
-import { BaseCommand } from '../base-command.js';
-import { parseDateArg } from '../core/calendar-service.js';
+import { BaseCommand } from '../cli/base-command.js';
+import { renderLiveStep } from '../cli/render/farm-live.js';
 import { UsageError } from '../core/errors.js';
-import { farmLiveStep, type LiveStepResult } from '../core/farm/live-service.js';
-import { renderLiveStep } from '../ui/live-step.js';
+import { parseDateArg } from '../services/calendar.js';
+import { farmLiveStep, type LiveStepResult } from '../services/farm-live.js';
 
 export default class Expire extends BaseCommand<typeof Expire> {
   static override description =

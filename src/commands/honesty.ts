@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Flags } from '@oclif/core';
-import { BaseCommand } from '../base-command.js';
-import { AppContext } from '../core/context.js';
+import { BaseCommand } from '../cli/base-command.js';
+import { AppContext } from '../cli/context.js';
 import { formatMoney } from '../core/format.js';
-import { type HonestySummary, runHonesty, type Scenario, type SeedResult } from '../core/promote/honesty.js';
-import { fmtP } from '../core/promote/walk-forward.js';
+import { fmtP } from '../core/judge/walk-forward.js';
+import { type HonestySummary, runHonesty, type Scenario, type SeedResult } from '../services/honesty.js';
 
 export default class Honesty extends BaseCommand<typeof Honesty> {
   static override description =

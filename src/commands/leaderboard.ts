@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
-import { BaseCommand } from '../base-command.js';
-import { renderLeaderboard } from '../core/leaderboard/render.js';
-import { type LeaderboardResult, leaderboardQuery } from '../core/leaderboard/service.js';
-import { SORT_KEYS } from '../core/leaderboard/sql.js';
+import { SORT_KEYS } from '../adapters/store/leaderboard-sql.js';
+import { BaseCommand } from '../cli/base-command.js';
+import { renderLeaderboard } from '../cli/render/leaderboard.js';
+import { type LeaderboardResult, leaderboardQuery } from '../services/leaderboard.js';
 
 export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
   static override description =

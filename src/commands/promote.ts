@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core';
 import Table from 'cli-table3';
-import { BaseCommand } from '../base-command.js';
+import { BaseCommand } from '../cli/base-command.js';
 import { formatMoney } from '../core/format.js';
-import { type PromoteOutcome, promoteRun } from '../core/promote/service.js';
-import { DEFAULT_PARAMS, fmtP, type WindowResult } from '../core/promote/walk-forward.js';
+import { DEFAULT_PARAMS, fmtP, type WindowResult } from '../core/judge/walk-forward.js';
+import { type PromoteOutcome, promoteRun } from '../services/promote.js';
 
 export default class Promote extends BaseCommand<typeof Promote> {
   static override description =

@@ -1,19 +1,19 @@
 import { Flags } from '@oclif/core';
 import Table from 'cli-table3';
-import { BaseCommand } from '../base-command.js';
-import { parseDateArg } from '../core/calendar-service.js';
-import type { MarketDataSource } from '../core/data/port.js';
+import { BaseCommand } from '../cli/base-command.js';
+import { sourceFlags } from '../cli/flags.js';
 import { formatMoney, formatPct } from '../core/format.js';
-import { gapView } from '../core/gap-service.js';
+import type { MarketDataSource } from '../core/market/port.js';
+import { parseDateArg } from '../services/calendar.js';
+import { gapView } from '../services/gap.js';
 import {
   deliverPending,
   describeNotify,
   enqueueReview,
   type NotifyReport,
   requireTelegram,
-} from '../core/notify/notify-service.js';
-import { type DailyReview, dailyReview, reviewText } from '../core/review/review-service.js';
-import { sourceFlags } from '../flags.js';
+} from '../services/notify.js';
+import { type DailyReview, dailyReview, reviewText } from '../services/review.js';
 
 export default class Review extends BaseCommand<typeof Review> {
   static override description =

@@ -1,18 +1,13 @@
 import { Flags } from '@oclif/core';
 import Table from 'cli-table3';
-import { BaseCommand } from '../base-command.js';
-import { farmSettings } from '../core/farm/farm-service.js';
+import { promotedConfigs } from '../adapters/store/promotions.js';
+import { BaseCommand } from '../cli/base-command.js';
+import { sourceFlags } from '../cli/flags.js';
+import { parseInstant } from '../cli/time-args.js';
 import { formatMoney, formatPct } from '../core/format.js';
-import {
-  describeNotify,
-  type NotifyReport,
-  notifySignal,
-  requireTelegram,
-} from '../core/notify/notify-service.js';
-import { promotedConfigs } from '../core/promote-store.js';
-import { computeSignal, type SignalConfig, type SignalResult } from '../core/signal-service.js';
-import { parseInstant } from '../core/time/parse.js';
-import { sourceFlags } from '../flags.js';
+import { farmSettings } from '../services/farm-run.js';
+import { describeNotify, type NotifyReport, notifySignal, requireTelegram } from '../services/notify.js';
+import { computeSignal, type SignalConfig, type SignalResult } from '../services/signal.js';
 
 export default class Signal extends BaseCommand<typeof Signal> {
   static override description =

@@ -1,10 +1,10 @@
 import Table from 'cli-table3';
-import { BaseCommand } from '../base-command.js';
+import { BaseCommand } from '../cli/base-command.js';
+import { sourceFlags } from '../cli/flags.js';
+import { parseInstant } from '../cli/time-args.js';
 import { formatAge, formatMoney, formatPct } from '../core/format.js';
-import { type FieldView, type Snapshot, takeSnapshot } from '../core/snapshot-service.js';
 import { isoUtc } from '../core/time/clock.js';
-import { parseInstant } from '../core/time/parse.js';
-import { sourceFlags } from '../flags.js';
+import { type FieldView, type Snapshot, takeSnapshot } from '../services/snapshot.js';
 
 export default class SnapshotCommand extends BaseCommand<typeof SnapshotCommand> {
   static override description =

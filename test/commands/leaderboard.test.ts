@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backtestFixture, type Fixture } from '../core/leaderboard/fixture.js';
 import { runCli } from '../support/cli.js';
+import { backtestFixture, type Fixture } from '../support/leaderboard-fixture.js';
 
 // Runs the built CLI (dist/): build first with `npx tsc -p tsconfig.json`.
 let fx: Fixture;

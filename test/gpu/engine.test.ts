@@ -1,15 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { resolveEngine } from '../../src/core/engine/resolve.js';
 import {
   MC_PASS_THREADS,
   simulateSpreadPathsOnEngine,
   spreadOutcomesOnEngine,
   whUniformsOnEngine,
-} from '../../src/core/engine/mc-kernels.js';
-import { resolveEngine } from '../../src/core/engine/resolve.js';
-import { WhStream, whSeedState, whUnitState } from '../../src/core/engine/wh-rng.js';
+} from '../../src/core/pricing/mc-kernels.js';
 import type { ModelSpec } from '../../src/core/pricing/models.js';
 import type { SpreadOptions } from '../../src/core/pricing/pop.js';
-import { chi2Plausible, uniformQuality } from '../core/engine/uniform-stats.js';
+import { WhStream, whSeedState, whUnitState } from '../../src/core/pricing/wh-rng.js';
+import { chi2Plausible, uniformQuality } from '../support/uniform-stats.js';
 
 // Runs under xvfb-run (scripts/gpu-tests.mjs): gpu.js on headless-gl, float32 throughout.
 const T30 = 30 / 365;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolveEngine } from '../../src/core/engine/resolve.js';
-import { type ClosedTrade, FarmEngine, type FarmKernels } from '../../src/core/farm/engine.js';
-import { farmKernels } from '../../src/core/farm/engine-kernels.js';
 import { Grid } from '../../src/core/farm/grid.js';
-import { JsFarmKernels } from '../../src/core/farm/js-kernels.js';
+import { type ClosedTrade, FarmHost, type FarmKernels } from '../../src/core/farm/host.js';
+import { farmKernels } from '../../src/core/farm/kernels-gpujs.js';
+import { JsFarmKernels } from '../../src/core/farm/kernels-js.js';
 import { DEFAULT_RULES } from '../../src/core/farm/rules.js';
 import { randomScenario, SMALL_GRID } from '../support/farm-scenario.js';
 
@@ -11,7 +11,7 @@ const grid = new Grid(SMALL_GRID);
 
 function run(seed: number, kernels: FarmKernels) {
   const trades: ClosedTrade[] = [];
-  const engine = new FarmEngine(grid, DEFAULT_RULES, { months: 3, kernels, onClose: (t) => trades.push(t) });
+  const engine = new FarmHost(grid, DEFAULT_RULES, { months: 3, kernels, onClose: (t) => trades.push(t) });
   for (const s of randomScenario(seed, grid, 120)) engine.step(s);
   return { engine, trades };
 }

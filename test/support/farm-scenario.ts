@@ -1,5 +1,5 @@
-import { FarmEngine } from '../../src/core/farm/engine.js';
 import type { Grid, GridSpec } from '../../src/core/farm/grid.js';
+import { FarmHost } from '../../src/core/farm/host.js';
 import {
   type Candidate,
   NO_FILL,
@@ -37,7 +37,7 @@ export function randomScenario(seed: number, grid: Grid, steps: number): StepInp
     expiryStep: 8 + Math.floor(u() * steps),
   }));
   for (const p of pool) p.mid = Math.round(p.widthPips * (0.1 + 0.3 * u()));
-  const combos = FarmEngine.comboCount(grid);
+  const combos = FarmHost.comboCount(grid);
   const out: StepInput[] = [];
   const regimes: Regime[] = ['low', 'normal', 'elevated', 'crisis'];
   for (let step = 0; step < steps; step++) {

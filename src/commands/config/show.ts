@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
-import { BaseCommand } from '../../base-command.js';
-import { describeConfig } from '../../core/config/load.js';
+import { describeConfig } from '../../adapters/config/load.js';
+import { BaseCommand } from '../../cli/base-command.js';
 
 export default class ConfigShow extends BaseCommand<typeof ConfigShow> {
   static override description =

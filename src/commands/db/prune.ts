@@ -1,13 +1,7 @@
 import { Flags } from '@oclif/core';
-import { BaseCommand } from '../../base-command.js';
-import { parseDateArg } from '../../core/calendar-service.js';
-import {
-  formatBytes,
-  type PrunePlan,
-  type PruneResult,
-  planPrune,
-  prune,
-} from '../../core/housekeeping/prune.js';
+import { BaseCommand } from '../../cli/base-command.js';
+import { parseDateArg } from '../../services/calendar.js';
+import { formatBytes, type PrunePlan, type PruneResult, planPrune, prune } from '../../services/prune.js';
 
 export default class DbPrune extends BaseCommand<typeof DbPrune> {
   static override description =

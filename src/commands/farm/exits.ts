@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
-import { BaseCommand } from '../../base-command.js';
-import { farmLiveStep, type LiveStepResult } from '../../core/farm/live-service.js';
-import { renderLiveStep } from '../../ui/live-step.js';
+import { BaseCommand } from '../../cli/base-command.js';
+import { renderLiveStep } from '../../cli/render/farm-live.js';
+import { farmLiveStep, type LiveStepResult } from '../../services/farm-live.js';
 
 export default class FarmExits extends BaseCommand<typeof FarmExits> {
   static override description =

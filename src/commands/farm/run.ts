@@ -1,12 +1,12 @@
 import { Flags } from '@oclif/core';
 import Table from 'cli-table3';
-import { BaseCommand } from '../../base-command.js';
-import { parseDateArg } from '../../core/calendar-service.js';
-import { type BacktestResult, farmBacktest } from '../../core/farm/farm-service.js';
-import { farmLiveStep } from '../../core/farm/live-service.js';
+import { BaseCommand } from '../../cli/base-command.js';
+import { renderLiveStep } from '../../cli/render/farm-live.js';
+import { progressReporter } from '../../cli/render/farm-progress.js';
 import { formatMoney, formatPct } from '../../core/format.js';
-import { renderLiveStep } from '../../ui/live-step.js';
-import { progressReporter } from '../../ui/progress.js';
+import { parseDateArg } from '../../services/calendar.js';
+import { farmLiveStep } from '../../services/farm-live.js';
+import { type BacktestResult, farmBacktest } from '../../services/farm-run.js';
 
 export default class FarmRun extends BaseCommand<typeof FarmRun> {
   static override description =

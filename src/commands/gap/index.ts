@@ -1,8 +1,8 @@
-import { BaseCommand } from '../../base-command.js';
+import { BaseCommand } from '../../cli/base-command.js';
+import { sourceFlags } from '../../cli/flags.js';
+import { parseInstant } from '../../cli/time-args.js';
 import { formatMoney, formatPct } from '../../core/format.js';
-import { type GapView, gapView } from '../../core/gap-service.js';
-import { parseInstant } from '../../core/time/parse.js';
-import { sourceFlags } from '../../flags.js';
+import { type GapView, gapView } from '../../services/gap.js';
 
 export default class Gap extends BaseCommand<typeof Gap> {
   static override description =

@@ -1,8 +1,8 @@
-import { BaseCommand } from '../../base-command.js';
+import { BaseCommand } from '../../cli/base-command.js';
+import { sourceFlags } from '../../cli/flags.js';
+import { parseInstant } from '../../cli/time-args.js';
 import { formatMoney } from '../../core/format.js';
-import { type SnapshotResult, snapshotGap } from '../../core/gap-service.js';
-import { parseInstant } from '../../core/time/parse.js';
-import { sourceFlags } from '../../flags.js';
+import { type SnapshotResult, snapshotGap } from '../../services/gap.js';
 
 export default class GapSnapshot extends BaseCommand<typeof GapSnapshot> {
   static override description =

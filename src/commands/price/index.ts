@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
-import { BaseCommand } from '../../base-command.js';
-import { priceRequest } from '../../core/price-args.js';
-import { type PriceResult, priceOption } from '../../core/price-service.js';
-import { priceFlags } from '../../flags.js';
+import { BaseCommand } from '../../cli/base-command.js';
+import { priceFlags } from '../../cli/flags.js';
+import { priceRequest } from '../../cli/price-args.js';
+import { type PriceResult, priceOption } from '../../services/price.js';
 
 export default class Price extends BaseCommand<typeof Price> {
   static override description =

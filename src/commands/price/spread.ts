@@ -1,10 +1,10 @@
 import { Flags } from '@oclif/core';
-import { BaseCommand } from '../../base-command.js';
-import { spreadMonteCarlo } from '../../core/engine-mc.js';
+import { BaseCommand } from '../../cli/base-command.js';
+import { priceFlags } from '../../cli/flags.js';
+import { priceRequest } from '../../cli/price-args.js';
 import { formatPct } from '../../core/format.js';
-import { priceRequest } from '../../core/price-args.js';
-import { priceSpread, type SpreadPriceResult } from '../../core/price-service.js';
-import { priceFlags } from '../../flags.js';
+import { spreadMonteCarlo } from '../../core/pricing/spread-mc.js';
+import { priceSpread, type SpreadPriceResult } from '../../services/price.js';
 
 export default class PriceSpread extends BaseCommand<typeof PriceSpread> {
   static override description =

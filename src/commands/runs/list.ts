@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import Table from 'cli-table3';
-import { BaseCommand } from '../../base-command.js';
-import { formatBytes } from '../../core/housekeeping/prune.js';
-import { listRuns, type RunSummary } from '../../core/housekeeping/runs.js';
+import { BaseCommand } from '../../cli/base-command.js';
+import { formatBytes } from '../../services/prune.js';
+import { listRuns, type RunSummary } from '../../services/runs.js';
 
 export default class RunsList extends BaseCommand<typeof RunsList> {
   static override description =

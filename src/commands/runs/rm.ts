@@ -1,12 +1,7 @@
 import { Args, Flags } from '@oclif/core';
-import { BaseCommand } from '../../base-command.js';
-import { formatBytes } from '../../core/housekeeping/prune.js';
-import {
-  planRemoveRun,
-  type RemovalPlan,
-  type RemovalResult,
-  removeRun,
-} from '../../core/housekeeping/runs.js';
+import { BaseCommand } from '../../cli/base-command.js';
+import { formatBytes } from '../../services/prune.js';
+import { planRemoveRun, type RemovalPlan, type RemovalResult, removeRun } from '../../services/runs.js';
 
 export default class RunsRm extends BaseCommand<typeof RunsRm> {
   static override description =

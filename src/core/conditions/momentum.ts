@@ -11,7 +11,7 @@
  * is calm or wild; the 24 h term catches the sharp moves that hurt put sellers, the 7 d term the trend.
  */
 
-import type { Bar } from '../data/port.js';
+import type { Bar } from '../market/port.js';
 import type { Insufficient } from './iv.js';
 
 const HOUR_MS = 3_600_000;

@@ -1,6 +1,6 @@
 // The one place that says which engine 'auto' picks per kernel. Change it only with a new measurement
 // (`xvfb-run -a npm run bench` prints the numbers) and update the evidence next to the entry.
-import type { EngineName } from './resolve.js';
+import type { EngineName } from './kernel.js';
 
 /** Kernels 'auto' knows about; any other kernel id resolves to 'js'. */
 export type AutoKernel = 'mcPaths' | 'farmStep';

@@ -11,6 +11,9 @@
  * - numbers only (no objects, strings, booleans); return a number or an array of 2–4 numbers.
  */
 
+/** The compute backends: gpu.js on GL, gpu.js's CPU mode, a plain loop. */
+export type EngineName = 'gpu' | 'cpu' | 'js';
+
 export interface KernelThis<C = Record<string, number>> {
   thread: { x: number; y: number; z: number };
   constants: C;

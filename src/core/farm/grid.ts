@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { dataPath } from '../../adapters/bundled/paths.js';
 import { UsageError } from '../errors.js';
-import { dataPath } from '../paths.js';
 
 /**
  * A trader is one configuration: one value from each dimension. Trader ids are the mixed-radix

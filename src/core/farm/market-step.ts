@@ -1,12 +1,12 @@
-import { type Conditions, computeConditions } from '../conditions-service.js';
-import { daysBetween } from '../data/listing.js';
-import { contractKey, type EtfSymbol, type MarketDataSource, type OptionContract } from '../data/port.js';
+import { type Conditions, computeConditions } from '../conditions/compute.js';
+import { indexChain, pickSpread } from '../conditions/spread-pick.js';
 import { closeSpreadDebit, type FillParams, legFill, spreadMid } from '../fill/fill.js';
-import { indexChain, pickSpread } from '../spread-pick.js';
+import { daysBetween } from '../market/listing.js';
+import { contractKey, type EtfSymbol, type MarketDataSource, type OptionContract } from '../market/port.js';
 import type { EconomicCalendar } from '../time/economic-calendar.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
-import { FarmEngine } from './engine.js';
 import type { Grid } from './grid.js';
+import { FarmHost } from './host.js';
 import type { FarmRules } from './rules.js';
 import { type Candidate, NO_FILL, type SpreadMark, type StepInput } from './step-input.js';
 
@@ -78,14 +78,14 @@ export function defaultOptionLifeHours(grid: Grid): number {
 export class MarketStepBuilder {
   readonly registry: SpreadRegistry;
   private readonly o: MarketStepOptions;
-  private readonly combos: ReturnType<typeof FarmEngine.comboValues>[];
+  private readonly combos: ReturnType<typeof FarmHost.comboValues>[];
   private readonly optionLifeHours: number;
 
   constructor(o: MarketStepOptions) {
     this.o = o;
     this.registry = o.registry ?? new SpreadRegistry();
-    this.combos = Array.from({ length: FarmEngine.comboCount(o.grid) }, (_, c) =>
-      FarmEngine.comboValues(o.grid, c),
+    this.combos = Array.from({ length: FarmHost.comboCount(o.grid) }, (_, c) =>
+      FarmHost.comboValues(o.grid, c),
     );
     this.optionLifeHours = o.optionLifeHours ?? defaultOptionLifeHours(o.grid);
   }

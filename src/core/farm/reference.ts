@@ -1,5 +1,5 @@
 import type { TraderConfig } from './grid.js';
-import { EXIT, type FarmRules, SKIP } from './rules.js';
+import { EXIT_REASON, type FarmRules, SKIP } from './rules.js';
 import { NO_FILL, type StepInput } from './step-input.js';
 
 /**
@@ -97,7 +97,7 @@ export class ReferenceTrader {
       const p = this.positions[k];
       if (!p) continue;
       const m = inp.marks.get(p.spreadId);
-      if (m?.expiresNow) this.closeAt(k, m.settlePips, EXIT.expiry, 0, inp);
+      if (m?.expiresNow) this.closeAt(k, m.settlePips, EXIT_REASON.expiry, 0, inp);
     }
     // Exits, in order: assignment, stop, profit target, trailing stop, DTE, theta capture.
     for (let k = 0; k < this.positions.length; k++) {
@@ -107,29 +107,31 @@ export class ReferenceTrader {
       if (!m || m.midPips < 0) continue;
       const mid = m.midPips;
       const credit = p.creditPips;
-      let reason: number = EXIT.none;
+      let reason: number = EXIT_REASON.none;
       const profitFrac = (credit - mid) / credit;
       const t = this.cfg.trailingStopPct;
-      if (m.assign) reason = EXIT.assignment;
-      else if (mid >= Math.ceil(credit * (1 + this.cfg.stopLossX))) reason = EXIT.stop;
-      else if (mid <= Math.floor(credit * (1 - this.cfg.profitTargetPct / 100))) reason = EXIT.profitTarget;
+      if (m.assign) reason = EXIT_REASON.assignment;
+      else if (mid >= Math.ceil(credit * (1 + this.cfg.stopLossX))) reason = EXIT_REASON.stop;
+      else if (mid <= Math.floor(credit * (1 - this.cfg.profitTargetPct / 100)))
+        reason = EXIT_REASON.profitTarget;
       else if (
         t > 0 &&
         p.bestMidPips <= Math.floor(credit * (1 - t / 100)) &&
         mid >= p.bestMidPips + Math.ceil((credit * t) / 100)
       )
-        reason = EXIT.trailingStop;
-      else if (this.rules.dteExitDays !== null && m.dteDays <= this.rules.dteExitDays) reason = EXIT.dte;
+        reason = EXIT_REASON.trailingStop;
+      else if (this.rules.dteExitDays !== null && m.dteDays <= this.rules.dteExitDays)
+        reason = EXIT_REASON.dte;
       else if (this.rules.thetaCaptureFactor !== null) {
         const total = m.expiryMs - p.entryMs;
         const expected = total > 0 ? 1 - Math.sqrt(Math.max(0, m.expiryMs - inp.tMs) / total) : 1;
         if (expected > 0 && profitFrac >= this.rules.thetaCaptureFactor * expected)
-          reason = EXIT.thetaCapture;
+          reason = EXIT_REASON.thetaCapture;
       }
-      if (reason !== EXIT.none) {
-        const debit = reason === EXIT.assignment ? m.assignDebitPips : m.closeDebitPips;
+      if (reason !== EXIT_REASON.none) {
+        const debit = reason === EXIT_REASON.assignment ? m.assignDebitPips : m.closeDebitPips;
         if (debit !== NO_FILL) {
-          this.closeAt(k, debit, reason, reason === EXIT.assignment ? 1 : 2, inp);
+          this.closeAt(k, debit, reason, reason === EXIT_REASON.assignment ? 1 : 2, inp);
           continue;
         }
       }

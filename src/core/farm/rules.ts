@@ -60,7 +60,7 @@ export const DEFAULT_RULES: FarmRules = {
 export const MAX_SLOTS = 8;
 
 /** Exit reasons, in the order they are checked. */
-export const EXIT = {
+export const EXIT_REASON = {
   none: 0,
   assignment: 1,
   stop: 2,
@@ -70,8 +70,8 @@ export const EXIT = {
   thetaCapture: 6,
   expiry: 7,
 } as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
-export const EXIT_NAMES = [
+export type ExitReason = (typeof EXIT_REASON)[keyof typeof EXIT_REASON];
+export const EXIT_REASON_NAMES = [
   'none',
   'assignment',
   'stop',

@@ -1,17 +1,17 @@
-import type { FieldCoverage, MarketDataSource } from '../data/port.js';
+import { CheckpointFiles } from '../../adapters/store/checkpoints.js';
+import type { Store } from '../../adapters/store/store.js';
 import { CoverageError, UsageError } from '../errors.js';
 import type { FillParams } from '../fill/fill.js';
+import type { FieldCoverage, MarketDataSource } from '../market/port.js';
 import { CounterRng, streamId } from '../pricing/rng.js';
-import type { Store } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
 import { isoUtc } from '../time/clock.js';
 import type { EconomicCalendar } from '../time/economic-calendar.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
-import { CheckpointFiles } from './checkpoint.js';
-import { FarmEngine, type FarmKernels } from './engine.js';
 import type { Grid } from './grid.js';
+import { FarmHost, type FarmKernels } from './host.js';
 import { MarketStepBuilder, SpreadRegistry } from './market-step.js';
-import { EXIT_NAMES, type FarmRules, SKIP_NAMES } from './rules.js';
+import { EXIT_REASON_NAMES, type FarmRules, SKIP_NAMES } from './rules.js';
 import { FarmState } from './state.js';
 import { traderStatRows } from './stats.js';
 
@@ -73,7 +73,7 @@ export interface FarmRunResult {
   steps: number;
   traders: number;
   totals: FarmTotals;
-  engine: FarmEngine;
+  engine: FarmHost;
   registry: SpreadRegistry;
 }
 
@@ -221,7 +221,7 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
     );
   }
 
-  const engine = new FarmEngine(
+  const engine = new FarmHost(
     grid,
     rules,
     { months: months.length, kernels: o.kernels, sample, days },
@@ -386,7 +386,7 @@ export interface FarmSummary {
   openPositionsAtEnd: number;
 }
 
-export function buildSummary(engine: FarmEngine, totals: FarmTotals): FarmSummary {
+export function buildSummary(engine: FarmHost, totals: FarmTotals): FarmSummary {
   const t = engine.state.t;
   const n = engine.state.traders;
   const pnl = Float64Array.from(t.realizedCents).map((c) => c / 100);
@@ -405,7 +405,7 @@ export function buildSummary(engine: FarmEngine, totals: FarmTotals): FarmSummar
   return {
     opened: totals.opened,
     closed: totals.closed,
-    exitsByReason: named(totals.exitsByReason, EXIT_NAMES),
+    exitsByReason: named(totals.exitsByReason, EXIT_REASON_NAMES),
     skipsByReason: named(totals.skipsByReason, SKIP_NAMES),
     exitsBlocked: totals.exitsBlocked,
     realizedCents: totals.realizedCents,

@@ -1,4 +1,4 @@
-import type { FarmEngine } from './engine.js';
+import type { FarmHost } from './host.js';
 
 const ANNUAL = Math.sqrt(252);
 
@@ -18,7 +18,7 @@ export function sharpeSortino(
 }
 
 /** One row per trader for trader_stats, in column order after run_id. */
-export function traderStatRows(engine: FarmEngine): (number | null)[][] {
+export function traderStatRows(engine: FarmHost): (number | null)[][] {
   const t = engine.state.t;
   const days = engine.state.days;
   const rows: (number | null)[][] = new Array(engine.state.traders);

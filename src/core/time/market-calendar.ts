@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DateTime, SystemZone } from 'luxon';
+import { dataPath } from '../../adapters/bundled/paths.js';
 import { ArgusError, CoverageError, ExitCode, UsageError } from '../errors.js';
-import { dataPath } from '../paths.js';
 
 /** The exchange time zone. All America/New_York conversions in Argus go through this module. */
 export const ET_ZONE = 'America/New_York';

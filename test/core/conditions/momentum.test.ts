@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { momentum } from '../../../src/core/conditions/momentum.js';
-import type { Bar } from '../../../src/core/data/port.js';
+import type { Bar } from '../../../src/core/market/port.js';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2025, 0, 1);

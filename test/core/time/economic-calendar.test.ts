@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { dataPath } from '../../../src/adapters/bundled/paths.js';
 import { CoverageError, UsageError } from '../../../src/core/errors.js';
-import { dataPath } from '../../../src/core/paths.js';
 import {
   BUNDLED_COVERAGE,
   EconomicCalendar,

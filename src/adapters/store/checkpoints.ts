@@ -1,0 +1,97 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writevSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { StoreError } from '../../core/errors.js';
+import type { Db } from './db.js';
+
+/**
+ * Engine checkpoints live in files beside the database (a 180 MB blob rewritten inside SQLite
+ * would leave the file hundreds of MB larger in free pages). The file is written and fsynced
+ * under a temporary name, renamed, and only then referenced by the step's transaction, so the
+ * database always points at a complete checkpoint.
+ */
+export class CheckpointFiles {
+  readonly dir: string;
+
+  constructor(db: Db) {
+    const name = db.name && db.name !== ':memory:' ? db.name : join(tmpdir(), 'argus-memory.db');
+    this.dir = `${name}.checkpoints`;
+  }
+
+  write(runId: string, step: number, parts: Buffer[]): { file: string; bytes: number; sha256: string } {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    // Unique per writer: two processes at the same step never write the same file.
+    const file = `${runId}.${step}.${randomUUID()}.bin`;
+    const tmp = join(this.dir, `${file}.tmp`);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for (const p of parts) {
+      hash.update(p);
+      bytes += p.length;
+    }
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      for (let i = 0; i < parts.length; i += 512) writevSync(fd, parts.slice(i, i + 512));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, join(this.dir, file));
+    const dfd = openSync(dirname(join(this.dir, file)), 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+    return { file, bytes, sha256: hash.digest('hex') };
+  }
+
+  read(file: string, bytes: number, sha256: string): Buffer {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(join(this.dir, file));
+    } catch (err) {
+      throw new StoreError(
+        `checkpoint ${file} is missing from ${this.dir}`,
+        'the run cannot resume; start it again',
+        err,
+      );
+    }
+    if (buf.length !== bytes || createHash('sha256').update(buf).digest('hex') !== sha256) {
+      throw new StoreError(
+        `checkpoint ${file} is damaged (size or checksum differs)`,
+        'the run cannot resume; start it again',
+      );
+    }
+    return buf;
+  }
+
+  /**
+   * Remove this run's files from steps before `beforeStep` (all of them when null). Files of the
+   * same or later steps may belong to a concurrent writer that has yet to commit, so they stay.
+   */
+  prune(runId: string, beforeStep: number | null): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      if (!n.startsWith(`${runId}.`)) continue;
+      const step = Number(n.slice(runId.length + 1).split('.')[0]);
+      if (beforeStep === null || step < beforeStep) rmSync(join(this.dir, n), { force: true });
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import { m001Initial } from './001-initial.js';
+import { m002Farm } from './002-farm.js';
+import { m003Gap } from './003-gap.js';
+import { m004Leaderboard } from './004-leaderboard.js';
+import { m005Promotions } from './005-promotions.js';
+import { m006Outbox } from './006-outbox.js';
+
+export type { Migration } from './migration.js';
+
+import type { Migration } from './migration.js';
+
+/** Numbered, append-only. Never edit a shipped migration; add the next number. */
+export const MIGRATIONS: readonly Migration[] = [
+  m001Initial,
+  m002Farm,
+  m003Gap,
+  m004Leaderboard,
+  m005Promotions,
+  m006Outbox,
+];

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../core/time/clock.js';
+import { type Db, type OpenStoreOptions, openStore } from './db.js';
+
+export type RunKind = 'live' | 'replay' | 'sim';
+export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
+
+export interface RunRecord {
+  id: string;
+  kind: RunKind;
+  command: string;
+  status: RunStatus;
+  createdMs: number;
+  updatedMs: number;
+  windowFromMs: number | null;
+  windowToMs: number | null;
+  seed: number | null;
+  engine: string | null;
+  appVersion: string;
+  provenance: Record<string, unknown>;
+}
+
+export interface NewRun {
+  kind: RunKind;
+  command: string;
+  windowFromMs?: number | null;
+  windowToMs?: number | null;
+  seed?: number | null;
+  engine?: string | null;
+  appVersion: string;
+  provenance: Record<string, unknown>;
+}
+
+export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
+
+interface RunRow {
+  id: string;
+  kind: RunKind;
+  command: string;
+  status: RunStatus;
+  created_ms: number;
+  updated_ms: number;
+  window_from_ms: number | null;
+  window_to_ms: number | null;
+  seed: number | null;
+  engine: string | null;
+  app_version: string;
+  provenance_json: string;
+}
+
+const LIVE_RUN_KEY = 'live_run_id';
+
+/** The store's typed operations; SQL stays here, statements are prepared once. */
+export class Store {
+  readonly db: Db;
+  private readonly clock: Clock;
+  private readonly stmts;
+
+  constructor(db: Db, clock: Clock) {
+    this.db = db;
+    this.clock = clock;
+    this.stmts = {
+      insertRun: db.prepare(
+        `INSERT INTO runs (id, kind, command, status, created_ms, updated_ms, window_from_ms, window_to_ms, seed, engine, app_version, provenance_json)
+         VALUES (@id, @kind, @command, 'running', @now, @now, @windowFromMs, @windowToMs, @seed, @engine, @appVersion, @provenance)`,
+      ),
+      getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
+      latestRun: db.prepare(
+        "SELECT * FROM runs WHERE kind != 'live' ORDER BY created_ms DESC, rowid DESC LIMIT 1",
+      ),
+      listRuns: db.prepare('SELECT * FROM runs ORDER BY created_ms DESC, rowid DESC LIMIT ?'),
+      setStatus: db.prepare('UPDATE runs SET status = ?, updated_ms = ? WHERE id = ?'),
+      insertEvent: db.prepare(
+        'INSERT INTO events (run_id, ts_ms, level, kind, message, data_json) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      getSetting: db.prepare('SELECT value_json FROM settings WHERE key = ?'),
+      putSetting: db.prepare(
+        `INSERT INTO settings (key, value_json, updated_ms) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json, updated_ms = excluded.updated_ms`,
+      ),
+    };
+  }
+
+  static open(path: string, clock: Clock, opts?: OpenStoreOptions): Store {
+    return new Store(openStore(path, opts), clock);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  createRun(run: NewRun): RunRecord {
+    const id = randomUUID();
+    this.stmts.insertRun.run({
+      id,
+      kind: run.kind,
+      command: run.command,
+      now: this.clock.nowMs(),
+      windowFromMs: run.windowFromMs ?? null,
+      windowToMs: run.windowToMs ?? null,
+      seed: run.seed ?? null,
+      engine: run.engine ?? null,
+      appVersion: run.appVersion,
+      provenance: JSON.stringify(run.provenance),
+    });
+    return this.getRun(id)!;
+  }
+
+  getRun(id: string): RunRecord | null {
+    const row = this.stmts.getRun.get(id) as RunRow | undefined;
+    return row ? toRun(row) : null;
+  }
+
+  latestRun(): RunRecord | null {
+    const row = this.stmts.latestRun.get() as RunRow | undefined;
+    return row ? toRun(row) : null;
+  }
+
+  listRuns(limit = 50): RunRecord[] {
+    return (this.stmts.listRuns.all(limit) as RunRow[]).map(toRun);
+  }
+
+  setRunStatus(id: string, status: RunStatus): void {
+    this.stmts.setStatus.run(status, this.clock.nowMs(), id);
+  }
+
+  /** The single long-lived run that live farm rows belong to, created on first use. */
+  liveRun(appVersion: string): RunRecord {
+    const existing = this.getSetting<string>(LIVE_RUN_KEY);
+    if (existing) {
+      const run = this.getRun(existing);
+      if (run) return run;
+    }
+    return this.db.transaction(() => {
+      const run = this.createRun({
+        kind: 'live',
+        command: 'live',
+        appVersion,
+        provenance: { source: 'live' },
+      });
+      this.putSetting(LIVE_RUN_KEY, run.id);
+      return run;
+    })();
+  }
+
+  logEvent(e: {
+    runId?: string | null;
+    level?: EventLevel;
+    kind: string;
+    message: string;
+    data?: unknown;
+  }): void {
+    this.stmts.insertEvent.run(
+      e.runId ?? null,
+      this.clock.nowMs(),
+      e.level ?? 'info',
+      e.kind,
+      e.message,
+      e.data === undefined ? null : JSON.stringify(e.data),
+    );
+  }
+
+  /** Stored daily DVOL closes (live source backfill), oldest first. */
+  loadDvol(): { date: string; vol: number }[] {
+    return this.db
+      .prepare("SELECT date, value AS vol FROM market_daily WHERE series = 'dvol_btc' ORDER BY date")
+      .all() as {
+      date: string;
+      vol: number;
+    }[];
+  }
+
+  saveDvol(points: { date: string; vol: number }[]): void {
+    const put = this.db.prepare(
+      "INSERT INTO market_daily (series, date, value) VALUES ('dvol_btc', ?, ?) ON CONFLICT (series, date) DO UPDATE SET value = excluded.value",
+    );
+    this.db.transaction(() => {
+      for (const p of points) put.run(p.date, p.vol);
+    })();
+  }
+
+  getSetting<T>(key: string): T | null {
+    const row = this.stmts.getSetting.get(key) as { value_json: string } | undefined;
+    return row ? (JSON.parse(row.value_json) as T) : null;
+  }
+
+  putSetting(key: string, value: unknown): void {
+    this.stmts.putSetting.run(key, JSON.stringify(value), this.clock.nowMs());
+  }
+}
+
+function toRun(r: RunRow): RunRecord {
+  return {
+    id: r.id,
+    kind: r.kind,
+    command: r.command,
+    status: r.status,
+    createdMs: r.created_ms,
+    updatedMs: r.updated_ms,
+    windowFromMs: r.window_from_ms,
+    windowToMs: r.window_to_ms,
+    seed: r.seed,
+    engine: r.engine,
+    appVersion: r.app_version,
+    provenance: JSON.parse(r.provenance_json),
+  };
+}

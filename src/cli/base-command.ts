@@ -1,0 +1,91 @@
+import { Command, Flags, type Interfaces } from '@oclif/core';
+import { ArgusError } from '../core/errors.js';
+import { createLogger, type Logger } from '../core/log.js';
+import { AppContext } from './context.js';
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>;
+
+/** Global flags, the composition root and error reporting shared by every command. */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true;
+
+  static override baseFlags = {
+    db: Flags.string({
+      description: 'SQLite database file (default: ARGUS_DB, else argus.db in the data directory)',
+      helpGroup: 'GLOBAL',
+    }),
+    'log-level': Flags.option({
+      options: ['debug', 'info', 'warn', 'error'] as const,
+      description: 'diagnostics printed to stderr at this level and above',
+      helpGroup: 'GLOBAL',
+    })(),
+  };
+
+  protected flags!: BaseFlags<T>;
+  protected args!: Interfaces.InferredArgs<T['args']>;
+  private ctxInstance: AppContext | null = null;
+  protected log_!: Logger;
+
+  public override async init(): Promise<void> {
+    await super.init();
+    const { flags, args } = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    });
+    this.flags = flags as BaseFlags<T>;
+    this.args = args as Interfaces.InferredArgs<T['args']>;
+  }
+
+  /** The composition root for this invocation (built on first use). */
+  protected get ctx(): AppContext {
+    if (!this.ctxInstance) {
+      const f = this.flags as Record<string, unknown>;
+      this.ctxInstance = new AppContext({
+        dataDir: this.config.dataDir,
+        configDir: this.config.configDir,
+        env: process.env,
+        flags: { ...f, db: f.db as string | undefined },
+        appVersion: this.config.version,
+      });
+      this.log_ = createLogger(this.ctxInstance.config.config.logLevel);
+    }
+    return this.ctxInstance;
+  }
+
+  protected get logger(): Logger {
+    void this.ctx;
+    return this.log_;
+  }
+
+  /** NDJSON and other streamed output: oclif suppresses this.log under --json, so write directly. */
+  protected writeLine(line: string): void {
+    process.stdout.write(`${line}\n`);
+  }
+
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    if (err instanceof ArgusError) {
+      if (this.jsonEnabled()) {
+        this.writeLine(
+          JSON.stringify({
+            error: { name: err.name, message: err.message, hint: err.hint ?? null, exitCode: err.exitCode },
+          }),
+        );
+      } else {
+        process.stderr.write(`Error: ${err.message}\n`);
+        if (err.hint) process.stderr.write(`Hint: ${err.hint}\n`);
+      }
+      this.exit(err.exitCode);
+    }
+    return super.catch(err);
+  }
+
+  protected override async finally(err: Error | undefined): Promise<unknown> {
+    this.ctxInstance?.close();
+    return super.finally(err);
+  }
+}

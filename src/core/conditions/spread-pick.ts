@@ -1,0 +1,111 @@
+import { type FillParams, openSpreadCredit, spreadMid } from '../fill/fill.js';
+import { daysBetween, MS_PER_YEAR } from '../market/listing.js';
+import type { OptionChain, OptionQuote } from '../market/port.js';
+import { bsGreeks, type Greeks } from '../pricing/bs.js';
+import type { MarketCalendar } from '../time/market-calendar.js';
+
+/** A chain's puts by expiry with their deltas, prepared once and shared by every pick. */
+export interface ChainIndex {
+  spot: number;
+  asOfMs: number;
+  today: string;
+  stale: boolean;
+  expiries: string[];
+  byExpiry: Map<string, { T: number; puts: OptionQuote[]; greeks: Greeks[] }>;
+}
+
+export function indexChain(
+  chain: OptionChain,
+  asOfMs: number,
+  stale: boolean,
+  cal: MarketCalendar,
+  r: number,
+): ChainIndex {
+  const byExpiry = new Map<string, { T: number; puts: OptionQuote[]; greeks: Greeks[] }>();
+  for (const q of chain.quotes) {
+    if (q.right !== 'put' || q.iv === null || !(q.iv > 0)) continue;
+    let e = byExpiry.get(q.expiry);
+    if (!e) {
+      const T = Math.max((cal.etToUtcMs(q.expiry, '16:00') - asOfMs) / MS_PER_YEAR, 1e-6);
+      e = { T, puts: [], greeks: [] };
+      byExpiry.set(q.expiry, e);
+    }
+    e.puts.push(q);
+  }
+  for (const e of byExpiry.values()) {
+    e.puts.sort((a, b) => a.strike - b.strike);
+    e.greeks = e.puts.map((q) => bsGreeks('put', chain.underlyingPrice, q.strike, e.T, r, 0, q.iv!));
+  }
+  return {
+    spot: chain.underlyingPrice,
+    asOfMs,
+    today: cal.etDate(asOfMs),
+    stale,
+    expiries: chain.expiries.filter((e) => byExpiry.has(e)),
+    byExpiry,
+  };
+}
+
+export interface PickedSpread {
+  expiry: string;
+  dte: number;
+  T: number;
+  short: OptionQuote;
+  long: OptionQuote;
+  shortGreeks: Greeks;
+  longGreeks: Greeks;
+  /** Credit per share at the fill model. */
+  credit: number;
+  /** Spread mid per share (fair value, not a fill). */
+  mid: number;
+  width: number;
+}
+
+/**
+ * The listed expiry nearest the DTE target, the quoted put nearest the |delta| target, the long
+ * put `width` below it, and the credit through the fill model — or the reason there is none.
+ */
+export function pickSpread(
+  ix: ChainIndex,
+  target: { dte: number; shortDelta: number; width: number },
+  fill: FillParams,
+): PickedSpread | string {
+  if (!ix.expiries.length) return 'no listed expiry with quotes';
+  const expiry = ix.expiries.reduce((best, e) =>
+    Math.abs(daysBetween(ix.today, e) - target.dte) < Math.abs(daysBetween(ix.today, best) - target.dte)
+      ? e
+      : best,
+  );
+  const e = ix.byExpiry.get(expiry)!;
+  let best = -1;
+  for (let k = 0; k < e.puts.length; k++) {
+    if (e.puts[k].bid === null || e.puts[k].ask === null) continue;
+    if (
+      best < 0 ||
+      Math.abs(-e.greeks[k].delta - target.shortDelta) < Math.abs(-e.greeks[best].delta - target.shortDelta)
+    )
+      best = k;
+  }
+  if (best < 0) return `no quoted put in ${expiry}`;
+  const sq = e.puts[best];
+  const li = e.puts.findIndex((q) => Math.abs(q.strike - (sq.strike - target.width)) < 1e-6);
+  if (li < 0) return `no ${expiry} strike $${target.width} below ${sq.strike}`;
+  const lq = e.puts[li];
+  const credit = openSpreadCredit({ ...sq, stale: ix.stale }, { ...lq, stale: ix.stale }, fill);
+  if (!credit.ok) return credit.reason;
+  const mid = spreadMid(sq, lq);
+  if (!mid.ok) return mid.reason;
+  if (!(credit.credit < target.width)) return `credit ${credit.credit.toFixed(4)} is not below the width`;
+  return {
+    expiry,
+    dte: daysBetween(ix.today, expiry),
+    T: e.T,
+    short: sq,
+    long: lq,
+    shortGreeks: e.greeks[best],
+    longGreeks: e.greeks[li],
+    credit: credit.credit,
+    mid: mid.mid,
+    width: target.width,
+  };
+}

@@ -1,0 +1,538 @@
+import { DIMENSIONS, type Grid } from './grid.js';
+import { EXIT_REASON, type FarmRules, SKIP } from './rules.js';
+import { FarmState } from './state.js';
+import { NO_FILL, type StepInput } from './step-input.js';
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const SESSION_CODE: Record<string, number> = { any: 0, morning: 1, midday: 2, afternoon: 3 };
+
+/** The two per-step decision kernels, run by one engine (plain JS loop or gpu.js). */
+export interface FarmKernels {
+  readonly name: string;
+  exits(a: ExitArgs): ArrayLike<number>;
+  entries(a: EntryArgs): ArrayLike<number>;
+  destroy(): void;
+}
+
+export interface ExitArgs {
+  spread: Int32Array;
+  ptMid: Int32Array;
+  stopMid: Int32Array;
+  armMid: Int32Array;
+  trailGap: Int32Array;
+  lowMid: Int32Array;
+  markMid: Float32Array;
+  assign: Float32Array;
+}
+
+export interface EntryArgs {
+  step: Float32Array;
+  warmthFloorTenths: Int32Array;
+  ivRankFloorBp: Int32Array;
+  sessionFilter: Int32Array;
+  combo: Int32Array;
+  symbolLevel: Int32Array;
+  symbolAvail: Float32Array;
+  blocked: Uint8Array;
+  openCount: Uint8Array;
+  slotSpread: Int32Array;
+  candidateSpread: Float32Array;
+  slots: number;
+  maxOpen: number;
+}
+
+export interface ClosedTrade {
+  trader: number;
+  spreadId: number;
+  entryMs: number;
+  exitMs: number;
+  reason: number;
+  contracts: number;
+  creditPips: number;
+  exitPips: number;
+  pnlCents: number;
+  feesCents: number;
+}
+
+export interface OpenedPosition {
+  trader: number;
+  slot: number;
+  spreadId: number;
+  tMs: number;
+  contracts: number;
+  creditPips: number;
+}
+
+export interface StepSummary {
+  step: number;
+  tMs: number;
+  opened: number;
+  closed: number;
+  exitsByReason: number[];
+  skipsByReason: number[];
+  /** Exits a trigger asked for that could not fill (missing/stale quote); retried next step. */
+  exitsBlocked: number;
+  realizedCents: number;
+  openPositions: number;
+}
+
+export interface HostOptions {
+  /** 'YYYY-MM' of each month in the run, for the monthly P&L columns. */
+  months: number;
+  kernels: FarmKernels;
+  /** Traders whose daily P&L is kept in full (for the trial-count estimate and drill-down). */
+  sample?: Int32Array;
+  /** Days in the run (for the daily sample). */
+  days?: number;
+  onOpen?: (p: OpenedPosition) => void;
+  onClose?: (t: ClosedTrade) => void;
+}
+
+/**
+ * The host side of one farm step: marks and exits, expiry settlement, entries with sizing and
+ * limits, then marked-to-market bookkeeping. Decisions come from the kernels; every money
+ * figure is computed here in float64 cents.
+ */
+export class FarmHost {
+  readonly grid: Grid;
+  readonly rules: FarmRules;
+  readonly state: FarmState;
+  readonly kernels: FarmKernels;
+  readonly capitalCents: number;
+  private readonly opts: HostOptions;
+  // Static per-trader columns.
+  private readonly warmthFloorTenths: Int32Array;
+  private readonly warmthFloor: Float64Array;
+  private readonly ivRankFloorBp: Int32Array;
+  private readonly sessionFilter: Int32Array;
+  private readonly combo: Int32Array;
+  private readonly symbolLevel: Int32Array;
+  private readonly ptPct: Float64Array;
+  private readonly stopX: Float64Array;
+  private readonly trailPct: Float64Array;
+  private readonly sizeFrac: Float64Array;
+  private readonly blocked: Uint8Array;
+  /** Traders whose equity may have changed this step (held or closed a position, or entered). */
+  private readonly touched: Uint8Array;
+  readonly dailySample: Float32Array | null;
+  private readonly sampleIndex: Map<number, number>;
+  private readonly feeCentsPerLeg: number;
+
+  constructor(grid: Grid, rules: FarmRules, opts: HostOptions, state?: FarmState) {
+    this.grid = grid;
+    this.rules = rules;
+    this.opts = opts;
+    this.kernels = opts.kernels;
+    this.capitalCents = Math.round(rules.capitalUsd * 100);
+    this.feeCentsPerLeg = Math.round(rules.feePerContractPerLegUsd * 100);
+    const n = grid.count;
+    this.state = state ?? new FarmState(n, rules.maxOpenPositions, opts.months, this.capitalCents);
+    const dim = (d: (typeof DIMENSIONS)[number]) => DIMENSIONS.indexOf(d);
+    const col = <T>(d: (typeof DIMENSIONS)[number], f: (v: T) => number, out: Int32Array | Float64Array) => {
+      const levels = grid.levels(dim(d));
+      const values = (grid.spec[d] as unknown as T[]).map(f);
+      for (let i = 0; i < n; i++) out[i] = values[levels[i]];
+      return out;
+    };
+    this.warmthFloor = col<number>('warmthFloor', (v) => v, new Float64Array(n)) as Float64Array;
+    this.warmthFloorTenths = col<number>(
+      'warmthFloor',
+      (v) => Math.round(v * 10),
+      new Int32Array(n),
+    ) as Int32Array;
+    this.ivRankFloorBp = col<number>(
+      'ivRankFloor',
+      (v) => Math.round(v * 100),
+      new Int32Array(n),
+    ) as Int32Array;
+    this.sessionFilter = col<string>('session', (v) => SESSION_CODE[v], new Int32Array(n)) as Int32Array;
+    this.symbolLevel = col<string>('symbol', (_v) => 0, new Int32Array(n)) as Int32Array;
+    this.symbolLevel.set(grid.levels(dim('symbol')));
+    this.ptPct = col<number>('profitTargetPct', (v) => v, new Float64Array(n)) as Float64Array;
+    this.stopX = col<number>('stopLossX', (v) => v, new Float64Array(n)) as Float64Array;
+    this.trailPct = col<number>('trailingStopPct', (v) => v, new Float64Array(n)) as Float64Array;
+    this.sizeFrac = col<number>('sizePct', (v) => v / 100, new Float64Array(n)) as Float64Array;
+    // Combo = (symbol, dte, delta, width) levels: the trade a trader builds.
+    this.combo = new Int32Array(n);
+    const [ls, ld, lq, lw] = ['symbol', 'dte', 'shortDelta', 'width'].map((d) =>
+      grid.levels(dim(d as 'dte')),
+    );
+    const [nd, nq, nw] = ['dte', 'shortDelta', 'width'].map((d) => grid.spec[d as 'dte'].length);
+    for (let i = 0; i < n; i++) this.combo[i] = ((ls[i] * nd + ld[i]) * nq + lq[i]) * nw + lw[i];
+    this.blocked = new Uint8Array(n);
+    this.touched = new Uint8Array(n);
+    const sample = opts.sample ?? new Int32Array(0);
+    this.sampleIndex = new Map(Array.from(sample, (id, k) => [id, k]));
+    this.dailySample = sample.length && opts.days ? new Float32Array(sample.length * opts.days) : null;
+    const sp = this.state.s.spread;
+    for (let k = 0; k < sp.length; k++) if (sp[k] >= 0) this.refSpread(sp[k], 1);
+  }
+
+  /** Number of (symbol, dte, delta, width) combinations: the distinct trades traders build. */
+  static comboCount(grid: Grid): number {
+    return ['symbol', 'dte', 'shortDelta', 'width'].reduce((a, d) => a * grid.spec[d as 'dte'].length, 1);
+  }
+
+  /** The combo index → (symbol, dte, delta, width) values. */
+  static comboValues(
+    grid: Grid,
+    c: number,
+  ): { symbol: 'IBIT' | 'BITO'; dte: number; shortDelta: number; width: number } {
+    const { symbol, dte, shortDelta, width } = grid.spec;
+    const w = c % width.length;
+    const q = Math.floor(c / width.length) % shortDelta.length;
+    const d = Math.floor(c / (width.length * shortDelta.length)) % dte.length;
+    const s = Math.floor(c / (width.length * shortDelta.length * dte.length));
+    return { symbol: symbol[s], dte: dte[d], shortDelta: shortDelta[q], width: width[w] };
+  }
+
+  equityCents(i: number): number {
+    return this.capitalCents + this.state.t.realizedCents[i] + this.state.t.openMtmCents[i];
+  }
+
+  /** Open positions per spread id (kept as positions open and close; rebuilt from the slots on resume). */
+  private spreadRefs = new Int32Array(256);
+
+  private refSpread(id: number, delta: number): void {
+    if (id >= this.spreadRefs.length) {
+      const grown = new Int32Array(Math.max(id + 1, this.spreadRefs.length * 2));
+      grown.set(this.spreadRefs);
+      this.spreadRefs = grown;
+    }
+    this.spreadRefs[id] += delta;
+  }
+
+  /** Spread ids held open by any trader (what the step builder must mark). */
+  openSpreads(): Set<number> {
+    const out = new Set<number>();
+    const r = this.spreadRefs;
+    for (let id = 0; id < r.length; id++) if (r[id] > 0) out.add(id);
+    return out;
+  }
+
+  step(inp: StepInput): StepSummary {
+    const st = this.state;
+    const t = st.t;
+    const s = st.s;
+    const slots = st.slots;
+    const n = st.traders;
+    const summary: StepSummary = {
+      step: inp.step,
+      tMs: inp.tMs,
+      opened: 0,
+      closed: 0,
+      exitsByReason: new Array(8).fill(0),
+      skipsByReason: new Array(20).fill(0),
+      exitsBlocked: 0,
+      realizedCents: 0,
+      openPositions: 0,
+    };
+
+    // 1. Marks by spread id, as arrays: a Map lookup per open slot costs more than the decision.
+    let maxId = 0;
+    for (const id of inp.marks.keys()) if (id > maxId) maxId = id;
+    for (const c of inp.candidates) if (c && c.spreadId > maxId) maxId = c.spreadId;
+    const markMid = new Float32Array(maxId + 1).fill(-1);
+    const assign = new Float32Array(maxId + 1);
+    const expiring = new Uint8Array(maxId + 1);
+    const closeDebit = new Float64Array(maxId + 1);
+    const assignDebit = new Float64Array(maxId + 1);
+    const settle = new Float64Array(maxId + 1);
+    for (const [id, m] of inp.marks) {
+      markMid[id] = m.midPips;
+      assign[id] = m.assign ? 1 : 0;
+      expiring[id] = m.expiresNow ? 1 : 0;
+      closeDebit[id] = m.closeDebitPips;
+      assignDebit[id] = m.assignDebitPips;
+      settle[id] = m.settlePips;
+    }
+    const hostExits = this.rules.dteExitDays !== null || this.rules.thetaCaptureFactor !== null;
+    const touched = this.touched;
+
+    // 2. Expiry settlement at the close, then exits.
+    for (let i = 0; i < n; i++) {
+      if (t.openCount[i] === 0) continue;
+      for (let k = i * slots; k < (i + 1) * slots; k++) {
+        const sp = s.spread[k];
+        if (sp >= 0 && sp <= maxId && expiring[sp])
+          this.close(k, settle[sp], EXIT_REASON.expiry, 0, inp.tMs, summary);
+      }
+    }
+    const codes = this.kernels.exits({
+      spread: s.spread,
+      ptMid: s.ptMidPips,
+      stopMid: s.stopMidPips,
+      armMid: s.armMidPips,
+      trailGap: s.trailGapPips,
+      lowMid: s.lowMidPips,
+      markMid,
+      assign,
+    });
+    for (let i = 0; i < n; i++) {
+      if (t.openCount[i] === 0) continue;
+      touched[i] = 1;
+      for (let k = i * slots; k < (i + 1) * slots; k++) {
+        const sp = s.spread[k];
+        if (sp < 0 || sp > maxId) continue;
+        const mid = markMid[sp];
+        if (mid < 0) continue;
+        let code = codes[k];
+        if (code === 0 && hostExits) code = this.hostExit(k, inp.marks.get(sp)!, inp.tMs);
+        if (code !== 0) {
+          const debit = code === EXIT_REASON.assignment ? assignDebit[sp] : closeDebit[sp];
+          if (debit !== NO_FILL) {
+            this.close(k, debit, code, code === EXIT_REASON.assignment ? 1 : 2, inp.tMs, summary);
+            continue;
+          }
+          summary.exitsBlocked++;
+        }
+        if (mid !== s.lastMarkPips[k]) {
+          t.openMtmCents[i] += (s.lastMarkPips[k] - mid) * s.contracts[k];
+          s.lastMarkPips[k] = mid;
+        }
+        if (mid < s.lowMidPips[k]) s.lowMidPips[k] = mid;
+      }
+    }
+
+    // 3. Entries.
+    const rs = this.rules.regimeSize;
+    const regimeMult = inp.regime === null ? 0 : rs[inp.regime];
+    const stepArr = new Float32Array([
+      inp.marketOpen ? 1 : 0,
+      inp.blackout ? 1 : 0,
+      inp.warmth === null ? -1 : Math.round(inp.warmth * 10),
+      inp.ivRankPct === null ? -1 : Math.round(inp.ivRankPct * 100),
+      inp.sessionBucket,
+      regimeMult > 0 ? 0 : 1,
+    ]);
+    for (let i = 0; i < n; i++) this.blocked[i] = t.breakerUntilMs[i] > inp.tMs ? 1 : 0;
+    const candSpread = new Float32Array(inp.candidates.length);
+    for (let c = 0; c < inp.candidates.length; c++) candSpread[c] = inp.candidates[c]?.spreadId ?? -1;
+    if (inp.marketOpen) {
+      const skip = this.kernels.entries({
+        step: stepArr,
+        warmthFloorTenths: this.warmthFloorTenths,
+        ivRankFloorBp: this.ivRankFloorBp,
+        sessionFilter: this.sessionFilter,
+        combo: this.combo,
+        symbolLevel: this.symbolLevel,
+        symbolAvail: Float32Array.from(inp.symbolAvail),
+        blocked: this.blocked,
+        openCount: t.openCount,
+        slotSpread: s.spread,
+        candidateSpread: candSpread,
+        slots,
+        maxOpen: this.rules.maxOpenPositions,
+      });
+      for (let i = 0; i < n; i++) {
+        let code = skip[i];
+        if (code === SKIP.enter) code = this.enter(i, inp, regimeMult, summary);
+        summary.skipsByReason[code]++;
+      }
+    }
+
+    // 4. Marked-to-market equity, drawdowns, breaker, daily and monthly P&L.
+    this.markToMarket(inp, summary);
+    return summary;
+  }
+
+  /** Exits decided on the host in float64 for every engine alike: DTE exit and theta capture. */
+  private hostExit(
+    k: number,
+    m: { dteDays: number; expiryMs: number; midPips: number },
+    tMs: number,
+  ): number {
+    const r = this.rules;
+    if (r.dteExitDays !== null && m.dteDays <= r.dteExitDays) return EXIT_REASON.dte;
+    if (r.thetaCaptureFactor !== null) {
+      const s = this.state.s;
+      const total = m.expiryMs - s.entryMs[k];
+      const left = Math.max(0, m.expiryMs - tMs);
+      // Expected share of the credit decayed by now: 1 − sqrt(time left / time at entry).
+      const expected = total > 0 ? 1 - Math.sqrt(left / total) : 1;
+      const profit = (s.creditPips[k] - m.midPips) / s.creditPips[k];
+      if (expected > 0 && profit >= r.thetaCaptureFactor * expected) return EXIT_REASON.thetaCapture;
+    }
+    return EXIT_REASON.none;
+  }
+
+  /** Slot k's contribution to its trader's open marked-to-market P&L (entry fees included). */
+  private slotMtm(k: number): number {
+    const s = this.state.s;
+    return (s.creditPips[k] - s.lastMarkPips[k]) * s.contracts[k] - 2 * this.feeCentsPerLeg * s.contracts[k];
+  }
+
+  private close(
+    k: number,
+    exitPips: number,
+    reason: number,
+    exitLegs: number,
+    tMs: number,
+    summary: StepSummary,
+  ): void {
+    const st = this.state;
+    const s = st.s;
+    const t = st.t;
+    const i = Math.floor(k / st.slots);
+    const contracts = s.contracts[k];
+    t.openMtmCents[i] -= this.slotMtm(k);
+    const fees = this.feeCentsPerLeg * contracts * (2 + exitLegs);
+    const pnl = (s.creditPips[k] - exitPips) * contracts - fees;
+    t.realizedCents[i] += pnl;
+    t.feesCents[i] += fees;
+    this.touched[i] = 1;
+    t.trades[i]++;
+    if (pnl > 0) {
+      t.wins[i]++;
+      t.grossProfitCents[i] += pnl;
+    } else t.grossLossCents[i] -= pnl;
+    t.daysInTrade[i] += (tMs - s.entryMs[k]) / DAY_MS;
+    t.lastTradeMs[i] = tMs;
+    t.openCount[i]--;
+    t.openMaxLossCents[i] -= s.maxLossCents[k];
+    t.openDeltaUsd[i] -= s.deltaUsd[k];
+    t.openVegaUsd[i] -= s.vegaUsd[k];
+    this.opts.onClose?.({
+      trader: i,
+      spreadId: s.spread[k],
+      entryMs: s.entryMs[k],
+      exitMs: tMs,
+      reason,
+      contracts,
+      creditPips: s.creditPips[k],
+      exitPips,
+      pnlCents: pnl,
+      feesCents: fees,
+    });
+    this.refSpread(s.spread[k], -1);
+    s.spread[k] = -1;
+    s.contracts[k] = 0;
+    s.maxLossCents[k] = 0;
+    s.deltaUsd[k] = 0;
+    s.vegaUsd[k] = 0;
+    summary.closed++;
+    summary.exitsByReason[reason]++;
+    summary.realizedCents += pnl;
+  }
+
+  /** Size and place trader i's trade; returns SKIP.enter or the host-side skip reason. */
+  private enter(i: number, inp: StepInput, regimeMult: number, summary: StepSummary): number {
+    const st = this.state;
+    const t = st.t;
+    const s = st.s;
+    const r = this.rules;
+    const c = inp.candidates[this.combo[i]]!;
+    const equity = this.equityCents(i);
+    const floor = this.warmthFloor[i];
+    const w = inp.warmth ?? floor;
+    const warmthMult = Math.min(1, Math.max(r.warmthSizeMin, (w - floor) / (10 - floor)));
+    const mult = warmthMult * regimeMult * (t.halfSize[i] ? r.monthlySizeMult : 1);
+    let n = Math.floor((this.sizeFrac[i] * equity * mult) / c.maxLossCents);
+    if (n < 1) return SKIP.zeroContracts;
+    const room = Math.floor((r.btcExposureFrac * equity - t.openMaxLossCents[i]) / c.maxLossCents);
+    if (room < n) n = room;
+    if (n < 1) return SKIP.exposureCap;
+    const eqUsd = equity / 100;
+    n = Math.min(n, capCount(t.openDeltaUsd[i], c.deltaUsd, r.deltaCapFrac * eqUsd));
+    if (n < 1) return SKIP.deltaCap;
+    n = Math.min(n, capCount(t.openVegaUsd[i], c.vegaUsd, r.vegaCapFrac * eqUsd));
+    if (n < 1) return SKIP.vegaCap;
+
+    const base = i * st.slots;
+    let k = base;
+    while (s.spread[k] >= 0) k++;
+    const credit = c.creditPips;
+    const tp = this.trailPct[i];
+    s.spread[k] = c.spreadId;
+    this.refSpread(c.spreadId, 1);
+    s.contracts[k] = n;
+    s.creditPips[k] = credit;
+    s.ptMidPips[k] = Math.floor(credit * (1 - this.ptPct[i] / 100));
+    s.stopMidPips[k] = Math.ceil(credit * (1 + this.stopX[i]));
+    s.armMidPips[k] = tp > 0 ? Math.floor(credit * (1 - tp / 100)) : -1;
+    s.trailGapPips[k] = tp > 0 ? Math.ceil((credit * tp) / 100) : -1;
+    s.lowMidPips[k] = c.midPips;
+    s.lastMarkPips[k] = c.midPips;
+    t.openMtmCents[i] += this.slotMtm(k);
+    s.entryMs[k] = inp.tMs;
+    s.maxLossCents[k] = n * c.maxLossCents;
+    s.deltaUsd[k] = n * c.deltaUsd;
+    s.vegaUsd[k] = n * c.vegaUsd;
+    t.openCount[i]++;
+    t.openMaxLossCents[i] += s.maxLossCents[k];
+    t.openDeltaUsd[i] += s.deltaUsd[k];
+    t.openVegaUsd[i] += s.vegaUsd[k];
+    t.entries[i]++;
+    this.touched[i] = 1;
+    if (Number.isNaN(t.firstTradeMs[i])) t.firstTradeMs[i] = inp.tMs;
+    summary.opened++;
+    this.opts.onOpen?.({
+      trader: i,
+      slot: k - base,
+      spreadId: c.spreadId,
+      tMs: inp.tMs,
+      contracts: n,
+      creditPips: credit,
+    });
+    return SKIP.enter;
+  }
+
+  private markToMarket(inp: StepInput, summary: StepSummary): void {
+    const st = this.state;
+    const t = st.t;
+    const r = this.rules;
+    const day = inp.isClose ? st.days : -1;
+    const touched = this.touched;
+    let open = 0;
+    for (let i = 0; i < st.traders; i++) {
+      open += t.openCount[i];
+      // An untouched trader's equity is unchanged since the last step: nothing to update but the daily book.
+      if (!touched[i] && day < 0) continue;
+      touched[i] = 0;
+      const eq = this.capitalCents + t.realizedCents[i] + t.openMtmCents[i];
+      if (eq > t.peakEquityCents[i]) t.peakEquityCents[i] = eq;
+      const dd = t.peakEquityCents[i] - eq;
+      if (dd > t.maxDrawdownCents[i]) t.maxDrawdownCents[i] = dd;
+      const ddFrac = dd / t.peakEquityCents[i];
+      if (ddFrac > t.maxDrawdownFrac[i]) t.maxDrawdownFrac[i] = ddFrac;
+      if (eq > t.breakerPeakCents[i]) t.breakerPeakCents[i] = eq;
+      else if (eq <= (1 - r.breakerDrawdownFrac) * t.breakerPeakCents[i]) {
+        t.breakerUntilMs[i] = inp.tMs + r.breakerPauseHours * HOUR_MS;
+        t.breakerPeakCents[i] = eq;
+      }
+      if (eq > t.monthPeakCents[i]) t.monthPeakCents[i] = eq;
+      else if (eq <= (1 - r.monthlyDrawdownFrac) * t.monthPeakCents[i]) t.halfSize[i] = 1;
+      if (day >= 0) {
+        const pnl = eq - t.dayStartEquityCents[i];
+        t.dailySum[i] += pnl;
+        t.dailySumSq[i] += pnl * pnl;
+        if (pnl < 0) t.dailyDownSq[i] += pnl * pnl;
+        t.dayStartEquityCents[i] = eq;
+        st.monthlyCents[i * st.months + inp.monthIndex] += Math.round(pnl);
+        if (this.dailySample) {
+          const k = this.sampleIndex.get(i);
+          if (k !== undefined) this.dailySample[k * (this.opts.days ?? 0) + day] = pnl;
+        }
+      }
+    }
+    if (day >= 0) st.days++;
+    summary.openPositions = open;
+  }
+
+  /** A new month: the monthly drawdown rule starts afresh. */
+  startMonth(): void {
+    const t = this.state.t;
+    for (let i = 0; i < this.state.traders; i++) {
+      t.monthPeakCents[i] = this.equityCents(i);
+      t.halfSize[i] = 0;
+    }
+  }
+}
+
+/** How many more contracts of `per` keep |open + n·per| ≤ cap (all of them when per is 0). */
+function capCount(open: number, per: number, cap: number): number {
+  if (per === 0) return Number.MAX_SAFE_INTEGER;
+  const n = per > 0 ? (cap - open) / per : (-cap - open) / per;
+  return Math.floor(n + 1e-9);
+}

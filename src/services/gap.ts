@@ -1,0 +1,198 @@
+import type { Store } from '../adapters/store/store.js';
+import type { MarketDataSource } from '../core/market/port.js';
+import type { MarketCalendar } from '../core/time/market-calendar.js';
+
+const HOUR = 3_600_000;
+
+export interface GapSnapshot {
+  sessionDate: string;
+  closeMs: number;
+  ibitClose: number;
+  bitoClose: number | null;
+  btcAtClose: number;
+  btcSource: string;
+  etfSource: string;
+  recordedMs: number;
+}
+
+export type SnapshotResult =
+  | { status: 'recorded' | 'already-recorded'; snapshot: GapSnapshot }
+  | { status: 'unavailable'; sessionDate: string; reason: string };
+
+interface GapRow {
+  session_date: string;
+  close_ms: number;
+  ibit_close: number;
+  bito_close: number | null;
+  btc_at_close: number;
+  btc_source: string;
+  etf_source: string;
+  recorded_ms: number;
+}
+
+const fromRow = (r: GapRow): GapSnapshot => ({
+  sessionDate: r.session_date,
+  closeMs: r.close_ms,
+  ibitClose: r.ibit_close,
+  bitoClose: r.bito_close,
+  btcAtClose: r.btc_at_close,
+  btcSource: r.btc_source,
+  etfSource: r.etf_source,
+  recordedMs: r.recorded_ms,
+});
+
+export function storedSnapshot(store: Store, sessionDate: string): GapSnapshot | null {
+  const r = store.db.prepare('SELECT * FROM gap_snapshots WHERE session_date = ?').get(sessionDate) as
+    | GapRow
+    | undefined;
+  return r ? fromRow(r) : null;
+}
+
+/**
+ * Record the official close of the last completed session (#8): IBIT's (and BITO's) close and
+ * BTC at that instant. Idempotent per session, so a cron line at any evening hour works all year.
+ */
+export async function snapshotGap(
+  source: MarketDataSource,
+  cal: MarketCalendar,
+  store: Store,
+  nowMs: number,
+): Promise<SnapshotResult> {
+  const last = cal.lastClose(nowMs);
+  const existing = storedSnapshot(store, last.date);
+  if (existing) return { status: 'already-recorded', snapshot: existing };
+  const close = await officialClose(source, cal, last, nowMs);
+  if (typeof close === 'string') return { status: 'unavailable', sessionDate: last.date, reason: close };
+  const snap: GapSnapshot = { sessionDate: last.date, closeMs: last.closeMs, ...close, recordedMs: nowMs };
+  store.db
+    .prepare(
+      `INSERT INTO gap_snapshots (session_date, close_ms, ibit_close, bito_close, btc_at_close, btc_source, etf_source, recorded_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_date) DO NOTHING`,
+    )
+    .run(
+      snap.sessionDate,
+      snap.closeMs,
+      snap.ibitClose,
+      snap.bitoClose,
+      snap.btcAtClose,
+      snap.btcSource,
+      snap.etfSource,
+      snap.recordedMs,
+    );
+  return { status: 'recorded', snapshot: storedSnapshot(store, last.date)! };
+}
+
+/** IBIT/BITO closes and BTC at the close, from whatever the source can say about that session. */
+async function officialClose(
+  source: MarketDataSource,
+  cal: MarketCalendar,
+  last: { date: string; closeMs: number },
+  nowMs: number,
+): Promise<Omit<GapSnapshot, 'sessionDate' | 'closeMs' | 'recordedMs'> | string> {
+  const closeOf = async (symbol: 'IBIT' | 'BITO'): Promise<{ price: number; source: string } | string> => {
+    if (source.kind !== 'live') {
+      const q = await source.etfQuote(symbol, last.closeMs);
+      return q.status === 'ok' ? { price: q.value.price, source: q.source } : q.reason;
+    }
+    // Live answers only the present: after the bell the quote is that close; in the next session it is the previous close.
+    const q = await source.etfQuote(symbol, nowMs);
+    if (q.status === 'missing') return q.reason;
+    if (cal.isOpen(nowMs)) {
+      if (q.value.previousClose === null) return `${symbol}: no previous close in the quote`;
+      return { price: q.value.previousClose, source: q.source };
+    }
+    if (cal.etDate(q.asOfMs) !== last.date)
+      return `${symbol}: the latest quote (${cal.formatEt(q.asOfMs)}) is not from the ${last.date} session`;
+    return { price: q.value.price, source: q.source };
+  };
+  const ibit = await closeOf('IBIT');
+  if (typeof ibit === 'string') return `IBIT close for ${last.date}: ${ibit}`;
+  const bito = await closeOf('BITO');
+  let btc: { price: number; source: string } | string;
+  if (source.kind !== 'live') {
+    const b = await source.btcSpot(last.closeMs);
+    btc = b.status === 'ok' ? { price: b.value.priceUsd, source: b.source } : b.reason;
+  } else {
+    // The hourly bar that ends at the bell closes at BTC's price then.
+    const bars = await source.btcBars(nowMs, 200);
+    if (bars.status === 'missing') btc = bars.reason;
+    else {
+      const bar = bars.value.find(
+        (x) => x.startMs + x.durationMs === last.closeMs || x.startMs === last.closeMs - HOUR,
+      );
+      btc = bar
+        ? { price: bar.close, source: bars.source }
+        : `no BTC hourly bar ending at the ${last.date} close`;
+    }
+  }
+  if (typeof btc === 'string') return `BTC at the ${last.date} close: ${btc}`;
+  return {
+    ibitClose: ibit.price,
+    bitoClose: typeof bito === 'string' ? null : bito.price,
+    btcAtClose: btc.price,
+    btcSource: btc.source,
+    etfSource: ibit.source,
+  };
+}
+
+export type GapView =
+  | {
+      status: 'ok';
+      atMs: number;
+      sessionDate: string;
+      closeMs: number;
+      btcAtClose: number;
+      btcNow: number;
+      btcMoveFrac: number;
+      ibitClose: number;
+      impliedIbitOpen: number;
+      marketPhase: string;
+      nextOpenMs: number;
+      from: 'snapshot' | 'source';
+    }
+  | { status: 'missing'; atMs: number; sessionDate: string; reason: string };
+
+/** BTC's move since the last ETF close and the IBIT opening gap it implies (weekends and holidays too). */
+export async function gapView(
+  source: MarketDataSource,
+  cal: MarketCalendar,
+  store: Store | null,
+  atMs: number,
+): Promise<GapView> {
+  const last = cal.lastClose(atMs);
+  let snap = store ? storedSnapshot(store, last.date) : null;
+  let from: 'snapshot' | 'source' = 'snapshot';
+  if (!snap && source.kind !== 'live') {
+    const c = await officialClose(source, cal, last, atMs);
+    if (typeof c === 'string') return { status: 'missing', atMs, sessionDate: last.date, reason: c };
+    snap = { sessionDate: last.date, closeMs: last.closeMs, ...c, recordedMs: atMs };
+    from = 'source';
+  }
+  if (!snap) {
+    return {
+      status: 'missing',
+      atMs,
+      sessionDate: last.date,
+      reason: `no close recorded for the ${last.date} session: run \`argus gap snapshot\` after the close (see the README's cron lines)`,
+    };
+  }
+  const now = await source.btcSpot(atMs);
+  if (now.status === 'missing')
+    return { status: 'missing', atMs, sessionDate: last.date, reason: `BTC now: ${now.reason}` };
+  const move = now.value.priceUsd / snap.btcAtClose - 1;
+  const status = cal.status(atMs);
+  return {
+    status: 'ok',
+    atMs,
+    sessionDate: snap.sessionDate,
+    closeMs: snap.closeMs,
+    btcAtClose: snap.btcAtClose,
+    btcNow: now.value.priceUsd,
+    btcMoveFrac: move,
+    ibitClose: snap.ibitClose,
+    impliedIbitOpen: snap.ibitClose * (1 + move),
+    marketPhase: status.phase,
+    nextOpenMs: status.nextOpenMs,
+    from,
+  };
+}

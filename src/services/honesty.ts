@@ -1,0 +1,183 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppContext } from '../cli/context.js';
+import { DEFAULT_PARAMS, type PromoteParams, type RunData, walkForward } from '../core/judge/walk-forward.js';
+import { walkForwardWindows } from '../core/judge/windows.js';
+import { farmBacktest, SIM_WINDOW } from './farm-run.js';
+import { loadRun, resolveRun } from './promote-load.js';
+import { resimulate } from './resim.js';
+
+/**
+ * The honesty test of `argus promote`.
+ * null: a fair simulated market (GBM, implied = realised vol, mid fills, no fees), where every
+ * configuration's expected P&L is zero: promotion at 1 % must promote nothing in ≥ 19 of 20 seeds.
+ * power: implied vol 20 % over the model's, ORATS fills (f = 0.32) and fees: how often do the
+ * walk-forward selections make money out of sample?
+ */
+export type Scenario = 'null' | 'power';
+
+export const SCENARIOS: Record<
+  Scenario,
+  {
+    sim: { model: 'gbm' | 'heston'; premium: number; fair: boolean };
+    flags: { 'fill-f': number; fee: number };
+  }
+> = {
+  null: { sim: { model: 'gbm', premium: 0, fair: true }, flags: { 'fill-f': 0, fee: 0 } },
+  power: { sim: { model: 'heston', premium: 0.2, fair: false }, flags: { 'fill-f': 0.32, fee: 0.65 } },
+};
+
+export interface SeedResult {
+  scenario: Scenario;
+  seed: number;
+  traders: number;
+  /** Configurations promoted (selected in the last window's sample, profitable out of sample). */
+  promoted: number[];
+  windows: number;
+  windowsWithSelection: number;
+  selected: number;
+  /** Out-of-sample P&L of every window's selected set, summed; positive only if something was selected. */
+  oosPnlUsd: number;
+  oosPositive: boolean;
+  /** Without any test: the in-sample P&L leader of each window, out of sample (a diagnostic of edge). */
+  naive: { windows: number; positive: number };
+  /** Smallest p-value among each window's candidates not ruled out by eligibility. */
+  minP: number[];
+  nEff: number[];
+  farmMs: number;
+  promoteMs: number;
+}
+
+export interface HonestySummary {
+  scenario: Scenario;
+  seeds: number;
+  settings: (typeof SCENARIOS)[Scenario] & {
+    window: { from: string; to: string };
+    params: Omit<PromoteParams, 'seed'>;
+  };
+  /** null: seeds that promoted nothing; power: seeds whose selections made money out of sample. */
+  nothingPromoted: number;
+  oosPositive: number;
+  windowsWithSelection: number;
+  windows: number;
+  results: SeedResult[];
+}
+
+export interface HonestyOptions {
+  scenario: Scenario;
+  seeds: number[];
+  /** Default: the shipped grid. */
+  gridFile?: string;
+  engine: 'auto' | 'gpu' | 'cpu' | 'js';
+  /** A context on `db` whose config folds in `flags` (fill-f, fee). */
+  context: (db: string, flags: Record<string, unknown>) => AppContext;
+  /** Databases go here, one per seed, deleted after use unless `keep`. */
+  workDir: string;
+  keep?: boolean;
+  params?: Partial<PromoteParams>;
+  window?: { from: string; to: string };
+  /** Power only: another implied-vol premium (how much edge the test needs to see). */
+  premium?: number;
+  onSeed?: (r: SeedResult) => void;
+  log?: (msg: string) => void;
+}
+
+/** The in-sample P&L leader of each window and whether it made money out of sample. */
+export function naiveLeaders(d: RunData, p: PromoteParams): { windows: number; positive: number } {
+  const M = d.months.length;
+  let positive = 0;
+  const pairs = walkForwardWindows(d.months, p.isMonths, p.oosMonths);
+  for (const w of pairs) {
+    let best = -1;
+    let bestPnl = 0;
+    for (let i = 0; i < d.traders; i++) {
+      let s = 0;
+      for (let m = w.isStart; m < w.isEnd; m++) s += d.monthly[i * M + m];
+      if (s > bestPnl) {
+        bestPnl = s;
+        best = i;
+      }
+    }
+    if (best < 0) continue;
+    let o = 0;
+    for (let m = w.isEnd; m < w.oosEnd; m++) o += d.monthly[best * M + m];
+    if (o > 0) positive++;
+  }
+  return { windows: pairs.length, positive };
+}
+
+export async function runHonesty(o: HonestyOptions): Promise<HonestySummary> {
+  const base0 = SCENARIOS[o.scenario];
+  const sc =
+    o.premium !== undefined && o.scenario === 'power'
+      ? { ...base0, sim: { ...base0.sim, premium: o.premium } }
+      : base0;
+  const window = o.window ?? SIM_WINDOW;
+  const results: SeedResult[] = [];
+  const { seed: _seed, ...base } = { ...DEFAULT_PARAMS, ...o.params };
+  for (const seed of o.seeds) {
+    const db = join(o.workDir, `honesty-${o.scenario}-${seed}.db`);
+    const ctx = o.context(db, sc.flags);
+    try {
+      const t0 = ctx.clock.monotonicMs();
+      const bt = await farmBacktest(ctx, {
+        source: 'sim',
+        from: window.from,
+        to: window.to,
+        gridFile: o.gridFile,
+        engine: o.engine,
+        seed,
+        sim: { ...sc.sim, seed },
+      });
+      const t1 = ctx.clock.monotonicMs();
+      const loaded = loadRun(ctx.store(), ctx.market(), resolveRun(ctx.store(), bt.runId));
+      // Each seed's own sub-sample draws, as `argus promote` would use for that run.
+      const params: PromoteParams = { ...base, seed };
+      const r = await walkForward(
+        loaded.data,
+        params,
+        (ids, until) => resimulate(ctx, loaded, ids, until),
+        o.log,
+      );
+      const res: SeedResult = {
+        scenario: o.scenario,
+        seed,
+        traders: bt.traders,
+        promoted: r.promoted.map((x) => x.trader),
+        windows: r.walkForward.windows,
+        windowsWithSelection: r.walkForward.windowsWithSelection,
+        selected: r.walkForward.selected,
+        oosPnlUsd: r.walkForward.oosPnlUsd,
+        oosPositive: r.walkForward.selected > 0 && r.walkForward.oosPnlUsd > 0,
+        naive: naiveLeaders(loaded.data, params),
+        minP: r.windows.map((w) =>
+          w.candidates.reduce(
+            (a, c) => (c.eligible !== false && c.pValue !== null ? Math.min(a, c.pValue) : a),
+            1,
+          ),
+        ),
+        nEff: r.windows.map((w) => w.trials.nEff),
+        farmMs: t1 - t0,
+        promoteMs: ctx.clock.monotonicMs() - t1,
+      };
+      results.push(res);
+      o.onSeed?.(res);
+    } finally {
+      ctx.close();
+      if (!o.keep) {
+        for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}.checkpoints`])
+          rmSync(f, { recursive: true, force: true });
+      }
+    }
+  }
+  return {
+    scenario: o.scenario,
+    seeds: results.length,
+    settings: { ...sc, window, params: base },
+    nothingPromoted: results.filter((r) => r.promoted.length === 0).length,
+    oosPositive: results.filter((r) => r.oosPositive).length,
+    windowsWithSelection: results.reduce((a, r) => a + r.windowsWithSelection, 0),
+    windows: results.reduce((a, r) => a + r.windows, 0),
+    results,
+  };
+}

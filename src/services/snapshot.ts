@@ -1,0 +1,92 @@
+import type {
+  BtcSpot,
+  DvolPoint,
+  EtfQuote,
+  MarketDataSource,
+  Observed,
+  SourceKind,
+} from '../core/market/port.js';
+import type { MarketCalendar, MarketStatus } from '../core/time/market-calendar.js';
+
+export interface FieldView<T> {
+  field: string;
+  status: 'ok' | 'missing';
+  value: T | null;
+  source: string;
+  asOfMs: number | null;
+  /** How old the value is at the snapshot time. */
+  ageMs: number | null;
+  note: string | null;
+  stale: boolean;
+  reason: string | null;
+}
+
+export interface Snapshot {
+  atMs: number;
+  source: SourceKind;
+  market: MarketStatus & { sessionBucket: string | null };
+  btc: FieldView<BtcSpot>;
+  dvol: FieldView<number>;
+  dvolHistory: FieldView<{ days: number; first: string; last: string }>;
+  funding8h: FieldView<number>;
+  ibit: FieldView<EtfQuote>;
+  bito: FieldView<EtfQuote>;
+}
+
+export function view<T, U = T>(field: string, o: Observed<T>, atMs: number, map?: (v: T) => U): FieldView<U> {
+  if (o.status === 'missing') {
+    return {
+      field,
+      status: 'missing',
+      value: null,
+      source: o.source,
+      asOfMs: null,
+      ageMs: null,
+      note: null,
+      stale: false,
+      reason: o.reason,
+    };
+  }
+  return {
+    field,
+    status: 'ok',
+    value: map ? map(o.value) : (o.value as unknown as U),
+    source: o.source,
+    asOfMs: o.asOfMs,
+    ageMs: atMs - o.asOfMs,
+    note: o.note ?? null,
+    stale: o.stale ?? false,
+    reason: null,
+  };
+}
+
+/** One normalised market snapshot: every field with its provider, age, or the reason it is missing. */
+export async function takeSnapshot(
+  source: MarketDataSource,
+  cal: MarketCalendar,
+  atMs: number,
+): Promise<Snapshot> {
+  const [btc, dvol, hist, funding, ibit, bito] = await Promise.all([
+    source.btcSpot(atMs),
+    source.dvol(atMs),
+    source.dvolHistory(atMs, 365),
+    source.funding8h(atMs),
+    source.etfQuote('IBIT', atMs),
+    source.etfQuote('BITO', atMs),
+  ]);
+  return {
+    atMs,
+    source: source.kind,
+    market: { ...cal.status(atMs), sessionBucket: cal.sessionBucket(atMs) },
+    btc: view('btc', btc, atMs),
+    dvol: view('dvol', dvol, atMs),
+    dvolHistory: view('dvolHistory', hist, atMs, (pts: DvolPoint[]) => ({
+      days: pts.length,
+      first: pts[0]?.date ?? '',
+      last: pts[pts.length - 1]?.date ?? '',
+    })),
+    funding8h: view('funding8h', funding, atMs),
+    ibit: view('ibit', ibit, atMs),
+    bito: view('bito', bito, atMs),
+  };
+}

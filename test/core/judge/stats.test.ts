@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { annualise, deflatedSharpe, expectedMaxZ, moments, sharpe } from '../../../src/core/judge/stats.js';
+
+describe('deflated Sharpe ratio', () => {
+  it('expected maximum of N standard normals: 4.683 at N = 400,000 (reference values)', () => {
+    expect(expectedMaxZ(400_000)).toBeCloseTo(4.683, 3);
+    expect(expectedMaxZ(1)).toBe(0);
+    // More trials, a higher bar.
+    expect(expectedMaxZ(1000)).toBeGreaterThan(expectedMaxZ(100));
+  });
+
+  it("reproduces Bailey & López de Prado's worked example (DSR 0.9004)", () => {
+    // Annualised SR 2.5 over 1,250 days, skew −3, kurtosis 10, 100 trials with V[SR] 0.5 annualised.
+    const r = deflatedSharpe({
+      sr: 2.5 / Math.sqrt(250),
+      skew: -3,
+      kurt: 10,
+      t: 1250,
+      srVariance: 0.5 / 250,
+      nEff: 100,
+    });
+    expect(r.dsr).toBeCloseTo(0.9004, 3);
+    expect(r.pValue).toBeCloseTo(1 - r.dsr, 12);
+  });
+
+  it('one trial and normal returns: the probabilistic Sharpe ratio, a z-test of SR·√(T−1)', () => {
+    const r = deflatedSharpe({ sr: 0.2, skew: 0, kurt: 3, t: 101, srVariance: 0.01, nEff: 1 });
+    expect(r.sr0).toBe(0);
+    expect(r.z).toBeCloseTo((0.2 * 10) / Math.sqrt(1 + 0.5 * 0.04), 12);
+  });
+
+  it('p-values far in the tail keep their precision', () => {
+    const r = deflatedSharpe({ sr: 1, skew: 0, kurt: 3, t: 1000, srVariance: 0, nEff: 1 });
+    expect(r.pValue).toBeGreaterThan(0);
+    expect(r.pValue).toBeLessThan(1e-100);
+  });
+
+  it('moments: skewness and non-excess kurtosis; a constant series has no Sharpe', () => {
+    const m = moments([1, 2, 3, 4, 10]);
+    expect(m.mean).toBe(4);
+    expect(m.skew).toBeGreaterThan(1);
+    expect(m.kurt).toBeGreaterThan(2);
+    expect(sharpe(moments([5, 5, 5]))).toBeNull();
+    expect(annualise(1)).toBeCloseTo(Math.sqrt(252), 12);
+  });
+});

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { CoverageError, UsageError } from '../../src/core/errors.js';
+import { loadEconomicCalendar } from '../../src/core/time/economic-calendar.js';
+import { loadMarketCalendar } from '../../src/core/time/market-calendar.js';
+import { calendarEntries, calendarQuery, parseDateArg } from '../../src/services/calendar.js';
+
+const Z = (iso: string) => Date.parse(iso);
+const deps = { market: loadMarketCalendar(), economic: loadEconomicCalendar() };
+
+function usageError(fn: () => unknown): UsageError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof UsageError) return e;
+    throw e;
+  }
+  throw new Error('expected a UsageError');
+}
+
+describe('parseDateArg', () => {
+  it('accepts strict, real YYYY-MM-DD dates', () => {
+    expect(parseDateArg('from', '2026-03-09')).toBe('2026-03-09');
+    expect(parseDateArg('to', '2028-02-29')).toBe('2028-02-29');
+  });
+
+  it('rejects bad dates with a UsageError naming the flag and the form', () => {
+    const feb30 = usageError(() => parseDateArg('from', '2026-02-30'));
+    expect(feb30.message).toBe('--from 2026-02-30 is not a calendar date: February 2026 has 28 days');
+    expect(feb30.exitCode).toBe(2);
+    const short = usageError(() => parseDateArg('to', '2026-1-5'));
+    expect(short.message).toBe('--to expects a date as YYYY-MM-DD, got "2026-1-5"');
+    expect(usageError(() => parseDateArg('--from', 'tomorrow')).message).toMatch(
+      /^--from expects a date as YYYY-MM-DD/,
+    );
+    expect(usageError(() => parseDateArg('from', '2026-13-01')).message).toMatch(/no month 13/);
+    expect(usageError(() => parseDateArg('from', '2026-04-31')).message).toMatch(/April 2026 has 30 days/);
+    expect(usageError(() => parseDateArg('from', ' 2026-04-01')).message).toMatch(/YYYY-MM-DD/);
+  });
+});
+
+describe('calendarEntries', () => {
+  it('lists holidays, early closes, FOMC and CPI in order', () => {
+    const r = calendarEntries(
+      { fromDate: '2026-11-20', toDate: '2026-12-31', types: ['fomc', 'cpi', 'market'] },
+      deps,
+    );
+    expect(r.fromDate).toBe('2026-11-20');
+    expect(r.toDate).toBe('2026-12-31');
+    expect(r.entries.map((e) => [e.date, e.kind, e.timeMs])).toEqual([
+      ['2026-11-26', 'closed', null],
+      ['2026-11-27', 'early_close', Z('2026-11-27T18:00:00Z')],
+      ['2026-12-09', 'fomc', Z('2026-12-09T19:00:00Z')],
+      ['2026-12-10', 'cpi', Z('2026-12-10T13:30:00Z')],
+      ['2026-12-24', 'early_close', Z('2026-12-24T18:00:00Z')],
+      ['2026-12-25', 'closed', null],
+    ]);
+    expect(r.entries[0]).toEqual({
+      date: '2026-11-26',
+      timeMs: null,
+      type: 'market',
+      kind: 'closed',
+      title: 'Thanksgiving Day',
+      detail: 'NYSE closed',
+    });
+    expect(r.entries[1].detail).toBe('NYSE closes early at 13:00 ET');
+    expect(r.entries[2]).toMatchObject({
+      type: 'fomc',
+      detail: 'meeting 2026-12-08/09, SEP, press conference 14:30 ET',
+    });
+    expect(r.entries[3]).toMatchObject({ type: 'cpi', detail: 'CPI for 2026-11' });
+    expect(r.warnings).toEqual([]);
+    expect(r.coverage.map((c) => [c.type, c.complete])).toEqual([
+      ['market', true],
+      ['fomc', true],
+      ['cpi', true],
+    ]);
+  });
+
+  it('filters by type and never lists weekends', () => {
+    const market = calendarEntries({ fromDate: '2026-03-01', toDate: '2026-04-30', types: ['market'] }, deps);
+    expect(market.entries.map((e) => e.date)).toEqual(['2026-04-03']);
+    const cpi = calendarEntries({ fromDate: '2026-03-01', toDate: '2026-04-30', types: ['cpi'] }, deps);
+    expect(cpi.entries.map((e) => e.date)).toEqual(['2026-03-11', '2026-04-10']);
+    expect(cpi.coverage.map((c) => c.type)).toEqual(['cpi']);
+  });
+
+  it('includes both ends of the range (ET dates)', () => {
+    const r = calendarEntries({ fromDate: '2026-12-09', toDate: '2026-12-10', types: ['fomc', 'cpi'] }, deps);
+    expect(r.entries.map((e) => e.kind)).toEqual(['fomc', 'cpi']);
+  });
+
+  it('sorts by date, then time with all-day closures first', () => {
+    const economic = loadEconomicCalendar([
+      { type: 'fomc', date: '2026-11-26', time: '10:00', title: 'test meeting' },
+      { type: 'cpi', date: '2026-11-27' },
+    ]);
+    const r = calendarEntries(
+      { fromDate: '2026-11-26', toDate: '2026-11-27', types: ['market', 'cpi', 'fomc'] },
+      { market: deps.market, economic },
+    );
+    expect(r.entries.map((e) => `${e.date} ${e.kind}`)).toEqual([
+      '2026-11-26 closed',
+      '2026-11-26 fomc',
+      '2026-11-27 cpi',
+      '2026-11-27 early_close',
+    ]);
+  });
+
+  it('warns, and marks coverage incomplete, for CPI dates in 2027', () => {
+    const r = calendarEntries(
+      { fromDate: '2026-12-01', toDate: '2027-01-31', types: ['cpi', 'fomc', 'market'] },
+      deps,
+    );
+    expect(r.entries.filter((e) => e.type === 'cpi').map((e) => e.date)).toEqual(['2026-12-10']);
+    expect(r.entries.filter((e) => e.type === 'fomc').map((e) => e.date)).toEqual([
+      '2026-12-09',
+      '2027-01-27',
+    ]);
+    expect(r.warnings).toEqual([
+      'no CPI dates after 2026-12-31 (BLS has not published 2027): add them under calendar.events in your config',
+    ]);
+    expect(r.coverage.find((c) => c.type === 'cpi')).toEqual({
+      type: 'cpi',
+      fromDate: '2025-01-01',
+      toDate: '2026-12-31',
+      complete: false,
+    });
+  });
+
+  it('rejects reversed ranges, bad dates and unknown types', () => {
+    expect(() =>
+      calendarEntries({ fromDate: '2026-12-31', toDate: '2026-12-01', types: ['market'] }, deps),
+    ).toThrow(UsageError);
+    expect(() =>
+      calendarEntries({ fromDate: '2026-02-30', toDate: '2026-03-01', types: ['market'] }, deps),
+    ).toThrow(/--from/);
+    expect(() => calendarEntries({ fromDate: '2026-01-01', toDate: '2026-03-01', types: [] }, deps)).toThrow(
+      UsageError,
+    );
+    expect(() =>
+      calendarEntries({ fromDate: '2026-01-01', toDate: '2026-03-01', types: ['nfp' as 'cpi'] }, deps),
+    ).toThrow(UsageError);
+  });
+
+  it('throws CoverageError naming the covered years outside the NYSE data', () => {
+    expect(() =>
+      calendarEntries({ fromDate: '2028-12-01', toDate: '2029-01-31', types: ['market'] }, deps),
+    ).toThrow(CoverageError);
+    expect(() =>
+      calendarEntries({ fromDate: '2023-12-01', toDate: '2024-01-31', types: ['fomc', 'market'] }, deps),
+    ).toThrow(/covers 2024–2028/);
+    // Economic types alone only warn.
+    const r = calendarEntries({ fromDate: '2029-01-01', toDate: '2029-01-31', types: ['cpi'] }, deps);
+    expect(r.entries).toEqual([]);
+    expect(r.warnings[0]).toMatch(/^no CPI dates after 2026-12-31/);
+  });
+});
+
+describe('calendarQuery', () => {
+  it('defaults to 30 days from today in ET and adds display fields', () => {
+    // 03:00Z on 2026-11-27 is still 2026-11-26 in New York.
+    const r = calendarQuery({ nowMs: Z('2026-11-27T03:00:00Z'), zone: 'UTC' }, deps);
+    expect(r.fromDate).toBe('2026-11-26');
+    expect(r.toDate).toBe('2026-12-25');
+    expect(r.localZone).toBe('UTC');
+    const fomc = r.entries.find((e) => e.kind === 'fomc');
+    expect(fomc).toMatchObject({ weekday: 'Wed', timeEt: '14:00', timeLocal: '19:00 UTC' });
+    expect(r.entries[0]).toMatchObject({ kind: 'closed', weekday: 'Thu', timeEt: null, timeLocal: null });
+  });
+
+  it('honours --to, --days and types, and shows the local date when it differs', () => {
+    const r = calendarQuery(
+      { from: '2026-12-09', days: 2, types: ['fomc', 'cpi'], nowMs: 0, zone: 'Asia/Tokyo' },
+      deps,
+    );
+    expect(r.toDate).toBe('2026-12-10');
+    expect(r.entries.map((e) => e.timeLocal)).toEqual(['2026-12-10 04:00 GMT+9', '22:30 GMT+9']);
+    expect(calendarQuery({ from: '2026-12-09', to: '2026-12-09', nowMs: 0 }, deps).entries).toHaveLength(1);
+    expect(() => calendarQuery({ from: '2026-12-09', days: 0, nowMs: 0 }, deps)).toThrow(UsageError);
+  });
+});

@@ -1,0 +1,83 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AppContext } from '../../src/cli/context.js';
+import { ManualClock } from '../../src/core/time/clock.js';
+import { farmBacktest } from '../../src/services/farm-run.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'argus-resume-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const grid = new URL('../fixtures/grids/small.json', import.meta.url).pathname;
+const config = join(dir, 'config.json');
+writeFileSync(config, JSON.stringify({ farm: { checkpointEvery: 10 } }));
+
+function ctx(db: string): AppContext {
+  return new AppContext({
+    dataDir: dir,
+    configDir: dir,
+    env: { ARGUS_CONFIG: config },
+    flags: { db },
+    appVersion: 'test',
+    clock: ManualClock.at('2026-11-25T12:00:00Z'),
+  });
+}
+
+function stats(c: AppContext, runId: string) {
+  return c
+    .store()
+    .db.prepare(
+      `SELECT t.* FROM trader_stats t JOIN farm_runs f ON f.run_no = t.run_no WHERE f.run_id = ? ORDER BY trader_id`,
+    )
+    .all(runId)
+    .map((r) => ({ ...(r as object), run_no: 0 }));
+}
+
+describe('farm backtest checkpoint and resume', () => {
+  it('a run stopped mid-way and resumed ends with exactly what an uninterrupted run gives', async () => {
+    const req = {
+      source: 'replay' as const,
+      from: '2025-03-03',
+      to: '2025-03-21',
+      gridFile: grid,
+      engine: 'js' as const,
+      seed: 3,
+    };
+    const a = ctx(join(dir, 'a.db'));
+    const full = await farmBacktest(a, req);
+    expect(full.status).toBe('completed');
+    expect(full.summary.closed).toBeGreaterThan(100);
+
+    const b = ctx(join(dir, 'b.db'));
+    const part = await farmBacktest(b, { ...req, stopAfterSteps: 37 });
+    expect(part.status).toBe('stopped');
+    // A checkpoint at step 29 (every 10 steps) exists as a file beside the database.
+    expect(readdirSync(join(dir, 'b.db.checkpoints')).some((f) => f.startsWith(`${part.runId}.29.`))).toBe(
+      true,
+    );
+    const resumed = await farmBacktest(b, { ...req, resumeRunId: part.runId });
+    expect(resumed.status).toBe('completed');
+    expect(resumed.runId).toBe(part.runId);
+    expect(stats(b, part.runId)).toEqual(stats(a, full.runId));
+    expect(resumed.summary).toEqual(full.summary);
+    // Completed runs leave no checkpoint files behind.
+    expect(readdirSync(join(dir, 'b.db.checkpoints')).filter((f) => f.startsWith(part.runId))).toEqual([]);
+    a.close();
+    b.close();
+  });
+
+  it("refuses a replay window outside the data, stating each field's coverage", async () => {
+    const c = ctx(join(dir, 'c.db'));
+    await expect(
+      farmBacktest(c, {
+        source: 'replay',
+        from: '2025-10-01',
+        to: '2025-12-31',
+        gridFile: grid,
+        engine: 'js',
+        seed: 1,
+      }),
+    ).rejects.toThrow(/does not cover 2025-10-01 → 2025-12-31: .*dvol.*\n.*btcSpot: /s);
+    c.close();
+  });
+});

@@ -5,14 +5,15 @@ import { performance } from 'node:perf_hooks';
 import { AppContext } from '../cli/context.js';
 import { probeGl } from '../core/engine/gl.js';
 import { resolveEngine } from '../core/engine/resolve.js';
-import { DIMENSIONS, loadGrid } from '../core/farm/grid.js';
+import { DIMENSIONS } from '../core/farm/grid.js';
 import { FarmHost, type FarmKernels } from '../core/farm/host.js';
 import { farmKernels } from '../core/farm/kernels-gpujs.js';
 import { MarketStepBuilder } from '../core/farm/market-step.js';
 import { ReferenceTrader } from '../core/farm/reference.js';
 import { monthsBetween } from '../core/farm/runner.js';
+import { farmSettings } from '../core/farm/settings.js';
 import type { StepInput } from '../core/farm/step-input.js';
-import { farmBacktest, farmSettings, REPLAY_WINDOW } from '../services/farm-run.js';
+import { farmBacktest, REPLAY_WINDOW } from '../services/farm-run.js';
 import type { Bench } from './harness.js';
 import { round } from './harness.js';
 
@@ -20,14 +21,14 @@ const STEPS = 40;
 
 /** Real market steps from the replay (a busy March 2025 stretch), built once and replayed on every engine. */
 async function replaySteps(ctx: AppContext): Promise<StepInput[]> {
-  const grid = loadGrid();
-  const cal = ctx.market();
-  const { rules, fill } = farmSettings(ctx);
+  const grid = ctx.grid();
+  const cal = ctx.calendar;
+  const { rules, fill } = farmSettings(ctx.farmConfig);
   const times = cal.replaySteps('2025-03-03', '2025-03-31').slice(0, STEPS);
   const builder = new MarketStepBuilder({
     source: ctx.source('replay'),
     calendar: cal,
-    economic: ctx.economic(),
+    economic: ctx.economic,
     grid,
     rules,
     fill,
@@ -49,8 +50,8 @@ async function replaySteps(ctx: AppContext): Promise<StepInput[]> {
 }
 
 function timeEngine(kernels: FarmKernels, inputs: StepInput[], ctx: AppContext) {
-  const grid = loadGrid();
-  const { rules } = farmSettings(ctx);
+  const grid = ctx.grid();
+  const { rules } = farmSettings(ctx.farmConfig);
   const engine = new FarmHost(grid, rules, { months: 1, kernels });
   const ms: number[] = [];
   for (const inp of inputs) {
@@ -118,7 +119,7 @@ export const farmBench: Bench = {
     });
     try {
       const inputs = await replaySteps(ctx);
-      const grid = loadGrid();
+      const grid = ctx.grid();
       const engines: Record<string, unknown> = {};
       let fastest = Number.POSITIVE_INFINITY;
       let touched = 0;
@@ -138,7 +139,7 @@ export const farmBench: Bench = {
         engines.gpu = { skipped: 'no GL backend (run `xvfb-run -a npm run bench` to include it)' };
 
       // The reference: a plain object per trader. Time a slice and scale to the grid.
-      const { rules } = farmSettings(ctx);
+      const { rules } = farmSettings(ctx.farmConfig);
       const slice = 4320;
       const refs = Array.from({ length: slice }, (_, j) => {
         const id = Math.floor((j * grid.count) / slice);

@@ -1,6 +1,6 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { ArgusError } from '../core/errors.js';
-import { createLogger, type Logger } from '../core/log.js';
+import type { Logger } from '../core/log.js';
 import { AppContext } from './context.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
@@ -26,7 +26,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected flags!: BaseFlags<T>;
   protected args!: Interfaces.InferredArgs<T['args']>;
   private ctxInstance: AppContext | null = null;
-  protected log_!: Logger;
 
   public override async init(): Promise<void> {
     await super.init();
@@ -52,14 +51,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         flags: { ...f, db: f.db as string | undefined },
         appVersion: this.config.version,
       });
-      this.log_ = createLogger(this.ctxInstance.config.config.logLevel);
     }
     return this.ctxInstance;
   }
 
   protected get logger(): Logger {
-    void this.ctx;
-    return this.log_;
+    return this.ctx.log;
   }
 
   /** NDJSON and other streamed output: oclif suppresses this.log under --json, so write directly. */
@@ -69,6 +66,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     if (err instanceof ArgusError) {
+      // oclif wraps an error thrown inside a flag's parse; ours already name the flag.
+      err.message = err.message
+        .replace(/^Parsing --\S+ \n\t/, '')
+        .replace(/\nSee more help with --help$/, '');
       if (this.jsonEnabled()) {
         this.writeLine(
           JSON.stringify({

@@ -5,10 +5,13 @@ import { ReplayMarketDataSource } from '../adapters/market/replay/replay-source.
 import { SimMarketDataSource } from '../adapters/market/sim/sim-source.js';
 import { Store } from '../adapters/store/store.js';
 import { UsageError } from '../core/errors.js';
+import { type Grid, loadGrid } from '../core/farm/grid.js';
+import { createLogger, type Logger } from '../core/log.js';
 import type { MarketDataSource, SourceKind } from '../core/market/port.js';
 import { type Clock, ManualClock, SystemClock } from '../core/time/clock.js';
 import { type EconomicCalendar, loadEconomicCalendar } from '../core/time/economic-calendar.js';
 import { loadMarketCalendar, type MarketCalendar } from '../core/time/market-calendar.js';
+import type { Deps, SourceRequest } from '../services/deps.js';
 
 export interface ContextOptions {
   /** oclif config.dataDir / config.configDir. */
@@ -19,18 +22,21 @@ export interface ContextOptions {
   flags: Record<string, unknown> & { db?: string };
   appVersion: string;
   clock?: Clock;
+  log?: Logger;
 }
 
 /**
  * The composition root: the one place that turns flags, environment and files into the clock,
- * config, store and calendars a service needs. Heavy parts are opened lazily.
+ * config, store, calendars and market sources a service needs, and the only place that builds an
+ * adapter. Heavy parts are opened lazily. It implements Deps; services see only the part they name.
  */
-export class AppContext {
+export class AppContext implements Deps {
   readonly clock: Clock;
   readonly config: ResolvedConfig;
   readonly dbPath: string;
   readonly appVersion: string;
   readonly env: Record<string, string | undefined>;
+  readonly log: Logger;
   private storeInstance: Store | null = null;
   private marketInstance: MarketCalendar | null = null;
   private economicInstance: EconomicCalendar | null = null;
@@ -42,6 +48,7 @@ export class AppContext {
     this.dbPath = opts.flags.db ?? (opts.env.ARGUS_DB || join(opts.dataDir, 'argus.db'));
     this.appVersion = opts.appVersion;
     this.env = opts.env;
+    this.log = opts.log ?? createLogger(this.config.config.logLevel);
   }
 
   store(): Store {
@@ -49,47 +56,57 @@ export class AppContext {
     return this.storeInstance;
   }
 
-  market(): MarketCalendar {
+  get calendar(): MarketCalendar {
     this.marketInstance ??= loadMarketCalendar();
     return this.marketInstance;
   }
 
-  economic(): EconomicCalendar {
+  get economic(): EconomicCalendar {
     this.economicInstance ??= loadEconomicCalendar(this.config.config.calendar.events);
     return this.economicInstance;
   }
 
-  /** The market-data adapter chosen by --source / ARGUS_SOURCE / config. */
-  source(kind: SourceKind = this.config.config.source, atMs: number = this.clock.nowMs()): MarketDataSource {
+  get defaultSource(): SourceKind {
+    return this.config.config.source;
+  }
+  get pricingConfig() {
+    return this.config.config.pricing;
+  }
+  get farmConfig() {
+    return this.config.config.farm;
+  }
+  get simConfig() {
+    return this.config.config.sim;
+  }
+  get signalConfig() {
+    return this.config.config.signal;
+  }
+  get replayConfig() {
+    return this.config.config.replay;
+  }
+  get notifyConfig() {
+    return this.config.config.notifications;
+  }
+
+  grid(file?: string): Grid {
+    return loadGrid(file);
+  }
+
+  /** The market-data adapter of this kind (see SourceRequest). */
+  source(kind: SourceKind, request: SourceRequest = {}): MarketDataSource {
     const c = this.config.config;
     switch (kind) {
-      case 'sim': {
-        // One-shot commands simulate a window around the asked time (plus the 52-week warm-up).
-        const day = 86_400_000;
-        try {
-          return new SimMarketDataSource({
-            calendar: this.market(),
-            model: c.sim.model,
-            seed: c.sim.seed,
-            fromMs: atMs - 30 * day,
-            toMs: atMs + 7 * day,
-            premium: c.sim.fair ? 0 : c.sim.premium,
-            fair: c.sim.fair,
-            riskFreeRate: c.pricing.riskFreeRate,
-          });
-        } catch (err) {
-          if (err instanceof RangeError)
-            throw new UsageError(err.message, 'see `argus config show` for the sim.* settings');
-          throw err;
-        }
-      }
-      case 'replay':
+      case 'sim':
+        return this.simSource(request);
+      case 'replay': {
+        const recorded = request.recorded;
         return new ReplayMarketDataSource({
-          calendar: this.market(),
-          riskFreeRate: c.pricing.riskFreeRate,
-          dailyExpiriesFrom: c.replay.dailyExpiriesFrom,
-          ivScale: c.replay.ivScale,
+          calendar: this.calendar,
+          riskFreeRate: recorded ? recorded.riskFreeRate : c.pricing.riskFreeRate,
+          dailyExpiriesFrom: (recorded?.replay ?? c.replay).dailyExpiriesFrom,
+          ivScale: (recorded?.replay ?? c.replay).ivScale,
         });
+      }
       case 'live': {
         const store = this.store();
         return new LiveMarketDataSource({
@@ -97,7 +114,7 @@ export class AppContext {
           env: this.env,
           // Jitter for retries only; no result depends on it.
           random: Math.random,
-          marketPhase: (ms) => this.market().status(ms).phase,
+          marketPhase: (ms) => this.calendar.status(ms).phase,
           maxQuoteAgeMs: c.data.maxQuoteAgeSec * 1000,
           dvolStore: { load: () => store.loadDvol(), save: (pts) => store.saveDvol(pts) },
           timeoutMs: 10_000,
@@ -105,6 +122,47 @@ export class AppContext {
       }
       default:
         throw new UsageError(`the ${kind} source is not available yet`, 'use --source replay');
+    }
+  }
+
+  private simSource(request: SourceRequest): MarketDataSource {
+    const c = this.config.config;
+    const cal = this.calendar;
+    const day = 86_400_000;
+    try {
+      if (request.window) {
+        // A backtest's market: exactly its window, with the settings recorded for it.
+        const s = request.sim ?? { model: 'heston' as const, fair: false, seed: 1 };
+        return new SimMarketDataSource({
+          calendar: cal,
+          model: s.model,
+          seed: s.seed,
+          fromMs: cal.etToUtcMs(request.window.from, '00:00'),
+          toMs: cal.etToUtcMs(request.window.to, '23:59'),
+          premium: s.premium,
+          fair: s.fair,
+          riskFreeRate: c.pricing.riskFreeRate,
+        });
+      }
+      // One-shot commands simulate a window around the asked time (plus the 52-week warm-up).
+      const atMs = request.atMs ?? this.clock.nowMs();
+      return new SimMarketDataSource({
+        calendar: cal,
+        model: c.sim.model,
+        seed: c.sim.seed,
+        fromMs: atMs - 30 * day,
+        toMs: atMs + 7 * day,
+        premium: c.sim.fair ? 0 : c.sim.premium,
+        fair: c.sim.fair,
+        riskFreeRate: c.pricing.riskFreeRate,
+      });
+    } catch (err) {
+      if (err instanceof RangeError)
+        throw new UsageError(
+          err.message,
+          request.window ? undefined : 'see `argus config show` for the sim.* settings',
+        );
+      throw err;
     }
   }
 

@@ -1,4 +1,25 @@
 import { Flags } from '@oclif/core';
+import { parseDateArg, parseInstant, parseNumberArg } from '../core/args.js';
+
+// Value flags check their input inside the flag, so a command only ever sees a valid value.
+// (oclif prefixes an error thrown here with "Parsing --flag"; BaseCommand prints ours without it.)
+
+/** A number flag, bounds checked. */
+export const numberFlag = Flags.custom<number, { min?: number; max?: number }>({
+  parse: async (input, _ctx, opts) => parseNumberArg(opts.name, input, { min: opts.min, max: opts.max }),
+});
+
+/** An ET calendar date, YYYY-MM-DD, that exists. */
+export const dateFlag = Flags.custom<string>({
+  parse: async (input, _ctx, opts) => parseDateArg(opts.name, input),
+  helpValue: 'YYYY-MM-DD',
+});
+
+/** An instant, ISO 8601 with its zone, as epoch milliseconds. */
+export const instantFlag = Flags.custom<number>({
+  parse: async (input, _ctx, opts) => parseInstant(opts.name, input),
+  helpValue: 'ISO-INSTANT',
+});
 
 /** Flags shared by commands that read market data. */
 export const sourceFlags = {
@@ -6,12 +27,12 @@ export const sourceFlags = {
     options: ['live', 'replay', 'sim'] as const,
     description: 'market data source (default from config: live)',
   })(),
-  at: Flags.string({
+  at: instantFlag({
     description: 'as of this instant, ISO 8601 with zone (replay/sim; live answers only the present)',
   }),
 };
 
-const num = (description: string) => Flags.string({ description });
+const num = (description: string) => numberFlag({ description });
 
 /** `argus price` flags, exactly as documented (scripts rely on these names). */
 export const priceFlags = {
@@ -19,8 +40,8 @@ export const priceFlags = {
   rate: num('risk-free rate, continuous, annual (default 0)'),
   'dividend-yield': num('continuous dividend yield (default 0)'),
   vol: num('volatility (GBM), or the diffusion vol (Merton)'),
-  years: Flags.string({ description: 'time to expiry in years', exclusive: ['days'] }),
-  days: Flags.string({ description: 'time to expiry in days (÷ 365)', exclusive: ['years'] }),
+  years: numberFlag({ description: 'time to expiry in years', exclusive: ['days'] }),
+  days: numberFlag({ description: 'time to expiry in days (÷ 365)', exclusive: ['years'] }),
   style: Flags.option({ options: ['european', 'american'] as const, default: 'european' })(),
   model: Flags.option({
     options: ['gbm', 'bs', 'heston', 'merton', 'heston-jump'] as const,

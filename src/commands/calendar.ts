@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import Table from 'cli-table3';
 import { BaseCommand } from '../cli/base-command.js';
+import { dateFlag } from '../cli/flags.js';
 import { type CalendarResult, calendarQuery } from '../services/calendar.js';
 
 export default class Calendar extends BaseCommand<typeof Calendar> {
@@ -14,8 +15,8 @@ export default class Calendar extends BaseCommand<typeof Calendar> {
   ];
 
   static override flags = {
-    from: Flags.string({ description: 'first day, YYYY-MM-DD (US/Eastern); default today' }),
-    to: Flags.string({ description: 'last day, YYYY-MM-DD (inclusive)', exclusive: ['days'] }),
+    from: dateFlag({ description: 'first day (US/Eastern); default today' }),
+    to: dateFlag({ description: 'last day (inclusive)', exclusive: ['days'] }),
     days: Flags.integer({ description: 'number of days from --from (default 30)', min: 1, max: 3660 }),
     type: Flags.option({
       options: ['fomc', 'cpi', 'market'] as const,
@@ -34,7 +35,7 @@ export default class Calendar extends BaseCommand<typeof Calendar> {
         types: this.flags.type,
         nowMs: ctx.clock.nowMs(),
       },
-      { market: ctx.market(), economic: ctx.economic() },
+      { market: ctx.calendar, economic: ctx.economic },
     );
     if (!this.jsonEnabled()) this.render(result);
     return result;

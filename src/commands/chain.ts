@@ -1,11 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import Table from 'cli-table3';
 import { BaseCommand } from '../cli/base-command.js';
-import { sourceFlags } from '../cli/flags.js';
-import { parseInstant } from '../cli/time-args.js';
+import { dateFlag, sourceFlags } from '../cli/flags.js';
 import { formatMoney, formatPct } from '../core/format.js';
 import { isoUtc } from '../core/time/clock.js';
-import { parseDateArg } from '../services/calendar.js';
 import { type ChainViewResult, chainView } from '../services/chain.js';
 
 export default class ChainCommand extends BaseCommand<typeof ChainCommand> {
@@ -20,7 +18,7 @@ export default class ChainCommand extends BaseCommand<typeof ChainCommand> {
   };
   static override flags = {
     ...sourceFlags,
-    expiry: Flags.string({ description: 'expiry date YYYY-MM-DD', exclusive: ['dte'] }),
+    expiry: dateFlag({ description: 'expiry date', exclusive: ['dte'] }),
     dte: Flags.integer({
       description: 'the listed expiry nearest this many days (default 14)',
       min: 0,
@@ -32,13 +30,13 @@ export default class ChainCommand extends BaseCommand<typeof ChainCommand> {
 
   async run(): Promise<ChainViewResult> {
     const ctx = this.ctx;
-    const atMs = this.flags.at ? parseInstant('at', this.flags.at) : ctx.clock.nowMs();
-    const source = ctx.source(undefined, atMs);
+    const atMs = this.flags.at ?? ctx.clock.nowMs();
+    const source = ctx.source(ctx.defaultSource, { atMs });
     try {
-      const result = await chainView(source, ctx.market(), {
+      const result = await chainView(source, ctx.calendar, {
         symbol: this.args.symbol as 'IBIT' | 'BITO',
         atMs,
-        expiry: this.flags.expiry ? parseDateArg('expiry', this.flags.expiry) : undefined,
+        expiry: this.flags.expiry,
         dte: this.flags.dte,
         strikes: this.flags.strikes,
         rights: this.flags.right === 'both' ? ['put', 'call'] : [this.flags.right],
@@ -52,7 +50,7 @@ export default class ChainCommand extends BaseCommand<typeof ChainCommand> {
   }
 
   private render(r: ChainViewResult): void {
-    const m = this.ctx.market();
+    const m = this.ctx.calendar;
     if (r.status === 'missing') {
       this.log(`${r.symbol} chain at ${m.formatEt(r.atMs)}: missing (${r.source}): ${r.reason}`);
       return;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { AppContext } from '../cli/context.js';
+import { numberFlag } from '../cli/flags.js';
 import { formatMoney } from '../core/format.js';
 import { fmtP } from '../core/judge/walk-forward.js';
 import { type HonestySummary, runHonesty, type Scenario, type SeedResult } from '../services/honesty.js';
@@ -24,7 +25,7 @@ export default class Honesty extends BaseCommand<typeof Honesty> {
       description: 'where the per-seed databases go (default: honesty/ in the data directory)',
     }),
     keep: Flags.boolean({ description: 'keep the per-seed databases' }),
-    premium: Flags.string({ description: 'power scenario: implied-vol premium (default 0.2)' }),
+    premium: numberFlag({ description: 'power scenario: implied-vol premium (default 0.2)' }),
   };
 
   async run(): Promise<HonestySummary[]> {
@@ -43,7 +44,7 @@ export default class Honesty extends BaseCommand<typeof Honesty> {
         engine: f.engine,
         workDir,
         keep: f.keep,
-        premium: f.premium === undefined ? undefined : Number(f.premium),
+        premium: f.premium,
         context: (db, flags) =>
           new AppContext({
             dataDir: this.config.dataDir,

@@ -57,7 +57,7 @@ export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
       trader: f.trader,
     });
     if (!this.jsonEnabled()) {
-      const m = ctx.market();
+      const m = ctx.calendar;
       this.log(renderLeaderboard(result, (ms) => m.formatEt(ms)));
     }
     return result;

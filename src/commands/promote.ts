@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import Table from 'cli-table3';
 import { BaseCommand } from '../cli/base-command.js';
+import { numberFlag } from '../cli/flags.js';
 import { formatMoney } from '../core/format.js';
 import { DEFAULT_PARAMS, fmtP, type WindowResult } from '../core/judge/walk-forward.js';
 import { type PromoteOutcome, promoteRun } from '../services/promote.js';
@@ -21,9 +22,11 @@ export default class Promote extends BaseCommand<typeof Promote> {
       default: DEFAULT_PARAMS.top,
       min: 1,
     }),
-    alpha: Flags.string({
+    alpha: numberFlag({
       description: 'significance level of the deflated Sharpe ratio test',
-      default: String(DEFAULT_PARAMS.alpha),
+      default: DEFAULT_PARAMS.alpha,
+      min: 0,
+      max: 1,
     }),
     'min-trades': Flags.integer({
       description: 'closed trades in sample, at least',
@@ -35,9 +38,9 @@ export default class Promote extends BaseCommand<typeof Promote> {
       default: DEFAULT_PARAMS.minDays,
       min: 0,
     }),
-    'min-pnl': Flags.string({
+    'min-pnl': numberFlag({
       description: 'realised P&L in sample, USD, at least',
-      default: String(DEFAULT_PARAMS.minPnlUsd),
+      default: DEFAULT_PARAMS.minPnlUsd,
     }),
     'is-months': Flags.integer({
       description: 'in-sample months per window',
@@ -55,9 +58,9 @@ export default class Promote extends BaseCommand<typeof Promote> {
       min: 1,
       max: 5000,
     }),
-    rho: Flags.string({
+    rho: numberFlag({
       description: 'correlation above which configurations count as one trial',
-      default: String(DEFAULT_PARAMS.rho),
+      default: DEFAULT_PARAMS.rho,
     }),
     verbose: Flags.boolean({ description: "print every window's candidates, not only the last window's" }),
   };
@@ -65,11 +68,6 @@ export default class Promote extends BaseCommand<typeof Promote> {
   async run(): Promise<PromoteOutcome> {
     const f = this.flags;
     const ctx = this.ctx;
-    const num = (name: string, v: string) => {
-      const n = Number(v);
-      if (!Number.isFinite(n)) this.error(`--${name} "${v}" is not a number`, { exit: 2 });
-      return n;
-    };
     const quiet = this.jsonEnabled();
     const r = await promoteRun(
       ctx,
@@ -77,14 +75,14 @@ export default class Promote extends BaseCommand<typeof Promote> {
         run: f.run,
         dryRun: f['dry-run'],
         top: f.top,
-        alpha: num('alpha', f.alpha),
+        alpha: f.alpha,
         minTrades: f['min-trades'],
         minDays: f['min-days'],
-        minPnlUsd: num('min-pnl', f['min-pnl']),
+        minPnlUsd: f['min-pnl'],
         isMonths: f['is-months'],
         oosMonths: f['oos-months'],
         candidates: f.candidates,
-        rho: num('rho', f.rho),
+        rho: f.rho,
       },
       quiet ? undefined : (m) => process.stderr.write(`${m}\n`),
     );

@@ -1,10 +1,9 @@
 import { Flags } from '@oclif/core';
 import Table from 'cli-table3';
 import { BaseCommand } from '../cli/base-command.js';
-import { sourceFlags } from '../cli/flags.js';
+import { dateFlag, sourceFlags } from '../cli/flags.js';
 import { formatMoney, formatPct } from '../core/format.js';
 import type { MarketDataSource } from '../core/market/port.js';
-import { parseDateArg } from '../services/calendar.js';
 import { gapView } from '../services/gap.js';
 import {
   deliverPending,
@@ -24,7 +23,7 @@ export default class Review extends BaseCommand<typeof Review> {
     '<%= config.bin %> review --notify',
   ];
   static override flags = {
-    date: Flags.string({ description: 'ET date to review, YYYY-MM-DD (default: today in New York)' }),
+    date: dateFlag({ description: 'ET date to review (default: today in New York)' }),
     source: sourceFlags.source,
     notify: Flags.boolean({ description: 'also send the review to Telegram (through the outbox)' }),
   };
@@ -33,20 +32,20 @@ export default class Review extends BaseCommand<typeof Review> {
     const ctx = this.ctx;
     const c = ctx.config.config;
     if (this.flags.notify) requireTelegram(c);
-    const date = this.flags.date ? parseDateArg('date', this.flags.date) : undefined;
+    const date = this.flags.date;
     const store = ctx.store();
-    const m = ctx.market();
+    const m = ctx.calendar;
     const opened: MarketDataSource[] = [];
     try {
       const r = await dailyReview(
         {
           store,
           market: m,
-          economic: ctx.economic(),
+          economic: ctx.economic,
           nowMs: ctx.clock.nowMs(),
           feePerContractPerLegUsd: c.farm.feePerContractPerLegUsd,
           gap: async (atMs) => {
-            const source = ctx.source(undefined, atMs);
+            const source = ctx.source(ctx.defaultSource, { atMs });
             opened.push(source);
             return gapView(source, m, store, atMs);
           },
@@ -78,7 +77,7 @@ export default class Review extends BaseCommand<typeof Review> {
   }
 
   private render(r: DailyReview): void {
-    const m = this.ctx.market();
+    const m = this.ctx.calendar;
     const fmt = (ms: number) => m.formatEt(ms);
     this.log(
       `Daily review ${r.date} — as of ${fmt(r.asOfMs)}${r.liveRunId ? `, live run ${r.liveRunId}` : ''}`,

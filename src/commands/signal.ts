@@ -3,11 +3,11 @@ import Table from 'cli-table3';
 import { promotedConfigs } from '../adapters/store/promotions.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { sourceFlags } from '../cli/flags.js';
-import { parseInstant } from '../cli/time-args.js';
+import type { SignalConfig, SignalResult } from '../core/conditions/signal.js';
+import { farmSettings } from '../core/farm/settings.js';
 import { formatMoney, formatPct } from '../core/format.js';
-import { farmSettings } from '../services/farm-run.js';
 import { describeNotify, type NotifyReport, notifySignal, requireTelegram } from '../services/notify.js';
-import { computeSignal, type SignalConfig, type SignalResult } from '../services/signal.js';
+import { computeSignal } from '../services/signal.js';
 
 export default class Signal extends BaseCommand<typeof Signal> {
   static override description =
@@ -42,7 +42,7 @@ export default class Signal extends BaseCommand<typeof Signal> {
     const ctx = this.ctx;
     const c = ctx.config.config;
     if (this.flags.notify) requireTelegram(c);
-    const atMs = this.flags.at ? parseInstant('at', this.flags.at) : ctx.clock.nowMs();
+    const atMs = this.flags.at ?? ctx.clock.nowMs();
     const promoted = promotedConfigs(ctx.store());
     const configs: SignalConfig[] = promoted.length
       ? promoted
@@ -57,11 +57,11 @@ export default class Signal extends BaseCommand<typeof Signal> {
             minPop: c.signal.minPop,
           },
         ];
-    const { fill } = farmSettings(ctx);
-    const source = ctx.source(undefined, atMs);
+    const { fill } = farmSettings(ctx.farmConfig);
+    const source = ctx.source(ctx.defaultSource, { atMs });
     try {
       const model = this.flags.model === 'bs' ? 'gbm' : (this.flags.model ?? c.signal.model);
-      const r = await computeSignal(source, ctx.market(), ctx.economic(), {
+      const r = await computeSignal(source, ctx.calendar, ctx.economic, {
         atMs,
         configs,
         fill,
@@ -74,7 +74,7 @@ export default class Signal extends BaseCommand<typeof Signal> {
       });
       if (!this.jsonEnabled()) this.render(r);
       if (this.flags.notify) {
-        const fmtTime = (ms: number) => ctx.market().formatEt(ms);
+        const fmtTime = (ms: number) => ctx.calendar.formatEt(ms);
         const notify = await notifySignal(ctx.store(), r, {
           clock: ctx.clock,
           config: c,
@@ -91,7 +91,7 @@ export default class Signal extends BaseCommand<typeof Signal> {
   }
 
   private render(r: SignalResult): void {
-    const m = this.ctx.market();
+    const m = this.ctx.calendar;
     const k = r.conditions;
     this.log(
       `Signal at ${m.formatEt(r.atMs)} — source ${r.source}; NYSE ${k.market.phase} (${k.market.reason})`,

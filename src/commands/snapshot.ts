@@ -1,7 +1,6 @@
 import Table from 'cli-table3';
 import { BaseCommand } from '../cli/base-command.js';
 import { sourceFlags } from '../cli/flags.js';
-import { parseInstant } from '../cli/time-args.js';
 import { formatAge, formatMoney, formatPct } from '../core/format.js';
 import { isoUtc } from '../core/time/clock.js';
 import { type FieldView, type Snapshot, takeSnapshot } from '../services/snapshot.js';
@@ -17,10 +16,10 @@ export default class SnapshotCommand extends BaseCommand<typeof SnapshotCommand>
 
   async run(): Promise<Snapshot> {
     const ctx = this.ctx;
-    const atMs = this.flags.at ? parseInstant('at', this.flags.at) : ctx.clock.nowMs();
-    const source = ctx.source(undefined, atMs);
+    const atMs = this.flags.at ?? ctx.clock.nowMs();
+    const source = ctx.source(ctx.defaultSource, { atMs });
     try {
-      const snap = await takeSnapshot(source, ctx.market(), atMs);
+      const snap = await takeSnapshot(source, ctx.calendar, atMs);
       if (!this.jsonEnabled()) this.render(snap);
       return snap;
     } finally {
@@ -29,7 +28,7 @@ export default class SnapshotCommand extends BaseCommand<typeof SnapshotCommand>
   }
 
   private render(s: Snapshot): void {
-    const m = this.ctx.market();
+    const m = this.ctx.calendar;
     this.log(`Snapshot at ${m.formatEt(s.atMs)} (${isoUtc(s.atMs)}) — source: ${s.source}`);
     const phase =
       s.market.phase === 'open'

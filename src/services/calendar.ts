@@ -1,8 +1,8 @@
+import { parseDateArg } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
 import type { EconomicCalendar, EconomicEventType, TypeCoverage } from '../core/time/economic-calendar.js';
 import {
   addDays,
-  daysInMonth,
   etDate,
   formatEt,
   formatLocal,
@@ -40,38 +40,6 @@ export interface CalendarEntries {
 }
 
 const ENTRY_TYPES: readonly CalendarEntryType[] = ['fomc', 'cpi', 'market'];
-const DATE_SHAPE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const MONTHS = 'January February March April May June July August September October November December'.split(
-  ' ',
-);
-
-/** Validates a CLI date flag: strict YYYY-MM-DD naming a real date, else a UsageError naming the flag. */
-export function parseDateArg(name: string, value: string): string {
-  const flag = name.startsWith('-') ? name : `--${name}`;
-  const m = DATE_SHAPE.exec(value);
-  if (!m) {
-    throw new UsageError(
-      `${flag} expects a date as YYYY-MM-DD, got "${value}"`,
-      `for example ${flag} 2026-03-09`,
-    );
-  }
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (month < 1 || month > 12) {
-    throw new UsageError(
-      `${flag} ${value} is not a calendar date: there is no month ${m[2]}`,
-      'write it as YYYY-MM-DD',
-    );
-  }
-  const last = daysInMonth(year, month);
-  if (day < 1 || day > last) {
-    throw new UsageError(
-      `${flag} ${value} is not a calendar date: ${MONTHS[month - 1]} ${year} has ${last} days`,
-      'write it as YYYY-MM-DD',
-    );
-  }
-  return value;
-}
-
 /**
  * Calendar entries (NYSE holidays/early closes, FOMC, CPI) between two ET dates, inclusive, sorted
  * by date then time (all-day closures first). Weekends are not entries. Market entries need the

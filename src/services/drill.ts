@@ -1,94 +1,22 @@
-import { ReplayMarketDataSource } from '../adapters/market/replay/replay-source.js';
 import type { AppContext } from '../cli/context.js';
 import { UsageError } from '../core/errors.js';
 import { DIMENSIONS, Grid, type GridSpec, parseGrid, type TraderConfig } from '../core/farm/grid.js';
 import { defaultOptionLifeHours, MarketStepBuilder } from '../core/farm/market-step.js';
 import { ReferenceTrader } from '../core/farm/reference.js';
+import type {
+  DrillOpenPosition,
+  DrillResult,
+  DrillSpread,
+  DrillTrade,
+  FarmFigures,
+} from '../core/farm/resim.js';
 import { EXIT_REASON, EXIT_REASON_NAMES, type FarmRules } from '../core/farm/rules.js';
 import { sharpeSortino } from '../core/farm/stats.js';
 import type { FillParams } from '../core/fill/fill.js';
-import type { EtfSymbol, MarketDataSource } from '../core/market/port.js';
-import { backtestSource, type SimRequest } from './farm-run.js';
+import type { MarketDataSource } from '../core/market/port.js';
+import type { SimRequest } from '../core/market/sim.js';
 
 const DAY_MS = 86_400_000;
-
-export interface DrillSpread {
-  symbol: EtfSymbol;
-  expiry: string;
-  shortStrike: number;
-  longStrike: number;
-}
-
-export interface DrillTrade {
-  entryMs: number;
-  exitMs: number;
-  spread: DrillSpread;
-  reason: string;
-  contracts: number;
-  /** Per share, as filled at entry. */
-  creditUsd: number;
-  /** Per share: the closing debit, the assignment debit, or the settlement value at expiry. */
-  exitUsd: number;
-  /** After all fees. */
-  pnlUsd: number;
-  feesUsd: number;
-  days: number;
-}
-
-export interface DrillOpenPosition {
-  entryMs: number;
-  spread: DrillSpread;
-  contracts: number;
-  creditUsd: number;
-  /** The last mark (spread mid per share): open MtM, not realised. */
-  markUsd: number;
-  openMtmUsd: number;
-}
-
-/** What the farm stored for this trader (trader_stats), to hold the re-simulation against. */
-export interface FarmFigures {
-  trades: number;
-  wins: number;
-  realizedUsd: number;
-  openMtmUsd: number;
-  openPositions: number;
-  maxDrawdownUsd: number;
-  sharpe: number | null;
-  sortino: number | null;
-}
-
-export interface DrillResult {
-  runId: string;
-  trader: number;
-  config: TraderConfig;
-  trades: DrillTrade[];
-  open: DrillOpenPosition[];
-  /** Marked-to-market equity at each NYSE close of the window. */
-  equity: { tMs: number; date: string; equityUsd: number }[];
-  capitalUsd: number;
-  /** Closed and expired trades only. */
-  realizedUsd: number;
-  /** Open positions at the end, marked to market: not realised. */
-  openMtmUsd: number;
-  wins: number;
-  /** Marked to market (null where no marked series exists: the live farm). */
-  maxDrawdownUsd: number | null;
-  sharpe: number | null;
-  sortino: number | null;
-  farm: FarmFigures | null;
-  /** Each figure equal to the farm's (null: the farm has no figure for it). */
-  agrees: {
-    trades: boolean;
-    realized: boolean;
-    openMtm: boolean;
-    maxDrawdown: boolean;
-    sharpe: boolean;
-    /** The daily P&L against the farm's daily sample, when this trader is in it. */
-    dailyPnl: boolean | null;
-  } | null;
-  steps: number;
-  elapsedMs: number;
-}
 
 interface RunProvenance {
   source?: string;
@@ -123,15 +51,9 @@ export function singleConfigGrid(cfg: TraderConfig): Grid {
 function runSource(ctx: AppContext, kind: 'replay' | 'sim', p: RunProvenance): MarketDataSource {
   const window = p.window as { from: string; to: string };
   const replay = p.market?.replay;
-  if (kind === 'replay' && replay && p.market?.riskFreeRate !== undefined) {
-    return new ReplayMarketDataSource({
-      calendar: ctx.market(),
-      riskFreeRate: p.market.riskFreeRate,
-      dailyExpiriesFrom: replay.dailyExpiriesFrom,
-      ivScale: replay.ivScale,
-    });
-  }
-  return backtestSource(ctx, kind, window, p.sim ?? null);
+  const rate = p.market?.riskFreeRate;
+  const recorded = replay && rate !== undefined ? { riskFreeRate: rate, replay } : null;
+  return ctx.source(kind, { window, sim: p.sim ?? null, recorded });
 }
 
 /**
@@ -164,7 +86,7 @@ export async function drillTrader(ctx: AppContext, runId: string, traderId: numb
   const rules = JSON.parse(row.rules_json) as FarmRules;
   const fill = JSON.parse(row.fill_json) as FillParams;
   const months = JSON.parse(row.months_json) as string[];
-  const cal = ctx.market();
+  const cal = ctx.calendar;
   const steps = cal.replaySteps(p.window.from, p.window.to);
   if (steps.length !== row.steps_total) {
     throw new UsageError(
@@ -179,7 +101,7 @@ export async function drillTrader(ctx: AppContext, runId: string, traderId: numb
   const builder = new MarketStepBuilder({
     source,
     calendar: cal,
-    economic: ctx.economic(),
+    economic: ctx.economic,
     grid: sub,
     rules,
     fill,

@@ -3,14 +3,14 @@ import { CheckpointFiles } from '../adapters/store/checkpoints.js';
 import type { AppContext } from '../cli/context.js';
 import { resolveEngine } from '../core/engine/resolve.js';
 import { UsageError } from '../core/errors.js';
-import { loadGrid, parseGrid } from '../core/farm/grid.js';
+import { parseGrid } from '../core/farm/grid.js';
 import { type ClosedTrade, FarmHost, type OpenedPosition } from '../core/farm/host.js';
 import { farmKernels } from '../core/farm/kernels-gpujs.js';
 import { MarketStepBuilder, SpreadRegistry } from '../core/farm/market-step.js';
 import { EXIT_REASON_NAMES, type FarmRules } from '../core/farm/rules.js';
+import { farmSettings } from '../core/farm/settings.js';
 import { FarmState } from '../core/farm/state.js';
 import type { EtfSymbol } from '../core/market/port.js';
-import { farmSettings } from './farm-run.js';
 
 export type LiveMode = 'full' | 'exits' | 'expire';
 
@@ -65,7 +65,7 @@ const LIVE_MONTHS = 1;
  */
 export async function farmLiveStep(ctx: AppContext, req: LiveStepRequest): Promise<LiveStepResult> {
   const mode = req.mode ?? 'full';
-  const cal = ctx.market();
+  const cal = ctx.calendar;
   const now = ctx.clock.nowMs();
   const store = ctx.store();
   const run = store.liveRun(ctx.appVersion);
@@ -105,14 +105,14 @@ async function attemptStep(
 ): Promise<LiveStepResult> {
   const store = ctx.store();
   const db = store.db;
-  const cal = ctx.market();
+  const cal = ctx.calendar;
   const row = db
     .prepare('SELECT grid_json, grid_hash, rules_json, fill_json, steps_done FROM farm_runs WHERE run_id = ?')
     .get(runId) as
     | { grid_json: string; grid_hash: string; rules_json: string; fill_json: string; steps_done: number }
     | undefined;
-  const settings = farmSettings(ctx);
-  let grid = req.gridFile || !row ? loadGrid(req.gridFile) : parseGrid(row.grid_json, 'live farm grid');
+  const settings = farmSettings(ctx.farmConfig);
+  let grid = req.gridFile || !row ? ctx.grid(req.gridFile) : parseGrid(row.grid_json, 'live farm grid');
   if (row && grid.hash !== row.grid_hash) {
     throw new UsageError(
       'the live farm was started with another grid; its traders and positions belong to that grid',
@@ -136,7 +136,7 @@ async function attemptStep(
   const opened: OpenedPosition[] = [];
   const closed: ClosedTrade[] = [];
   const kernels = farmKernels(resolveEngine(req.engine, { kernel: 'farmStep' }));
-  const source = ctx.source(req.sourceKind ?? 'live', now);
+  const source = ctx.source(req.sourceKind ?? 'live', { atMs: now });
   try {
     const engine = new FarmHost(
       grid,
@@ -147,7 +147,7 @@ async function attemptStep(
     const builder = new MarketStepBuilder({
       source,
       calendar: cal,
-      economic: ctx.economic(),
+      economic: ctx.economic,
       grid,
       rules,
       fill,

@@ -1,25 +1,16 @@
-import type { SimModel } from '../adapters/market/sim/sim-params.js';
-import { SimMarketDataSource } from '../adapters/market/sim/sim-source.js';
 import type { AppContext } from '../cli/context.js';
 import { resolveEngine } from '../core/engine/resolve.js';
 import { UsageError } from '../core/errors.js';
-import { loadGrid, type TraderConfig } from '../core/farm/grid.js';
+import type { TraderConfig } from '../core/farm/grid.js';
 import { farmKernels } from '../core/farm/kernels-gpujs.js';
 import { defaultOptionLifeHours } from '../core/farm/market-step.js';
-import { DEFAULT_RULES, type FarmRules } from '../core/farm/rules.js';
 import { buildSummary, type FarmProgress, type FarmSummary, runFarm } from '../core/farm/runner.js';
-import { DEFAULT_FILL, FAIR_FILL, type FillParams } from '../core/fill/fill.js';
+import { farmSettings } from '../core/farm/settings.js';
 import type { MarketDataSource } from '../core/market/port.js';
+import type { SimRequest } from '../core/market/sim.js';
 
 export const REPLAY_WINDOW = { from: '2025-01-02', to: '2025-11-11' } as const;
 export const SIM_WINDOW = { from: '2025-01-02', to: '2026-12-31' } as const;
-
-export interface SimRequest {
-  model: SimModel;
-  premium?: number;
-  fair: boolean;
-  seed: number;
-}
 
 export interface BacktestRequest {
   source: 'replay' | 'sim';
@@ -58,49 +49,17 @@ export interface BacktestResult {
   top: TopTrader[];
 }
 
-/** The farm's rules and fill model from config (flags have already been folded in by precedence). */
-export function farmSettings(ctx: AppContext, fair = false): { rules: FarmRules; fill: FillParams } {
-  const f = ctx.config.config.farm;
-  const rules: FarmRules = {
-    ...DEFAULT_RULES,
-    ...(f.rules as Partial<FarmRules>),
-    capitalUsd: f.capitalUsd,
-    feePerContractPerLegUsd: f.feePerContractPerLegUsd,
-    maxOpenPositions: f.maxOpenPositions,
-  };
-  const base = fair ? FAIR_FILL : DEFAULT_FILL;
-  return { rules, fill: { ...base, f: f.fillF } };
-}
-
-/** The market a backtest ran on, rebuilt from its kind, window and sim settings (resume, drill-down). */
 export function backtestSource(
   ctx: AppContext,
   kind: 'replay' | 'sim',
   window: { from: string; to: string },
   sim: SimRequest | null,
 ): MarketDataSource {
-  if (kind === 'replay') return ctx.source('replay');
-  const cal = ctx.market();
-  const s = sim ?? { model: 'heston' as SimModel, fair: false, seed: 1 };
-  try {
-    return new SimMarketDataSource({
-      calendar: cal,
-      model: s.model,
-      seed: s.seed,
-      fromMs: cal.etToUtcMs(window.from, '00:00'),
-      toMs: cal.etToUtcMs(window.to, '23:59'),
-      premium: s.premium,
-      fair: s.fair,
-      riskFreeRate: ctx.config.config.pricing.riskFreeRate,
-    });
-  } catch (err) {
-    if (err instanceof RangeError) throw new UsageError(err.message);
-    throw err;
-  }
+  return ctx.source(kind, { window, sim });
 }
 
 export async function farmBacktest(ctx: AppContext, req: BacktestRequest): Promise<BacktestResult> {
-  const cal = ctx.market();
+  const cal = ctx.calendar;
   const store = ctx.store();
   let from = req.from;
   let to = req.to;
@@ -125,9 +84,9 @@ export async function farmBacktest(ctx: AppContext, req: BacktestRequest): Promi
   from ??= win.from;
   to ??= win.to;
   if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
-  const grid = loadGrid(gridFile);
+  const grid = ctx.grid(gridFile);
   const fair = req.source === 'sim' && (sim?.fair ?? false);
-  const { rules, fill } = farmSettings(ctx, fair);
+  const { rules, fill } = farmSettings(ctx.farmConfig, fair);
   if (req.resumeRunId) {
     const row = store.db
       .prepare('SELECT rules_json, fill_json FROM farm_runs WHERE run_id = ?')
@@ -148,7 +107,7 @@ export async function farmBacktest(ctx: AppContext, req: BacktestRequest): Promi
       fill,
       source,
       calendar: cal,
-      economic: ctx.economic(),
+      economic: ctx.economic,
       store,
       clock: ctx.clock,
       kernels,

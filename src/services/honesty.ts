@@ -130,7 +130,7 @@ export async function runHonesty(o: HonestyOptions): Promise<HonestySummary> {
         sim: { ...sc.sim, seed },
       });
       const t1 = ctx.clock.monotonicMs();
-      const loaded = loadRun(ctx.store(), ctx.market(), resolveRun(ctx.store(), bt.runId));
+      const loaded = loadRun(ctx.store(), ctx.calendar, resolveRun(ctx.store(), bt.runId));
       // Each seed's own sub-sample draws, as `argus promote` would use for that run.
       const params: PromoteParams = { ...base, seed };
       const r = await walkForward(

@@ -9,7 +9,8 @@ import {
 import { liveTrader } from '../adapters/store/live-trader.js';
 import { resolveRun } from '../adapters/store/run-ref.js';
 import type { AppContext } from '../cli/context.js';
-import { type DrillResult, drillTrader } from './drill.js';
+import type { DrillResult } from '../core/farm/resim.js';
+import { drillTrader } from './drill.js';
 
 export interface LeaderboardRequest {
   run?: string;
@@ -51,7 +52,7 @@ export async function leaderboardQuery(ctx: AppContext, req: LeaderboardRequest)
         view: 'trader',
         run: runSummary(b),
         basis: 'live positions',
-        trader: liveTrader(store, b, ctx.market(), req.trader),
+        trader: liveTrader(store, b, ctx.calendar, req.trader),
         notes,
       };
     }

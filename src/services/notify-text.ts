@@ -1,5 +1,5 @@
+import type { Candidate, SignalResult } from '../core/conditions/signal.js';
 import { formatMoney, formatPct } from '../core/format.js';
-import type { Candidate, SignalResult } from './signal.js';
 
 /** Plain text (no parse_mode): nothing in a message can break Telegram's entity parser. */
 

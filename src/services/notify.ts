@@ -8,6 +8,7 @@ import {
   Outbox,
 } from '../adapters/store/outbox.js';
 import type { Store } from '../adapters/store/store.js';
+import type { SignalResult } from '../core/conditions/signal.js';
 import type { ArgusConfig } from '../core/config/schema.js';
 import { UsageError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
@@ -19,7 +20,6 @@ import {
   recommendationKey,
   recommendationText,
 } from './notify-text.js';
-import type { SignalResult } from './signal.js';
 
 export type { PromotionNotice } from './notify-text.js';
 

@@ -2,8 +2,8 @@ import type { RunRecord, Store } from '../adapters/store/store.js';
 import { UsageError } from '../core/errors.js';
 import { Grid, gridSchema } from '../core/farm/grid.js';
 import type { RunData } from '../core/judge/walk-forward.js';
+import type { SimRequest } from '../core/market/sim.js';
 import type { MarketCalendar } from '../core/time/market-calendar.js';
-import type { SimRequest } from './farm-run.js';
 
 /** A finished backtest as promotion reads it, plus what a re-simulation needs. */
 export interface LoadedRun {

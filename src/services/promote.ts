@@ -33,7 +33,7 @@ export async function promoteRun(
   const { run: ref, dryRun, ...rest } = req;
   const store = ctx.store();
   const run = resolveRun(store, ref);
-  const loaded = loadRun(store, ctx.market(), run);
+  const loaded = loadRun(store, ctx.calendar, run);
   if (!loaded.data.sample) {
     throw new UsageError(
       `run ${run.id} kept no daily-P&L sample`,

@@ -1,4 +1,3 @@
-import { ReplayMarketDataSource } from '../adapters/market/replay/replay-source.js';
 import type { AppContext } from '../cli/context.js';
 import { UsageError } from '../core/errors.js';
 import { DIMENSIONS, Grid, type GridSpec, type TraderConfig } from '../core/farm/grid.js';
@@ -8,7 +7,6 @@ import type { FarmRules } from '../core/farm/rules.js';
 import type { FillParams } from '../core/fill/fill.js';
 import type { CandidateSeries } from '../core/judge/walk-forward.js';
 import type { MarketDataSource } from '../core/market/port.js';
-import { backtestSource } from './farm-run.js';
 import type { LoadedRun } from './promote-load.js';
 
 /**
@@ -47,14 +45,9 @@ function runSource(ctx: AppContext, r: LoadedRun): MarketDataSource {
     market?: { riskFreeRate?: number; replay?: { dailyExpiriesFrom: string | null; ivScale: number } };
   };
   const rate = p.market?.riskFreeRate;
-  if (r.kind === 'replay' && p.market?.replay && rate !== undefined) {
-    return new ReplayMarketDataSource({
-      calendar: ctx.market(),
-      riskFreeRate: rate,
-      dailyExpiriesFrom: p.market.replay.dailyExpiriesFrom,
-      ivScale: p.market.replay.ivScale,
-    });
-  }
+  const recorded =
+    p.market?.replay && rate !== undefined ? { riskFreeRate: rate, replay: p.market.replay } : null;
+  if (r.kind === 'replay' && recorded) return ctx.source('replay', { window: r.window, recorded });
   const now = ctx.config.config.pricing.riskFreeRate;
   if (r.kind === 'sim' && !r.sim?.fair && rate !== undefined && rate !== now) {
     throw new UsageError(
@@ -62,7 +55,7 @@ function runSource(ctx: AppContext, r: LoadedRun): MarketDataSource {
       'set it back (config or environment) to promote from this run',
     );
   }
-  return backtestSource(ctx, r.kind, r.window, r.sim);
+  return ctx.source(r.kind, { window: r.window, sim: r.sim });
 }
 
 /**
@@ -86,7 +79,7 @@ export async function resimulate(
   }
   const out = new Map<number, CandidateSeries>();
   if (!ids.length || untilDay < 0) return out;
-  const cal = ctx.market();
+  const cal = ctx.calendar;
   const configs = ids.map((id) => r.grid.config(id));
   const grid = candidateGrid(r.grid, configs);
   const rules = JSON.parse(r.rulesJson) as FarmRules;
@@ -107,7 +100,7 @@ export async function resimulate(
     const builder = new MarketStepBuilder({
       source,
       calendar: cal,
-      economic: ctx.economic(),
+      economic: ctx.economic,
       grid,
       rules,
       fill,

@@ -1,66 +1,14 @@
 import { loadSimParams } from '../adapters/market/sim/sim-params.js';
-import { type AssignmentRisk, assignmentRisk } from '../core/conditions/assignment.js';
+import { assignmentRisk } from '../core/conditions/assignment.js';
 import { type Conditions, computeConditions } from '../core/conditions/compute.js';
+import type { Candidate, FilterVerdict, SignalConfig, SignalResult } from '../core/conditions/signal.js';
 import { indexChain, type PickedSpread, pickSpread } from '../core/conditions/spread-pick.js';
 import { type FillParams, fees } from '../core/fill/fill.js';
 import type { MarketDataSource } from '../core/market/port.js';
 import type { ModelName, ModelSpec } from '../core/pricing/models.js';
-import type { SpreadOutcomes } from '../core/pricing/pop.js';
 import { spreadMonteCarlo } from '../core/pricing/spread-mc.js';
-import type { EconomicCalendar, EconomicEvent } from '../core/time/economic-calendar.js';
+import type { EconomicCalendar } from '../core/time/economic-calendar.js';
 import type { MarketCalendar } from '../core/time/market-calendar.js';
-
-export interface SignalConfig {
-  label: string;
-  dte: number;
-  shortDelta: number;
-  width: number;
-  warmthFloor: number;
-  ivRankFloor: number;
-  minPop: number;
-}
-
-export interface FilterVerdict {
-  filter: string;
-  pass: boolean;
-  detail: string;
-}
-
-export interface Candidate {
-  config: SignalConfig;
-  status: 'ok' | 'none';
-  reason: string | null;
-  symbol: 'IBIT';
-  expiry: string | null;
-  dte: number | null;
-  shortStrike: number | null;
-  longStrike: number | null;
-  shortQuote: { bid: number | null; ask: number | null; iv: number | null } | null;
-  longQuote: { bid: number | null; ask: number | null; iv: number | null } | null;
-  /** Per share at the fill model (what you could really get), and per contract after fees. */
-  creditPerShare: number | null;
-  creditPerContractAfterFees: number | null;
-  maxLossPerContract: number | null;
-  model: ModelName;
-  /** Where the model's starting variance came from. */
-  modelVariance: string | null;
-  outcomes: SpreadOutcomes | null;
-  /** Expected P&L per contract at expiry (after fees), with its standard error. */
-  expectedValuePerContract: number | null;
-  expectedValueSE: number | null;
-  assignment: AssignmentRisk | null;
-  eventsBeforeExpiry: EconomicEvent[];
-  filters: FilterVerdict[];
-  verdict: 'trade' | 'no trade';
-}
-
-export interface SignalResult {
-  atMs: number;
-  source: string;
-  conditions: Conditions;
-  candidates: Candidate[];
-  engine: string | null;
-}
 
 /**
  * PoP model parameters under the real-world (physical) measure, because the question is whether

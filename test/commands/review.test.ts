@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Review from '../../src/commands/review.js';
 import { FakeHttpServer } from '../support/fake-servers.js';
-import { runCommand, sendMessageOk } from '../support/notify.js';
+import { sendMessageOk } from '../support/notify.js';
+import { runCommand } from '../support/run-command.js';
 
 const TOKEN = '99:review-t0ken';
 let dir: string;

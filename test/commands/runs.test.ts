@@ -7,7 +7,8 @@ import DbPrune from '../../src/commands/db/prune.js';
 import RunsList from '../../src/commands/runs/list.js';
 import RunsRm from '../../src/commands/runs/rm.js';
 import { ManualClock } from '../../src/core/time/clock.js';
-import { openStore, runCommand } from '../support/notify.js';
+import { openStore } from '../support/notify.js';
+import { runCommand } from '../support/run-command.js';
 
 let dir: string;
 let env: Record<string, string>;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Signal from '../../src/commands/signal.js';
 import { FakeHttpServer } from '../support/fake-servers.js';
-import { runCommand, sendMessageOk } from '../support/notify.js';
+import { sendMessageOk } from '../support/notify.js';
+import { runCommand } from '../support/run-command.js';
 
 const TOKEN = '5:signal-t0ken';
 let dir: string;

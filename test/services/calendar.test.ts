@@ -2,41 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { CoverageError, UsageError } from '../../src/core/errors.js';
 import { loadEconomicCalendar } from '../../src/core/time/economic-calendar.js';
 import { loadMarketCalendar } from '../../src/core/time/market-calendar.js';
-import { calendarEntries, calendarQuery, parseDateArg } from '../../src/services/calendar.js';
+import { calendarEntries, calendarQuery } from '../../src/services/calendar.js';
 
 const Z = (iso: string) => Date.parse(iso);
 const deps = { market: loadMarketCalendar(), economic: loadEconomicCalendar() };
-
-function usageError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UsageError) return e;
-    throw e;
-  }
-  throw new Error('expected a UsageError');
-}
-
-describe('parseDateArg', () => {
-  it('accepts strict, real YYYY-MM-DD dates', () => {
-    expect(parseDateArg('from', '2026-03-09')).toBe('2026-03-09');
-    expect(parseDateArg('to', '2028-02-29')).toBe('2028-02-29');
-  });
-
-  it('rejects bad dates with a UsageError naming the flag and the form', () => {
-    const feb30 = usageError(() => parseDateArg('from', '2026-02-30'));
-    expect(feb30.message).toBe('--from 2026-02-30 is not a calendar date: February 2026 has 28 days');
-    expect(feb30.exitCode).toBe(2);
-    const short = usageError(() => parseDateArg('to', '2026-1-5'));
-    expect(short.message).toBe('--to expects a date as YYYY-MM-DD, got "2026-1-5"');
-    expect(usageError(() => parseDateArg('--from', 'tomorrow')).message).toMatch(
-      /^--from expects a date as YYYY-MM-DD/,
-    );
-    expect(usageError(() => parseDateArg('from', '2026-13-01')).message).toMatch(/no month 13/);
-    expect(usageError(() => parseDateArg('from', '2026-04-31')).message).toMatch(/April 2026 has 30 days/);
-    expect(usageError(() => parseDateArg('from', ' 2026-04-01')).message).toMatch(/YYYY-MM-DD/);
-  });
-});
 
 describe('calendarEntries', () => {
   it('lists holidays, early closes, FOMC and CPI in order', () => {

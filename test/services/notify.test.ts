@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../../src/adapters/store/outbox.js';
 import type { Store } from '../../src/adapters/store/store.js';
 import type { Conditions } from '../../src/core/conditions/compute.js';
+import type { Candidate, SignalResult } from '../../src/core/conditions/signal.js';
 import { ManualClock } from '../../src/core/time/clock.js';
 import {
   describeNotify,
@@ -13,7 +14,6 @@ import {
   requireTelegram,
 } from '../../src/services/notify.js';
 import { promotionText, recommendationText } from '../../src/services/notify-text.js';
-import type { Candidate, SignalResult } from '../../src/services/signal.js';
 import { configFrom, openStore } from '../support/notify.js';
 
 let dir: string;

@@ -43,7 +43,7 @@ afterAll(() => {
 describe('re-simulating candidates over the run’s own market', () => {
   it('reproduces the farm exactly: daily P&L of the sampled traders, trades and realised P&L', async () => {
     const store = ctx.store();
-    const run = loadRun(store, ctx.market(), resolveRun(store, runId));
+    const run = loadRun(store, ctx.calendar, resolveRun(store, runId));
     const stats = store.db
       .prepare(
         'SELECT trader_id, trades, realized_cents FROM trader_stats WHERE run_no = ? AND trades > 0 ORDER BY trader_id',

@@ -1,6 +1,6 @@
+import type { DrillResult } from '../../core/farm/resim.js';
 import type { EtfSymbol } from '../../core/market/port.js';
 import type { MarketCalendar } from '../../core/time/market-calendar.js';
-import type { DrillResult } from '../../services/drill.js';
 import type { BoardRun } from './run-ref.js';
 import type { Store } from './store.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { SignalConfig } from '../../core/conditions/signal.js';
 import type { PromoteResult } from '../../core/judge/walk-forward.js';
-import type { SignalConfig } from '../../services/signal.js';
 import type { Store } from './store.js';
 
 /** The configurations `argus promote` recorded; the recommendation uses them instead of the default. */

@@ -1,8 +1,8 @@
 import Table from 'cli-table3';
 import type { BoardResult, GroupResult } from '../../adapters/store/leaderboard.js';
 import { DIMENSIONS, type Dimension, type GridSpec, type TraderConfig } from '../../core/farm/grid.js';
+import type { DrillResult, DrillSpread } from '../../core/farm/resim.js';
 import { formatMoney, formatPct } from '../../core/format.js';
-import type { DrillResult, DrillSpread } from '../../services/drill.js';
 import type { LeaderboardResult, TraderResult } from '../../services/leaderboard.js';
 import { lineChart } from './chart.js';
 

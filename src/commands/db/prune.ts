@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { parseDateArg } from '../../services/calendar.js';
+import { dateFlag } from '../../cli/flags.js';
 import { formatBytes, type PrunePlan, type PruneResult, planPrune, prune } from '../../services/prune.js';
 
 export default class DbPrune extends BaseCommand<typeof DbPrune> {
@@ -11,8 +11,8 @@ export default class DbPrune extends BaseCommand<typeof DbPrune> {
     '<%= config.bin %> db prune --before 2026-01-01 --json',
   ];
   static override flags = {
-    before: Flags.string({
-      description: 'ET date YYYY-MM-DD: what is older than its start goes',
+    before: dateFlag({
+      description: 'ET date: what is older than its start goes',
       required: true,
     }),
     'dry-run': Flags.boolean({ description: 'print what would be deleted and change nothing' }),
@@ -21,12 +21,12 @@ export default class DbPrune extends BaseCommand<typeof DbPrune> {
   async run(): Promise<(PrunePlan & { dryRun: true }) | (PruneResult & { dryRun: false })> {
     const ctx = this.ctx;
     const store = ctx.store();
-    const before = parseDateArg('before', this.flags.before);
+    const before = this.flags.before;
     const dedupMs = ctx.config.config.notifications.recommendations.dedupMinutes * 60_000;
     const plan = planPrune(store, {
       before,
       nowMs: ctx.clock.nowMs(),
-      market: ctx.market(),
+      market: ctx.calendar,
       keepOutboxMs: Math.max(7 * 86_400_000, dedupMs),
     });
     if (!this.jsonEnabled()) this.describe(plan);
@@ -55,7 +55,7 @@ export default class DbPrune extends BaseCommand<typeof DbPrune> {
   }
 
   private describe(p: PrunePlan): void {
-    const m = this.ctx.market();
+    const m = this.ctx.calendar;
     this.log(`Before ${p.before} (${m.formatEt(p.beforeMs)}):`);
     this.log(`  ${p.runs.length} completed/failed backtest runs`);
     for (const r of p.runs.slice(0, 20)) {

@@ -19,7 +19,7 @@ export default class FarmExits extends BaseCommand<typeof FarmExits> {
       engine: this.flags.engine ?? ctx.config.config.farm.engine,
       force: this.flags.force,
     });
-    if (!this.jsonEnabled()) this.log(renderLiveStep(r, (ms) => ctx.market().formatEt(ms)));
+    if (!this.jsonEnabled()) this.log(renderLiveStep(r, (ms) => ctx.calendar.formatEt(ms)));
     return r;
   }
 }

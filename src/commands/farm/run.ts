@@ -1,10 +1,10 @@
 import { Flags } from '@oclif/core';
 import Table from 'cli-table3';
 import { BaseCommand } from '../../cli/base-command.js';
+import { dateFlag, numberFlag } from '../../cli/flags.js';
 import { renderLiveStep } from '../../cli/render/farm-live.js';
 import { progressReporter } from '../../cli/render/farm-progress.js';
 import { formatMoney, formatPct } from '../../core/format.js';
-import { parseDateArg } from '../../services/calendar.js';
 import { farmLiveStep } from '../../services/farm-live.js';
 import { type BacktestResult, farmBacktest } from '../../services/farm-run.js';
 
@@ -22,8 +22,8 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
       options: ['live', 'replay', 'sim'] as const,
       description: 'market data (default from config: live)',
     })(),
-    from: Flags.string({ description: 'first day YYYY-MM-DD (replay default 2025-01-02)' }),
-    to: Flags.string({ description: 'last day YYYY-MM-DD (replay default 2025-11-11)' }),
+    from: dateFlag({ description: 'first day (replay default 2025-01-02)' }),
+    to: dateFlag({ description: 'last day (replay default 2025-11-11)' }),
     grid: Flags.string({ description: 'grid spec JSON (default: the shipped 432,000-trader grid)' }),
     engine: Flags.option({
       options: ['auto', 'gpu', 'cpu', 'js'] as const,
@@ -39,10 +39,14 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
       options: ['gbm', 'heston', 'heston-jump'] as const,
       description: 'sim: BTC model (default heston)',
     })(),
-    premium: Flags.string({ description: 'sim: implied-vol premium over the model vol (default 0.1)' }),
+    premium: numberFlag({ description: 'sim: implied-vol premium over the model vol (default 0.1)' }),
     fair: Flags.boolean({ description: 'sim: exactly fair market (needs --model gbm --premium 0)' }),
-    'fill-f': Flags.string({ description: 'fill model f: 1 = bid/ask (default), 0.32 ≈ ORATS, 0 = mid' }),
-    fee: Flags.string({ description: 'commission per contract per leg, USD (default 0.65)' }),
+    'fill-f': numberFlag({
+      description: 'fill model f: 1 = bid/ask (default), 0.32 ≈ ORATS, 0 = mid',
+      min: 0,
+      max: 1,
+    }),
+    fee: numberFlag({ description: 'commission per contract per leg, USD (default 0.65)', min: 0 }),
     'stop-after': Flags.integer({ hidden: true, description: 'stop after N steps (resume tests)' }),
   };
 
@@ -56,30 +60,24 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
         engine: f.engine ?? ctx.config.config.farm.engine,
         gridFile: f.grid,
       });
-      if (!this.jsonEnabled()) this.log(renderLiveStep(r, (ms) => ctx.market().formatEt(ms)));
+      if (!this.jsonEnabled()) this.log(renderLiveStep(r, (ms) => ctx.calendar.formatEt(ms)));
       return r as never;
     }
-    const num = (name: string, v: string | undefined) => {
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isFinite(n)) this.error(`--${name} "${v}" is not a number`, { exit: 2 });
-      return n;
-    };
     const resumeSource = f.resume
       ? ((ctx.store().getRun(f.resume)?.kind as 'replay' | 'sim' | undefined) ?? 'replay')
       : kind;
-    const m = ctx.market();
+    const m = ctx.calendar;
     const result = await farmBacktest(ctx, {
       source: resumeSource === 'sim' ? 'sim' : 'replay',
-      from: f.from ? parseDateArg('from', f.from) : undefined,
-      to: f.to ? parseDateArg('to', f.to) : undefined,
+      from: f.from,
+      to: f.to,
       gridFile: f.grid,
       engine: f.engine ?? ctx.config.config.farm.engine,
       seed: f.seed,
       resumeRunId: f.resume,
       sim:
         kind === 'sim'
-          ? { model: f.model ?? 'heston', premium: num('premium', f.premium), fair: f.fair, seed: f.seed }
+          ? { model: f.model ?? 'heston', premium: f.premium, fair: f.fair, seed: f.seed }
           : undefined,
       stopAfterSteps: f['stop-after'],
       onProgress: this.jsonEnabled() ? undefined : progressReporter(process.stderr, (ms) => m.formatEt(ms)),

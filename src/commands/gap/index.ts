@@ -1,6 +1,5 @@
 import { BaseCommand } from '../../cli/base-command.js';
 import { sourceFlags } from '../../cli/flags.js';
-import { parseInstant } from '../../cli/time-args.js';
 import { formatMoney, formatPct } from '../../core/format.js';
 import { type GapView, gapView } from '../../services/gap.js';
 
@@ -15,12 +14,12 @@ export default class Gap extends BaseCommand<typeof Gap> {
 
   async run(): Promise<GapView> {
     const ctx = this.ctx;
-    const atMs = this.flags.at ? parseInstant('at', this.flags.at) : ctx.clock.nowMs();
-    const source = ctx.source(undefined, atMs);
+    const atMs = this.flags.at ?? ctx.clock.nowMs();
+    const source = ctx.source(ctx.defaultSource, { atMs });
     try {
-      const g = await gapView(source, ctx.market(), ctx.store(), atMs);
+      const g = await gapView(source, ctx.calendar, ctx.store(), atMs);
       if (!this.jsonEnabled()) {
-        const m = ctx.market();
+        const m = ctx.calendar;
         if (g.status === 'missing') this.log(`Gap at ${m.formatEt(atMs)}: missing — ${g.reason}`);
         else {
           this.log(

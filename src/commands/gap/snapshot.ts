@@ -1,6 +1,5 @@
 import { BaseCommand } from '../../cli/base-command.js';
 import { sourceFlags } from '../../cli/flags.js';
-import { parseInstant } from '../../cli/time-args.js';
 import { formatMoney } from '../../core/format.js';
 import { type SnapshotResult, snapshotGap } from '../../services/gap.js';
 
@@ -12,17 +11,17 @@ export default class GapSnapshot extends BaseCommand<typeof GapSnapshot> {
 
   async run(): Promise<SnapshotResult> {
     const ctx = this.ctx;
-    const atMs = this.flags.at ? parseInstant('at', this.flags.at) : ctx.clock.nowMs();
-    const source = ctx.source(undefined, atMs);
+    const atMs = this.flags.at ?? ctx.clock.nowMs();
+    const source = ctx.source(ctx.defaultSource, { atMs });
     try {
-      const r = await snapshotGap(source, ctx.market(), ctx.store(), atMs);
+      const r = await snapshotGap(source, ctx.calendar, ctx.store(), atMs);
       if (r.status === 'unavailable') {
         process.exitCode = 3;
         if (!this.jsonEnabled()) this.logToStderr(`Could not record the ${r.sessionDate} close: ${r.reason}`);
       } else if (!this.jsonEnabled()) {
         const s = r.snapshot;
         this.log(
-          `${r.status === 'recorded' ? 'Recorded' : 'Already recorded'} ${s.sessionDate} close (${ctx.market().formatEt(s.closeMs)}): ` +
+          `${r.status === 'recorded' ? 'Recorded' : 'Already recorded'} ${s.sessionDate} close (${ctx.calendar.formatEt(s.closeMs)}): ` +
             `IBIT ${formatMoney(s.ibitClose)}${s.bitoClose === null ? '' : `, BITO ${formatMoney(s.bitoClose)}`}, BTC ${formatMoney(s.btcAtClose, 0)}`,
         );
       }

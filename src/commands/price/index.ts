@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { priceFlags } from '../../cli/flags.js';
+import { numberFlag, priceFlags } from '../../cli/flags.js';
 import { priceRequest } from '../../cli/price-args.js';
 import { type PriceResult, priceOption } from '../../services/price.js';
 
@@ -14,7 +14,7 @@ export default class Price extends BaseCommand<typeof Price> {
   ];
   static override flags = {
     type: Flags.option({ options: ['call', 'put'] as const, required: true })(),
-    strike: Flags.string({ description: 'strike', required: true }),
+    strike: numberFlag({ description: 'strike', required: true }),
     ...priceFlags,
   };
 

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { priceFlags } from '../../cli/flags.js';
+import { numberFlag, priceFlags } from '../../cli/flags.js';
 import { priceRequest } from '../../cli/price-args.js';
 import { formatPct } from '../../core/format.js';
 import { spreadMonteCarlo } from '../../core/pricing/spread-mc.js';
@@ -14,9 +14,9 @@ export default class PriceSpread extends BaseCommand<typeof PriceSpread> {
     '<%= config.bin %> price spread --short 45 --long 43 --spot 50 --days 14 --model heston --v0 0.3 --kappa 2 --theta 0.3 --xi 0.8 --rho -0.3 --credit 0.35 --json',
   ];
   static override flags = {
-    short: Flags.string({ description: 'strike of the put sold', required: true }),
-    long: Flags.string({ description: 'strike of the put bought (below --short)', required: true }),
-    credit: Flags.string({ description: 'credit received per share (default: the model value)' }),
+    short: numberFlag({ description: 'strike of the put sold', required: true }),
+    long: numberFlag({ description: 'strike of the put bought (below --short)', required: true }),
+    credit: numberFlag({ description: 'credit received per share (default: the model value)' }),
     engine: Flags.option({
       options: ['auto', 'gpu', 'cpu', 'js'] as const,
       description: 'Monte Carlo engine (default auto)',
@@ -27,12 +27,9 @@ export default class PriceSpread extends BaseCommand<typeof PriceSpread> {
   async run(): Promise<SpreadPriceResult> {
     const f = this.flags;
     const base = priceRequest(f, 'put', f.short);
-    const credit = f.credit === undefined ? undefined : Number(f.credit);
-    if (credit !== undefined && !Number.isFinite(credit))
-      this.error(`--credit "${f.credit}" is not a number`, { exit: 2 });
     const engine = f.engine ?? this.ctx.config.config.farm.engine;
     const r = priceSpread(
-      { ...base, shortStrike: Number(f.short), longStrike: Number(f.long), credit },
+      { ...base, shortStrike: f.short, longStrike: f.long, credit: f.credit },
       (spec, o) => spreadMonteCarlo(engine, spec, o),
     );
     if (!this.jsonEnabled()) {

@@ -35,7 +35,7 @@ export default class RunsList extends BaseCommand<typeof RunsList> {
         this.log('No runs.');
         return { runs };
       }
-      const m = ctx.market();
+      const m = ctx.calendar;
       const day = (ms: number | null) => (ms === null ? '' : m.etDate(ms));
       const t = new Table({
         head: ['Run', 'Kind', 'Status', 'Created (ET)', 'Window', 'Traders', 'Steps', 'Checkpoints', 'Note'],

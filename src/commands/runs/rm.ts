@@ -49,7 +49,7 @@ export default class RunsRm extends BaseCommand<typeof RunsRm> {
   }
 
   private describe(p: RemovalPlan): void {
-    const m = this.ctx.market();
+    const m = this.ctx.calendar;
     const r = p.run;
     const n = (x: number) => x.toLocaleString('en-US');
     this.log(

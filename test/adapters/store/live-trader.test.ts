@@ -207,7 +207,7 @@ describe('--run live: the leaderboard from the positions table', () => {
     expect(d.open).toHaveLength(1);
     expect(d.openMtmUsd).toBe(openMtm(POSITIONS[2]) / 100);
     expect(d.equity.map((e) => e.equityUsd)).toEqual([100_000 + 87.4, 100_000 + 44.8]);
-    const text = renderTrader(r, (ms) => ctx.market().formatEt(ms));
+    const text = renderTrader(r, (ms) => ctx.calendar.formatEt(ms));
     expect(text).toContain('Realised equity at each exit day');
     expect(text).toContain('marked to market, not realised');
   });

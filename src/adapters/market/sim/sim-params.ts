@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { EtfSymbol } from '../../../core/market/port.js';
+import type { SimModel } from '../../../core/market/sim.js';
 import {
   type HestonParams,
   type JumpParams,
@@ -10,8 +11,6 @@ import {
 import { dataPath } from '../../bundled/paths.js';
 
 /** The BTC models the simulator steps. */
-export type SimModel = 'gbm' | 'heston' | 'heston-jump';
-export const SIM_MODELS: readonly SimModel[] = ['gbm', 'heston', 'heston-jump'];
 
 export interface SimEtfParams {
   /** ETF price / BTC price at the start of the simulation. */

@@ -24,18 +24,13 @@ import {
   type OptionContract,
   type OptionQuote,
 } from '../../../core/market/port.js';
+import type { SimModel } from '../../../core/market/sim.js';
 import { bsPrice } from '../../../core/pricing/bs.js';
 import { isoUtc } from '../../../core/time/clock.js';
 import type { MarketCalendar } from '../../../core/time/market-calendar.js';
 import { type ReplayLabels, ReplayMarketDataSource } from '../replay/replay-source.js';
 import { memoCalendar } from './calendar-memo.js';
-import {
-  expectedVol,
-  resolveSimParams,
-  type SimModel,
-  type SimParams,
-  type SimParamsOverride,
-} from './sim-params.js';
+import { expectedVol, resolveSimParams, type SimParams, type SimParamsOverride } from './sim-params.js';
 import {
   DVOL_TAU,
   gridIndexAtOrBefore,

@@ -1,12 +1,13 @@
 import { MS_PER_YEAR } from '../../../core/market/listing.js';
 import type { EtfSymbol } from '../../../core/market/port.js';
+import { SIM_MODELS, type SimModel } from '../../../core/market/sim.js';
 import { jumpCompensator, type ModelSpec } from '../../../core/pricing/models.js';
 import { gbmStep, hestonCoeffs, hestonStep, jumpLogSum } from '../../../core/pricing/paths.js';
 import { CounterRng, checkSeed, streamId } from '../../../core/pricing/rng.js';
 import { addDays, type MarketCalendar } from '../../../core/time/market-calendar.js';
 import type { DailyBars, History, HourlySeries, TimedSeries } from '../replay/history.js';
 import { memoCalendar } from './calendar-memo.js';
-import { expectedVol, SIM_MODELS, type SimModel, type SimParams, simModelSpec } from './sim-params.js';
+import { expectedVol, type SimParams, simModelSpec } from './sim-params.js';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;

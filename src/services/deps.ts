@@ -1,0 +1,51 @@
+import type { ArgusConfig } from '../core/config/schema.js';
+import type { Grid } from '../core/farm/grid.js';
+import type { Logger } from '../core/log.js';
+import type { MarketDataSource, SourceKind } from '../core/market/port.js';
+import type { SimRequest } from '../core/market/sim.js';
+import type { Clock } from '../core/time/clock.js';
+import type { EconomicCalendar } from '../core/time/economic-calendar.js';
+import type { MarketCalendar } from '../core/time/market-calendar.js';
+
+/**
+ * What a market-data adapter is built for. One-shot reads name the instant; a backtest names its
+ * window (a sim simulates exactly it) and, when it is rebuilt later, the settings recorded with it.
+ */
+export interface SourceRequest {
+  /** The instant asked about (a sim simulates a window around it). */
+  atMs?: number;
+  /** A backtest's window, ET dates. */
+  window?: { from: string; to: string };
+  /** The simulated market's settings (default: the config's sim.*). */
+  sim?: SimRequest | null;
+  /** Market settings recorded with a run: replay is rebuilt with these, not with today's config. */
+  recorded?: { riskFreeRate: number; replay: ArgusConfig['replay'] } | null;
+}
+
+/**
+ * Everything a service may ask for: ports, repositories and the config sections it reads, never
+ * the whole context, a database handle or the config object wholesale. The composition root
+ * (cli/context.ts) implements it; each service names the part it uses, `Pick<Deps, …>`, so a
+ * test builds only that.
+ */
+export interface Deps {
+  readonly clock: Clock;
+  /** NYSE sessions, holidays, early closes; the one way to show a time in New York. */
+  readonly calendar: MarketCalendar;
+  /** FOMC and CPI events. */
+  readonly economic: EconomicCalendar;
+  readonly log: Logger;
+  readonly appVersion: string;
+  /** The source a command uses when none is named (flag > environment > config). */
+  readonly defaultSource: SourceKind;
+  readonly pricingConfig: Readonly<ArgusConfig['pricing']>;
+  readonly farmConfig: Readonly<ArgusConfig['farm']>;
+  readonly simConfig: Readonly<ArgusConfig['sim']>;
+  readonly signalConfig: Readonly<ArgusConfig['signal']>;
+  readonly replayConfig: Readonly<ArgusConfig['replay']>;
+  readonly notifyConfig: Readonly<ArgusConfig['notifications']>;
+  /** A market-data adapter of this kind. The caller closes it. */
+  source(kind: SourceKind, request?: SourceRequest): MarketDataSource;
+  /** The trader grid: the bundled default, or a user's grid file, validated. */
+  grid(file?: string): Grid;
+}

@@ -1,6 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkArchitecture, importsOf, readSources, type SourceFile } from './support/architecture.js';
+import {
+  checkArchitecture,
+  importsOf,
+  readSources,
+  type SourceFile,
+  valueImportsOf,
+} from './support/architecture.js';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
@@ -32,6 +38,17 @@ describe('the checker', () => {
       "} from './jk.js';",
     ].join('\n');
     expect(importsOf(text)).toEqual(['./a.js', '../b.js', './d.js', './e.js', './f.js', './g.js', './jk.js']);
+  });
+
+  it('tells value imports from type-only ones', () => {
+    const text = [
+      "import type { A } from './a.js';",
+      "import { type B, type C } from './bc.js';",
+      "import { type D, e } from './de.js';",
+      "import F from './f.js';",
+      "import G, { type H } from './gh.js';",
+    ].join('\n');
+    expect(valueImportsOf(text)).toEqual(['./de.js', './f.js', './gh.js']);
   });
 
   it('allows the downward arrows', () => {
@@ -90,6 +107,23 @@ describe('the checker', () => {
       file('core/engine/gl.ts', "import { createRequire } from 'node:module';"),
     ];
     expect(kinds(tree)).toEqual(['core-io core/a.ts', 'core-io core/b.ts', 'core-io core/c.ts']);
+  });
+
+  it('flags a command that calls more than one service', () => {
+    const tree = [
+      file(
+        'commands/one.ts',
+        "import { a } from '../services/a.js';\nimport type { B } from '../services/b.js';",
+      ),
+      file(
+        'commands/mixed.ts',
+        "import { a, type A } from '../services/a.js';\nimport { type B } from '../services/b.js';",
+      ),
+      file('commands/two.ts', "import { a } from '../services/a.js';\nimport { b } from '../services/b.js';"),
+      file('services/a.ts', ''),
+      file('services/b.ts', ''),
+    ];
+    expect(kinds(tree)).toEqual(['command-services commands/two.ts']);
   });
 
   it('flags a file outside the layers', () => {

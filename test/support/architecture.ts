@@ -50,7 +50,7 @@ export interface SourceFile {
 }
 
 export interface Violation {
-  kind: 'upward' | 'unknown-layer' | 'cycle' | 'sql' | 'core-io';
+  kind: 'upward' | 'unknown-layer' | 'cycle' | 'sql' | 'core-io' | 'command-services';
   file: string;
   detail: string;
 }
@@ -83,6 +83,27 @@ export function importsOf(text: string): string[] {
   const re =
     /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/gm;
   for (const m of code.matchAll(re)) specs.push(m[1] ?? m[2]);
+  return specs;
+}
+
+/** Module specifiers imported for values (not `import type`, not `import { type A, type B }`). */
+export function valueImportsOf(text: string): string[] {
+  const code = stripComments(text);
+  const specs: string[] = [];
+  const re = /(?:^|[\s;])import\s+(type\s+)?([\w*{}\s,$]+?)\s+from\s+['"]([^'"]+)['"]/gm;
+  for (const m of code.matchAll(re)) {
+    if (m[1]) continue;
+    const braces = /\{([^}]*)\}/.exec(m[2]);
+    const outside = m[2].replace(/\{[^}]*\}/, '').replace(/[,\s]/g, '');
+    const named = braces
+      ? braces[1]
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : [];
+    if (!outside && named.length > 0 && named.every((n) => n.startsWith('type '))) continue;
+    specs.push(m[3]);
+  }
   return specs;
 }
 
@@ -133,6 +154,20 @@ export function checkArchitecture(files: readonly SourceFile[]): Violation[] {
         v.push({ kind: 'upward', file: f.path, detail: `${layer} imports ${to}: ${target}` });
     }
     graph.set(f.path, edges);
+    if (layer === 'commands') {
+      // A command makes one service call: it may import types from several services, values from one.
+      const used = new Set(
+        valueImportsOf(f.text)
+          .map((spec) => resolveSpec(f.path, spec, known))
+          .filter((t): t is string => t !== null && layerOf(t) === 'services'),
+      );
+      if (used.size > 1)
+        v.push({
+          kind: 'command-services',
+          file: f.path,
+          detail: `calls ${used.size} services: ${[...used].join(', ')}`,
+        });
+    }
     if (!f.path.startsWith('adapters/store/')) {
       const code = stripComments(f.text);
       code.split('\n').forEach((line, i) => {

@@ -9,7 +9,7 @@
  * and `coverage` says what share of the total weight was available.
  */
 
-import type { MarketPhase } from '../market/port.js';
+import type { MarketPhase } from '../time/market-calendar.js';
 import type { Insufficient, VolRegime } from './iv.js';
 
 export type WarmthComponentName =

@@ -8,12 +8,8 @@ import {
 } from '../../../../src/adapters/market/live/live-source.js';
 import { utcDate } from '../../../../src/adapters/market/live/util.js';
 import { UsageError } from '../../../../src/core/errors.js';
-import {
-  contractKey,
-  type DvolPoint,
-  type MarketPhase,
-  type OptionContract,
-} from '../../../../src/core/market/port.js';
+import { contractKey, type DvolPoint, type OptionContract } from '../../../../src/core/market/port.js';
+import type { MarketPhase } from '../../../../src/core/time/market-calendar.js';
 import { apiFixture, apiFixtureCopy } from '../../../support/api-fixtures.js';
 import { AutoClock } from '../../../support/clocks.js';
 import { FakeHttpServer } from '../../../support/fake-servers.js';

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { loadSimParams } from '../../../../src/adapters/market/sim/sim-params.js';
+import { loadMarketCalendar } from '../../../../src/adapters/bundled/calendars.js';
+import { loadSimParams } from '../../../../src/adapters/bundled/sim-params.js';
 import {
   SimMarketDataSource,
   type SimSourceOptions,
 } from '../../../../src/adapters/market/sim/sim-source.js';
-import { daysBetween } from '../../../../src/core/market/listing.js';
 import { contractKey, type OptionContract } from '../../../../src/core/market/port.js';
 import { bsGreeks, bsPrice } from '../../../../src/core/pricing/bs.js';
-import { addDays, loadMarketCalendar } from '../../../../src/core/time/market-calendar.js';
+import { addDays } from '../../../../src/core/time/market-calendar.js';
+import { daysBetween } from '../../../../src/core/units.js';
 
 const cal = loadMarketCalendar();
 const params = loadSimParams();

@@ -40,7 +40,7 @@ const klineSchema = z.object({
 export interface BybitTicker {
   symbol: string;
   lastPrice: number;
-  /** Bybit's price24hPcnt is already a fraction (0.0123 = 1.23 %): finding #25 multiplied it twice. */
+  /** Bybit's price24hPcnt is already a fraction (0.0123 = 1.23 %): the seed multiplied it by 100 twice. */
   change24hFrac: number;
   /** Rate for one funding interval, as sent. */
   fundingRate: number;

@@ -53,7 +53,8 @@ export class AppContext implements Deps {
     this.dbPath = opts.flags.db ?? (opts.env.ARGUS_DB || join(opts.dataDir, 'argus.db'));
     this.appVersion = opts.appVersion;
     this.env = opts.env;
-    this.log = opts.log ?? createLogger(this.config.config.logLevel);
+    // Diagnostics go to stderr so stdout stays clean for tables, JSON and NDJSON.
+    this.log = opts.log ?? createLogger(this.config.config.logLevel, (l) => process.stderr.write(l));
   }
 
   store(): Store {

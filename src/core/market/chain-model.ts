@@ -28,17 +28,10 @@ import {
   smileWeights,
   tickAt,
 } from './chain-fit.js';
+import type { ListedExpiry } from './listing.js';
 import type { EtfSymbol, OptionContract, OptionQuote, OptionRight } from './port.js';
 
 export type ChainModel = ChainModelParams;
-
-export interface ChainExpiry {
-  expiry: string;
-  /** Years (ACT/365) to the 16:00 ET expiry close. */
-  T: number;
-  /** Calendar days from the quote's ET date to the expiry. */
-  dte: number;
-}
 
 export interface ChainInput {
   /** BITO has no fitted chain of its own; it gets IBIT's shape. */
@@ -47,7 +40,7 @@ export interface ChainInput {
   /** IBIT 30-day ATM implied vol as a fraction. */
   atmIv30: number;
   asOfMs: number;
-  expiries: ChainExpiry[];
+  expiries: ListedExpiry[];
   r: number;
   q: number;
   /** Scales the whole surface (stress scenarios). */

@@ -1,12 +1,12 @@
 import { CoverageError } from '../../../core/errors.js';
 import {
   buildChain,
-  type ChainExpiry,
   type ChainInput,
   type ChainModel,
   modelIv,
   quoteOne,
 } from '../../../core/market/chain-model.js';
+import type { ListedExpiry } from '../../../core/market/listing.js';
 import {
   type Bar,
   type BtcSpot,
@@ -158,7 +158,7 @@ export class SimMarketDataSource implements MarketDataSource {
    * fitted term structure; dividing that ratio out (probed at the forward, where the smile is 1)
    * leaves the model's expected vol to this expiry, with the fitted smile around it.
    */
-  private subInput(model: ChainModel, input: ChainInput, e: ChainExpiry): ChainInput {
+  private subInput(model: ChainModel, input: ChainInput, e: ListedExpiry): ChainInput {
     let m = this.subInputs.get(input);
     if (!m) {
       m = new Map();

@@ -4,7 +4,7 @@ import { SimMarketDataSource } from '../../../../src/adapters/market/sim/sim-sou
 import { WARMUP_MS } from '../../../../src/adapters/market/sim/simulate.js';
 import { contractKey, type OptionContract } from '../../../../src/core/market/port.js';
 import { expectedVol } from '../../../../src/core/market/sim-params.js';
-import { MS_PER_HOUR } from '../../../../src/core/units.js';
+import { MS_PER_DAY, MS_PER_HOUR } from '../../../../src/core/units.js';
 
 const cal = loadMarketCalendar();
 const fromMs = Date.parse('2025-03-03T14:30:00Z');
@@ -97,8 +97,8 @@ describe('sim source: snapshot API on a weekday at 11:00 ET', () => {
   it('missing values outside coverage carry a reason; coverage is [from − 52 weeks, to]', async () => {
     const cov = heston.coverage();
     expect(cov.find((c) => c.field === 'btcSpot')).toMatchObject({ fromMs: fromMs - WARMUP_MS, toMs });
-    const early = fromMs - WARMUP_MS - 86_400_000;
-    const late = toMs + 5 * 86_400_000;
+    const early = fromMs - WARMUP_MS - MS_PER_DAY;
+    const late = toMs + 5 * MS_PER_DAY;
     for (const t of [early, late]) {
       for (const o of [
         await heston.btcSpot(t),
@@ -137,7 +137,7 @@ describe('sim source: snapshot API on a weekday at 11:00 ET', () => {
       model: 'gbm',
       seed: 2,
       fromMs: coverFrom + WARMUP_MS,
-      toMs: coverFrom + WARMUP_MS + 86_400_000,
+      toMs: coverFrom + WARMUP_MS + MS_PER_DAY,
     });
     const o = await src.etfQuote('IBIT', coverFrom);
     // in the session: BTC now × the ratio at Friday's close, four days back

@@ -9,7 +9,7 @@ import {
 } from '../../../../src/adapters/market/sim/simulate.js';
 import { expectedVol, resolveSimParams } from '../../../../src/core/market/sim-params.js';
 import { CounterRng, streamId } from '../../../../src/core/pricing/rng.js';
-import { MS_PER_HOUR } from '../../../../src/core/units.js';
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_YEAR } from '../../../../src/core/units.js';
 
 const cal = loadMarketCalendar();
 const params = loadSimParams();
@@ -98,8 +98,8 @@ describe('simulateHistory: series', () => {
   it('covers the 52-week warm-up and runs past the end; hourly bars are consistent', () => {
     const h = simulateHistory(base);
     expect(h.startMs).toBeLessThanOrEqual(fromMs - WARMUP_MS);
-    expect(h.startMs % 86_400_000).toBe(0);
-    expect(h.endMs).toBeGreaterThanOrEqual(toMs + 86_400_000);
+    expect(h.startMs % MS_PER_DAY).toBe(0);
+    expect(h.endMs).toBeGreaterThanOrEqual(toMs + MS_PER_DAY);
     const b = h.btcHourly;
     expect(b.startMs.length).toBe((h.endMs - h.startMs) / MS_PER_HOUR);
     for (let k = 0; k < b.startMs.length; k++) {
@@ -109,7 +109,7 @@ describe('simulateHistory: series', () => {
     }
     expect(b.open[0]).toBe(params.btcStartUsd);
     // DVOL closes every UTC day from the start; ≥ 252 of them before `from`
-    const before = Array.from(h.dvolDaily.timeMs).filter((t) => t + 86_400_000 <= fromMs).length;
+    const before = Array.from(h.dvolDaily.timeMs).filter((t) => t + MS_PER_DAY <= fromMs).length;
     expect(before).toBeGreaterThanOrEqual(252);
     // funding every 8 h
     const f = h.funding8h.timeMs;
@@ -124,7 +124,7 @@ describe('simulateHistory: series', () => {
     const { theta, kappa } = params.hestonJump.heston;
     const tau = 30 / 365;
     for (let i = 0; i < h.dvolDaily.timeMs.length; i += 37) {
-      const k = (h.dvolDaily.timeMs[i] + 86_400_000 - h.startMs) / MS_PER_HOUR;
+      const k = (h.dvolDaily.timeMs[i] + MS_PER_DAY - h.startMs) / MS_PER_HOUR;
       const v = h.variance[k];
       const ev =
         theta +
@@ -142,7 +142,7 @@ describe('simulateHistory: series', () => {
     const day = cal.tradingDay('2024-11-29')!;
     expect(day.earlyClose).toBe(true);
     const k = (day.closeMs - h.startMs) / MS_PER_HOUR;
-    const years = (day.closeMs - h.startMs) / (365 * 86_400_000);
+    const years = (day.closeMs - h.startMs) / MS_PER_YEAR;
     expect(h.ibitDaily.close[i]).toBeCloseTo(
       h.btcLevel[k] * params.etf.IBIT.ratio * Math.exp(-0.0025 * years),
       9,
@@ -165,7 +165,7 @@ describe('simulateHistory: series', () => {
     const n = m.ibitDaily.dates.length - 1;
     const years =
       (cal.tradingDay(m.ibitDaily.dates[n])!.closeMs - cal.tradingDay(m.ibitDaily.dates[0])!.closeMs) /
-      (365 * 86_400_000);
+      MS_PER_YEAR;
     expect(Math.log(ratioAtClose(m, n) / ratioAtClose(m, 0)) / years).toBeCloseTo(-0.0025, 10);
     const bito = Math.log(
       m.bitoDaily.close[n] /

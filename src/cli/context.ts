@@ -1,16 +1,21 @@
 import { join } from 'node:path';
+import { loadEconomicCalendar, loadMarketCalendar } from '../adapters/bundled/calendars.js';
+import { loadGrid } from '../adapters/bundled/grids.js';
+import { loadSimParams } from '../adapters/bundled/sim-params.js';
 import { type ResolvedConfig, resolveConfig } from '../adapters/config/load.js';
 import { LiveMarketDataSource } from '../adapters/market/live/live-source.js';
 import { ReplayMarketDataSource } from '../adapters/market/replay/replay-source.js';
 import { SimMarketDataSource } from '../adapters/market/sim/sim-source.js';
 import { Store } from '../adapters/store/store.js';
 import { UsageError } from '../core/errors.js';
-import { type Grid, loadGrid } from '../core/farm/grid.js';
+import type { Grid } from '../core/farm/grid.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { MarketDataSource, SourceKind } from '../core/market/port.js';
+import type { SimParams } from '../core/market/sim-params.js';
 import { type Clock, ManualClock, SystemClock } from '../core/time/clock.js';
-import { type EconomicCalendar, loadEconomicCalendar } from '../core/time/economic-calendar.js';
-import { loadMarketCalendar, type MarketCalendar } from '../core/time/market-calendar.js';
+import type { EconomicCalendar } from '../core/time/economic-calendar.js';
+import type { MarketCalendar } from '../core/time/market-calendar.js';
+import { MS_PER_DAY } from '../core/units.js';
 import type { Deps, SourceRequest } from '../services/deps.js';
 
 export interface ContextOptions {
@@ -48,7 +53,8 @@ export class AppContext implements Deps {
     this.dbPath = opts.flags.db ?? (opts.env.ARGUS_DB || join(opts.dataDir, 'argus.db'));
     this.appVersion = opts.appVersion;
     this.env = opts.env;
-    this.log = opts.log ?? createLogger(this.config.config.logLevel);
+    // Diagnostics go to stderr so stdout stays clean for tables, JSON and NDJSON.
+    this.log = opts.log ?? createLogger(this.config.config.logLevel, (l) => process.stderr.write(l));
   }
 
   store(): Store {
@@ -92,6 +98,10 @@ export class AppContext implements Deps {
     return loadGrid(file);
   }
 
+  simParams(): SimParams {
+    return loadSimParams();
+  }
+
   /** The market-data adapter of this kind (see SourceRequest). */
   source(kind: SourceKind, request: SourceRequest = {}): MarketDataSource {
     const c = this.config.config;
@@ -128,7 +138,6 @@ export class AppContext implements Deps {
   private simSource(request: SourceRequest): MarketDataSource {
     const c = this.config.config;
     const cal = this.calendar;
-    const day = 86_400_000;
     try {
       if (request.window) {
         // A backtest's market: exactly its window, with the settings recorded for it.
@@ -150,8 +159,8 @@ export class AppContext implements Deps {
         calendar: cal,
         model: c.sim.model,
         seed: c.sim.seed,
-        fromMs: atMs - 30 * day,
-        toMs: atMs + 7 * day,
+        fromMs: atMs - 30 * MS_PER_DAY,
+        toMs: atMs + 7 * MS_PER_DAY,
         premium: c.sim.fair ? 0 : c.sim.premium,
         fair: c.sim.fair,
         riskFreeRate: c.pricing.riskFreeRate,

@@ -1,4 +1,9 @@
-/** Human formatting shared by commands and the TUI. Money never prints as NaN: it fails loudly. */
+/**
+ * Human formatting of money, percentages and ages, shared by the renderers (cli/render, commands)
+ * and the text services write (notifications, review). Money never prints as NaN: it fails loudly.
+ */
+import { MS_PER_HOUR } from './units.js';
+
 export function formatMoney(x: number, digits = 2): string {
   if (!Number.isFinite(x)) throw new Error(`formatMoney: not a finite amount (${x})`);
   const s = Math.abs(x).toLocaleString('en-US', {
@@ -19,7 +24,7 @@ export function formatAge(ms: number): string {
   if (Math.abs(s) < 90) return `${s}s`;
   const m = Math.round(s / 60);
   if (Math.abs(m) < 90) return `${m}m`;
-  const h = ms / 3_600_000;
+  const h = ms / MS_PER_HOUR;
   if (Math.abs(h) < 48) return `${h.toFixed(1)}h`;
   return `${(h / 24).toFixed(1)}d`;
 }

@@ -8,11 +8,8 @@ export interface Logger {
   error(msg: string): void;
 }
 
-/** Diagnostics go to stderr so stdout stays clean for tables, JSON and NDJSON. */
-export function createLogger(
-  level: LogLevel,
-  write: (line: string) => void = (l) => process.stderr.write(l),
-): Logger {
+/** A levelled logger over `write` (the composition root, cli/context.ts, points it at stderr). */
+export function createLogger(level: LogLevel, write: (line: string) => void): Logger {
   const at = ORDER[level];
   const emit = (l: LogLevel, msg: string) => {
     if (ORDER[l] >= at) write(`[${l}] ${msg}\n`);

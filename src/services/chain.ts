@@ -1,8 +1,8 @@
 import { UsageError } from '../core/errors.js';
-import { daysBetween, MS_PER_YEAR } from '../core/market/listing.js';
 import type { EtfSymbol, MarketDataSource, OptionQuote, OptionRight } from '../core/market/port.js';
 import { bsGreeks } from '../core/pricing/bs.js';
 import type { MarketCalendar } from '../core/time/market-calendar.js';
+import { daysBetween, MS_PER_YEAR } from '../core/units.js';
 
 export interface ChainRow {
   strike: number;

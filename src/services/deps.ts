@@ -3,6 +3,7 @@ import type { Grid } from '../core/farm/grid.js';
 import type { Logger } from '../core/log.js';
 import type { MarketDataSource, SourceKind } from '../core/market/port.js';
 import type { SimRequest } from '../core/market/sim.js';
+import type { SimParams } from '../core/market/sim-params.js';
 import type { Clock } from '../core/time/clock.js';
 import type { EconomicCalendar } from '../core/time/economic-calendar.js';
 import type { MarketCalendar } from '../core/time/market-calendar.js';
@@ -48,4 +49,6 @@ export interface Deps {
   source(kind: SourceKind, request?: SourceRequest): MarketDataSource;
   /** The trader grid: the bundled default, or a user's grid file, validated. */
   grid(file?: string): Grid;
+  /** The simulator's fitted BTC and ETF parameters (data/models/sim-params.json). */
+  simParams(): SimParams;
 }

@@ -1,4 +1,4 @@
-import { loadSimParams } from '../adapters/market/sim/sim-params.js';
+import { loadSimParams } from '../adapters/bundled/sim-params.js';
 import { assignmentRisk } from '../core/conditions/assignment.js';
 import { type Conditions, computeConditions } from '../core/conditions/compute.js';
 import type { Candidate, FilterVerdict, SignalConfig, SignalResult } from '../core/conditions/signal.js';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { loadEconomicCalendar, loadMarketCalendar } from '../../src/adapters/bundled/calendars.js';
 import { CoverageError, UsageError } from '../../src/core/errors.js';
-import { loadEconomicCalendar } from '../../src/core/time/economic-calendar.js';
-import { loadMarketCalendar } from '../../src/core/time/market-calendar.js';
 import { calendarEntries, calendarQuery } from '../../src/services/calendar.js';
 
 const Z = (iso: string) => Date.parse(iso);

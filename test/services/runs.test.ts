@@ -3,11 +3,11 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadMarketCalendar } from '../../src/adapters/bundled/calendars.js';
 import { CheckpointFiles } from '../../src/adapters/store/checkpoints.js';
 import type { RunKind, RunStatus, Store } from '../../src/adapters/store/store.js';
 import { UsageError } from '../../src/core/errors.js';
 import { ManualClock } from '../../src/core/time/clock.js';
-import { loadMarketCalendar } from '../../src/core/time/market-calendar.js';
 import { formatBytes, planPrune, prune } from '../../src/services/prune.js';
 import { listRuns, planRemoveRun, removeRun, resolveRun } from '../../src/services/runs.js';
 import { openStore } from '../support/notify.js';

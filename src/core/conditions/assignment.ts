@@ -1,5 +1,6 @@
 /**
- * Early-assignment risk on a short American put (IBIT and BITO options are American; finding #26).
+ * Early-assignment risk on a short American put (IBIT and BITO options are American, and
+ * the seed modelled no early assignment).
  *
  * A holder exercises a put early only when it is in the money and the time value left is worth less
  * than what exercise gains (interest on the strike): an OTM put is never at risk. An ITM short

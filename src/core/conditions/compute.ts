@@ -2,6 +2,7 @@ import { ArgusError } from '../errors.js';
 import type { BtcSpot, EtfQuote, MarketDataSource, Observed } from '../market/port.js';
 import type { EconomicCalendar, EconomicEvent } from '../time/economic-calendar.js';
 import type { MarketCalendar, MarketStatus, SessionBucket } from '../time/market-calendar.js';
+import { MS_PER_HOUR } from '../units.js';
 import { type Blackout, eventBlackout } from './blackout.js';
 import {
   type Insufficient,
@@ -55,8 +56,6 @@ export interface ConditionOptions {
   };
 }
 
-const HOUR = 3_600_000;
-
 /** Every condition Argus judges a moment by, each with its reason when it cannot be known. */
 export async function computeConditions(
   source: MarketDataSource,
@@ -89,7 +88,7 @@ export async function computeConditions(
   let nextEvent: Conditions['nextEvent'];
   try {
     const e = econ.nextEvent(atMs);
-    nextEvent = { event: e, hoursAway: (e.timeMs - atMs) / HOUR };
+    nextEvent = { event: e, hoursAway: (e.timeMs - atMs) / MS_PER_HOUR };
   } catch (err) {
     if (!(err instanceof ArgusError)) throw err;
     nextEvent = { status: 'missing', reason: err.message };

@@ -1,6 +1,6 @@
 /**
  * Implied-volatility context from daily DVOL closes (annualised fractions, oldest first).
- * True definitions (seed finding #10), no proxy bounds: with too little history the answer is
+ * True definitions (the seed used a rough proxy for IV rank), no proxy bounds: with too little history the answer is
  * `insufficient`, never a made-up range.
  */
 

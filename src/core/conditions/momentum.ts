@@ -12,9 +12,8 @@
  */
 
 import type { Bar } from '../market/port.js';
+import { MS_PER_HOUR } from '../units.js';
 import type { Insufficient } from './iv.js';
-
-const HOUR_MS = 3_600_000;
 
 export interface Momentum {
   status: 'ok';
@@ -43,7 +42,7 @@ export function momentum(
   const byStart = new Map<number, number>();
   let last = bars[0];
   for (const b of bars) {
-    if (b.durationMs !== HOUR_MS)
+    if (b.durationMs !== MS_PER_HOUR)
       return { status: 'insufficient', reason: `bars are not hourly (${b.durationMs} ms)` };
     if (!(Number.isFinite(b.close) && b.close > 0)) continue;
     byStart.set(b.startMs, b.close);
@@ -51,15 +50,15 @@ export function momentum(
   }
   const now = byStart.get(last.startMs);
   if (now === undefined) return { status: 'insufficient', reason: 'latest bar has no close' };
-  const c24 = byStart.get(last.startMs - 24 * HOUR_MS);
+  const c24 = byStart.get(last.startMs - 24 * MS_PER_HOUR);
   if (c24 === undefined) return { status: 'insufficient', reason: 'no bar 24 h before the latest' };
-  const c7d = byStart.get(last.startMs - 168 * HOUR_MS);
+  const c7d = byStart.get(last.startMs - 168 * MS_PER_HOUR);
   if (c7d === undefined) return { status: 'insufficient', reason: 'no bar 7 days before the latest' };
 
   const rets: number[] = [];
   for (let h = 167; h >= 0; h--) {
-    const a = byStart.get(last.startMs - (h + 1) * HOUR_MS);
-    const b = byStart.get(last.startMs - h * HOUR_MS);
+    const a = byStart.get(last.startMs - (h + 1) * MS_PER_HOUR);
+    const b = byStart.get(last.startMs - h * MS_PER_HOUR);
     if (a !== undefined && b !== undefined) rets.push(Math.log(b / a));
   }
   if (rets.length < opts.minVolSamples)
@@ -72,7 +71,7 @@ export function momentum(
   const z7d = Math.log(now / c7d) / (hourlyVol * Math.sqrt(168));
   return {
     status: 'ok',
-    asOfMs: last.startMs + HOUR_MS,
+    asOfMs: last.startMs + MS_PER_HOUR,
     ret24h: now / c24 - 1,
     ret7d: now / c7d - 1,
     hourlyVol,

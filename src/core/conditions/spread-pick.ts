@@ -1,8 +1,8 @@
 import { type FillParams, openSpreadCredit, spreadMid } from '../fill/fill.js';
-import { daysBetween, MS_PER_YEAR } from '../market/listing.js';
 import type { OptionChain, OptionQuote } from '../market/port.js';
 import { bsGreeks, type Greeks } from '../pricing/bs.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
+import { daysBetween, MS_PER_YEAR } from '../units.js';
 
 /** A chain's puts by expiry with their deltas, prepared once and shared by every pick. */
 export interface ChainIndex {

@@ -1,6 +1,6 @@
 /**
  * Warmth: how good conditions are for selling put premium, a real number from 1.0 to 10.0
- * (finding #17: the seed's score only spanned 2–8 in coarse steps).
+ * (the seed's score only spanned 2–8 in coarse steps).
  *
  *   score = 1 + 9 · Σ wᵢ·cᵢ / Σ wᵢ     over the components that are present,
  *
@@ -9,7 +9,7 @@
  * and `coverage` says what share of the total weight was available.
  */
 
-import type { MarketPhase } from '../market/port.js';
+import type { MarketPhase } from '../time/market-calendar.js';
 import type { Insufficient, VolRegime } from './iv.js';
 
 export type WarmthComponentName =

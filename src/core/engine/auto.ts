@@ -21,6 +21,6 @@ export const AUTO_EVIDENCE: Readonly<Record<AutoKernel, string>> = {
     'js 151 ms, cpu 172 ms, gpu 29 ms (53 ms with other work on the CPUs); pop.ts loop 153 ms. ' +
     'GL also pays ~0.2 s once per engine (context, self-test) and ~0.13 s per new kernel compile',
   farmStep:
-    '400k traders x 6 params (CONVENTIONS.md): plain TS loop 8-9 ms, gpu.js cpu 16 ms, webasm 18 ms, ' +
-    'headless-gl 24-30 ms',
+    'farm step, 432,000 traders (src/bench/farm.bench.ts, README "Benchmarks"): js 14.4 ms, ' +
+    'gpu.js cpu 31 ms, headless-gl (Mesa software) 97 ms',
 };

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { dataPath } from '../../adapters/bundled/paths.js';
 import { UsageError } from '../errors.js';
 
 /**
@@ -151,18 +149,4 @@ export function parseGrid(text: string, file: string): Grid {
     );
   }
   return grid;
-}
-
-export function loadGrid(file?: string): Grid {
-  const path = file ?? dataPath('grids', 'default.json');
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(
-      `cannot read grid file ${path}: ${(err as Error).message}`,
-      'pass --grid with a readable JSON file',
-    );
-  }
-  return parseGrid(text, path);
 }

@@ -1,10 +1,10 @@
 import { type Conditions, computeConditions } from '../conditions/compute.js';
 import { indexChain, pickSpread } from '../conditions/spread-pick.js';
 import { closeSpreadDebit, type FillParams, legFill, spreadMid } from '../fill/fill.js';
-import { daysBetween } from '../market/listing.js';
 import { contractKey, type EtfSymbol, type MarketDataSource, type OptionContract } from '../market/port.js';
 import type { EconomicCalendar } from '../time/economic-calendar.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
+import { daysBetween } from '../units.js';
 import type { Grid } from './grid.js';
 import { FarmHost } from './host.js';
 import type { FarmRules } from './rules.js';

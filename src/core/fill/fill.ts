@@ -4,7 +4,7 @@
  * One parameter f: each leg fills a fraction f of the half-spread away from mid, to its worse side:
  *   sell = mid − f·(mid − bid),  buy = mid + f·(ask − mid).
  * f = 1 sells at the bid and buys at the ask (the default: what a market order gets, and what the
- * seed ignored — finding #6); f = 0.32 is ORATS's "66 % of the spread from the favourable side";
+ * seed ignored by filling at mid); f = 0.32 is ORATS's "66 % of the spread from the favourable side";
  * f = 0 is mid (fair value, never a fill estimate). Liquidity slippage adds to f (capped at 1),
  * then prices round to real ticks against the trader.
  *

@@ -121,3 +121,11 @@ export function variance(xs: ArrayLike<number>): number {
   for (let i = 0; i < xs.length; i++) if (Number.isFinite(xs[i])) q += (xs[i] - m) ** 2;
   return q / (n - 1);
 }
+
+/** Median (the mean of the two middle values for an even count); NaN when empty. */
+export function median(xs: ArrayLike<number>): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = Float64Array.from(xs).sort();
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : 0.5 * (s[h - 1] + s[h]);
+}

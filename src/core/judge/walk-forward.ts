@@ -1,9 +1,8 @@
 import type { TraderConfig } from '../farm/grid.js';
+import { MS_PER_DAY } from '../units.js';
 import { DEFAULT_RHO, effectiveTrials, type TrialEstimate } from './cluster.js';
 import { annualise, deflatedSharpe, moments, sharpe, variance } from './stats.js';
 import { type WindowPair, walkForwardWindows } from './windows.js';
-
-const DAY_MS = 86_400_000;
 
 export interface PromoteParams {
   isMonths: number;
@@ -163,8 +162,9 @@ function isPnl(d: RunData, trader: number, from: number, to: number): number {
 
 /**
  * The windows and, per window, the candidates to re-simulate: traders whose first trade is at
- * least minDays before the window's last day (the run's clock, seed #13) and whose in-sample P&L
- * is positive, the best `candidates` of them by in-sample P&L. Only in-sample months are read.
+ * least minDays before the window's last day (on the run's clock, which a restart does not reset
+ * as the seed's promotion timer was) and whose in-sample P&L is positive, the best `candidates`
+ * of them by in-sample P&L. Only in-sample months are read.
  * Ranking is a shortcut to keep re-simulation small; the trial count below still covers every
  * configuration, so it can cost power but never inflate significance.
  */
@@ -187,7 +187,7 @@ export function planWalkForward(
     const keys: { trader: number; isPnlCents: number }[] = [];
     for (let i = 0; i < d.traders; i++) {
       const ft = d.firstTradeMs[i];
-      if (!(ft <= isEndMs - p.minDays * DAY_MS)) continue;
+      if (!(ft <= isEndMs - p.minDays * MS_PER_DAY)) continue;
       const pnl = isPnl(d, i, pair.isStart, pair.isEnd);
       if (pnl > 0) keys.push({ trader: i, isPnlCents: pnl });
     }
@@ -262,7 +262,7 @@ export function evaluateWindow(
         }
       }
     }
-    const days = Math.floor((w.isEndMs - d.firstTradeMs[c.trader]) / DAY_MS);
+    const days = Math.floor((w.isEndMs - d.firstTradeMs[c.trader]) / MS_PER_DAY);
     const sr = sharpe(m);
     const r: CandidateResult = {
       trader: c.trader,

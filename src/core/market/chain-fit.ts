@@ -5,11 +5,15 @@
  * quotes can never disagree on what a parameter means.
  */
 import { DateTime } from 'luxon';
+import { parseCsv } from '../csv.js';
+import type { TickSchedule } from '../fill/ticks.js';
+import { median } from '../judge/stats.js';
 import { impliedVol } from '../pricing/iv.js';
+import { ET_ZONE, etDate, etToUtcMs, isoWeekday } from '../time/market-calendar.js';
+import { daysBetween, MS_PER_YEAR } from '../units.js';
 import type { OptionRight } from './port.js';
 
 export const CHAIN_MODEL_VERSION = 'chain-model-1';
-export const MS_PER_YEAR = 365 * 86_400_000;
 /** 30 calendar days in years: the tenor of the `atmIv30` input (and of DVOL). */
 export const T30 = 30 / 365;
 /** Upper DTE edges of the smile/spread buckets; the last bucket is open-ended. */
@@ -22,17 +26,9 @@ export const MAX_REL_SPREAD = 0.5;
 export const MIN_T_X = 1 / (365 * 24);
 /** Floor on T in the activity features: open interest was built up while T was larger. */
 export const MIN_T_ACTIVITY = 1 / 365;
-const ET = 'America/New_York';
 const SESSION_MINUTES = 390;
 
 // ---------------------------------------------------------------- parameter object
-
-export interface TickRule {
-  /** Prices strictly below `threshold` trade in `below` increments, the rest in `atOrAbove`. */
-  threshold: number;
-  below: number;
-  atOrAbove: number;
-}
 
 export interface StrikeTier {
   step: number;
@@ -109,7 +105,7 @@ export interface ChainModelParams {
   };
   /** Parity-implied rate used to derive the fit's IVs (the runtime takes r as an input). */
   rate: number;
-  ticks: TickRule;
+  ticks: TickSchedule;
   strikes: { halfStepMaxDte: number; bands: StrikeBand[] };
   atm: { atm30: number; nodes: TermNode[] };
   smile: { buckets: SmileBucket[] };
@@ -123,49 +119,7 @@ export interface ChainModelParams {
   };
 }
 
-// ---------------------------------------------------------------- CSV
-
-/** RFC 4180-style CSV: quoted fields, doubled quotes, CRLF, empty cells. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else field += ch;
-      i++;
-      continue;
-    }
-    if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      row.push(field);
-      field = '';
-      if (row.length > 1 || row[0] !== '') rows.push(row);
-      row = [];
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-    } else field += ch;
-    i++;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    if (row.length > 1 || row[0] !== '') rows.push(row);
-  }
-  return rows;
-}
+// ---------------------------------------------------------------- chain CSV
 
 export interface ChainRow {
   contract: string;
@@ -207,7 +161,7 @@ export function parseUtcMs(s: string | undefined): number | null {
 }
 
 export function parseChainCsv(text: string, file: string): ParsedChain {
-  const table = parseCsv(text);
+  const table = parseCsv(text, (m) => new Error(`${file}: ${m}`));
   if (table.length < 2) throw new Error(`${file}: no data rows`);
   const header = table[0].map((h) => h.trim());
   const col = (name: string, required = true): number => {
@@ -260,41 +214,20 @@ export function parseChainCsv(text: string, file: string): ParsedChain {
   return { file, rows, underlying: median(unders), quoteTimeMs: Math.max(...times) };
 }
 
-// ---------------------------------------------------------------- calendar helpers (no Date)
-
-/** Days since 1970-01-01 of a civil date (Hinnant's algorithm). */
-function civilDays(date: string): number {
-  let y = Number(date.slice(0, 4));
-  const m = Number(date.slice(5, 7));
-  const d = Number(date.slice(8, 10));
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-export function daysBetween(from: string, to: string): number {
-  return civilDays(to) - civilDays(from);
-}
+// ---------------------------------------------------------------- calendar helpers
 
 /** Standard monthly: the third Friday, or the Thursday before it (holiday-moved, e.g. 2026-06-18). */
 export function isMonthlyExpiry(date: string): boolean {
-  const wd = (((civilDays(date) + 4) % 7) + 7) % 7; // 0 = Sunday
+  const wd = isoWeekday(date);
   const dom = Number(date.slice(8, 10));
   if (wd === 5) return dom >= 15 && dom <= 21;
   if (wd === 4) return dom >= 14 && dom <= 20;
   return false;
 }
 
-export function etDate(ms: number): string {
-  return DateTime.fromMillis(ms, { zone: ET }).toISODate() ?? '';
-}
-
 /** Epoch ms of the 16:00 ET close on an expiry date. */
 export function expiryCloseMs(expiry: string): number {
-  return DateTime.fromISO(`${expiry}T16:00:00`, { zone: ET }).toMillis();
+  return etToUtcMs(expiry, '16:00');
 }
 
 /**
@@ -302,7 +235,7 @@ export function expiryCloseMs(expiry: string): number {
  * non-session days it is 1: Yahoo then shows the last session's full volume. Early closes ignored.
  */
 export function sessionFraction(ms: number): number {
-  const t = DateTime.fromMillis(ms, { zone: ET });
+  const t = DateTime.fromMillis(ms, { zone: ET_ZONE });
   if (t.weekday > 5) return 1;
   const minutes = t.hour * 60 + t.minute + t.second / 60 - 570;
   if (minutes <= 0) return 1;
@@ -315,13 +248,6 @@ export function dteBucket(dte: number, edges: readonly number[] = DTE_EDGES): nu
 }
 
 // ---------------------------------------------------------------- small numerics
-
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : 0.5 * (s[h - 1] + s[h]);
-}
 
 function cents(p: number): number {
   return Math.round(p * 100);
@@ -391,7 +317,7 @@ export function smileWeights(
   return { i: j - 1, j, w: Math.log(T / buckets[j - 1].T) / Math.log(buckets[j].T / buckets[j - 1].T) };
 }
 
-export function tickAt(rule: TickRule, price: number): number {
+export function tickAt(rule: TickSchedule, price: number): number {
   return price < rule.threshold ? rule.below : rule.atOrAbove;
 }
 
@@ -594,7 +520,9 @@ export function analyseChain(chain: ParsedChain, opts: { rate?: number } = {}): 
 // ---------------------------------------------------------------- ticks
 
 /** Tick rule from the quotes themselves: the finest increment below/above the first whole-dollar level past which only coarser prices occur. */
-export function fitTickRule(rows: readonly ChainRow[]): TickRule & { violations: number; prices: number } {
+export function fitTickRule(
+  rows: readonly ChainRow[],
+): TickSchedule & { violations: number; prices: number } {
   const ps: number[] = [];
   for (const r of rows) for (const p of [r.bid, r.ask]) if (p !== null && p > 0) ps.push(cents(p));
   let g = 0;
@@ -903,7 +831,7 @@ export const MIN_SPREAD_POINTS = 8;
  * Per DTE bucket, OTM/ITM and tick regime: h = a + c·mid by LAD on (observed half-spread − half a
  * tick), since rounding bid down and ask up to the tick grid widens each side by half a tick on average.
  */
-export function fitSpreads(obs: readonly SpreadObs[], ticks: TickRule): ChainModelParams['spread'] {
+export function fitSpreads(obs: readonly SpreadObs[], ticks: TickSchedule): ChainModelParams['spread'] {
   const lineOf = (o: readonly SpreadObs[]): SpreadLine => {
     if (o.length === 0) return { a: 0, c: 0, points: 0 };
     const f = ladLine(
@@ -1009,7 +937,11 @@ export function fitChainModel(chain: ParsedChain): ChainModelParams {
   const ticks = fitTickRule(chain.rows);
   if (ticks.violations > 0)
     throw new Error(`${chain.file}: ${ticks.violations} quotes off the fitted tick grid`);
-  const tickRule: TickRule = { threshold: ticks.threshold, below: ticks.below, atOrAbove: ticks.atOrAbove };
+  const tickRule: TickSchedule = {
+    threshold: ticks.threshold,
+    below: ticks.below,
+    atOrAbove: ticks.atOrAbove,
+  };
   const surface = fitSurface(a);
   const sObs = spreadObservations(chain, a);
   const aObs = activityObservations(chain, a);

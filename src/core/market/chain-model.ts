@@ -6,10 +6,10 @@
  * Quotes are European Black-Scholes at the surface IV: IBIT options are American, but for the
  * OTM puts a credit-spread seller trades the early-exercise premium is far below the tick.
  */
-import { readFileSync } from 'node:fs';
-import { dataPath } from '../../adapters/bundled/paths.js';
-import { IBIT_TICKS, roundToTick as roundPrice } from '../fill/ticks.js';
+import { roundToTick } from '../fill/ticks.js';
+import { median } from '../judge/stats.js';
 import { bsGreeks, bsPrice } from '../pricing/bs.js';
+import { etDate } from '../time/market-calendar.js';
 import {
   activityFeatures,
   analyseChain,
@@ -17,31 +17,21 @@ import {
   type ChainModelParams,
   dteBucket,
   estimateAtm30,
-  etDate,
   interpLnT,
   isMonthlyExpiry,
   linearPredictor,
   MIN_T_X,
-  median,
   type ParsedChain,
   type SmileBucket,
   sessionFraction,
   smileRel,
   smileWeights,
-  type TickRule,
   tickAt,
 } from './chain-fit.js';
+import type { ListedExpiry } from './listing.js';
 import type { EtfSymbol, OptionContract, OptionQuote, OptionRight } from './port.js';
 
 export type ChainModel = ChainModelParams;
-
-export interface ChainExpiry {
-  expiry: string;
-  /** Years (ACT/365) to the 16:00 ET expiry close. */
-  T: number;
-  /** Calendar days from the quote's ET date to the expiry. */
-  dte: number;
-}
 
 export interface ChainInput {
   /** BITO has no fitted chain of its own; it gets IBIT's shape. */
@@ -50,7 +40,7 @@ export interface ChainInput {
   /** IBIT 30-day ATM implied vol as a fraction. */
   atmIv30: number;
   asOfMs: number;
-  expiries: ChainExpiry[];
+  expiries: ListedExpiry[];
   r: number;
   q: number;
   /** Scales the whole surface (stress scenarios). */
@@ -59,24 +49,12 @@ export interface ChainInput {
   quoteMode?: 'market' | 'fair';
 }
 
-// IBIT is a penny-pilot class: $0.01 below $3.00, $0.05 at or above (the fit confirms it).
-export { IBIT_TICKS };
-
 const REL_MIN = 0.25;
 const REL_MAX = 8;
 
-// ---------------------------------------------------------------- loading
+// ---------------------------------------------------------------- validation
 
-const loaded = new Map<string, ChainModel>();
-
-export function loadChainModel(path: string = dataPath('models', 'chain-model.json')): ChainModel {
-  const hit = loaded.get(path);
-  if (hit) return hit;
-  const model = validateChainModel(JSON.parse(readFileSync(path, 'utf8')), path);
-  loaded.set(path, model);
-  return model;
-}
-
+/** Checks a parsed chain-model.json (see scripts/fit-chain-model.mjs) before anything prices with it. */
 export function validateChainModel(x: unknown, where = 'chain model'): ChainModel {
   const m = x as Partial<ChainModel> | null;
   if (!m || typeof m !== 'object') throw new Error(`${where}: not an object`);
@@ -109,13 +87,7 @@ export function validateChainModel(x: unknown, where = 'chain model'): ChainMode
   return m as ChainModel;
 }
 
-// ---------------------------------------------------------------- ticks and strikes
-
-/** Rounds a quote onto the tick grid: bids down, asks up (the fill model's rounding, one implementation). */
-export function roundToTick(price: number, side: 'bid' | 'ask', rule: TickRule = IBIT_TICKS): number {
-  // A bid below zero rounds to a 0.00 bid, a real quote for far out-of-the-money options.
-  return roundPrice(Math.max(0, price), side === 'bid' ? 'down' : 'up', rule);
-}
+// ---------------------------------------------------------------- strikes
 
 /** Listed strikes for an expiry `dte` days out with the underlying at `spot`, ascending. */
 export function strikeGrid(model: ChainModel, spot: number, dte: number): number[] {
@@ -255,8 +227,9 @@ export function quoteOne(model: ChainModel, input: ChainInput, contract: OptionC
     const line = price < model.ticks.threshold ? sides.fine : sides.coarse;
     const h = Math.max(0, line.a + line.c * price);
     const ticks = model.ticks;
-    bid = Math.max(0, roundToTick(price - h, 'bid', ticks));
-    ask = roundToTick(price + h, 'ask', ticks);
+    // Bids round down and asks up (against the trader); a bid below zero is a real 0.00 bid far out of the money.
+    bid = roundToTick(Math.max(0, price - h), 'down', ticks);
+    ask = roundToTick(Math.max(0, price + h), 'up', ticks);
     const minAsk = Math.round((bid + tickAt(ticks, bid)) * 100) / 100;
     if (ask < minAsk) ask = minAsk;
   }

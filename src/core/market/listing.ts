@@ -1,7 +1,5 @@
-import type { MarketCalendar } from '../time/market-calendar.js';
-import { addDays } from '../time/market-calendar.js';
-
-export const MS_PER_YEAR = 365 * 86_400_000;
+import { addDays, type MarketCalendar } from '../time/market-calendar.js';
+import { daysBetween, MS_PER_DAY, MS_PER_YEAR } from '../units.js';
 
 export interface ListedExpiry {
   expiry: string;
@@ -69,26 +67,9 @@ function listedOn(
 export function isMonthly(date: string): boolean {
   const d = new Date(`${date}T12:00:00Z`);
   const wd = d.getUTCDay(); // 0 Sun..6 Sat
-  const friday = new Date(d.getTime() + (5 - wd) * 86_400_000);
+  const friday = new Date(d.getTime() + (5 - wd) * MS_PER_DAY);
   const dom = friday.getUTCDate();
   return dom >= 15 && dom <= 21;
-}
-
-const dayNumbers = new Map<string, number>();
-
-/** Calendar days from date a to date b (YYYY-MM-DD); day numbers are cached (hot in chain building). */
-export function daysBetween(a: string, b: string): number {
-  return dayNumber(b) - dayNumber(a);
-}
-
-function dayNumber(d: string): number {
-  let n = dayNumbers.get(d);
-  if (n === undefined) {
-    n = Math.round(Date.parse(`${d}T00:00:00Z`) / 86_400_000);
-    if (dayNumbers.size > 100_000) dayNumbers.clear();
-    dayNumbers.set(d, n);
-  }
-  return n;
 }
 
 function minDate(a: string, b: string): string {

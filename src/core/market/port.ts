@@ -4,6 +4,7 @@
  * fraction, prices in USD, times in epoch ms UTC. A value a source cannot give is `missing` with
  * a reason — never a made-up default.
  */
+import type { MarketPhase } from '../time/market-calendar.js';
 
 export type SourceKind = 'live' | 'replay' | 'sim';
 export type EtfSymbol = 'IBIT' | 'BITO';
@@ -59,8 +60,6 @@ export interface DvolPoint {
   /** Close as an annualised fraction (0.55 = DVOL 55). */
   vol: number;
 }
-
-export type MarketPhase = 'pre' | 'open' | 'post' | 'closed';
 
 export interface EtfQuote {
   symbol: EtfSymbol;

@@ -18,7 +18,7 @@ import type { Engine } from '../engine/resolve.js';
 import { pairedMeanSe, pathCount } from './mc.js';
 import type { ModelSpec } from './models.js';
 import { jumpCompensator, validateModelSpec } from './models.js';
-import { DEFAULT_PATH_STREAM, hestonCoeffs } from './paths.js';
+import { DEFAULT_PATH_STREAM, hestonCoeffs, type PathSpec } from './paths.js';
 import { type SpreadOptions, type SpreadOutcomes, spreadPnl } from './pop.js';
 import { checkSeed } from './rng.js';
 import { WH_JUMP_BITS, whJumpTable, whSeedState, whUnitState } from './wh-rng.js';
@@ -361,17 +361,8 @@ export function mcSpreadKernelSpec(rng: McRng): KernelSpec {
 
 // ---- host side
 
-export interface EnginePathOptions {
-  S0: number;
-  r: number;
-  q: number;
-  T: number;
-  steps: number;
-  /** Must be even with antithetic. */
-  paths: number;
-  seed: number;
-  /** Default true. */
-  antithetic?: boolean;
+/** Antithetic by default; `paths` must then be even. */
+export interface EnginePathOptions extends PathSpec {
   /** Philox stream; default paths.ts's DEFAULT_PATH_STREAM (what spreadOutcomes uses). */
   stream?: number;
 }

@@ -2,19 +2,10 @@
 // antithetic pairing.
 import type { Right } from './bs.js';
 import type { ModelSpec } from './models.js';
-import { type HestonScheme, simulatePaths } from './paths.js';
+import { type HestonScheme, type PathSpec, simulatePaths } from './paths.js';
 
-export interface McOptions {
-  S0: number;
-  r: number;
-  q: number;
-  T: number;
-  steps: number;
-  /** Rounded up to an even count when antithetic. */
-  paths: number;
-  seed: number;
-  /** Default true: paths (2j, 2j+1) use mirrored normals. */
-  antithetic?: boolean;
+/** Antithetic by default; `paths` is rounded up to an even count when antithetic. */
+export interface McOptions extends PathSpec {
   /** Heston family only; paths.ts default ('qe') when omitted. */
   scheme?: HestonScheme;
 }

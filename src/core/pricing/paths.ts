@@ -16,7 +16,8 @@ import { CounterRng, checkSeed, streamId } from './rng.js';
 
 export type HestonScheme = 'full-truncation' | 'qe';
 
-export interface SimOptions {
+/** What every path simulation is asked for: the start, carry, horizon, grid, path count and seed. */
+export interface PathSpec {
   S0: number;
   r: number;
   q: number;
@@ -25,12 +26,16 @@ export interface SimOptions {
   steps: number;
   paths: number;
   seed: number;
+  /** Pairs (2j, 2j+1) use z and -z; jump counts and sizes are shared, not flipped. */
+  antithetic?: boolean;
+}
+
+/** simulatePaths' options: antithetic is off unless asked for. */
+export interface SimOptions extends PathSpec {
   /** Philox stream; defaults to DEFAULT_PATH_STREAM. */
   stream?: number;
   /** Index of the first path (for batching); must be even with antithetic. Default 0. */
   firstPath?: number;
-  /** Pairs (2j, 2j+1) use z and -z; jump counts and sizes are shared, not flipped. */
-  antithetic?: boolean;
   /** Heston only; default 'qe' (Andersen 2008 with martingale correction). */
   scheme?: HestonScheme;
   /** Minimum of S over the step grid including S0 (discrete monitoring, no bridge correction). */

@@ -1,12 +1,12 @@
-import { ArgusError, CoverageError, ExitCode, UsageError } from '../errors.js';
+import { CoverageError, UsageError } from '../errors.js';
 import {
   addDays,
+  calendarDataError,
   etDate,
   etToUtcMs,
   formatEt,
   isCalendarDate,
-  parseCsv,
-  readBundledCalendarFile,
+  parseCalendarCsv,
 } from './market-calendar.js';
 
 export type EconomicEventType = 'fomc' | 'cpi';
@@ -64,8 +64,9 @@ const DEFAULT_TIME: Record<EconomicEventType, string> = { fomc: '14:00', cpi: '0
 const DEFAULT_TITLE: Record<EconomicEventType, string> = { fomc: 'FOMC statement', cpi: 'CPI release' };
 const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
-const FOMC_FILE = 'fomc_meetings_2025-2028.csv';
-const CPI_FILE = 'bls_cpi_release_dates_2025-2026.csv';
+/** The bundled FOMC and CPI files (data/calendar/). */
+export const FOMC_FILE = 'fomc_meetings_2025-2028.csv';
+export const CPI_FILE = 'bls_cpi_release_dates_2025-2026.csv';
 
 /** Coverage of the bundled files. */
 export const BUNDLED_COVERAGE: readonly TypeCoverageSpec[] = [
@@ -87,20 +88,13 @@ export const BUNDLED_COVERAGE: readonly TypeCoverageSpec[] = [
   },
 ];
 
-function dataError(message: string): ArgusError {
-  return new ArgusError(message, {
-    exitCode: ExitCode.Data,
-    hint: 'the bundled calendar data is damaged; see data/SOURCES.md for how it was compiled',
-  });
-}
-
 function requireDate(value: string | undefined, where: string): string {
-  if (!value || !isCalendarDate(value)) throw dataError(`${where}: bad date "${value ?? ''}"`);
+  if (!value || !isCalendarDate(value)) throw calendarDataError(`${where}: bad date "${value ?? ''}"`);
   return value;
 }
 
 function requireTime(value: string | undefined, where: string): string {
-  if (!value || !TIME_RE.test(value)) throw dataError(`${where}: bad time "${value ?? ''}"`);
+  if (!value || !TIME_RE.test(value)) throw calendarDataError(`${where}: bad time "${value ?? ''}"`);
   return value;
 }
 
@@ -113,7 +107,7 @@ function meetingSpan(start: string, end: string): string {
 
 /** FOMC decisions from the bundled meetings CSV; the decision day is the statement day. */
 export function parseFomcCsv(text: string, source = FOMC_FILE): EconomicEvent[] {
-  return parseCsv(text, source).map((r, i) => {
+  return parseCalendarCsv(text, source).map((r, i) => {
     const where = `${source}: line ${i + 2}`;
     const start = requireDate(r.meeting_start, where);
     const date = requireDate(r.decision_day, where);
@@ -138,10 +132,11 @@ export function parseFomcCsv(text: string, source = FOMC_FILE): EconomicEvent[] 
 /** CPI releases from the bundled BLS CSV: actual release dates; unpublished months are skipped. */
 export function parseCpiCsv(text: string, source = CPI_FILE): EconomicEvent[] {
   const out: EconomicEvent[] = [];
-  parseCsv(text, source).forEach((r, i) => {
+  parseCalendarCsv(text, source).forEach((r, i) => {
     const where = `${source}: line ${i + 2}`;
     const month = r.reference_month ?? '';
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw dataError(`${where}: bad reference month "${month}"`);
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
+      throw calendarDataError(`${where}: bad reference month "${month}"`);
     // October 2025 was never collected (shutdown): status 'not published', no release date.
     if (/not published|cancel/i.test(r.status ?? '') || !r.release_date) return;
     const date = requireDate(r.release_date, where);
@@ -180,10 +175,10 @@ export class EconomicCalendar {
   ) {
     this.coverageSpec = new Map(coverage.map((c) => [c.type, c]));
     for (const t of TYPES)
-      if (!this.coverageSpec.has(t)) throw dataError(`no coverage given for ${LABEL[t]}`);
+      if (!this.coverageSpec.has(t)) throw calendarDataError(`no coverage given for ${LABEL[t]}`);
     const byId = new Map<string, EconomicEvent>();
     for (const e of bundled) {
-      if (byId.has(e.id)) throw dataError(`two bundled ${LABEL[e.type]} events on ${e.date}`);
+      if (byId.has(e.id)) throw calendarDataError(`two bundled ${LABEL[e.type]} events on ${e.date}`);
       byId.set(e.id, e);
     }
     this.applyOverrides(byId, overrides);
@@ -347,16 +342,4 @@ function gapWarning(
   return configListed
     ? `no bundled ${label} dates ${side} ${edge} (${reason}): only the ${label} events from your config are listed there`
     : `no ${label} dates ${side} ${edge} (${reason}): add them under calendar.events in your config`;
-}
-
-let cachedBundled: EconomicEvent[] | undefined;
-
-/** FOMC + CPI calendar from the bundled CSVs (parsed once per process) with optional config overrides. */
-export function loadEconomicCalendar(overrides: readonly EconomicEventOverride[] = []): EconomicCalendar {
-  if (!cachedBundled) {
-    const fomc = readBundledCalendarFile(FOMC_FILE);
-    const cpi = readBundledCalendarFile(CPI_FILE);
-    cachedBundled = [...parseFomcCsv(fomc.text, fomc.path), ...parseCpiCsv(cpi.text, cpi.path)];
-  }
-  return new EconomicCalendar(cachedBundled, BUNDLED_COVERAGE, overrides);
 }

@@ -1,12 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { DateTime, SystemZone } from 'luxon';
-import { dataPath } from '../../adapters/bundled/paths.js';
+import { parseCsvRecords } from '../csv.js';
 import { ArgusError, CoverageError, ExitCode, UsageError } from '../errors.js';
+import { dayNumber } from '../units.js';
 
 /** The exchange time zone. All America/New_York conversions in Argus go through this module. */
 export const ET_ZONE = 'America/New_York';
 
-const HOLIDAY_FILE = 'nyse_holidays_early_closes_2024-2028.csv';
+/** The bundled NYSE holiday file (data/calendar/). */
+export const HOLIDAY_FILE = 'nyse_holidays_early_closes_2024-2028.csv';
 const OPEN_ET = '09:30';
 const REGULAR_CLOSE_ET = '16:00';
 // Session buckets in ET minutes of the day; the afternoon ends at the day's close.
@@ -45,19 +46,7 @@ export function assertCalendarDate(value: string, what = 'date'): void {
   }
 }
 
-// Day numbers (days since 1970-01-01) make date stepping exact and independent of any zone.
-function toDayNumber(date: string): number {
-  const y0 = Number(date.slice(0, 4));
-  const m = Number(date.slice(5, 7));
-  const d = Number(date.slice(8, 10));
-  const y = m <= 2 ? y0 - 1 : y0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
+// Day numbers (days since 1970-01-01, units.dayNumber) make date stepping exact and independent of any zone.
 function fromDayNumber(n: number): string {
   const z = n + 719468;
   const era = Math.floor(z / 146097);
@@ -75,13 +64,13 @@ function fromDayNumber(n: number): string {
 
 /** The date `n` days after (or before, if negative) a YYYY-MM-DD date. */
 export function addDays(date: string, n: number): string {
-  return fromDayNumber(toDayNumber(date) + n);
+  return fromDayNumber(dayNumber(date) + n);
 }
 
 /** ISO weekday of a YYYY-MM-DD date: 1 = Monday .. 7 = Sunday. */
 export function isoWeekday(date: string): number {
   // 1970-01-01 was a Thursday (4).
-  return ((((toDayNumber(date) + 3) % 7) + 7) % 7) + 1;
+  return ((((dayNumber(date) + 3) % 7) + 7) % 7) + 1;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,76 +176,20 @@ export function localZoneName(): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Bundled CSV parsing
+// Bundled calendar files
 // ---------------------------------------------------------------------------------------------
 
-/** Parses RFC-4180-style CSV (quoted fields, doubled quotes) into records keyed by the header. */
-export function parseCsv(text: string, source = 'csv'): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') {
-        quoted = false;
-      } else {
-        field += ch;
-      }
-    } else if (ch === '"') {
-      quoted = true;
-    } else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else {
-      field += ch;
-    }
-  }
-  if (quoted) throw dataError(`${source}: unterminated quoted field`);
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  const nonEmpty = rows.filter((r) => !(r.length === 1 && r[0] === ''));
-  if (nonEmpty.length === 0) throw dataError(`${source}: empty file`);
-  const [header, ...body] = nonEmpty;
-  return body.map((r, i) => {
-    if (r.length !== header.length) {
-      throw dataError(`${source}: line ${i + 2} has ${r.length} fields, the header has ${header.length}`);
-    }
-    return Object.fromEntries(header.map((h, j) => [h.trim(), r[j]]));
-  });
-}
-
-function dataError(message: string): ArgusError {
+/** The error for a damaged bundled calendar file. */
+export function calendarDataError(message: string): ArgusError {
   return new ArgusError(message, {
     exitCode: ExitCode.Data,
     hint: 'the bundled calendar data is damaged; see data/SOURCES.md for how it was compiled',
   });
 }
 
-/** Reads a bundled calendar file as text, turning I/O failures into a data error. */
-export function readBundledCalendarFile(file: string): { path: string; text: string } {
-  const path = dataPath('calendar', file);
-  try {
-    return { path, text: readFileSync(path, 'utf8') };
-  } catch (err) {
-    throw new ArgusError(`cannot read the bundled calendar ${path}`, {
-      exitCode: ExitCode.Data,
-      hint: 'reinstall Argus; the data/ directory ships with the package',
-      cause: err,
-    });
-  }
+/** A calendar CSV as records keyed by its header; a malformed file is a data error naming `source`. */
+export function parseCalendarCsv(text: string, source = 'csv'): Record<string, string>[] {
+  return parseCsvRecords(text, (m) => calendarDataError(`${source}: ${m}`));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,6 +219,7 @@ export interface TradingDay {
   closeEt: string;
 }
 
+/** The exchange's session phase at an instant (also what an ETF quote reports). */
 export type MarketPhase = 'pre' | 'open' | 'post' | 'closed';
 
 export interface MarketStatus {
@@ -311,22 +245,22 @@ const WEEKDAY_ABBR = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 /** Parses the bundled NYSE holiday CSV, checking every date, type, close time and weekday. */
 export function parseMarketCalendarCsv(text: string, source = HOLIDAY_FILE): MarketCalendarRow[] {
-  return parseCsv(text, source).map((r, i) => {
+  return parseCalendarCsv(text, source).map((r, i) => {
     const where = `${source}: line ${i + 2}`;
     const date = r.date ?? '';
-    if (!isCalendarDate(date)) throw dataError(`${where}: bad date "${date}"`);
+    if (!isCalendarDate(date)) throw calendarDataError(`${where}: bad date "${date}"`);
     if (r.weekday !== undefined && r.weekday !== WEEKDAY_ABBR[isoWeekday(date) - 1]) {
-      throw dataError(
+      throw calendarDataError(
         `${where}: ${date} is a ${WEEKDAY_ABBR[isoWeekday(date) - 1]}, the file says ${r.weekday}`,
       );
     }
     if (r.type === 'closed') return { date, type: 'closed', name: r.name };
     if (r.type === 'early_close') {
       const closeEt = r.early_close_time_et ?? '';
-      if (!TIME_RE.test(closeEt)) throw dataError(`${where}: bad early-close time "${closeEt}"`);
+      if (!TIME_RE.test(closeEt)) throw calendarDataError(`${where}: bad early-close time "${closeEt}"`);
       return { date, type: 'early_close', name: r.name, closeEt };
     }
-    throw dataError(`${where}: unknown type "${r.type}"`);
+    throw calendarDataError(`${where}: unknown type "${r.type}"`);
   });
 }
 
@@ -342,14 +276,14 @@ export class MarketCalendar {
 
   constructor(rows: readonly MarketCalendarRow[], opts: { source?: string } = {}) {
     this.source = opts.source ?? HOLIDAY_FILE;
-    if (rows.length === 0) throw dataError(`${this.source}: no holiday rows`);
+    if (rows.length === 0) throw calendarDataError(`${this.source}: no holiday rows`);
     for (const row of rows) {
-      if (!isCalendarDate(row.date)) throw dataError(`${this.source}: bad date "${row.date}"`);
-      if (isoWeekday(row.date) > 5) throw dataError(`${this.source}: ${row.date} is a weekend day`);
+      if (!isCalendarDate(row.date)) throw calendarDataError(`${this.source}: bad date "${row.date}"`);
+      if (isoWeekday(row.date) > 5) throw calendarDataError(`${this.source}: ${row.date} is a weekend day`);
       if (row.type === 'early_close' && !TIME_RE.test(row.closeEt ?? '')) {
-        throw dataError(`${this.source}: early close on ${row.date} has no HH:MM close time`);
+        throw calendarDataError(`${this.source}: early close on ${row.date} has no HH:MM close time`);
       }
-      if (this.rows.has(row.date)) throw dataError(`${this.source}: ${row.date} is listed twice`);
+      if (this.rows.has(row.date)) throw calendarDataError(`${this.source}: ${row.date} is listed twice`);
       this.rows.set(row.date, row);
     }
     const years = [...this.rows.keys()].map((d) => Number(d.slice(0, 4)));
@@ -357,7 +291,7 @@ export class MarketCalendar {
     this.toYear = Math.max(...years);
     // A year without any row would silently look like a year without holidays.
     for (let y = this.fromYear; y <= this.toYear; y++) {
-      if (!years.includes(y)) throw dataError(`${this.source}: no holidays listed for ${y}`);
+      if (!years.includes(y)) throw calendarDataError(`${this.source}: no holidays listed for ${y}`);
     }
   }
 
@@ -576,17 +510,4 @@ export class MarketCalendar {
         '(from the NYSE holiday press release; see data/SOURCES.md)',
     );
   }
-}
-
-let cachedMarket: MarketCalendar | undefined;
-
-/** The NYSE calendar from the bundled CSV, parsed once per process. */
-export function loadMarketCalendar(): MarketCalendar {
-  if (!cachedMarket) {
-    const { path, text } = readBundledCalendarFile(HOLIDAY_FILE);
-    cachedMarket = new MarketCalendar(parseMarketCalendarCsv(text, path), {
-      source: `data/calendar/${HOLIDAY_FILE}`,
-    });
-  }
-  return cachedMarket;
 }

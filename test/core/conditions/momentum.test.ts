@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { momentum } from '../../../src/core/conditions/momentum.js';
 import type { Bar } from '../../../src/core/market/port.js';
+import { MS_PER_HOUR } from '../../../src/core/units.js';
 
-const H = 3_600_000;
 const T0 = Date.UTC(2025, 0, 1);
 
 function bars(closes: number[]): Bar[] {
   return closes.map((c, i) => ({
-    startMs: T0 + i * H,
-    durationMs: H,
+    startMs: T0 + i * MS_PER_HOUR,
+    durationMs: MS_PER_HOUR,
     open: c,
     high: c,
     low: c,
@@ -35,7 +35,7 @@ describe('momentum', () => {
     expect(m.hourlyVol).toBeCloseTo(0.01, 3);
     expect(m.z24h).toBeCloseTo(Math.log(c[last] / c[last - 24]) / (m.hourlyVol * Math.sqrt(24)), 12);
     expect(m.score).toBeCloseTo((m.z24h + m.z7d) / 2, 15);
-    expect(m.asOfMs).toBe(T0 + 200 * H);
+    expect(m.asOfMs).toBe(T0 + 200 * MS_PER_HOUR);
     expect(m.score).toBeGreaterThan(0);
   });
 
@@ -64,7 +64,7 @@ describe('momentum', () => {
     });
     expect(momentum(bars(zigzag(169))).status).toBe('ok');
     expect(momentum([])).toEqual({ status: 'insufficient', reason: 'no bars' });
-    const daily = bars(zigzag(200)).map((x) => ({ ...x, durationMs: 24 * H }));
+    const daily = bars(zigzag(200)).map((x) => ({ ...x, durationMs: 24 * MS_PER_HOUR }));
     expect(momentum(daily).status).toBe('insufficient');
   });
 

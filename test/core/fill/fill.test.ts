@@ -87,6 +87,18 @@ describe('ticks (IBIT: $0.01 below $3.00, $0.05 at and above)', () => {
     expect(roundToTick(3.4375, 'down')).toBe(3.4);
     expect(roundToTick(3.05, 'up')).toBe(3.05);
   });
+  it('rounds bids down and asks up onto the grid of their price level', () => {
+    expect(roundToTick(2.994, 'down')).toBe(2.99);
+    expect(roundToTick(2.991, 'up')).toBe(3);
+    expect(roundToTick(3, 'up')).toBe(3);
+    expect(roundToTick(3.02, 'down')).toBe(3);
+    expect(roundToTick(3.01, 'up')).toBe(3.05);
+    expect(roundToTick(0.004, 'up')).toBe(0.01);
+    expect(roundToTick(0.004, 'down')).toBe(0);
+    expect(roundToTick(1.23, 'down')).toBe(1.23);
+    expect(roundToTick(1.23, 'up')).toBe(1.23);
+    expect(roundToTick(12.35, 'down')).toBe(12.35);
+  });
   it('absorbs float noise instead of dropping a tick', () => {
     expect(roundToTick(2.62 - 0.16, 'down')).toBe(2.46);
     expect(roundToTick(0.1 + 0.2, 'up')).toBe(0.3);

@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadChainModel } from '../../../src/adapters/bundled/chain-model.js';
 import { dataPath } from '../../../src/adapters/bundled/paths.js';
+import { IBIT_TICKS } from '../../../src/core/fill/ticks.js';
 import {
   CHAIN_MODEL_VERSION,
   expiryCloseMs,
   fitChainModel,
   fitTickRule,
-  MS_PER_YEAR,
   type ParsedChain,
   parseChainCsv,
-  parseCsv,
   T30,
 } from '../../../src/core/market/chain-fit.js';
 import {
@@ -21,15 +21,13 @@ import {
   type ChainInput,
   type ChainModel,
   compareWithChain,
-  IBIT_TICKS,
-  loadChainModel,
   modelIv,
   quoteOne,
-  roundToTick,
   strikeGrid,
 } from '../../../src/core/market/chain-model.js';
 import type { OptionQuote } from '../../../src/core/market/port.js';
 import { bsPrice } from '../../../src/core/pricing/bs.js';
+import { MS_PER_YEAR } from '../../../src/core/units.js';
 
 const FIT_FILE = 'ibit_chain_yahoo_2026-02-11_underlying37.735.csv';
 const TEST_FILE = 'ibit_chain_yahoo_2026-02-12a_underlying38.150.csv';
@@ -73,16 +71,7 @@ function onTickGrid(p: number): boolean {
   return p < IBIT_TICKS.threshold || c % 5 === 0;
 }
 
-describe('CSV parsing', () => {
-  it('handles quoted fields, doubled quotes, CRLF and empty cells', () => {
-    const t = parseCsv('a,b,c\r\n"x, y","say ""hi""",\r\n1,,3\n');
-    expect(t).toEqual([
-      ['a', 'b', 'c'],
-      ['x, y', 'say "hi"', ''],
-      ['1', '', '3'],
-    ]);
-  });
-
+describe('chain CSV', () => {
   it('reads the Yahoo chain with UTC trade times, empty volume as null, and the snapshot time', () => {
     expect(fitChain.rows).toHaveLength(2203);
     expect(fitChain.underlying).toBeCloseTo(37.735, 3);
@@ -135,19 +124,6 @@ describe('ticks', () => {
       const t = fitTickRule(c.rows);
       expect(t).toMatchObject({ threshold: 3, below: 0.01, atOrAbove: 0.05, violations: 0 });
     }
-  });
-
-  it('rounds bids down and asks up onto the grid of their price level', () => {
-    expect(roundToTick(2.994, 'bid')).toBe(2.99);
-    expect(roundToTick(2.991, 'ask')).toBe(3);
-    expect(roundToTick(3, 'ask')).toBe(3);
-    expect(roundToTick(3.02, 'bid')).toBe(3);
-    expect(roundToTick(3.01, 'ask')).toBe(3.05);
-    expect(roundToTick(0.004, 'ask')).toBe(0.01);
-    expect(roundToTick(0.004, 'bid')).toBe(0);
-    expect(roundToTick(1.23, 'bid')).toBe(1.23);
-    expect(roundToTick(1.23, 'ask')).toBe(1.23);
-    expect(roundToTick(12.35, 'bid')).toBe(12.35);
   });
 
   it('every built quote is on the grid, bid >= 0 and ask >= bid + 1 tick', () => {

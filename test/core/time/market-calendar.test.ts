@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadMarketCalendar } from '../../../src/adapters/bundled/calendars.js';
 import { ArgusError, CoverageError, UsageError } from '../../../src/core/errors.js';
 import {
   addDays,
@@ -9,9 +10,8 @@ import {
   formatLocal,
   isCalendarDate,
   isoWeekday,
-  loadMarketCalendar,
   MarketCalendar,
-  parseCsv,
+  parseCalendarCsv,
   parseMarketCalendarCsv,
 } from '../../../src/core/time/market-calendar.js';
 
@@ -37,8 +37,8 @@ describe('date helpers', () => {
   });
 
   it('parses quoted CSV fields', () => {
-    expect(parseCsv('a,b\r\n"x, ""y""",2\n')).toEqual([{ a: 'x, "y"', b: '2' }]);
-    expect(() => parseCsv('a,b\n1\n')).toThrow(ArgusError);
+    expect(parseCalendarCsv('a,b\r\n"x, ""y""",2\n')).toEqual([{ a: 'x, "y"', b: '2' }]);
+    expect(() => parseCalendarCsv('a,b\n1\n')).toThrow(ArgusError);
   });
 });
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Bar } from '../../../core/market/port.js';
+import { MS_PER_HOUR } from '../../../core/units.js';
 import { type HttpClient, parseJsonText, parseWith } from './http.js';
 import { ProviderError } from './provider-error.js';
-import { HOUR_MS, numStr, trimBase } from './util.js';
+import { numStr, trimBase } from './util.js';
 
 export const BYBIT_DEFAULT_URL = 'https://api.bybit.com';
 const KLINE_PAGE = 1000;
@@ -39,7 +40,7 @@ const klineSchema = z.object({
 export interface BybitTicker {
   symbol: string;
   lastPrice: number;
-  /** Bybit's price24hPcnt is already a fraction (0.0123 = 1.23 %): finding #25 multiplied it twice. */
+  /** Bybit's price24hPcnt is already a fraction (0.0123 = 1.23 %): the seed multiplied it by 100 twice. */
   change24hFrac: number;
   /** Rate for one funding interval, as sent. */
   fundingRate: number;
@@ -116,7 +117,7 @@ export class BybitClient {
           'ticker has no fundingIntervalHour and fewer than two past settlements to infer it',
         );
       }
-      intervalHours = (a.timeMs - b.timeMs) / HOUR_MS;
+      intervalHours = (a.timeMs - b.timeMs) / MS_PER_HOUR;
       intervalFrom = 'history';
     }
     if (!(intervalHours > 0 && intervalHours <= 24)) {
@@ -150,8 +151,8 @@ export class BybitClient {
       for (const [startMs, open, high, low, close, volume] of body.result.list) {
         oldest = Math.min(oldest, startMs);
         // The newest bar is still forming until its hour ends.
-        if (startMs + HOUR_MS <= nowMs)
-          bars.set(startMs, { startMs, durationMs: HOUR_MS, open, high, low, close, volume });
+        if (startMs + MS_PER_HOUR <= nowMs)
+          bars.set(startMs, { startMs, durationMs: MS_PER_HOUR, open, high, low, close, volume });
       }
       if (body.result.list.length < limit || !Number.isFinite(oldest)) break;
       end = oldest - 1;

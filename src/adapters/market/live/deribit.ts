@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { DvolPoint } from '../../../core/market/port.js';
 import type { Clock } from '../../../core/time/clock.js';
+import { MS_PER_DAY } from '../../../core/units.js';
 import type { HttpClient } from './http.js';
 import { ProviderError } from './provider-error.js';
-import { DAY_MS, trimBase, utcDate } from './util.js';
+import { trimBase, utcDate } from './util.js';
 
 export const DERIBIT_DEFAULT_URL = 'https://www.deribit.com/api/v2';
 
@@ -104,7 +105,7 @@ export class DeribitClient {
     const candles = await this.dvolCandles(startMs, nowMs, '1D');
     // A 1D candle is stamped with its day's start; today's is still moving, so it is not a close.
     return candles
-      .filter((c) => c.tsMs + DAY_MS <= nowMs)
+      .filter((c) => c.tsMs + MS_PER_DAY <= nowMs)
       .map((c) => ({ date: utcDate(c.tsMs), vol: c.vol }));
   }
 

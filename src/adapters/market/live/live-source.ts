@@ -9,7 +9,6 @@ import {
   type EtfSymbol,
   type FieldCoverage,
   type MarketDataSource,
-  type MarketPhase,
   missing,
   type Observed,
   type OptionChain,
@@ -18,13 +17,15 @@ import {
   ok,
 } from '../../../core/market/port.js';
 import type { Clock } from '../../../core/time/clock.js';
+import type { MarketPhase } from '../../../core/time/market-calendar.js';
+import { MS_PER_DAY, MS_PER_HOUR } from '../../../core/units.js';
 import { BYBIT_DEFAULT_URL, BybitClient } from './bybit.js';
 import { CBOE_DEFAULT_URL, type CboeChain, CboeClient } from './cboe.js';
 import { DERIBIT_DEFAULT_URL, DeribitClient } from './deribit.js';
 import { HttpClient } from './http.js';
 import { ProviderError, type ProviderName } from './provider-error.js';
 import { type RateLimit, RateLimiter } from './rate-limit.js';
-import { DAY_MS, HOUR_MS, joinNotes, startOfUtcDayMs, utcDateStartMs } from './util.js';
+import { joinNotes, startOfUtcDayMs, utcDateStartMs } from './util.js';
 import { YahooClient } from './yahoo.js';
 
 export const PRESENT_ONLY_REASON = 'live source answers only the present; use --source replay for history';
@@ -156,7 +157,7 @@ export class LiveMarketDataSource implements MarketDataSource {
       const last = bars.at(-1);
       if (!last) return missing('bybit', 'no completed hourly bar in the answer');
       const note = bars.length < count ? `only ${bars.length} of ${count} bars available` : undefined;
-      return ok(bars, last.startMs + HOUR_MS, 'bybit', note ? { note } : {});
+      return ok(bars, last.startMs + MS_PER_HOUR, 'bybit', note ? { note } : {});
     });
   }
 
@@ -180,7 +181,7 @@ export class LiveMarketDataSource implements MarketDataSource {
       if (!last) return missing('deribit', 'Deribit returned no DVOL daily closes');
       const note =
         points.length < days ? `only ${points.length} of ${days} daily closes available` : undefined;
-      return ok(points, utcDateStartMs(last.date) + DAY_MS, 'deribit', note ? { note } : {});
+      return ok(points, utcDateStartMs(last.date) + MS_PER_DAY, 'deribit', note ? { note } : {});
     });
   }
 
@@ -381,9 +382,9 @@ export class LiveMarketDataSource implements MarketDataSource {
     const first = have[0];
     const last = have.at(-1);
     const reachesBack =
-      first !== undefined && utcDateStartMs(first.date) <= today - MIN_DVOL_HISTORY_DAYS * DAY_MS;
+      first !== undefined && utcDateStartMs(first.date) <= today - MIN_DVOL_HISTORY_DAYS * MS_PER_DAY;
     const fromMs =
-      reachesBack && last ? utcDateStartMs(last.date) + DAY_MS : today - this.backfillDays * DAY_MS;
+      reachesBack && last ? utcDateStartMs(last.date) + MS_PER_DAY : today - this.backfillDays * MS_PER_DAY;
     if (fromMs < today) {
       const fresh = await this.deribit.dvolDailyCloses(fromMs, now);
       const byDate = new Map(have.map((p) => [p.date, p]));

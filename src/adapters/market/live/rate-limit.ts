@@ -43,7 +43,7 @@ export class RateLimiter {
       b = { limit, tokens: limit.burst, lastMs: now };
       this.buckets.set(host, b);
     }
-    // Total elapsed milliseconds: seed finding #22 used timedelta.seconds, which wraps every minute.
+    // Total elapsed milliseconds: the seed used timedelta.seconds, which wraps every minute.
     const elapsedMs = Math.max(0, now - b.lastMs);
     b.tokens = Math.min(limit.burst, b.tokens + (elapsedMs * limit.ratePerSec) / 1000);
     b.lastMs = now;

@@ -1,8 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-
-export const DAY_MS = 86_400_000;
-export const HOUR_MS = 3_600_000;
+import { MS_PER_DAY } from '../../../core/units.js';
 
 /** Bybit sends numbers as strings; an empty or non-numeric string is an error, never 0. */
 export const numStr = z
@@ -19,7 +17,7 @@ export function utcDateStartMs(date: string): number {
 }
 
 export function startOfUtcDayMs(ms: number): number {
-  return ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+  return ms - (((ms % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY);
 }
 
 /** Strips a trailing slash so `${base}/path` never doubles it. */

@@ -1,11 +1,5 @@
-import {
-  buildChain,
-  type ChainInput,
-  type ChainModel,
-  loadChainModel,
-  quoteOne,
-} from '../../../core/market/chain-model.js';
-import { daysBetween, listedExpiries, MS_PER_YEAR } from '../../../core/market/listing.js';
+import { buildChain, type ChainInput, type ChainModel, quoteOne } from '../../../core/market/chain-model.js';
+import { listedExpiries } from '../../../core/market/listing.js';
 import {
   type Bar,
   type BtcSpot,
@@ -25,10 +19,10 @@ import {
 } from '../../../core/market/port.js';
 import { isoUtc } from '../../../core/time/clock.js';
 import type { MarketCalendar } from '../../../core/time/market-calendar.js';
+import { daysBetween, MS_PER_DAY, MS_PER_HOUR, MS_PER_YEAR } from '../../../core/units.js';
+import { loadChainModel } from '../../bundled/chain-model.js';
 import { type DailyBars, type History, lastAtOrBefore, lastDateAtOrBefore, loadHistory } from './history.js';
 
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
 /** IBIT options were first listed on 2024-11-19. */
 export const IBIT_OPTIONS_FIRST_LISTED = '2024-11-19';
 
@@ -109,17 +103,17 @@ export class ReplayMarketDataSource implements MarketDataSource {
   // ---- BTC -------------------------------------------------------------------------------
 
   private btcIndex(atMs: number): number {
-    return lastAtOrBefore(this.h.btcHourly.startMs, atMs - HOUR);
+    return lastAtOrBefore(this.h.btcHourly.startMs, atMs - MS_PER_HOUR);
   }
 
   private btcEndMs(): number {
     const s = this.h.btcHourly.startMs;
-    return s[s.length - 1] + HOUR;
+    return s[s.length - 1] + MS_PER_HOUR;
   }
 
   /** BTC close visible at `atMs`, or null outside the data. */
   btcAt(atMs: number): number | null {
-    if (atMs > this.btcEndMs() + HOUR) return null;
+    if (atMs > this.btcEndMs() + MS_PER_HOUR) return null;
     const i = this.btcIndex(atMs);
     return i < 0 ? null : this.h.btcHourly.close[i];
   }
@@ -127,16 +121,19 @@ export class ReplayMarketDataSource implements MarketDataSource {
   async btcSpot(atMs: number): Promise<Observed<BtcSpot>> {
     const src = this.labels.btc;
     const i = this.btcIndex(atMs);
-    if (atMs > this.btcEndMs() + HOUR)
+    if (atMs > this.btcEndMs() + MS_PER_HOUR)
       return missing(src, `outside coverage, data ends ${isoUtc(this.btcEndMs())}`);
     if (i < 0)
-      return missing(src, `outside coverage, data starts ${isoUtc(this.h.btcHourly.startMs[0] + HOUR)}`);
-    const j = this.btcIndex(atMs - DAY);
+      return missing(
+        src,
+        `outside coverage, data starts ${isoUtc(this.h.btcHourly.startMs[0] + MS_PER_HOUR)}`,
+      );
+    const j = this.btcIndex(atMs - MS_PER_DAY);
     const price = this.h.btcHourly.close[i];
     if (j < 0) return missing(src, 'no BTC price 24 h earlier to measure the change');
     return ok(
       { priceUsd: price, change24hFrac: price / this.h.btcHourly.close[j] - 1 },
-      this.h.btcHourly.startMs[i] + HOUR,
+      this.h.btcHourly.startMs[i] + MS_PER_HOUR,
       src,
     );
   }
@@ -144,7 +141,7 @@ export class ReplayMarketDataSource implements MarketDataSource {
   async btcBars(atMs: number, count: number): Promise<Observed<Bar[]>> {
     const src = this.labels.btc;
     const i = this.btcIndex(atMs);
-    if (atMs > this.btcEndMs() + HOUR)
+    if (atMs > this.btcEndMs() + MS_PER_HOUR)
       return missing(src, `outside coverage, data ends ${isoUtc(this.btcEndMs())}`);
     if (i < 0) return missing(src, 'outside coverage, before the first hourly bar');
     const b = this.h.btcHourly;
@@ -152,7 +149,7 @@ export class ReplayMarketDataSource implements MarketDataSource {
     for (let k = Math.max(0, i - count + 1); k <= i; k++) {
       bars.push({
         startMs: b.startMs[k],
-        durationMs: HOUR,
+        durationMs: MS_PER_HOUR,
         open: b.open[k],
         high: b.high[k],
         low: b.low[k],
@@ -160,45 +157,46 @@ export class ReplayMarketDataSource implements MarketDataSource {
         volume: b.volume[k],
       });
     }
-    return ok(bars, b.startMs[i] + HOUR, src);
+    return ok(bars, b.startMs[i] + MS_PER_HOUR, src);
   }
 
   // ---- DVOL and funding ---------------------------------------------------------------------
 
   private dvolEndMs(): number {
     const t = this.h.dvolDaily.timeMs;
-    return t[t.length - 1] + DAY;
+    return t[t.length - 1] + MS_PER_DAY;
   }
 
   async dvol(atMs: number): Promise<Observed<number>> {
     const src = this.labels.dvol;
     const d = this.h.dvolDaily;
-    if (atMs > this.dvolEndMs() + DAY)
+    if (atMs > this.dvolEndMs() + MS_PER_DAY)
       return missing(src, `outside coverage, data ends ${isoUtc(this.dvolEndMs()).slice(0, 10)}`);
-    const i = lastAtOrBefore(d.timeMs, atMs - DAY);
-    if (i < 0) return missing(src, `outside coverage, data starts ${isoUtc(d.timeMs[0] + DAY).slice(0, 10)}`);
-    return ok(d.value[i], d.timeMs[i] + DAY, src);
+    const i = lastAtOrBefore(d.timeMs, atMs - MS_PER_DAY);
+    if (i < 0)
+      return missing(src, `outside coverage, data starts ${isoUtc(d.timeMs[0] + MS_PER_DAY).slice(0, 10)}`);
+    return ok(d.value[i], d.timeMs[i] + MS_PER_DAY, src);
   }
 
   async dvolHistory(atMs: number, days: number): Promise<Observed<DvolPoint[]>> {
     const src = this.labels.dvol;
     const d = this.h.dvolDaily;
-    if (atMs > this.dvolEndMs() + DAY)
+    if (atMs > this.dvolEndMs() + MS_PER_DAY)
       return missing(src, `outside coverage, data ends ${isoUtc(this.dvolEndMs()).slice(0, 10)}`);
-    const i = lastAtOrBefore(d.timeMs, atMs - DAY);
+    const i = lastAtOrBefore(d.timeMs, atMs - MS_PER_DAY);
     if (i < 0) return missing(src, 'outside coverage, before the first DVOL close');
-    const from = d.timeMs[i] - (days - 1) * DAY;
+    const from = d.timeMs[i] - (days - 1) * MS_PER_DAY;
     const pts: DvolPoint[] = [];
     for (let k = 0; k <= i; k++)
       if (d.timeMs[k] >= from) pts.push({ date: isoUtc(d.timeMs[k]).slice(0, 10), vol: d.value[k] });
-    return ok(pts, d.timeMs[i] + DAY, src);
+    return ok(pts, d.timeMs[i] + MS_PER_DAY, src);
   }
 
   async funding8h(atMs: number): Promise<Observed<number>> {
     const src = this.labels.funding;
     const f = this.h.funding8h;
     const end = f.timeMs[f.timeMs.length - 1];
-    if (atMs > end + 8 * HOUR) return missing(src, `outside coverage, data ends ${isoUtc(end)}`);
+    if (atMs > end + 8 * MS_PER_HOUR) return missing(src, `outside coverage, data ends ${isoUtc(end)}`);
     const i = lastAtOrBefore(f.timeMs, atMs);
     if (i < 0) return missing(src, `outside coverage, data starts ${isoUtc(f.timeMs[0])}`);
     return ok(f.value[i], f.timeMs[i], src);
@@ -289,9 +287,9 @@ export class ReplayMarketDataSource implements MarketDataSource {
 
   private dvolAtmIv30(quoteMs: number): number | string {
     const d = this.h.dvolDaily;
-    if (quoteMs > this.dvolEndMs() + DAY)
+    if (quoteMs > this.dvolEndMs() + MS_PER_DAY)
       return `outside coverage, DVOL data ends ${isoUtc(this.dvolEndMs()).slice(0, 10)}`;
-    const di = lastAtOrBefore(d.timeMs, quoteMs - DAY);
+    const di = lastAtOrBefore(d.timeMs, quoteMs - MS_PER_DAY);
     if (di < 0) return 'outside coverage, before the first DVOL close';
     return d.value[di] * (this.opts.ivScale ?? 1);
   }
@@ -363,17 +361,17 @@ export class ReplayMarketDataSource implements MarketDataSource {
     const h = this.h;
     const dateMs = (d: string) => Date.parse(`${d}T21:00:00Z`);
     return [
-      { field: 'btcSpot', fromMs: h.btcHourly.startMs[0] + HOUR + DAY, toMs: this.btcEndMs() },
+      { field: 'btcSpot', fromMs: h.btcHourly.startMs[0] + MS_PER_HOUR + MS_PER_DAY, toMs: this.btcEndMs() },
       {
         field: 'dvol',
-        fromMs: h.dvolDaily.timeMs[0] + DAY,
+        fromMs: h.dvolDaily.timeMs[0] + MS_PER_DAY,
         toMs: this.dvolEndMs(),
         note: 'daily close, known at the end of its UTC day',
       },
       {
         field: 'funding8h',
         fromMs: h.funding8h.timeMs[0],
-        toMs: h.funding8h.timeMs[h.funding8h.timeMs.length - 1] + 8 * HOUR,
+        toMs: h.funding8h.timeMs[h.funding8h.timeMs.length - 1] + 8 * MS_PER_HOUR,
       },
       {
         field: 'ibit',

@@ -1,13 +1,12 @@
 import { CoverageError } from '../../../core/errors.js';
 import {
   buildChain,
-  type ChainExpiry,
   type ChainInput,
   type ChainModel,
   modelIv,
   quoteOne,
 } from '../../../core/market/chain-model.js';
-import { daysBetween, MS_PER_YEAR } from '../../../core/market/listing.js';
+import type { ListedExpiry } from '../../../core/market/listing.js';
 import {
   type Bar,
   type BtcSpot,
@@ -25,16 +24,22 @@ import {
   type OptionQuote,
 } from '../../../core/market/port.js';
 import type { SimModel } from '../../../core/market/sim.js';
+import {
+  expectedVol,
+  resolveSimParams,
+  type SimParams,
+  type SimParamsOverride,
+} from '../../../core/market/sim-params.js';
 import { bsPrice } from '../../../core/pricing/bs.js';
 import { isoUtc } from '../../../core/time/clock.js';
 import type { MarketCalendar } from '../../../core/time/market-calendar.js';
+import { daysBetween, MS_PER_HOUR, MS_PER_YEAR } from '../../../core/units.js';
+import { loadSimParams } from '../../bundled/sim-params.js';
 import { type ReplayLabels, ReplayMarketDataSource } from '../replay/replay-source.js';
 import { memoCalendar } from './calendar-memo.js';
-import { expectedVol, resolveSimParams, type SimParams, type SimParamsOverride } from './sim-params.js';
 import {
   DVOL_TAU,
   gridIndexAtOrBefore,
-  HOUR_MS,
   type SimHistory,
   simulateHistory,
   validateSimConfig,
@@ -92,7 +97,7 @@ export class SimMarketDataSource implements MarketDataSource {
     this.fair = fair;
     this.premium = premium;
     this.riskFreeRate = r;
-    this.params = resolveSimParams(opts.params);
+    this.params = resolveSimParams(opts.params ?? {}, loadSimParams());
     this.history = simulateHistory({
       model: opts.model,
       params: this.params,
@@ -141,7 +146,7 @@ export class SimMarketDataSource implements MarketDataSource {
 
   /** The instant the ETF spot in a chain was observed (the last completed hour). */
   private spotTimeMs(atMs: number): number {
-    return this.history.startMs + gridIndexAtOrBefore(this.history, atMs) * HOUR_MS;
+    return this.history.startMs + gridIndexAtOrBefore(this.history, atMs) * MS_PER_HOUR;
   }
 
   private sessionCloseMs(expiry: string): number {
@@ -153,7 +158,7 @@ export class SimMarketDataSource implements MarketDataSource {
    * fitted term structure; dividing that ratio out (probed at the forward, where the smile is 1)
    * leaves the model's expected vol to this expiry, with the fitted smile around it.
    */
-  private subInput(model: ChainModel, input: ChainInput, e: ChainExpiry): ChainInput {
+  private subInput(model: ChainModel, input: ChainInput, e: ListedExpiry): ChainInput {
     let m = this.subInputs.get(input);
     if (!m) {
       m = new Map();

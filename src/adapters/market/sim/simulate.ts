@@ -1,25 +1,23 @@
-import { MS_PER_YEAR } from '../../../core/market/listing.js';
 import type { EtfSymbol } from '../../../core/market/port.js';
 import { SIM_MODELS, type SimModel } from '../../../core/market/sim.js';
+import { expectedVol, type SimParams, simModelSpec } from '../../../core/market/sim-params.js';
 import { jumpCompensator, type ModelSpec } from '../../../core/pricing/models.js';
 import { gbmStep, hestonCoeffs, hestonStep, jumpLogSum } from '../../../core/pricing/paths.js';
 import { CounterRng, checkSeed, streamId } from '../../../core/pricing/rng.js';
 import { addDays, type MarketCalendar } from '../../../core/time/market-calendar.js';
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_YEAR } from '../../../core/units.js';
 import type { DailyBars, History, HourlySeries, TimedSeries } from '../replay/history.js';
 import { memoCalendar } from './calendar-memo.js';
-import { expectedVol, type SimParams, simModelSpec } from './sim-params.js';
 
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
 /** Simulated history before `fromMs`, so IV rank and z-scores have a year to look back on. */
-export const WARMUP_MS = 52 * 7 * DAY_MS;
+export const WARMUP_MS = 52 * 7 * MS_PER_DAY;
 /** A few more days ahead of the warm-up: 24 h changes and the last close before a long weekend need a past. */
-export const LEAD_MS = 5 * DAY_MS;
+export const LEAD_MS = 5 * MS_PER_DAY;
 /** DVOL's tenor: 30 calendar days. */
 export const DVOL_TAU = 30 / 365;
 /** One hourly step in years (the 24×365 clock the vols are annualised on). */
-export const DT_HOUR = HOUR_MS / MS_PER_YEAR;
-const FUNDING_MS = 8 * HOUR_MS;
+export const DT_HOUR = MS_PER_HOUR / MS_PER_YEAR;
+const FUNDING_MS = 8 * MS_PER_HOUR;
 
 /** Synthetic volumes: median daily shares of the real files, BTC per hour; log-normal noise. */
 const VOLUME_BASE = { btc: 900, IBIT: 40_000_000, BITO: 9_000_000 } as const;
@@ -106,8 +104,8 @@ export function simGrid(
     throw new RangeError(`sim range must be finite with from <= to, got ${fromMs}..${toMs}`);
   }
   if (!(warmupMs >= 0)) throw new RangeError(`warmupMs must be >= 0, got ${warmupMs}`);
-  const startMs = Math.floor((fromMs - warmupMs - LEAD_MS) / DAY_MS) * DAY_MS;
-  const endMs = Math.ceil((toMs + DAY_MS) / DAY_MS) * DAY_MS;
+  const startMs = Math.floor((fromMs - warmupMs - LEAD_MS) / MS_PER_DAY) * MS_PER_DAY;
+  const endMs = Math.ceil((toMs + MS_PER_DAY) / MS_PER_DAY) * MS_PER_DAY;
   return { startMs, endMs };
 }
 
@@ -126,7 +124,7 @@ export function simulateHistory(opts: SimulateOptions): SimHistory {
 
   const spec = simModelSpec(model, params);
   const drift = fair ? 0 : params.driftPerYear;
-  const bars = (endMs - startMs) / HOUR_MS;
+  const bars = (endMs - startMs) / MS_PER_HOUR;
   const path = simulateBtc(spec, params.btcStartUsd, drift, seed, bars);
 
   const ratios: Record<EtfSymbol, EtfRatio> = {
@@ -196,7 +194,7 @@ function ratioFrom(r: EtfRatio, startMs: number, ms: number): number {
 
 /** Index of the last hour boundary at or before `ms` (clipped to the grid); what is known at `ms`. */
 export function gridIndexAtOrBefore(h: Pick<SimHistory, 'startMs' | 'btcLevel'>, ms: number): number {
-  const k = Math.floor((ms - h.startMs) / HOUR_MS);
+  const k = Math.floor((ms - h.startMs) / MS_PER_HOUR);
   return Math.min(Math.max(k, 0), h.btcLevel.length - 1);
 }
 
@@ -271,7 +269,7 @@ function hourlyBars(
     // Max/min of a bridge from 0 to x with variance s2: (x ± sqrt(x² − 2 s2 ln U)) / 2.
     const up = 0.5 * (x + Math.sqrt(x * x - 2 * s2 * Math.log(rRng.nextUniform())));
     const dn = 0.5 * (x - Math.sqrt(x * x - 2 * s2 * Math.log(rRng.nextUniform())));
-    out.startMs[k] = startMs + k * HOUR_MS;
+    out.startMs[k] = startMs + k * MS_PER_HOUR;
     out.open[k] = o;
     out.close[k] = c;
     out.high[k] = Math.max(o * Math.exp(up), o, c);
@@ -305,8 +303,8 @@ function etfDaily(
   for (let d = first; d <= last; d = addDays(d, 1)) {
     const day = cal.tradingDay(d);
     if (!day || day.openMs < startMs || day.closeMs > endMs) continue;
-    const kOpen = Math.ceil((day.openMs - startMs) / HOUR_MS);
-    const kClose = Math.floor((day.closeMs - startMs) / HOUR_MS);
+    const kOpen = Math.ceil((day.openMs - startMs) / MS_PER_HOUR);
+    const kClose = Math.floor((day.closeMs - startMs) / MS_PER_HOUR);
     let hi = level[kOpen];
     let lo = level[kOpen];
     for (let k = kOpen; k < kClose; k++) {
@@ -314,7 +312,7 @@ function etfDaily(
       if (btc.low[k] < lo) lo = btc.low[k];
     }
     // One ratio per session (at its close) keeps O/H/L/C consistent with each other.
-    const r = ratioFrom(ratio, startMs, startMs + kClose * HOUR_MS);
+    const r = ratioFrom(ratio, startMs, startMs + kClose * MS_PER_HOUR);
     const c = level[kClose];
     rows.push({
       date: d,
@@ -353,11 +351,11 @@ function dvolDaily(
   endMs: number,
   premium: number,
 ): TimedSeries {
-  const days = Math.floor((endMs - startMs) / DAY_MS);
+  const days = Math.floor((endMs - startMs) / MS_PER_DAY);
   const out: TimedSeries = { timeMs: new Float64Array(days), value: new Float64Array(days) };
   for (let i = 0; i < days; i++) {
-    const dayStart = startMs + i * DAY_MS;
-    const k = (dayStart + DAY_MS - startMs) / HOUR_MS;
+    const dayStart = startMs + i * MS_PER_DAY;
+    const k = (dayStart + MS_PER_DAY - startMs) / MS_PER_HOUR;
     out.timeMs[i] = dayStart;
     out.value[i] = expectedVol(spec, variance[k], DVOL_TAU) * (1 + premium);
   }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BybitClient } from '../../../../src/adapters/market/live/bybit.js';
 import { HttpClient } from '../../../../src/adapters/market/live/http.js';
 import { ProviderError } from '../../../../src/adapters/market/live/provider-error.js';
+import { MS_PER_HOUR } from '../../../../src/core/units.js';
 import { apiFixture, apiFixtureCopy } from '../../../support/api-fixtures.js';
 import { AutoClock } from '../../../support/clocks.js';
 import { FakeHttpServer } from '../../../support/fake-servers.js';
@@ -105,7 +106,7 @@ describe('BybitClient', () => {
     expect(bars).toEqual([
       {
         startMs: 1786816800000,
-        durationMs: 3_600_000,
+        durationMs: MS_PER_HOUR,
         open: 63044.4,
         high: 63089.6,
         low: 63000.1,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeribitClient } from '../../../../src/adapters/market/live/deribit.js';
 import { HttpClient } from '../../../../src/adapters/market/live/http.js';
 import { ProviderError } from '../../../../src/adapters/market/live/provider-error.js';
+import { MS_PER_DAY } from '../../../../src/core/units.js';
 import { apiFixture, apiFixtureCopy } from '../../../support/api-fixtures.js';
 import { AutoClock } from '../../../support/clocks.js';
 import { FakeHttpServer } from '../../../support/fake-servers.js';
@@ -9,7 +10,6 @@ import { FakeHttpServer } from '../../../support/fake-servers.js';
 const VOL = '/api/v2/public/get_volatility_index_data';
 const PAGE1 = 'deribit/get_volatility_index_data-1D-page1.derived.json';
 const PAGE2 = 'deribit/get_volatility_index_data-1D-page2.derived.json';
-const DAY = 86_400_000;
 
 let clock: AutoClock;
 let server: FakeHttpServer;
@@ -76,7 +76,7 @@ describe('DeribitClient', () => {
     const dates = points.map((p) => p.date);
     expect([...dates].sort()).toEqual(dates);
     expect(new Set(dates).size).toBe(dates.length);
-    expect(Date.UTC(2025, 10, 12) - Date.UTC(2024, 9, 9)).toBeGreaterThanOrEqual(365 * DAY);
+    expect(Date.UTC(2025, 10, 12) - Date.UTC(2024, 9, 9)).toBeGreaterThanOrEqual(365 * MS_PER_DAY);
   });
 
   it('refuses a continuation that does not move back in time', async () => {

@@ -8,12 +8,9 @@ import {
 } from '../../../../src/adapters/market/live/live-source.js';
 import { utcDate } from '../../../../src/adapters/market/live/util.js';
 import { UsageError } from '../../../../src/core/errors.js';
-import {
-  contractKey,
-  type DvolPoint,
-  type MarketPhase,
-  type OptionContract,
-} from '../../../../src/core/market/port.js';
+import { contractKey, type DvolPoint, type OptionContract } from '../../../../src/core/market/port.js';
+import type { MarketPhase } from '../../../../src/core/time/market-calendar.js';
+import { MS_PER_DAY } from '../../../../src/core/units.js';
 import { apiFixture, apiFixtureCopy } from '../../../support/api-fixtures.js';
 import { AutoClock } from '../../../support/clocks.js';
 import { FakeHttpServer } from '../../../support/fake-servers.js';
@@ -493,7 +490,7 @@ describe('LiveMarketDataSource: DVOL history', () => {
     expect(deribit.requestsTo(VOL)).toHaveLength(2);
 
     // Next day: only the days after the last stored close (synthetic value for 2025-11-13).
-    clock.advance(86_400_000);
+    clock.advance(MS_PER_DAY);
     deribit.route({
       path: VOL,
       query: { start_timestamp: String(Date.UTC(2025, 10, 13)) },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { loadMarketCalendar } from '../../../../src/adapters/bundled/calendars.js';
 import { ReplayMarketDataSource } from '../../../../src/adapters/market/replay/replay-source.js';
-import { loadMarketCalendar } from '../../../../src/core/time/market-calendar.js';
 
 const cal = loadMarketCalendar();
 const src = new ReplayMarketDataSource({ calendar: cal, riskFreeRate: 0.04 });

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { loadSimParams } from '../../../../src/adapters/market/sim/sim-params.js';
+import { loadMarketCalendar } from '../../../../src/adapters/bundled/calendars.js';
+import { loadSimParams } from '../../../../src/adapters/bundled/sim-params.js';
 import {
   SimMarketDataSource,
   type SimSourceOptions,
 } from '../../../../src/adapters/market/sim/sim-source.js';
-import { daysBetween } from '../../../../src/core/market/listing.js';
 import { contractKey, type OptionContract } from '../../../../src/core/market/port.js';
 import { bsGreeks, bsPrice } from '../../../../src/core/pricing/bs.js';
-import { addDays, loadMarketCalendar } from '../../../../src/core/time/market-calendar.js';
+import { addDays } from '../../../../src/core/time/market-calendar.js';
+import { daysBetween, MS_PER_HOUR, MS_PER_YEAR } from '../../../../src/core/units.js';
 
 const cal = loadMarketCalendar();
 const params = loadSimParams();
-const YEAR_MS = 365 * 86_400_000;
 const fromMs = Date.parse('2025-03-03T14:30:00Z');
 const toMs = Date.parse('2025-06-30T20:00:00Z');
 const weekday = Date.parse('2025-04-09T15:00:00Z'); // Wednesday 11:00 EDT
@@ -56,10 +56,10 @@ describe('sim chains in market mode', () => {
     const S = okValue(await heston.etfQuote('IBIT', weekday)).price;
     const chain = okValue(await heston.optionChain('IBIT', weekday));
     const { theta, kappa } = params.heston;
-    const v = h.variance[(weekday - h.startMs) / 3_600_000];
+    const v = h.variance[(weekday - h.startMs) / MS_PER_HOUR];
     const atm: number[] = [];
     for (const expiry of chain.expiries.slice(0, 6)) {
-      const T = (cal.etToUtcMs(expiry, '16:00') - weekday) / YEAR_MS;
+      const T = (cal.etToUtcMs(expiry, '16:00') - weekday) / MS_PER_YEAR;
       const F = S * Math.exp(0.04 * T);
       const c: OptionContract = { symbol: 'IBIT', expiry, strike: F, right: 'put' };
       const q = okValue((await heston.optionQuotes([c], weekday)).get(contractKey(c))!);
@@ -101,7 +101,7 @@ describe('sim chains in fair mode', () => {
     for (const q of chain.quotes) {
       expect(q.bid).toBe(q.ask);
       expect(q.iv).toBe(sigma);
-      const T = (closeMs(q.expiry) - weekday) / YEAR_MS;
+      const T = (closeMs(q.expiry) - weekday) / MS_PER_YEAR;
       expect(q.bid).toBe(bsPrice(q.right, S, q.strike, T, 0, 0, sigma));
       expect(q.volume).not.toBeNull();
       expect(q.openInterest).not.toBeNull();
@@ -120,7 +120,7 @@ describe('sim chains in fair mode', () => {
     const q = okValue((await f2.optionQuotes([c], thanksgiving)).get(contractKey(c))!);
     const S2 = okValue(await f2.etfQuote('IBIT', thanksgiving)).price;
     expect(q.bid).toBe(
-      bsPrice('put', S2, 50, (Date.parse('2025-11-28T18:00:00Z') - thanksgiving) / YEAR_MS, 0, 0, sigma),
+      bsPrice('put', S2, 50, (Date.parse('2025-11-28T18:00:00Z') - thanksgiving) / MS_PER_YEAR, 0, 0, sigma),
     );
   });
 });
@@ -143,7 +143,7 @@ async function putEdge(
       if (!expiry || closeMs(expiry) > opts.toMs) break;
       const chain = okValue(await src.optionChain('IBIT', q, { expiries: [expiry] }));
       const S = chain.underlyingPrice;
-      const T = (closeMs(expiry) - q) / YEAR_MS;
+      const T = (closeMs(expiry) - q) / MS_PER_YEAR;
       let best = chain.quotes[0];
       let bestGap = Number.POSITIVE_INFINITY;
       for (const c of chain.quotes) {

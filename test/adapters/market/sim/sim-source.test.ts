@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { expectedVol } from '../../../../src/adapters/market/sim/sim-params.js';
+import { loadMarketCalendar } from '../../../../src/adapters/bundled/calendars.js';
 import { SimMarketDataSource } from '../../../../src/adapters/market/sim/sim-source.js';
-import { HOUR_MS, WARMUP_MS } from '../../../../src/adapters/market/sim/simulate.js';
+import { WARMUP_MS } from '../../../../src/adapters/market/sim/simulate.js';
 import { contractKey, type OptionContract } from '../../../../src/core/market/port.js';
-import { loadMarketCalendar } from '../../../../src/core/time/market-calendar.js';
+import { expectedVol } from '../../../../src/core/market/sim-params.js';
+import { MS_PER_DAY, MS_PER_HOUR } from '../../../../src/core/units.js';
 
 const cal = loadMarketCalendar();
 const fromMs = Date.parse('2025-03-03T14:30:00Z');
@@ -23,7 +24,7 @@ function okValue<T>(o: { status: string; value?: T; reason?: string }): T {
 
 describe('sim source: snapshot API on a weekday at 11:00 ET', () => {
   const h = heston.history;
-  const k = (weekday - h.startMs) / HOUR_MS;
+  const k = (weekday - h.startMs) / MS_PER_HOUR;
 
   it('BTC, DVOL, DVOL history and funding', async () => {
     const btc = await heston.btcSpot(weekday);
@@ -36,7 +37,7 @@ describe('sim source: snapshot API on a weekday at 11:00 ET', () => {
     const dayEnd = Date.parse('2025-04-09T00:00:00Z');
     const dv = okValue(await heston.dvol(weekday));
     expect(dv).toBeCloseTo(
-      expectedVol(h.spec, h.variance[(dayEnd - h.startMs) / HOUR_MS], 30 / 365) * 1.1,
+      expectedVol(h.spec, h.variance[(dayEnd - h.startMs) / MS_PER_HOUR], 30 / 365) * 1.1,
       14,
     );
     const hist = okValue(await heston.dvolHistory(weekday, 365));
@@ -61,7 +62,7 @@ describe('sim source: snapshot API on a weekday at 11:00 ET', () => {
       const prevClose = cal.tradingDay('2025-04-08')!.closeMs;
       expect(q.previousClose).toBe(bars.close[i]);
       expect(q.price).toBeCloseTo(
-        (h.btcLevel[k] * bars.close[i]) / h.btcLevel[(prevClose - h.startMs) / HOUR_MS],
+        (h.btcLevel[k] * bars.close[i]) / h.btcLevel[(prevClose - h.startMs) / MS_PER_HOUR],
         10,
       );
     }
@@ -86,9 +87,9 @@ describe('sim source: snapshot API on a weekday at 11:00 ET', () => {
     // the gap is BTC's weekend move
     const lv = heston.history.btcLevel;
     const s = heston.history.startMs;
-    const kOpen = Math.ceil((monday.openMs - s) / HOUR_MS);
+    const kOpen = Math.ceil((monday.openMs - s) / MS_PER_HOUR);
     expect(heston.history.ibitDaily.open[i] / fri.price).toBeCloseTo(
-      lv[kOpen] / lv[(fridayClose - s) / HOUR_MS],
+      lv[kOpen] / lv[(fridayClose - s) / MS_PER_HOUR],
       4,
     );
   });
@@ -96,8 +97,8 @@ describe('sim source: snapshot API on a weekday at 11:00 ET', () => {
   it('missing values outside coverage carry a reason; coverage is [from − 52 weeks, to]', async () => {
     const cov = heston.coverage();
     expect(cov.find((c) => c.field === 'btcSpot')).toMatchObject({ fromMs: fromMs - WARMUP_MS, toMs });
-    const early = fromMs - WARMUP_MS - 86_400_000;
-    const late = toMs + 5 * 86_400_000;
+    const early = fromMs - WARMUP_MS - MS_PER_DAY;
+    const late = toMs + 5 * MS_PER_DAY;
     for (const t of [early, late]) {
       for (const o of [
         await heston.btcSpot(t),
@@ -136,7 +137,7 @@ describe('sim source: snapshot API on a weekday at 11:00 ET', () => {
       model: 'gbm',
       seed: 2,
       fromMs: coverFrom + WARMUP_MS,
-      toMs: coverFrom + WARMUP_MS + 86_400_000,
+      toMs: coverFrom + WARMUP_MS + MS_PER_DAY,
     });
     const o = await src.etfQuote('IBIT', coverFrom);
     // in the session: BTC now × the ratio at Friday's close, four days back

@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import {
-  expectedVol,
-  loadSimParams,
-  resolveSimParams,
-} from '../../../../src/adapters/market/sim/sim-params.js';
+import { loadMarketCalendar } from '../../../../src/adapters/bundled/calendars.js';
+import { loadSimParams } from '../../../../src/adapters/bundled/sim-params.js';
 import {
   DT_HOUR,
-  HOUR_MS,
   type SimulateOptions,
   simulateHistory,
   WARMUP_MS,
 } from '../../../../src/adapters/market/sim/simulate.js';
+import { expectedVol, resolveSimParams } from '../../../../src/core/market/sim-params.js';
 import { CounterRng, streamId } from '../../../../src/core/pricing/rng.js';
-import { loadMarketCalendar } from '../../../../src/core/time/market-calendar.js';
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_YEAR } from '../../../../src/core/units.js';
 
 const cal = loadMarketCalendar();
 const params = loadSimParams();
@@ -76,7 +73,7 @@ describe('simulateHistory: seeds and streams', () => {
     const a = simulateHistory(base);
     const moreFunding = simulateHistory({
       ...base,
-      params: resolveSimParams({ funding: { noise8h: 0.001 } }),
+      params: resolveSimParams({ funding: { noise8h: 0.001 } }, params),
     });
     expect(bytes(a.btcHourly.close).equals(bytes(moreFunding.btcHourly.close))).toBe(true);
     expect(bytes(a.ibitDaily.close).equals(bytes(moreFunding.ibitDaily.close))).toBe(true);
@@ -85,13 +82,13 @@ describe('simulateHistory: seeds and streams', () => {
     const heston = simulateHistory({ ...base, model: 'heston' });
     expect(bytes(a.funding8h.value).equals(bytes(heston.funding8h.value))).toBe(true);
     // jumps draw from their own stream: the variance path is the plain Heston one
-    const same = resolveSimParams({ hestonJump: { heston: params.heston } });
+    const same = resolveSimParams({ hestonJump: { heston: params.heston } }, params);
     const hj = simulateHistory({ ...base, model: 'heston-jump', params: same });
     const hs = simulateHistory({ ...base, model: 'heston', params: same });
     expect(bytes(hj.variance).equals(bytes(hs.variance))).toBe(true);
     expect(bytes(hj.btcHourly.close).equals(bytes(hs.btcHourly.close))).toBe(false);
     // with no jumps heston-jump is heston exactly
-    const noJumps = resolveSimParams({ hestonJump: { heston: params.heston, jumps: { lambda: 0 } } });
+    const noJumps = resolveSimParams({ hestonJump: { heston: params.heston, jumps: { lambda: 0 } } }, params);
     const hj0 = simulateHistory({ ...base, model: 'heston-jump', params: noJumps });
     expect(bytes(hj0.btcHourly.close).equals(bytes(hs.btcHourly.close))).toBe(true);
   });
@@ -101,10 +98,10 @@ describe('simulateHistory: series', () => {
   it('covers the 52-week warm-up and runs past the end; hourly bars are consistent', () => {
     const h = simulateHistory(base);
     expect(h.startMs).toBeLessThanOrEqual(fromMs - WARMUP_MS);
-    expect(h.startMs % 86_400_000).toBe(0);
-    expect(h.endMs).toBeGreaterThanOrEqual(toMs + 86_400_000);
+    expect(h.startMs % MS_PER_DAY).toBe(0);
+    expect(h.endMs).toBeGreaterThanOrEqual(toMs + MS_PER_DAY);
     const b = h.btcHourly;
-    expect(b.startMs.length).toBe((h.endMs - h.startMs) / HOUR_MS);
+    expect(b.startMs.length).toBe((h.endMs - h.startMs) / MS_PER_HOUR);
     for (let k = 0; k < b.startMs.length; k++) {
       expect(b.high[k]).toBeGreaterThanOrEqual(Math.max(b.open[k], b.close[k]));
       expect(b.low[k]).toBeLessThanOrEqual(Math.min(b.open[k], b.close[k]));
@@ -112,11 +109,11 @@ describe('simulateHistory: series', () => {
     }
     expect(b.open[0]).toBe(params.btcStartUsd);
     // DVOL closes every UTC day from the start; ≥ 252 of them before `from`
-    const before = Array.from(h.dvolDaily.timeMs).filter((t) => t + 86_400_000 <= fromMs).length;
+    const before = Array.from(h.dvolDaily.timeMs).filter((t) => t + MS_PER_DAY <= fromMs).length;
     expect(before).toBeGreaterThanOrEqual(252);
     // funding every 8 h
     const f = h.funding8h.timeMs;
-    for (let i = 1; i < f.length; i++) expect(f[i] - f[i - 1]).toBe(8 * HOUR_MS);
+    for (let i = 1; i < f.length; i++) expect(f[i] - f[i - 1]).toBe(8 * MS_PER_HOUR);
   });
 
   it('DVOL is the model vol × (1 + premium): constant for gbm, the Heston formula otherwise', () => {
@@ -127,7 +124,7 @@ describe('simulateHistory: series', () => {
     const { theta, kappa } = params.hestonJump.heston;
     const tau = 30 / 365;
     for (let i = 0; i < h.dvolDaily.timeMs.length; i += 37) {
-      const k = (h.dvolDaily.timeMs[i] + 86_400_000 - h.startMs) / HOUR_MS;
+      const k = (h.dvolDaily.timeMs[i] + MS_PER_DAY - h.startMs) / MS_PER_HOUR;
       const v = h.variance[k];
       const ev =
         theta +
@@ -144,8 +141,8 @@ describe('simulateHistory: series', () => {
     expect(i).toBeGreaterThanOrEqual(0);
     const day = cal.tradingDay('2024-11-29')!;
     expect(day.earlyClose).toBe(true);
-    const k = (day.closeMs - h.startMs) / HOUR_MS;
-    const years = (day.closeMs - h.startMs) / (365 * 86_400_000);
+    const k = (day.closeMs - h.startMs) / MS_PER_HOUR;
+    const years = (day.closeMs - h.startMs) / MS_PER_YEAR;
     expect(h.ibitDaily.close[i]).toBeCloseTo(
       h.btcLevel[k] * params.etf.IBIT.ratio * Math.exp(-0.0025 * years),
       9,
@@ -162,17 +159,17 @@ describe('simulateHistory: series', () => {
   it('the expense drift is in the IBIT/BTC ratio in market mode and absent in fair mode', () => {
     const ratioAtClose = (h: ReturnType<typeof simulateHistory>, d: number) => {
       const day = cal.tradingDay(h.ibitDaily.dates[d])!;
-      return h.ibitDaily.close[d] / h.btcLevel[(day.closeMs - h.startMs) / HOUR_MS];
+      return h.ibitDaily.close[d] / h.btcLevel[(day.closeMs - h.startMs) / MS_PER_HOUR];
     };
     const m = simulateHistory(base);
     const n = m.ibitDaily.dates.length - 1;
     const years =
       (cal.tradingDay(m.ibitDaily.dates[n])!.closeMs - cal.tradingDay(m.ibitDaily.dates[0])!.closeMs) /
-      (365 * 86_400_000);
+      MS_PER_YEAR;
     expect(Math.log(ratioAtClose(m, n) / ratioAtClose(m, 0)) / years).toBeCloseTo(-0.0025, 10);
     const bito = Math.log(
       m.bitoDaily.close[n] /
-        m.btcLevel[(cal.tradingDay(m.bitoDaily.dates[n])!.closeMs - m.startMs) / HOUR_MS],
+        m.btcLevel[(cal.tradingDay(m.bitoDaily.dates[n])!.closeMs - m.startMs) / MS_PER_HOUR],
     );
     expect(bito).toBeLessThan(Math.log(params.etf.BITO.ratio));
     const f = simulateHistory({ ...base, fair: true, premium: 0 });
@@ -185,7 +182,7 @@ describe('simulateHistory: series', () => {
       fair: true,
       premium: 0,
       seed: 11,
-      params: resolveSimParams({ driftPerYear: 0.3 }),
+      params: resolveSimParams({ driftPerYear: 0.3 }, params),
     });
     expect(h.driftPerYear).toBe(0);
     const s = h.btcLevel;

@@ -1,16 +1,14 @@
-import { readFileSync } from 'node:fs';
-import type { EtfSymbol } from '../../../core/market/port.js';
-import type { SimModel } from '../../../core/market/sim.js';
 import {
   type HestonParams,
   type JumpParams,
   type ModelSpec,
   validateHestonParams,
   validateJumpParams,
-} from '../../../core/pricing/models.js';
-import { dataPath } from '../../bundled/paths.js';
+} from '../pricing/models.js';
+import type { EtfSymbol } from './port.js';
+import type { SimModel } from './sim.js';
 
-/** The BTC models the simulator steps. */
+/** The simulated market's parameters (fitted defaults in data/models/sim-params.json), and the BTC models it steps. */
 
 export interface SimEtfParams {
   /** ETF price / BTC price at the start of the simulation. */
@@ -55,17 +53,9 @@ export interface SimParamsOverride {
   etf?: Partial<Record<EtfSymbol, Partial<SimEtfParams>>>;
 }
 
-export const SIM_PARAMS_FILE = 'models/sim-params.json';
-
-let cached: SimParams | null = null;
-
-/** The fitted defaults from data/models/sim-params.json (written by scripts/fit-sim-params.mjs), read once. */
-export function loadSimParams(): SimParams {
-  if (!cached) {
-    const raw = JSON.parse(readFileSync(dataPath(SIM_PARAMS_FILE), 'utf8')) as SimParams;
-    cached = validateSimParams(pick(raw), `data/${SIM_PARAMS_FILE}`);
-  }
-  return cached;
+/** The parameters from a parsed sim-params.json, validated. */
+export function simParamsFromJson(raw: unknown, where: string): SimParams {
+  return validateSimParams(pick(raw as SimParams), where);
 }
 
 // Keeps only the fields the simulator reads (the file also carries provenance and raw fits).
@@ -96,7 +86,7 @@ function pick(p: SimParams): SimParams {
 }
 
 /** Defaults with `o` merged in, validated. */
-export function resolveSimParams(o: SimParamsOverride = {}, base: SimParams = loadSimParams()): SimParams {
+export function resolveSimParams(o: SimParamsOverride, base: SimParams): SimParams {
   const merged: SimParams = {
     version: base.version,
     btcStartUsd: o.btcStartUsd ?? base.btcStartUsd,

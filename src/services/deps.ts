@@ -1,5 +1,6 @@
 import type { ArgusConfig } from '../core/config/schema.js';
 import type { Grid } from '../core/farm/grid.js';
+import type { FarmRuns } from '../core/farm/ports.js';
 import type { Logger } from '../core/log.js';
 import type { MarketDataSource, SourceKind } from '../core/market/port.js';
 import type { SimRequest } from '../core/market/sim.js';
@@ -48,4 +49,6 @@ export interface Deps {
   source(kind: SourceKind, request?: SourceRequest): MarketDataSource;
   /** The trader grid: the bundled default, or a user's grid file, validated. */
   grid(file?: string): Grid;
+  /** The farm's runs, steps, checkpoints and live positions. */
+  readonly farmRuns: FarmRuns;
 }

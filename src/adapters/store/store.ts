@@ -5,6 +5,14 @@ import { type Db, type OpenStoreOptions, openStore } from './db.js';
 
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
 
+export interface NewEvent {
+  runId?: string | null;
+  level?: EventLevel;
+  kind: string;
+  message: string;
+  data?: unknown;
+}
+
 interface RunRow {
   id: string;
   kind: RunKind;
@@ -115,13 +123,7 @@ export class Store {
     })();
   }
 
-  logEvent(e: {
-    runId?: string | null;
-    level?: EventLevel;
-    kind: string;
-    message: string;
-    data?: unknown;
-  }): void {
+  logEvent(e: NewEvent): void {
     this.stmts.insertEvent.run(
       e.runId ?? null,
       this.clock.nowMs(),
@@ -130,6 +132,13 @@ export class Store {
       e.message,
       e.data === undefined ? null : JSON.stringify(e.data),
     );
+  }
+
+  /** Several events in one transaction: one commit, not one per row. */
+  logEvents(events: NewEvent[]): void {
+    this.db.transaction(() => {
+      for (const e of events) this.logEvent(e);
+    })();
   }
 
   /** Stored daily DVOL closes (live source backfill), oldest first. */

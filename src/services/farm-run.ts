@@ -14,21 +14,8 @@ import { type FarmLiveDeps, farmLiveStep, type LiveStepResult } from './farm-liv
 export const REPLAY_WINDOW = { from: '2025-01-02', to: '2025-11-11' } as const;
 export const SIM_WINDOW = { from: '2025-01-02', to: '2026-12-31' } as const;
 
-export type FarmRunDeps = FarmLiveDeps &
-  Pick<
-    Deps,
-    | 'clock'
-    | 'calendar'
-    | 'economic'
-    | 'appVersion'
-    | 'defaultSource'
-    | 'farmConfig'
-    | 'pricingConfig'
-    | 'replayConfig'
-    | 'source'
-    | 'grid'
-    | 'farmRuns'
-  >;
+/** A live step's deps, and the replay settings a backtest records. */
+export type FarmRunDeps = FarmLiveDeps & Pick<Deps, 'defaultSource' | 'replayConfig'>;
 
 export interface FarmRunOptions {
   /** Market data (default: the configured source); a resume uses the run's own. */
@@ -40,7 +27,7 @@ export interface FarmRunOptions {
   engine?: EngineRequest;
   seed: number;
   resumeRunId?: string;
-  /** The simulated market (--source sim). */
+  /** The simulated market (--source sim); a resume uses the one recorded with the run. */
   model?: SimModel;
   premium?: number;
   fair: boolean;
@@ -114,6 +101,7 @@ export interface BacktestResult {
   top: TopTrader[];
 }
 
+/** A backtest over replayed or simulated data, or the resume of an interrupted one. */
 export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Promise<BacktestResult> {
   const cal = deps.calendar;
   const runs = deps.farmRuns;

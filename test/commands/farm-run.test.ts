@@ -78,6 +78,19 @@ describe('argus farm run (command)', () => {
     expect(recorded(db, runId)).toEqual({ fillF: 0.32, fee: 0.65, provenance: { fillF: 0.32, fee: 0.65 } });
   });
 
+  it('without --json: the run summary and the top traders table', async () => {
+    const r = await run(
+      simArgs('0', '0').filter((a) => a !== '--json'),
+      join(dir, 'text.db'),
+    );
+    expect(r.error).toBeNull();
+    expect(r.out).toMatch(
+      /^\nRun [0-9a-f-]{36} — completed — sim 2025-01-02 → 2025-01-31, \d+ steps, 128 traders, engine /,
+    );
+    expect(r.out).toContain('Data: simulated market (gbm, fair), synthetic chains\n');
+    expect(r.out).toContain('\nTop 10 traders by realised P&L:\n');
+  });
+
   it('--fill-f abc: exit 2, naming the flag and the value', async () => {
     const r = await run(simArgs('abc', '0'), join(dir, 'bad.db'));
     expect((r.error as { oclif?: { exit?: number } }).oclif?.exit).toBe(2);

@@ -38,12 +38,12 @@ async function replaySteps(ctx: AppContext): Promise<StepInput[]> {
   // Mark every spread ever seen so any engine's open positions are covered.
   const inputs: StepInput[] = [];
   const seen = new Set<number>();
-  const engine = new FarmHost(grid, rules, { months: 1, kernels: farmKernels(resolveEngine('js')) });
+  const host = new FarmHost(grid, rules, { months: 1, kernels: farmKernels(resolveEngine('js')) });
   for (let k = 0; k < times.length; k++) {
     const { input } = await builder.build(k, times[k], new Set(seen));
     for (const c of input.candidates) if (c) seen.add(c.spreadId);
     input.monthIndex = 0;
-    engine.step(input);
+    host.step(input);
     inputs.push(input);
   }
   return inputs;
@@ -52,16 +52,16 @@ async function replaySteps(ctx: AppContext): Promise<StepInput[]> {
 function timeEngine(kernels: FarmKernels, inputs: StepInput[], ctx: AppContext) {
   const grid = ctx.grid();
   const { rules } = farmSettings(ctx.farmConfig);
-  const engine = new FarmHost(grid, rules, { months: 1, kernels });
+  const host = new FarmHost(grid, rules, { months: 1, kernels });
   const ms: number[] = [];
   for (const inp of inputs) {
     const t0 = performance.now();
-    engine.step(inp);
+    host.step(inp);
     ms.push(performance.now() - t0);
   }
   const sorted = ms.slice(2).sort((a, b) => a - b);
   return {
-    engine,
+    host,
     medianMs: round(sorted[Math.floor(sorted.length / 2)]),
     minMs: round(sorted[0]),
     maxMs: round(sorted[sorted.length - 1]),
@@ -69,9 +69,9 @@ function timeEngine(kernels: FarmKernels, inputs: StepInput[], ctx: AppContext) 
 }
 
 /** Bytes a step must read or write at least: the slot columns the exit pass scans and the trader columns entry and marking touch. */
-function bytesTouched(engine: FarmHost): number {
-  const s = engine.state.s;
-  const t = engine.state.t;
+function bytesTouched(host: FarmHost): number {
+  const s = host.state.s;
+  const t = host.state.t;
   const slotRead = [
     s.spread,
     s.ptMidPips,
@@ -92,7 +92,7 @@ function bytesTouched(engine: FarmHost): number {
     t.breakerPeakCents,
     t.monthPeakCents,
   ].reduce((a, x) => a + x.byteLength * 2, 0);
-  return slotRead + traderRW + engine.grid.count * 4 * 6;
+  return slotRead + traderRW + host.grid.count * 4 * 6;
 }
 
 function memcpyGBps(): number {
@@ -130,7 +130,7 @@ export const farmBench: Bench = {
           const r = timeEngine(k, inputs, ctx);
           engines[name] = { medianMsPerStep: r.medianMs, minMs: r.minMs, maxMs: r.maxMs };
           fastest = Math.min(fastest, r.medianMs);
-          touched = bytesTouched(r.engine);
+          touched = bytesTouched(r.host);
         } finally {
           k.destroy();
         }

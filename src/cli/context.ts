@@ -6,6 +6,7 @@ import { type ResolvedConfig, resolveConfig } from '../adapters/config/load.js';
 import { LiveMarketDataSource } from '../adapters/market/live/live-source.js';
 import { ReplayMarketDataSource } from '../adapters/market/replay/replay-source.js';
 import { SimMarketDataSource } from '../adapters/market/sim/sim-source.js';
+import { FarmRunsRepository } from '../adapters/store/farm-runs.js';
 import { Store } from '../adapters/store/store.js';
 import { UsageError } from '../core/errors.js';
 import type { Grid } from '../core/farm/grid.js';
@@ -43,6 +44,7 @@ export class AppContext implements Deps {
   readonly env: Record<string, string | undefined>;
   readonly log: Logger;
   private storeInstance: Store | null = null;
+  private farmRunsInstance: FarmRunsRepository | null = null;
   private marketInstance: MarketCalendar | null = null;
   private economicInstance: EconomicCalendar | null = null;
 
@@ -60,6 +62,11 @@ export class AppContext implements Deps {
   store(): Store {
     this.storeInstance ??= Store.open(this.dbPath, this.clock);
     return this.storeInstance;
+  }
+
+  get farmRuns(): FarmRunsRepository {
+    this.farmRunsInstance ??= new FarmRunsRepository(this.store());
+    return this.farmRunsInstance;
   }
 
   get calendar(): MarketCalendar {
@@ -178,6 +185,7 @@ export class AppContext implements Deps {
   close(): void {
     this.storeInstance?.close();
     this.storeInstance = null;
+    this.farmRunsInstance = null;
   }
 }
 

@@ -1,8 +1,7 @@
 import { BaseCommand } from '../cli/base-command.js';
 import { dateFlag } from '../cli/flags.js';
-import { renderLiveStep } from '../cli/render/farm-live.js';
-import { UsageError } from '../core/errors.js';
-import { farmLiveStep, type LiveStepResult } from '../services/farm-live.js';
+import { renderLiveStep } from '../cli/render/farm.js';
+import { expire, type LiveStepResult } from '../services/farm-live.js';
 
 export default class Expire extends BaseCommand<typeof Expire> {
   static override description =
@@ -15,19 +14,8 @@ export default class Expire extends BaseCommand<typeof Expire> {
   };
 
   async run(): Promise<LiveStepResult> {
-    const ctx = this.ctx;
-    if (this.flags.date) {
-      const date = this.flags.date;
-      const day = ctx.calendar.tradingDay(date);
-      if (day && day.closeMs > ctx.clock.nowMs()) {
-        throw new UsageError(
-          `${date}'s session has not closed yet (${ctx.calendar.formatEt(day.closeMs)})`,
-          'run expire after the close',
-        );
-      }
-    }
-    const r = await farmLiveStep(ctx, { mode: 'expire', engine: 'js' });
-    if (!this.jsonEnabled()) this.log(renderLiveStep(r, (ms) => ctx.calendar.formatEt(ms)));
+    const r = await expire(this.ctx, { date: this.flags.date });
+    if (!this.jsonEnabled()) this.log(renderLiveStep(r, (ms) => this.ctx.calendar.formatEt(ms)));
     return r;
   }
 }

@@ -1,5 +1,6 @@
 import type { ArgusConfig } from '../core/config/schema.js';
 import type { Grid } from '../core/farm/grid.js';
+import type { FarmRuns } from '../core/farm/ports.js';
 import type { Logger } from '../core/log.js';
 import type { MarketDataSource, SourceKind } from '../core/market/port.js';
 import type { SimRequest } from '../core/market/sim.js';
@@ -51,4 +52,6 @@ export interface Deps {
   grid(file?: string): Grid;
   /** The simulator's fitted BTC and ETF parameters (data/models/sim-params.json). */
   simParams(): SimParams;
+  /** The farm's runs, steps, checkpoints and live positions. */
+  readonly farmRuns: FarmRuns;
 }

@@ -1,22 +1,34 @@
-import { randomUUID } from 'node:crypto';
-import { CheckpointFiles } from '../adapters/store/checkpoints.js';
-import type { AppContext } from '../cli/context.js';
-import { resolveEngine } from '../core/engine/resolve.js';
+import { type EngineRequest, resolveEngine } from '../core/engine/resolve.js';
 import { UsageError } from '../core/errors.js';
 import { parseGrid } from '../core/farm/grid.js';
 import { type ClosedTrade, FarmHost, type OpenedPosition } from '../core/farm/host.js';
 import { farmKernels } from '../core/farm/kernels-gpujs.js';
 import { MarketStepBuilder, SpreadRegistry } from '../core/farm/market-step.js';
+import { type PositionMark, StepConflictError } from '../core/farm/ports.js';
 import { EXIT_REASON_NAMES, type FarmRules } from '../core/farm/rules.js';
 import { farmSettings } from '../core/farm/settings.js';
 import { FarmState } from '../core/farm/state.js';
-import type { EtfSymbol } from '../core/market/port.js';
+import type { Deps } from './deps.js';
+
+export type FarmLiveDeps = Pick<
+  Deps,
+  | 'clock'
+  | 'calendar'
+  | 'economic'
+  | 'appVersion'
+  | 'farmConfig'
+  | 'pricingConfig'
+  | 'source'
+  | 'grid'
+  | 'farmRuns'
+>;
 
 export type LiveMode = 'full' | 'exits' | 'expire';
 
 export interface LiveStepRequest {
   mode?: LiveMode;
-  engine: 'auto' | 'gpu' | 'cpu' | 'js';
+  /** Default: the farm config's engine. */
+  engine?: EngineRequest;
   gridFile?: string;
   /** Run even outside NYSE hours (farm exits). */
   force?: boolean;
@@ -63,12 +75,11 @@ const LIVE_MONTHS = 1;
  * step counter): a concurrent run that got there first makes this one start again from the new
  * state, so two `farm exits` at once close each position exactly once.
  */
-export async function farmLiveStep(ctx: AppContext, req: LiveStepRequest): Promise<LiveStepResult> {
+export async function farmLiveStep(deps: FarmLiveDeps, req: LiveStepRequest): Promise<LiveStepResult> {
   const mode = req.mode ?? 'full';
-  const cal = ctx.calendar;
-  const now = ctx.clock.nowMs();
-  const store = ctx.store();
-  const run = store.liveRun(ctx.appVersion);
+  const cal = deps.calendar;
+  const now = deps.clock.nowMs();
+  const run = deps.farmRuns.liveRun(deps.appVersion);
   if (mode !== 'expire' && !cal.isOpen(now) && !req.force) {
     const next = cal.nextOpen(now);
     return {
@@ -86,59 +97,64 @@ export async function farmLiveStep(ctx: AppContext, req: LiveStepRequest): Promi
   }
   for (let attempt = 1; ; attempt++) {
     try {
-      return await attemptStep(ctx, req, mode, run.id, now);
+      return await attemptStep(deps, req, mode, run.id, now);
     } catch (err) {
-      if (err instanceof ConflictError && attempt < MAX_ATTEMPTS) continue;
+      if (err instanceof StepConflictError && attempt < MAX_ATTEMPTS) continue;
       throw err;
     }
   }
 }
 
-class ConflictError extends Error {}
+/**
+ * `argus expire`: settle the live farm's expired positions. A date names a session that must
+ * have closed already.
+ */
+export async function expire(deps: FarmLiveDeps, o: { date?: string }): Promise<LiveStepResult> {
+  if (o.date) {
+    const day = deps.calendar.tradingDay(o.date);
+    if (day && day.closeMs > deps.clock.nowMs()) {
+      throw new UsageError(
+        `${o.date}'s session has not closed yet (${deps.calendar.formatEt(day.closeMs)})`,
+        'run expire after the close',
+      );
+    }
+  }
+  return farmLiveStep(deps, { mode: 'expire', engine: 'js' });
+}
 
 async function attemptStep(
-  ctx: AppContext,
+  deps: FarmLiveDeps,
   req: LiveStepRequest,
   mode: LiveMode,
   runId: string,
   now: number,
 ): Promise<LiveStepResult> {
-  const store = ctx.store();
-  const db = store.db;
-  const cal = ctx.calendar;
-  const row = db
-    .prepare('SELECT grid_json, grid_hash, rules_json, fill_json, steps_done FROM farm_runs WHERE run_id = ?')
-    .get(runId) as
-    | { grid_json: string; grid_hash: string; rules_json: string; fill_json: string; steps_done: number }
-    | undefined;
-  const settings = farmSettings(ctx.farmConfig);
-  let grid = req.gridFile || !row ? ctx.grid(req.gridFile) : parseGrid(row.grid_json, 'live farm grid');
-  if (row && grid.hash !== row.grid_hash) {
+  const runs = deps.farmRuns;
+  const cal = deps.calendar;
+  const row = runs.farmRun(runId);
+  const settings = farmSettings(deps.farmConfig);
+  let grid = req.gridFile || !row ? deps.grid(req.gridFile) : parseGrid(row.gridJson, 'live farm grid');
+  if (row && grid.hash !== row.gridHash) {
     throw new UsageError(
       'the live farm was started with another grid; its traders and positions belong to that grid',
       'drop --grid to keep the live grid, or start a new database with --db',
     );
   }
-  if (row) grid = parseGrid(row.grid_json, 'live farm grid');
-  const rules: FarmRules = row ? JSON.parse(row.rules_json) : settings.rules;
-  const fill = row ? JSON.parse(row.fill_json) : settings.fill;
-  const version = row?.steps_done ?? 0;
-  const cp = db
-    .prepare('SELECT file, bytes, sha256, registry_json FROM farm_checkpoints WHERE run_id = ?')
-    .get(runId) as { file: string; bytes: number; sha256: string; registry_json: string } | undefined;
+  if (row) grid = parseGrid(row.gridJson, 'live farm grid');
+  const rules: FarmRules = row ? row.rules : settings.rules;
+  const fill = row ? row.fill : settings.fill;
+  const version = row?.stepsDone ?? 0;
+  const cp = runs.checkpoint(runId);
   const capitalCents = Math.round(rules.capitalUsd * 100);
-  const files = new CheckpointFiles(db);
-  const state = cp
-    ? FarmState.deserialize(files.read(cp.file, cp.bytes, cp.sha256), capitalCents)
-    : undefined;
-  const registry = cp ? SpreadRegistry.fromJSON(JSON.parse(cp.registry_json)) : new SpreadRegistry();
+  const state = cp ? FarmState.deserialize(cp.state, capitalCents) : undefined;
+  const registry = cp ? SpreadRegistry.fromJSON(cp.registry) : new SpreadRegistry();
 
   const opened: OpenedPosition[] = [];
   const closed: ClosedTrade[] = [];
-  const kernels = farmKernels(resolveEngine(req.engine, { kernel: 'farmStep' }));
-  const source = ctx.source(req.sourceKind ?? 'live', { atMs: now });
+  const kernels = farmKernels(resolveEngine(req.engine ?? deps.farmConfig.engine, { kernel: 'farmStep' }));
+  const source = deps.source(req.sourceKind ?? 'live', { atMs: now });
   try {
-    const engine = new FarmHost(
+    const host = new FarmHost(
       grid,
       rules,
       { months: LIVE_MONTHS, kernels, onOpen: (p) => opened.push(p), onClose: (t) => closed.push(t) },
@@ -147,21 +163,21 @@ async function attemptStep(
     const builder = new MarketStepBuilder({
       source,
       calendar: cal,
-      economic: ctx.economic,
+      economic: deps.economic,
       grid,
       rules,
       fill,
-      riskFreeRate: ctx.config.config.pricing.riskFreeRate,
+      riskFreeRate: deps.pricingConfig.riskFreeRate,
       months: [cal.etDate(now).slice(0, 7)],
       registry,
       settlementPrice: async (symbol, date, closeMs) => {
-        const recorded = recordedClose(ctx, symbol, date);
+        const recorded = runs.officialClose(symbol, date);
         if (recorded !== null || (req.sourceKind ?? 'live') === 'live') return recorded;
         const q = await source.etfQuote(symbol, closeMs);
         return q.status === 'ok' ? q.value.price : null;
       },
     });
-    const open = engine.openSpreads();
+    const open = host.openSpreads();
     const { input } = await builder.build(version, now, open, {
       entries: mode === 'full',
       marks: mode === 'expire' ? 'expired' : 'all',
@@ -169,112 +185,72 @@ async function attemptStep(
     input.monthIndex = 0;
     // `farm exits` closes by triggers only; settlement is `argus expire`'s job.
     if (mode === 'exits') for (const m of input.marks.values()) m.expiresNow = false;
-    const summary = engine.step(input);
+    const summary = host.step(input);
 
     // Persist: positions opened and closed, the state checkpoint and the step counter, atomically.
-    const insertPos = db.prepare(
-      `INSERT INTO positions (id, run_id, trader_id, idempotency_key, symbol, expiry, short_strike, long_strike, contracts,
-         credit_pips, entry_ms, pt_mid_pips, stop_mid_pips, arm_mid_pips, trail_gap_pips, low_mid_pips, last_mark_pips,
-         max_loss_cents, delta_usd, vega_usd, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')`,
-    );
-    const closePos = db.prepare(
-      `UPDATE positions SET status = 'closed', exit_ms = ?, exit_reason = ?, exit_pips = ?, pnl_cents = ?, fees_cents = ?
-       WHERE run_id = ? AND trader_id = ? AND symbol = ? AND expiry = ? AND short_strike = ? AND long_strike = ? AND status = 'open'`,
-    );
-    const s = engine.state.s;
-    const cpFile = files.write(runId, version, engine.state.serializeParts());
-    db.transaction(() => {
-      const cur = db.prepare('SELECT steps_done FROM farm_runs WHERE run_id = ?').get(runId) as
-        | { steps_done: number }
-        | undefined;
-      if ((cur?.steps_done ?? 0) !== version) throw new ConflictError('another farm step ran first');
-      if (!row) {
-        db.prepare(
-          `INSERT INTO farm_runs (run_id, grid_json, grid_hash, rules_json, fill_json, traders, steps_total, months_json)
-           VALUES (?, ?, ?, ?, ?, ?, 0, '[]')`,
-        ).run(
-          runId,
-          JSON.stringify(grid.spec),
-          grid.hash,
-          JSON.stringify(rules),
-          JSON.stringify(fill),
-          grid.count,
-        );
-      }
-      for (const t of closed) {
-        const info = builder.registry.get(t.spreadId);
-        const r = closePos.run(
-          t.exitMs,
-          EXIT_REASON_NAMES[t.reason],
-          t.exitPips,
-          t.pnlCents,
-          t.feesCents,
-          runId,
-          t.trader,
-          info.symbol,
-          info.expiry,
-          info.shortStrike,
-          info.longStrike,
-        );
-        if (r.changes !== 1)
-          throw new ConflictError(
-            `position of trader ${t.trader} in ${info.expiry} ${info.shortStrike}/${info.longStrike} already closed`,
-          );
-      }
-      for (const p of opened) {
-        const info = builder.registry.get(p.spreadId);
-        const k = p.trader * engine.state.slots + p.slot;
-        insertPos.run(
-          randomUUID(),
-          runId,
-          p.trader,
-          `${runId}:${version}:${p.trader}`,
-          info.symbol,
-          info.expiry,
-          info.shortStrike,
-          info.longStrike,
-          p.contracts,
-          p.creditPips,
-          p.tMs,
-          s.ptMidPips[k],
-          s.stopMidPips[k],
-          s.armMidPips[k],
-          s.trailGapPips[k],
-          s.lowMidPips[k],
-          s.lastMarkPips[k],
-          s.maxLossCents[k],
-          s.deltaUsd[k],
-          s.vegaUsd[k],
-        );
-      }
-      // The trailing stop's high-water mark lives with the position row too (#20).
-      const hwm = db.prepare(
-        `UPDATE positions SET low_mid_pips = ?, last_mark_pips = ? WHERE run_id = ? AND trader_id = ? AND symbol = ? AND expiry = ?
-           AND short_strike = ? AND long_strike = ? AND status = 'open'`,
-      );
-      for (let k = 0; k < s.spread.length; k++) {
-        if (s.spread[k] < 0) continue;
-        const info = builder.registry.get(s.spread[k]);
-        hwm.run(
-          s.lowMidPips[k],
-          s.lastMarkPips[k],
-          runId,
-          Math.floor(k / engine.state.slots),
-          info.symbol,
-          info.expiry,
-          info.shortStrike,
-          info.longStrike,
-        );
-      }
-      db.prepare(
-        `INSERT INTO farm_checkpoints (run_id, step, file, bytes, sha256, registry_json, totals_json, created_ms) VALUES (?, ?, ?, ?, ?, ?, '{}', ?)
-         ON CONFLICT (run_id) DO UPDATE SET step = excluded.step, file = excluded.file, bytes = excluded.bytes, sha256 = excluded.sha256,
-           registry_json = excluded.registry_json, created_ms = excluded.created_ms`,
-      ).run(runId, version, cpFile.file, cpFile.bytes, cpFile.sha256, JSON.stringify(builder.registry), now);
-      db.prepare('UPDATE farm_runs SET steps_done = ? WHERE run_id = ?').run(version + 1, runId);
-    }).immediate();
-    files.prune(runId, version);
+    const s = host.state.s;
+    const spread = (id: number) => {
+      const { symbol, expiry, shortStrike, longStrike } = builder.registry.get(id);
+      return { symbol, expiry, shortStrike, longStrike };
+    };
+    // The trailing stop's high-water mark lives with the position row too.
+    const marks: PositionMark[] = [];
+    for (let k = 0; k < s.spread.length; k++) {
+      if (s.spread[k] < 0) continue;
+      marks.push({
+        trader: Math.floor(k / host.state.slots),
+        ...spread(s.spread[k]),
+        lowMidPips: s.lowMidPips[k],
+        lastMarkPips: s.lastMarkPips[k],
+      });
+    }
+    runs.commitLiveStep(runId, {
+      version,
+      setup: row
+        ? null
+        : {
+            gridSpec: grid.spec,
+            gridHash: grid.hash,
+            rules,
+            fill,
+            traders: grid.count,
+            stepsTotal: 0,
+            months: [],
+          },
+      closed: closed.map((t) => ({
+        trader: t.trader,
+        ...spread(t.spreadId),
+        exitMs: t.exitMs,
+        reason: EXIT_REASON_NAMES[t.reason],
+        exitPips: t.exitPips,
+        pnlCents: t.pnlCents,
+        feesCents: t.feesCents,
+      })),
+      opened: opened.map((p) => {
+        const k = p.trader * host.state.slots + p.slot;
+        return {
+          trader: p.trader,
+          ...spread(p.spreadId),
+          idempotencyKey: `${runId}:${version}:${p.trader}`,
+          contracts: p.contracts,
+          creditPips: p.creditPips,
+          entryMs: p.tMs,
+          ptMidPips: s.ptMidPips[k],
+          stopMidPips: s.stopMidPips[k],
+          armMidPips: s.armMidPips[k],
+          trailGapPips: s.trailGapPips[k],
+          lowMidPips: s.lowMidPips[k],
+          lastMarkPips: s.lastMarkPips[k],
+          maxLossCents: s.maxLossCents[k],
+          deltaUsd: s.deltaUsd[k],
+          vegaUsd: s.vegaUsd[k],
+        };
+      }),
+      marks,
+      state: host.state.serializeParts(),
+      registry: builder.registry.toJSON(),
+      atMs: now,
+    });
 
     const usd = (pips: number) => pips / 10_000;
     return {
@@ -315,14 +291,4 @@ async function attemptStep(
     kernels.destroy();
     await source.close?.();
   }
-}
-
-/** An official close recorded by `argus gap snapshot` (#8), or null when none was recorded. */
-export function recordedClose(ctx: AppContext, symbol: EtfSymbol, date: string): number | null {
-  const row = ctx
-    .store()
-    .db.prepare('SELECT ibit_close, bito_close FROM gap_snapshots WHERE session_date = ?')
-    .get(date) as { ibit_close: number; bito_close: number | null } | undefined;
-  if (!row) return null;
-  return symbol === 'IBIT' ? row.ibit_close : row.bito_close;
 }

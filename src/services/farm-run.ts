@@ -1,23 +1,75 @@
-import type { AppContext } from '../cli/context.js';
-import { resolveEngine } from '../core/engine/resolve.js';
+import { type EngineRequest, resolveEngine } from '../core/engine/resolve.js';
 import { UsageError } from '../core/errors.js';
 import type { TraderConfig } from '../core/farm/grid.js';
 import { farmKernels } from '../core/farm/kernels-gpujs.js';
 import { defaultOptionLifeHours } from '../core/farm/market-step.js';
-import { buildSummary, type FarmProgress, type FarmSummary, runFarm } from '../core/farm/runner.js';
+import type { FarmSummary } from '../core/farm/ports.js';
+import { buildSummary, type FarmProgress, runFarm } from '../core/farm/runner.js';
 import { farmSettings } from '../core/farm/settings.js';
-import type { MarketDataSource } from '../core/market/port.js';
-import type { SimRequest } from '../core/market/sim.js';
+import type { SourceKind } from '../core/market/port.js';
+import type { SimModel, SimRequest } from '../core/market/sim.js';
+import type { Deps } from './deps.js';
+import { type FarmLiveDeps, farmLiveStep, type LiveStepResult } from './farm-live.js';
 
 export const REPLAY_WINDOW = { from: '2025-01-02', to: '2025-11-11' } as const;
 export const SIM_WINDOW = { from: '2025-01-02', to: '2026-12-31' } as const;
+
+/** A live step's deps, and the replay settings a backtest records. */
+export type FarmRunDeps = FarmLiveDeps & Pick<Deps, 'defaultSource' | 'replayConfig'>;
+
+export interface FarmRunOptions {
+  /** Market data (default: the configured source); a resume uses the run's own. */
+  source?: SourceKind;
+  from?: string;
+  to?: string;
+  gridFile?: string;
+  /** Default: the farm config's engine. */
+  engine?: EngineRequest;
+  seed: number;
+  resumeRunId?: string;
+  /** The simulated market (--source sim); a resume uses the one recorded with the run. */
+  model?: SimModel;
+  premium?: number;
+  fair: boolean;
+  /** Stop after this many steps (crash/resume tests). */
+  stopAfterSteps?: number;
+  onProgress?: (p: FarmProgress) => void;
+}
+
+/**
+ * `farm run`: one live step (--source live), or a backtest over replayed or simulated data, or
+ * the resume of an interrupted backtest.
+ */
+export async function farmRun(
+  deps: FarmRunDeps,
+  o: FarmRunOptions,
+): Promise<BacktestResult | LiveStepResult> {
+  const kind = o.resumeRunId ? 'replay' : (o.source ?? deps.defaultSource);
+  if (kind === 'live') return farmLiveStep(deps, { mode: 'full', engine: o.engine, gridFile: o.gridFile });
+  const resumeSource = o.resumeRunId ? (deps.farmRuns.run(o.resumeRunId)?.kind ?? 'replay') : kind;
+  return farmBacktest(deps, {
+    source: resumeSource === 'sim' ? 'sim' : 'replay',
+    from: o.from,
+    to: o.to,
+    gridFile: o.gridFile,
+    engine: o.engine ?? deps.farmConfig.engine,
+    seed: o.seed,
+    resumeRunId: o.resumeRunId,
+    sim:
+      kind === 'sim'
+        ? { model: o.model ?? 'heston', premium: o.premium, fair: o.fair, seed: o.seed }
+        : undefined,
+    stopAfterSteps: o.stopAfterSteps,
+    onProgress: o.onProgress,
+  });
+}
 
 export interface BacktestRequest {
   source: 'replay' | 'sim';
   from?: string;
   to?: string;
   gridFile?: string;
-  engine: 'auto' | 'gpu' | 'cpu' | 'js';
+  engine: EngineRequest;
   seed: number;
   resumeRunId?: string;
   sim?: SimRequest;
@@ -49,18 +101,10 @@ export interface BacktestResult {
   top: TopTrader[];
 }
 
-export function backtestSource(
-  ctx: AppContext,
-  kind: 'replay' | 'sim',
-  window: { from: string; to: string },
-  sim: SimRequest | null,
-): MarketDataSource {
-  return ctx.source(kind, { window, sim });
-}
-
-export async function farmBacktest(ctx: AppContext, req: BacktestRequest): Promise<BacktestResult> {
-  const cal = ctx.calendar;
-  const store = ctx.store();
+/** A backtest over replayed or simulated data, or the resume of an interrupted one. */
+export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Promise<BacktestResult> {
+  const cal = deps.calendar;
+  const runs = deps.farmRuns;
   let from = req.from;
   let to = req.to;
   let engineName = req.engine;
@@ -68,7 +112,7 @@ export async function farmBacktest(ctx: AppContext, req: BacktestRequest): Promi
   let gridFile = req.gridFile;
   let sim = req.sim;
   if (req.resumeRunId) {
-    const run = store.getRun(req.resumeRunId);
+    const run = runs.run(req.resumeRunId);
     if (!run) throw new UsageError(`no run ${req.resumeRunId}`, 'see `argus runs list`');
     if (run.status === 'completed') throw new UsageError(`run ${run.id} already completed`);
     const p = run.provenance as Record<string, unknown> & { window: { from: string; to: string } };
@@ -84,22 +128,22 @@ export async function farmBacktest(ctx: AppContext, req: BacktestRequest): Promi
   from ??= win.from;
   to ??= win.to;
   if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
-  const grid = ctx.grid(gridFile);
+  const grid = deps.grid(gridFile);
   const fair = req.source === 'sim' && (sim?.fair ?? false);
-  const { rules, fill } = farmSettings(ctx.farmConfig, fair);
+  const { rules, fill } = farmSettings(deps.farmConfig, fair);
   if (req.resumeRunId) {
-    const row = store.db
-      .prepare('SELECT rules_json, fill_json FROM farm_runs WHERE run_id = ?')
-      .get(req.resumeRunId) as { rules_json: string; fill_json: string } | undefined;
-    if (row) {
-      Object.assign(rules, JSON.parse(row.rules_json));
-      Object.assign(fill, JSON.parse(row.fill_json));
+    // A resume uses the rules and fill recorded with the run, not today's config.
+    const recorded = runs.farmRun(req.resumeRunId);
+    if (recorded) {
+      Object.assign(rules, recorded.rules);
+      Object.assign(fill, recorded.fill);
     }
   }
   if (req.source === 'sim') sim ??= { model: 'heston', fair: false, seed };
-  const source = backtestSource(ctx, req.source, { from, to }, sim ?? null);
+  const source = deps.source(req.source, { window: { from, to }, sim: sim ?? null });
   const kernels = farmKernels(resolveEngine(engineName, { kernel: 'farmStep' }));
-  const t0 = ctx.clock.monotonicMs();
+  const riskFreeRate = fair ? 0 : deps.pricingConfig.riskFreeRate;
+  const t0 = deps.clock.monotonicMs();
   try {
     const res = await runFarm({
       grid,
@@ -107,32 +151,32 @@ export async function farmBacktest(ctx: AppContext, req: BacktestRequest): Promi
       fill,
       source,
       calendar: cal,
-      economic: ctx.economic,
-      store,
-      clock: ctx.clock,
+      economic: deps.economic,
+      store: runs,
+      clock: deps.clock,
       kernels,
       fromDate: from,
       toDate: to,
       seed,
-      riskFreeRate: fair ? 0 : ctx.config.config.pricing.riskFreeRate,
-      appVersion: ctx.appVersion,
+      riskFreeRate,
+      appVersion: deps.appVersion,
       command: 'farm run',
       provenance: {
         gridFile: gridFile ?? 'data/grids/default.json',
         sim: req.source === 'sim' ? sim : undefined,
         // What a re-simulation (drill-down) needs to rebuild the same market.
         market: {
-          riskFreeRate: fair ? 0 : ctx.config.config.pricing.riskFreeRate,
-          replay: ctx.config.config.replay,
+          riskFreeRate,
+          replay: deps.replayConfig,
           optionLifeHours: defaultOptionLifeHours(grid),
         },
       },
-      checkpointEvery: ctx.config.config.farm.checkpointEvery,
+      checkpointEvery: deps.farmConfig.checkpointEvery,
       resumeRunId: req.resumeRunId,
       stopAfterSteps: req.stopAfterSteps,
       onProgress: req.onProgress,
     });
-    const t = res.engine.state.t;
+    const t = res.host.state.t;
     const ids = Array.from({ length: grid.count }, (_, i) => i)
       .filter((i) => t.trades[i] > 0)
       .sort((a, b) => t.realizedCents[b] - t.realizedCents[a] || a - b)
@@ -145,12 +189,12 @@ export async function farmBacktest(ctx: AppContext, req: BacktestRequest): Promi
       steps: res.steps,
       traders: res.traders,
       engine: kernels.name,
-      elapsedMs: ctx.clock.monotonicMs() - t0,
+      elapsedMs: deps.clock.monotonicMs() - t0,
       label:
         req.source === 'sim'
           ? `simulated market (${sim?.model}${sim?.fair ? ', fair' : ''}), synthetic chains`
           : 'replayed real prices; option chains synthesised by the fitted chain model',
-      summary: buildSummary(res.engine, res.totals),
+      summary: buildSummary(res.host, res.totals),
       top: ids.map((i) => ({
         trader: i,
         config: grid.config(i),

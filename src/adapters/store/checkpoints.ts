@@ -16,7 +16,7 @@ import { StoreError } from '../../core/errors.js';
 import type { Db } from './db.js';
 
 /**
- * Engine checkpoints live in files beside the database (a 180 MB blob rewritten inside SQLite
+ * Farm-state checkpoints live in files beside the database (a 180 MB blob rewritten inside SQLite
  * would leave the file hundreds of MB larger in free pages). The file is written and fsynced
  * under a temporary name, renamed, and only then referenced by the step's transaction, so the
  * database always points at a complete checkpoint.

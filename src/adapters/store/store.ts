@@ -1,37 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import type { NewRun, RunKind, RunRecord, RunStatus } from '../../core/runs.js';
 import type { Clock } from '../../core/time/clock.js';
 import { type Db, type OpenStoreOptions, openStore } from './db.js';
 
-export type RunKind = 'live' | 'replay' | 'sim';
-export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
-
-export interface RunRecord {
-  id: string;
-  kind: RunKind;
-  command: string;
-  status: RunStatus;
-  createdMs: number;
-  updatedMs: number;
-  windowFromMs: number | null;
-  windowToMs: number | null;
-  seed: number | null;
-  engine: string | null;
-  appVersion: string;
-  provenance: Record<string, unknown>;
-}
-
-export interface NewRun {
-  kind: RunKind;
-  command: string;
-  windowFromMs?: number | null;
-  windowToMs?: number | null;
-  seed?: number | null;
-  engine?: string | null;
-  appVersion: string;
-  provenance: Record<string, unknown>;
-}
-
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface NewEvent {
+  runId?: string | null;
+  level?: EventLevel;
+  kind: string;
+  message: string;
+  data?: unknown;
+}
 
 interface RunRow {
   id: string;
@@ -143,13 +123,7 @@ export class Store {
     })();
   }
 
-  logEvent(e: {
-    runId?: string | null;
-    level?: EventLevel;
-    kind: string;
-    message: string;
-    data?: unknown;
-  }): void {
+  logEvent(e: NewEvent): void {
     this.stmts.insertEvent.run(
       e.runId ?? null,
       this.clock.nowMs(),
@@ -158,6 +132,13 @@ export class Store {
       e.message,
       e.data === undefined ? null : JSON.stringify(e.data),
     );
+  }
+
+  /** Several events in one transaction: one commit, not one per row. */
+  logEvents(events: NewEvent[]): void {
+    this.db.transaction(() => {
+      for (const e of events) this.logEvent(e);
+    })();
   }
 
   /** Stored daily DVOL closes (live source backfill), oldest first. */

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { renderLiveStep } from '../../cli/render/farm-live.js';
+import { renderLiveStep } from '../../cli/render/farm.js';
 import { farmLiveStep, type LiveStepResult } from '../../services/farm-live.js';
 
 export default class FarmExits extends BaseCommand<typeof FarmExits> {
@@ -13,13 +13,12 @@ export default class FarmExits extends BaseCommand<typeof FarmExits> {
   };
 
   async run(): Promise<LiveStepResult> {
-    const ctx = this.ctx;
-    const r = await farmLiveStep(ctx, {
+    const r = await farmLiveStep(this.ctx, {
       mode: 'exits',
-      engine: this.flags.engine ?? ctx.config.config.farm.engine,
+      engine: this.flags.engine,
       force: this.flags.force,
     });
-    if (!this.jsonEnabled()) this.log(renderLiveStep(r, (ms) => ctx.calendar.formatEt(ms)));
+    if (!this.jsonEnabled()) this.log(renderLiveStep(r, (ms) => this.ctx.calendar.formatEt(ms)));
     return r;
   }
 }

@@ -1,12 +1,9 @@
 import { Flags } from '@oclif/core';
-import Table from 'cli-table3';
 import { BaseCommand } from '../../cli/base-command.js';
 import { dateFlag, numberFlag } from '../../cli/flags.js';
-import { renderLiveStep } from '../../cli/render/farm-live.js';
-import { progressReporter } from '../../cli/render/farm-progress.js';
-import { formatMoney, formatPct } from '../../core/format.js';
-import { farmLiveStep } from '../../services/farm-live.js';
-import { type BacktestResult, farmBacktest } from '../../services/farm-run.js';
+import { progressReporter, renderFarmRun } from '../../cli/render/farm.js';
+import type { LiveStepResult } from '../../services/farm-live.js';
+import { type BacktestResult, farmRun } from '../../services/farm-run.js';
 
 export default class FarmRun extends BaseCommand<typeof FarmRun> {
   static override description =
@@ -50,104 +47,25 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
     'stop-after': Flags.integer({ hidden: true, description: 'stop after N steps (resume tests)' }),
   };
 
-  async run(): Promise<BacktestResult> {
+  async run(): Promise<BacktestResult | LiveStepResult> {
     const f = this.flags;
-    const ctx = this.ctx;
-    const kind = f.resume ? 'replay' : (f.source ?? ctx.config.config.source);
-    if (kind === 'live') {
-      const r = await farmLiveStep(ctx, {
-        mode: 'full',
-        engine: f.engine ?? ctx.config.config.farm.engine,
-        gridFile: f.grid,
-      });
-      if (!this.jsonEnabled()) this.log(renderLiveStep(r, (ms) => ctx.calendar.formatEt(ms)));
-      return r as never;
-    }
-    const resumeSource = f.resume
-      ? ((ctx.store().getRun(f.resume)?.kind as 'replay' | 'sim' | undefined) ?? 'replay')
-      : kind;
-    const m = ctx.calendar;
-    const result = await farmBacktest(ctx, {
-      source: resumeSource === 'sim' ? 'sim' : 'replay',
+    const fmtTime = (ms: number) => this.ctx.calendar.formatEt(ms);
+    // --fill-f and --fee reach the farm through the config (flag > environment > file).
+    const r = await farmRun(this.ctx, {
+      source: f.source,
       from: f.from,
       to: f.to,
       gridFile: f.grid,
-      engine: f.engine ?? ctx.config.config.farm.engine,
+      engine: f.engine,
       seed: f.seed,
       resumeRunId: f.resume,
-      sim:
-        kind === 'sim'
-          ? { model: f.model ?? 'heston', premium: f.premium, fair: f.fair, seed: f.seed }
-          : undefined,
+      model: f.model,
+      premium: f.premium,
+      fair: f.fair,
       stopAfterSteps: f['stop-after'],
-      onProgress: this.jsonEnabled() ? undefined : progressReporter(process.stderr, (ms) => m.formatEt(ms)),
+      onProgress: this.jsonEnabled() ? undefined : progressReporter(process.stderr, fmtTime),
     });
-    if (!this.jsonEnabled()) this.render(result);
-    return result;
-  }
-
-  private render(r: BacktestResult): void {
-    const s = r.summary;
-    this.log(
-      `\nRun ${r.runId} — ${r.status} — ${r.source} ${r.window.from} → ${r.window.to}, ${r.steps} steps, ${r.traders.toLocaleString('en-US')} traders, engine ${r.engine}, ${(r.elapsedMs / 1000).toFixed(1)} s`,
-    );
-    this.log(`Data: ${r.label}`);
-    this.log(
-      `Trades: ${s.opened.toLocaleString('en-US')} opened, ${s.closed.toLocaleString('en-US')} closed; ${s.openPositionsAtEnd.toLocaleString('en-US')} still open (marked to market, not realised)`,
-    );
-    this.log(
-      `Exits by reason: ${
-        Object.entries(s.exitsByReason)
-          .map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`)
-          .join(', ') || 'none'
-      }${s.exitsBlocked ? `; ${s.exitsBlocked} exits waited for a quote` : ''}`,
-    );
-    const p = s.realizedPnlUsd;
-    this.log(
-      `Realised P&L per trader: min ${formatMoney(p.min)}, p10 ${formatMoney(p.p10)}, median ${formatMoney(p.p50)}, p90 ${formatMoney(p.p90)}, max ${formatMoney(p.max)}, mean ${formatMoney(p.mean)}; ${s.tradersWithTrades.toLocaleString('en-US')} traders traded`,
-    );
-    const skips = Object.entries(s.skipsByReason).sort((a, b) => b[1] - a[1]);
-    this.log(
-      `Entries skipped (trader-steps in market hours): ${skips.map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ') || 'none'}`,
-    );
-    const t = new Table({
-      head: [
-        'Trader',
-        'DTE',
-        'Δ',
-        'Width',
-        'PT',
-        'Stop',
-        'Trail',
-        'Size',
-        'Warmth≥',
-        'IVR≥',
-        'Session',
-        'Trades',
-        'Win',
-        'Realised',
-      ],
-    });
-    for (const x of r.top) {
-      const c = x.config;
-      t.push([
-        x.trader,
-        c.dte,
-        c.shortDelta,
-        `$${c.width}`,
-        `${c.profitTargetPct}%`,
-        `${c.stopLossX}×`,
-        c.trailingStopPct ? `${c.trailingStopPct}` : 'off',
-        `${c.sizePct}%`,
-        c.warmthFloor,
-        c.ivRankFloor,
-        c.session,
-        x.trades,
-        x.winRate === null ? '—' : formatPct(x.winRate, 0),
-        formatMoney(x.realizedUsd),
-      ]);
-    }
-    this.log('Top 10 traders by realised P&L:');
-    this.log(t.toString());
+    if (!this.jsonEnabled()) this.log(renderFarmRun(r, fmtTime));
+    return r;
   }
 }

@@ -78,7 +78,7 @@ export interface StepSummary {
 }
 
 export interface HostOptions {
-  /** 'YYYY-MM' of each month in the run, for the monthly P&L columns. */
+  /** How many months the run spans: one monthly P&L column per month per trader. */
   months: number;
   kernels: FarmKernels;
   /** Traders whose daily P&L is kept in full (for the trial-count estimate and drill-down). */

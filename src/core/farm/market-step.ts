@@ -301,7 +301,7 @@ export class MarketStepBuilder {
       const l = { ...lq.value, stale: lq.stale ?? false };
       const mid = spreadMid(s, l);
       const close = closeSpreadDebit(s, l, fill);
-      // Early assignment (#26): the short put in the money with almost no time value left.
+      // Early assignment: the short put in the money with almost no time value left.
       let assign = false;
       let assignDebit = NO_FILL;
       const S = info.symbol === 'IBIT' && ibit.status === 'ok' ? ibit.value.price : null;

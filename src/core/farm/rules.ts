@@ -6,7 +6,7 @@ export interface FarmRules {
   capitalUsd: number;
   feePerContractPerLegUsd: number;
   maxOpenPositions: number;
-  /** Max loss of open BTC-product positions (IBIT + BITO) as a fraction of equity (#2). */
+  /** Max loss of open BTC-product positions (IBIT + BITO) as a fraction of equity (the BTC exposure limit). */
   btcExposureFrac: number;
   /** |net delta| in underlying dollars as a fraction of equity (F). */
   deltaCapFrac: number;
@@ -26,7 +26,7 @@ export interface FarmRules {
   thetaCaptureFactor: number | null;
   /** Smallest credit per share worth selling: below it the ticks and fees eat the trade. */
   minCreditUsd: number;
-  /** Early assignment (#26): the short put ITM with time value below this. */
+  /** Early assignment: the short put ITM with time value below this. */
   assignmentTimeValueUsd: number;
   /** Drawdown breaker (J). */
   breakerDrawdownFrac: number;

@@ -1,7 +1,6 @@
-import { CheckpointFiles } from '../../adapters/store/checkpoints.js';
-import type { Store } from '../../adapters/store/store.js';
 import { CoverageError, UsageError } from '../errors.js';
 import type { FillParams } from '../fill/fill.js';
+import { CHAIN_MODEL_VERSION } from '../market/chain-fit.js';
 import type { FieldCoverage, MarketDataSource } from '../market/port.js';
 import { CounterRng, streamId } from '../pricing/rng.js';
 import type { Clock } from '../time/clock.js';
@@ -11,11 +10,10 @@ import type { MarketCalendar } from '../time/market-calendar.js';
 import type { Grid } from './grid.js';
 import { FarmHost, type FarmKernels } from './host.js';
 import { MarketStepBuilder, SpreadRegistry } from './market-step.js';
+import type { FarmResults, FarmRunStore, FarmSummary, FarmTotals } from './ports.js';
 import { EXIT_REASON_NAMES, type FarmRules, SKIP_NAMES } from './rules.js';
 import { FarmState } from './state.js';
 import { traderStatRows } from './stats.js';
-
-export const CHAIN_MODEL_VERSION = 'chain-model-1';
 
 export interface FarmProgress {
   step: number;
@@ -30,16 +28,6 @@ export interface FarmProgress {
   etaMs: number;
 }
 
-export interface FarmTotals {
-  opened: number;
-  closed: number;
-  exitsByReason: number[];
-  skipsByReason: number[];
-  exitsBlocked: number;
-  realizedCents: number;
-  monthIndex: number;
-}
-
 export interface FarmRunOptions {
   grid: Grid;
   rules: FarmRules;
@@ -47,7 +35,7 @@ export interface FarmRunOptions {
   source: MarketDataSource;
   calendar: MarketCalendar;
   economic: EconomicCalendar;
-  store: Store;
+  store: FarmRunStore;
   clock: Clock;
   kernels: FarmKernels;
   fromDate: string;
@@ -73,7 +61,7 @@ export interface FarmRunResult {
   steps: number;
   traders: number;
   totals: FarmTotals;
-  engine: FarmHost;
+  host: FarmHost;
   registry: SpreadRegistry;
 }
 
@@ -137,7 +125,7 @@ function emptyTotals(): FarmTotals {
 
 /**
  * A backtest over replayed or simulated data: every step committed in one transaction, the
- * engine state checkpointed every N steps inside that transaction, so a resumed run ends with
+ * farm state checkpointed every N steps inside that transaction, so a resumed run ends with
  * exactly what an uninterrupted one gives.
  */
 export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
@@ -149,8 +137,6 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
   const days = steps.filter((t) => cal.tradingDay(cal.etDate(t))?.closeMs === t).length;
   const sample = sampleTraders(grid.count, o.sampleSize ?? 4096, o.seed);
   const capitalCents = Math.round(rules.capitalUsd * 100);
-  const db = store.db;
-  const files = new CheckpointFiles(db);
 
   let runId: string;
   let startStep = 0;
@@ -159,74 +145,53 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
   let totals = emptyTotals();
   if (o.resumeRunId) {
     runId = o.resumeRunId;
-    const cp = db
-      .prepare(
-        'SELECT step, file, bytes, sha256, registry_json, totals_json FROM farm_checkpoints WHERE run_id = ?',
-      )
-      .get(runId) as
-      | {
-          step: number;
-          file: string;
-          bytes: number;
-          sha256: string;
-          registry_json: string;
-          totals_json: string;
-        }
-      | undefined;
+    const cp = store.checkpoint(runId);
     if (cp) {
-      state = FarmState.deserialize(files.read(cp.file, cp.bytes, cp.sha256), capitalCents);
-      registry = SpreadRegistry.fromJSON(JSON.parse(cp.registry_json));
-      totals = JSON.parse(cp.totals_json);
+      state = FarmState.deserialize(cp.state, capitalCents);
+      registry = SpreadRegistry.fromJSON(cp.registry);
+      totals = cp.totals ?? totals;
       startStep = cp.step + 1;
     }
-    db.prepare('DELETE FROM farm_steps WHERE run_id = ? AND step >= ?').run(runId, startStep);
+    store.dropStepsFrom(runId, startStep);
   } else {
-    const run = store.createRun({
-      kind: o.source.kind === 'sim' ? 'sim' : 'replay',
-      command: o.command,
-      windowFromMs: steps[0],
-      windowToMs: steps[steps.length - 1],
-      seed: o.seed,
-      engine: o.kernels.name,
-      appVersion: o.appVersion,
-      provenance: {
-        gridHash: grid.hash,
-        traders: grid.count,
-        source: o.source.kind,
-        window: { from: o.fromDate, to: o.toDate, steps: steps.length, days },
-        chainModel: CHAIN_MODEL_VERSION,
-        syntheticChains: true,
-        fill: o.fill,
-        feesPerContractPerLegUsd: rules.feePerContractPerLegUsd,
-        rules,
+    runId = store.startRun(
+      {
+        kind: o.source.kind === 'sim' ? 'sim' : 'replay',
+        command: o.command,
+        windowFromMs: steps[0],
+        windowToMs: steps[steps.length - 1],
         seed: o.seed,
         engine: o.kernels.name,
         appVersion: o.appVersion,
-        ...o.provenance,
+        provenance: {
+          gridHash: grid.hash,
+          traders: grid.count,
+          source: o.source.kind,
+          window: { from: o.fromDate, to: o.toDate, steps: steps.length, days },
+          chainModel: CHAIN_MODEL_VERSION,
+          syntheticChains: true,
+          fill: o.fill,
+          feesPerContractPerLegUsd: rules.feePerContractPerLegUsd,
+          rules,
+          seed: o.seed,
+          engine: o.kernels.name,
+          appVersion: o.appVersion,
+          ...o.provenance,
+        },
       },
-    });
-    runId = run.id;
-    db.prepare(
-      `INSERT INTO farm_runs (run_id, grid_json, grid_hash, rules_json, fill_json, traders, steps_total, months_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      runId,
-      JSON.stringify(grid.spec),
-      grid.hash,
-      JSON.stringify(rules),
-      JSON.stringify(o.fill),
-      grid.count,
-      steps.length,
-      JSON.stringify(months),
+      {
+        gridSpec: grid.spec,
+        gridHash: grid.hash,
+        rules,
+        fill: o.fill,
+        traders: grid.count,
+        stepsTotal: steps.length,
+        months,
+      },
     );
   }
 
-  const engine = new FarmHost(
-    grid,
-    rules,
-    { months: months.length, kernels: o.kernels, sample, days },
-    state,
-  );
+  const host = new FarmHost(grid, rules, { months: months.length, kernels: o.kernels, sample, days }, state);
   const builder = new MarketStepBuilder({
     source: o.source,
     calendar: cal,
@@ -238,26 +203,17 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
     months,
     registry,
   });
-  const insertStep = db.prepare(
-    'INSERT OR REPLACE INTO farm_steps (run_id, step, t_ms, opened, closed, realized_cents, open_positions) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  const updateDone = db.prepare('UPDATE farm_runs SET steps_done = ? WHERE run_id = ?');
-  const saveCheckpoint = db.prepare(
-    `INSERT INTO farm_checkpoints (run_id, step, file, bytes, sha256, registry_json, totals_json, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (run_id) DO UPDATE SET step = excluded.step, file = excluded.file, bytes = excluded.bytes, sha256 = excluded.sha256,
-       registry_json = excluded.registry_json, totals_json = excluded.totals_json, created_ms = excluded.created_ms`,
-  );
   const every = o.checkpointEvery ?? 300;
   const t0 = o.clock.monotonicMs();
   let done = 0;
   for (let k = startStep; k < steps.length; k++) {
     const tMs = steps[k];
-    const { input } = await builder.build(k, tMs, engine.openSpreads());
+    const { input } = await builder.build(k, tMs, host.openSpreads());
     if (input.monthIndex !== totals.monthIndex) {
-      if (totals.monthIndex >= 0) engine.startMonth();
+      if (totals.monthIndex >= 0) host.startMonth();
       totals.monthIndex = input.monthIndex;
     }
-    const sum = engine.step(input);
+    const sum = host.step(input);
     totals.opened += sum.opened;
     totals.closed += sum.closed;
     totals.exitsBlocked += sum.exitsBlocked;
@@ -269,27 +225,27 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
       totals.skipsByReason[i] += v;
     });
     // The last step needs no checkpoint: the results are written in the final transaction.
-    const cpFile =
+    const checkpoint =
       (k + 1) % every === 0 && k < steps.length - 1
-        ? files.write(runId, k, engine.state.serializeParts())
+        ? {
+            state: host.state.serializeParts(),
+            registry: builder.registry.toJSON(),
+            totals,
+            createdMs: o.clock.nowMs(),
+          }
         : null;
-    db.transaction(() => {
-      insertStep.run(runId, k, tMs, sum.opened, sum.closed, Math.round(sum.realizedCents), sum.openPositions);
-      updateDone.run(k + 1, runId);
-      if (cpFile) {
-        saveCheckpoint.run(
-          runId,
-          k,
-          cpFile.file,
-          cpFile.bytes,
-          cpFile.sha256,
-          JSON.stringify(builder.registry),
-          JSON.stringify(totals),
-          o.clock.nowMs(),
-        );
-      }
-    })();
-    if (cpFile) files.prune(runId, k);
+    store.commitStep(
+      runId,
+      {
+        step: k,
+        tMs,
+        opened: sum.opened,
+        closed: sum.closed,
+        realizedCents: Math.round(sum.realizedCents),
+        openPositions: sum.openPositions,
+      },
+      checkpoint,
+    );
     done++;
     if (o.onProgress) {
       const elapsed = o.clock.monotonicMs() - t0;
@@ -314,81 +270,37 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
         steps: k + 1,
         traders: grid.count,
         totals,
-        engine,
+        host,
         registry: builder.registry,
       };
     }
   }
 
   // Results: one row per trader, the monthly P&L and the daily sample, in one transaction.
-  const rows = traderStatRows(engine);
-  const runNo = (db.prepare('SELECT run_no FROM farm_runs WHERE run_id = ?').get(runId) as { run_no: number })
-    .run_no;
-  const insert = db.prepare(
-    `INSERT OR REPLACE INTO trader_stats (run_no, trader_id, realized_cents, open_mtm_cents, open_positions, trades, wins,
-       gross_profit_cents, gross_loss_cents, fees_cents, days_in_trade, first_trade_ms, last_trade_ms, max_drawdown_cents,
-       max_drawdown_frac, daily_n, daily_sum, daily_sum_sq, daily_down_sq, sharpe, sortino, win_rate, profit_factor)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const blob = db.prepare(
-    'INSERT OR REPLACE INTO farm_blobs (run_id, name, meta_json, data) VALUES (?, ?, ?, ?)',
-  );
-  const summary = buildSummary(engine, totals);
-  db.transaction(() => {
-    for (const r of rows) insert.run(runNo, ...r);
-    const m = engine.state.monthlyCents;
-    blob.run(
-      runId,
-      'monthly_cents',
-      JSON.stringify({ months, traders: grid.count }),
-      Buffer.from(m.buffer, m.byteOffset, m.byteLength),
+  const blobs: FarmResults['blobs'] = [
+    { name: 'monthly_cents', meta: { months, traders: grid.count }, data: host.state.monthlyCents },
+  ];
+  if (host.dailySample) {
+    blobs.push(
+      { name: 'daily_sample', meta: { days, traders: sample.length }, data: host.dailySample },
+      { name: 'daily_sample_ids', meta: { traders: sample.length }, data: sample },
     );
-    if (engine.dailySample) {
-      const d = engine.dailySample;
-      blob.run(
-        runId,
-        'daily_sample',
-        JSON.stringify({ days, traders: sample.length }),
-        Buffer.from(d.buffer, d.byteOffset, d.byteLength),
-      );
-      blob.run(
-        runId,
-        'daily_sample_ids',
-        JSON.stringify({ traders: sample.length }),
-        Buffer.from(sample.buffer, sample.byteOffset, sample.byteLength),
-      );
-    }
-    db.prepare('UPDATE farm_runs SET summary_json = ? WHERE run_id = ?').run(JSON.stringify(summary), runId);
-    db.prepare('DELETE FROM farm_checkpoints WHERE run_id = ?').run(runId);
-    store.setRunStatus(runId, 'completed');
-  })();
-  files.prune(runId, null);
+  }
+  store.completeRun(runId, { statRows: traderStatRows(host), blobs, summary: buildSummary(host, totals) });
   return {
     runId,
     status: 'completed',
     steps: steps.length,
     traders: grid.count,
     totals,
-    engine,
+    host,
     registry: builder.registry,
   };
 }
 
-export interface FarmSummary {
-  opened: number;
-  closed: number;
-  exitsByReason: Record<string, number>;
-  skipsByReason: Record<string, number>;
-  exitsBlocked: number;
-  realizedCents: number;
-  tradersWithTrades: number;
-  realizedPnlUsd: { min: number; p10: number; p50: number; p90: number; max: number; mean: number };
-  openPositionsAtEnd: number;
-}
-
-export function buildSummary(engine: FarmHost, totals: FarmTotals): FarmSummary {
-  const t = engine.state.t;
-  const n = engine.state.traders;
+export function buildSummary(host: FarmHost, totals: FarmTotals): FarmSummary {
+  const t = host.state.t;
+  const n = host.state.traders;
   const pnl = Float64Array.from(t.realizedCents).map((c) => c / 100);
   const sorted = pnl.slice().sort();
   const q = (p: number) => sorted[Math.min(n - 1, Math.floor(p * n))];

@@ -1,5 +1,5 @@
 /**
- * The farm's state as structure-of-arrays typed arrays, laid out once here (seed #16: an object
+ * The farm's state as structure-of-arrays typed arrays, laid out once here (the seed's object
  * per trader cost 200–400 MB and grew forever). Money stays float64 on the host, in cents;
  * option prices are integer pips ($0.0001 per share; pips × contracts = cents).
  */
@@ -53,7 +53,7 @@ const SLOT_LAYOUT = {
   armMidPips: 'i32',
   /** −1 = trailing stop off. */
   trailGapPips: 'i32',
-  /** The trailing stop's high-water mark, as the best (lowest) mid seen; starts at the entry mark (#20). */
+  /** The trailing stop's high-water mark, as the best (lowest) mid seen; starts at the entry mark. */
   lowMidPips: 'i32',
   entryMs: 'f64',
   maxLossCents: 'f64',

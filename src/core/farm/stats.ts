@@ -18,11 +18,11 @@ export function sharpeSortino(
 }
 
 /** One row per trader for trader_stats, in column order after run_id. */
-export function traderStatRows(engine: FarmHost): (number | null)[][] {
-  const t = engine.state.t;
-  const days = engine.state.days;
-  const rows: (number | null)[][] = new Array(engine.state.traders);
-  for (let i = 0; i < engine.state.traders; i++) {
+export function traderStatRows(host: FarmHost): (number | null)[][] {
+  const t = host.state.t;
+  const days = host.state.days;
+  const rows: (number | null)[][] = new Array(host.state.traders);
+  for (let i = 0; i < host.state.traders; i++) {
     const { sharpe, sortino } = sharpeSortino(days, t.dailySum[i], t.dailySumSq[i], t.dailyDownSq[i]);
     const trades = t.trades[i];
     rows[i] = [

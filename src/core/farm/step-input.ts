@@ -23,7 +23,7 @@ export interface SpreadMark {
   /** Cost to close through the fill model, pips; NO_FILL = no fill (missing or stale quote). */
   closeDebitPips: number;
   noFillReason: string | null;
-  /** Early assignment now (#26): short put ITM with negligible time value or optimal exercise. */
+  /** Early assignment now: short put ITM with negligible time value or optimal exercise. */
   assign: boolean;
   /** Short settled at intrinsic, long sold through the fill model; NO_FILL = no fill for the long. */
   assignDebitPips: number;

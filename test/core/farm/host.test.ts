@@ -8,19 +8,19 @@ import { randomScenario, SMALL_GRID } from '../../support/farm-scenario.js';
 
 const grid = new Grid(SMALL_GRID);
 
-function runEngine(seed: number, rules: FarmRules, kernels: FarmKernels = new JsFarmKernels()) {
+function runHost(seed: number, rules: FarmRules, kernels: FarmKernels = new JsFarmKernels()) {
   const trades: ClosedTrade[] = [];
-  const engine = new FarmHost(grid, rules, { months: 3, kernels, onClose: (t) => trades.push(t) });
+  const host = new FarmHost(grid, rules, { months: 3, kernels, onClose: (t) => trades.push(t) });
   const steps = randomScenario(seed, grid, 120);
   let month = 0;
   for (const s of steps) {
     if (s.monthIndex !== month) {
-      engine.startMonth();
+      host.startMonth();
       month = s.monthIndex;
     }
-    engine.step(s);
+    host.step(s);
   }
-  return { engine, trades, steps };
+  return { host, trades, steps };
 }
 
 function comboOf(id: number): number {
@@ -32,7 +32,7 @@ function comboOf(id: number): number {
   );
 }
 
-describe('farm engine vs the reference implementation', () => {
+describe('farm host vs the reference implementation', () => {
   for (const seed of [1, 2, 3, 4, 5]) {
     it(`identical decisions and P&L on random scenario ${seed}`, () => {
       const rules = {
@@ -40,7 +40,7 @@ describe('farm engine vs the reference implementation', () => {
         thetaCaptureFactor: seed % 2 ? 1.5 : null,
         dteExitDays: seed % 3 ? null : 2,
       };
-      const { engine, trades, steps } = runEngine(seed, rules);
+      const { host, trades, steps } = runHost(seed, rules);
       const byTrader = new Map<number, ClosedTrade[]>();
       for (const t of trades) byTrader.set(t.trader, [...(byTrader.get(t.trader) ?? []), t]);
       let compared = 0;
@@ -71,9 +71,9 @@ describe('farm engine vs the reference implementation', () => {
           t.pnlCents,
         ]);
         expect(mine, `trader ${id}`).toEqual(theirs);
-        expect(engine.state.t.realizedCents[id]).toBe(ref.realizedCents);
-        expect(engine.equityCents(id)).toBe(ref.equity());
-        expect(engine.state.t.maxDrawdownCents[id]).toBe(ref.maxDrawdownCents);
+        expect(host.state.t.realizedCents[id]).toBe(ref.realizedCents);
+        expect(host.equityCents(id)).toBe(ref.equity());
+        expect(host.state.t.maxDrawdownCents[id]).toBe(ref.maxDrawdownCents);
         compared += theirs.length;
       }
       expect(compared).toBeGreaterThan(50);
@@ -84,8 +84,8 @@ describe('farm engine vs the reference implementation', () => {
 describe('farm invariants (property test over random sequences)', () => {
   for (const seed of [11, 12, 13]) {
     it(`exposure, position counts and equity agree with the open positions and closed trades (seed ${seed})`, () => {
-      const { engine, trades } = runEngine(seed, DEFAULT_RULES);
-      const st = engine.state;
+      const { host, trades } = runHost(seed, DEFAULT_RULES);
+      const st = host.state;
       const realized = new Float64Array(grid.count);
       for (const t of trades) realized[t.trader] += t.pnlCents;
       let exits = 0;
@@ -115,10 +115,10 @@ describe('farm invariants (property test over random sequences)', () => {
   }
 
   it('the state survives a checkpoint round trip', async () => {
-    const { engine } = runEngine(21, DEFAULT_RULES);
+    const { host } = runHost(21, DEFAULT_RULES);
     const { FarmState } = await import('../../../src/core/farm/state.js');
-    const copy = FarmState.deserialize(engine.state.serialize(), engine.capitalCents);
-    expect(copy.serialize().equals(engine.state.serialize())).toBe(true);
+    const copy = FarmState.deserialize(host.state.serialize(), host.capitalCents);
+    expect(copy.serialize().equals(host.state.serialize())).toBe(true);
   });
 });
 
@@ -128,10 +128,10 @@ describe('farm kernels on every engine', () => {
     const { farmKernels } = await import('../../../src/core/farm/kernels-gpujs.js');
     const cpu = farmKernels(resolveEngine('cpu'));
     try {
-      const a = runEngine(31, DEFAULT_RULES);
-      const b = runEngine(31, DEFAULT_RULES, cpu);
+      const a = runHost(31, DEFAULT_RULES);
+      const b = runHost(31, DEFAULT_RULES, cpu);
       expect(b.trades).toEqual(a.trades);
-      expect(b.engine.state.serialize().equals(a.engine.state.serialize())).toBe(true);
+      expect(b.host.state.serialize().equals(a.host.state.serialize())).toBe(true);
     } finally {
       cpu.destroy();
     }
@@ -142,10 +142,10 @@ describe('js loops vs the kernel sources', () => {
   it('the tight js loops decide exactly as the kernel functions run per element', async () => {
     const { KernelLoopFarmKernels } = await import('../../../src/core/farm/kernels-js.js');
     for (const seed of [51, 52]) {
-      const a = runEngine(seed, DEFAULT_RULES);
-      const b = runEngine(seed, DEFAULT_RULES, new KernelLoopFarmKernels());
+      const a = runHost(seed, DEFAULT_RULES);
+      const b = runHost(seed, DEFAULT_RULES, new KernelLoopFarmKernels());
       expect(b.trades).toEqual(a.trades);
-      expect(b.engine.state.serialize().equals(a.engine.state.serialize())).toBe(true);
+      expect(b.host.state.serialize().equals(a.host.state.serialize())).toBe(true);
     }
   });
 });

@@ -1,0 +1,294 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  FarmCheckpoint,
+  FarmResults,
+  FarmRunSetup,
+  FarmRuns,
+  LiveStepCommit,
+  NewCheckpoint,
+  StepRecord,
+  StoredFarmRun,
+} from '../../core/farm/ports.js';
+import { StepConflictError } from '../../core/farm/ports.js';
+import type { EtfSymbol } from '../../core/market/port.js';
+import type { NewRun, RunRecord } from '../../core/runs.js';
+import { CheckpointFiles } from './checkpoints.js';
+import type { Db } from './db.js';
+import type { Store } from './store.js';
+
+/**
+ * The farm's tables (farm_runs, farm_steps, farm_checkpoints, trader_stats, farm_blobs, positions)
+ * and the checkpoint files beside the database. A checkpoint file is written and fsynced before
+ * the transaction that references it, and older files are pruned only after it commits.
+ */
+export class FarmRunsRepository implements FarmRuns {
+  private readonly db: Db;
+  private readonly store: Store;
+  private readonly files: CheckpointFiles;
+  private readonly stmts;
+
+  constructor(store: Store) {
+    const db = store.db;
+    this.db = db;
+    this.store = store;
+    this.files = new CheckpointFiles(db);
+    this.stmts = {
+      farmRun: db.prepare(
+        'SELECT grid_json, grid_hash, rules_json, fill_json, steps_done FROM farm_runs WHERE run_id = ?',
+      ),
+      insertFarmRun: db.prepare(
+        `INSERT INTO farm_runs (run_id, grid_json, grid_hash, rules_json, fill_json, traders, steps_total, months_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      stepsDone: db.prepare('SELECT steps_done FROM farm_runs WHERE run_id = ?'),
+      setStepsDone: db.prepare('UPDATE farm_runs SET steps_done = ? WHERE run_id = ?'),
+      runNo: db.prepare('SELECT run_no FROM farm_runs WHERE run_id = ?'),
+      setSummary: db.prepare('UPDATE farm_runs SET summary_json = ? WHERE run_id = ?'),
+      checkpoint: db.prepare(
+        'SELECT step, file, bytes, sha256, registry_json, totals_json FROM farm_checkpoints WHERE run_id = ?',
+      ),
+      saveCheckpoint: db.prepare(
+        `INSERT INTO farm_checkpoints (run_id, step, file, bytes, sha256, registry_json, totals_json, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (run_id) DO UPDATE SET step = excluded.step, file = excluded.file, bytes = excluded.bytes, sha256 = excluded.sha256,
+           registry_json = excluded.registry_json, totals_json = excluded.totals_json, created_ms = excluded.created_ms`,
+      ),
+      // The live farm keeps no running totals: its checkpoint's totals stay '{}'.
+      saveLiveCheckpoint: db.prepare(
+        `INSERT INTO farm_checkpoints (run_id, step, file, bytes, sha256, registry_json, totals_json, created_ms) VALUES (?, ?, ?, ?, ?, ?, '{}', ?)
+         ON CONFLICT (run_id) DO UPDATE SET step = excluded.step, file = excluded.file, bytes = excluded.bytes, sha256 = excluded.sha256,
+           registry_json = excluded.registry_json, created_ms = excluded.created_ms`,
+      ),
+      deleteCheckpoint: db.prepare('DELETE FROM farm_checkpoints WHERE run_id = ?'),
+      insertStep: db.prepare(
+        'INSERT OR REPLACE INTO farm_steps (run_id, step, t_ms, opened, closed, realized_cents, open_positions) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      dropSteps: db.prepare('DELETE FROM farm_steps WHERE run_id = ? AND step >= ?'),
+      insertStats: db.prepare(
+        `INSERT OR REPLACE INTO trader_stats (run_no, trader_id, realized_cents, open_mtm_cents, open_positions, trades, wins,
+           gross_profit_cents, gross_loss_cents, fees_cents, days_in_trade, first_trade_ms, last_trade_ms, max_drawdown_cents,
+           max_drawdown_frac, daily_n, daily_sum, daily_sum_sq, daily_down_sq, sharpe, sortino, win_rate, profit_factor)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertBlob: db.prepare(
+        'INSERT OR REPLACE INTO farm_blobs (run_id, name, meta_json, data) VALUES (?, ?, ?, ?)',
+      ),
+      openPosition: db.prepare(
+        `INSERT INTO positions (id, run_id, trader_id, idempotency_key, symbol, expiry, short_strike, long_strike, contracts,
+           credit_pips, entry_ms, pt_mid_pips, stop_mid_pips, arm_mid_pips, trail_gap_pips, low_mid_pips, last_mark_pips,
+           max_loss_cents, delta_usd, vega_usd, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')`,
+      ),
+      closePosition: db.prepare(
+        `UPDATE positions SET status = 'closed', exit_ms = ?, exit_reason = ?, exit_pips = ?, pnl_cents = ?, fees_cents = ?
+         WHERE run_id = ? AND trader_id = ? AND symbol = ? AND expiry = ? AND short_strike = ? AND long_strike = ? AND status = 'open'`,
+      ),
+      markPosition: db.prepare(
+        `UPDATE positions SET low_mid_pips = ?, last_mark_pips = ? WHERE run_id = ? AND trader_id = ? AND symbol = ? AND expiry = ?
+           AND short_strike = ? AND long_strike = ? AND status = 'open'`,
+      ),
+      officialClose: db.prepare('SELECT ibit_close, bito_close FROM gap_snapshots WHERE session_date = ?'),
+    };
+  }
+
+  run(id: string): RunRecord | null {
+    return this.store.getRun(id);
+  }
+
+  liveRun(appVersion: string): RunRecord {
+    return this.store.liveRun(appVersion);
+  }
+
+  startRun(run: NewRun, setup: FarmRunSetup): string {
+    return this.db.transaction(() => {
+      const id = this.store.createRun(run).id;
+      this.insertFarmRun(id, setup);
+      return id;
+    })();
+  }
+
+  farmRun(runId: string): StoredFarmRun | null {
+    const row = this.stmts.farmRun.get(runId) as
+      | { grid_json: string; grid_hash: string; rules_json: string; fill_json: string; steps_done: number }
+      | undefined;
+    if (!row) return null;
+    return {
+      gridJson: row.grid_json,
+      gridHash: row.grid_hash,
+      rules: JSON.parse(row.rules_json),
+      fill: JSON.parse(row.fill_json),
+      stepsDone: row.steps_done,
+    };
+  }
+
+  checkpoint(runId: string): FarmCheckpoint | null {
+    const cp = this.stmts.checkpoint.get(runId) as
+      | {
+          step: number;
+          file: string;
+          bytes: number;
+          sha256: string;
+          registry_json: string;
+          totals_json: string;
+        }
+      | undefined;
+    if (!cp) return null;
+    const totals = JSON.parse(cp.totals_json);
+    return {
+      step: cp.step,
+      state: this.files.read(cp.file, cp.bytes, cp.sha256),
+      registry: JSON.parse(cp.registry_json),
+      totals: Object.keys(totals).length ? totals : null,
+    };
+  }
+
+  dropStepsFrom(runId: string, step: number): void {
+    this.stmts.dropSteps.run(runId, step);
+  }
+
+  commitStep(runId: string, step: StepRecord, checkpoint: NewCheckpoint | null): void {
+    const file = checkpoint ? this.files.write(runId, step.step, checkpoint.state) : null;
+    this.db.transaction(() => {
+      this.stmts.insertStep.run(
+        runId,
+        step.step,
+        step.tMs,
+        step.opened,
+        step.closed,
+        step.realizedCents,
+        step.openPositions,
+      );
+      this.stmts.setStepsDone.run(step.step + 1, runId);
+      if (checkpoint && file) {
+        this.stmts.saveCheckpoint.run(
+          runId,
+          step.step,
+          file.file,
+          file.bytes,
+          file.sha256,
+          JSON.stringify(checkpoint.registry),
+          JSON.stringify(checkpoint.totals),
+          checkpoint.createdMs,
+        );
+      }
+    })();
+    if (file) this.files.prune(runId, step.step);
+  }
+
+  completeRun(runId: string, results: FarmResults): void {
+    const { run_no: runNo } = this.stmts.runNo.get(runId) as { run_no: number };
+    this.db.transaction(() => {
+      for (const r of results.statRows) this.stmts.insertStats.run(runNo, ...r);
+      for (const b of results.blobs) {
+        this.stmts.insertBlob.run(
+          runId,
+          b.name,
+          JSON.stringify(b.meta),
+          Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
+        );
+      }
+      this.stmts.setSummary.run(JSON.stringify(results.summary), runId);
+      this.stmts.deleteCheckpoint.run(runId);
+      this.store.setRunStatus(runId, 'completed');
+    })();
+    this.files.prune(runId, null);
+  }
+
+  commitLiveStep(runId: string, c: LiveStepCommit): void {
+    const s = this.stmts;
+    const file = this.files.write(runId, c.version, c.state);
+    this.db
+      .transaction(() => {
+        const cur = s.stepsDone.get(runId) as { steps_done: number } | undefined;
+        if ((cur?.steps_done ?? 0) !== c.version) throw new StepConflictError('another farm step ran first');
+        if (c.setup) this.insertFarmRun(runId, c.setup);
+        for (const t of c.closed) {
+          const r = s.closePosition.run(
+            t.exitMs,
+            t.reason,
+            t.exitPips,
+            t.pnlCents,
+            t.feesCents,
+            runId,
+            t.trader,
+            t.symbol,
+            t.expiry,
+            t.shortStrike,
+            t.longStrike,
+          );
+          if (r.changes !== 1)
+            throw new StepConflictError(
+              `position of trader ${t.trader} in ${t.expiry} ${t.shortStrike}/${t.longStrike} already closed`,
+            );
+        }
+        for (const p of c.opened) {
+          s.openPosition.run(
+            randomUUID(),
+            runId,
+            p.trader,
+            p.idempotencyKey,
+            p.symbol,
+            p.expiry,
+            p.shortStrike,
+            p.longStrike,
+            p.contracts,
+            p.creditPips,
+            p.entryMs,
+            p.ptMidPips,
+            p.stopMidPips,
+            p.armMidPips,
+            p.trailGapPips,
+            p.lowMidPips,
+            p.lastMarkPips,
+            p.maxLossCents,
+            p.deltaUsd,
+            p.vegaUsd,
+          );
+        }
+        for (const m of c.marks) {
+          s.markPosition.run(
+            m.lowMidPips,
+            m.lastMarkPips,
+            runId,
+            m.trader,
+            m.symbol,
+            m.expiry,
+            m.shortStrike,
+            m.longStrike,
+          );
+        }
+        s.saveLiveCheckpoint.run(
+          runId,
+          c.version,
+          file.file,
+          file.bytes,
+          file.sha256,
+          JSON.stringify(c.registry),
+          c.atMs,
+        );
+        s.setStepsDone.run(c.version + 1, runId);
+      })
+      .immediate();
+    this.files.prune(runId, c.version);
+  }
+
+  officialClose(symbol: EtfSymbol, date: string): number | null {
+    const row = this.stmts.officialClose.get(date) as
+      | { ibit_close: number; bito_close: number | null }
+      | undefined;
+    if (!row) return null;
+    return symbol === 'IBIT' ? row.ibit_close : row.bito_close;
+  }
+
+  private insertFarmRun(runId: string, f: FarmRunSetup): void {
+    this.stmts.insertFarmRun.run(
+      runId,
+      JSON.stringify(f.gridSpec),
+      f.gridHash,
+      JSON.stringify(f.rules),
+      JSON.stringify(f.fill),
+      f.traders,
+      f.stepsTotal,
+      JSON.stringify(f.months),
+    );
+  }
+}

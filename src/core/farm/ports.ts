@@ -1,0 +1,167 @@
+import type { FillParams } from '../fill/fill.js';
+import type { EtfSymbol } from '../market/port.js';
+import type { NewRun, RunRecord } from '../runs.js';
+import type { GridSpec } from './grid.js';
+import type { SpreadInfo } from './market-step.js';
+import type { FarmRules } from './rules.js';
+
+/** Running totals of a backtest, carried across steps and saved with each checkpoint. */
+export interface FarmTotals {
+  opened: number;
+  closed: number;
+  exitsByReason: number[];
+  skipsByReason: number[];
+  exitsBlocked: number;
+  realizedCents: number;
+  monthIndex: number;
+}
+
+/** A finished backtest's summary, as recorded with the run. */
+export interface FarmSummary {
+  opened: number;
+  closed: number;
+  exitsByReason: Record<string, number>;
+  skipsByReason: Record<string, number>;
+  exitsBlocked: number;
+  realizedCents: number;
+  tradersWithTrades: number;
+  realizedPnlUsd: { min: number; p10: number; p50: number; p90: number; max: number; mean: number };
+  openPositionsAtEnd: number;
+}
+
+/** What a farm run is fixed to when it starts: a resume or a live step rebuilds from this. */
+export interface FarmRunSetup {
+  gridSpec: GridSpec;
+  gridHash: string;
+  rules: FarmRules;
+  fill: FillParams;
+  traders: number;
+  stepsTotal: number;
+  months: string[];
+}
+
+/** A farm run as stored: its grid (the JSON it was started with), settings and step counter. */
+export interface StoredFarmRun {
+  gridJson: string;
+  gridHash: string;
+  rules: FarmRules;
+  fill: FillParams;
+  stepsDone: number;
+}
+
+/** The last checkpoint of a run: the farm state after `step`, verified against its checksum. */
+export interface FarmCheckpoint {
+  step: number;
+  state: Buffer;
+  registry: SpreadInfo[];
+  /** Null for the live farm, which keeps no running totals. */
+  totals: FarmTotals | null;
+}
+
+export interface StepRecord {
+  step: number;
+  tMs: number;
+  opened: number;
+  closed: number;
+  realizedCents: number;
+  openPositions: number;
+}
+
+export interface NewCheckpoint {
+  /** FarmState.serializeParts(). */
+  state: Buffer[];
+  registry: SpreadInfo[];
+  totals: FarmTotals;
+  createdMs: number;
+}
+
+/** A backtest's results: one stats row per trader, the typed-array blobs and the summary. */
+export interface FarmResults {
+  /** traderStatRows(): one row per trader, in trader_stats column order after the run. */
+  statRows: (number | null)[][];
+  blobs: { name: string; meta: Record<string, unknown>; data: ArrayBufferView }[];
+  summary: FarmSummary;
+}
+
+/**
+ * What the backtest runner persists. Every step is committed atomically with its checkpoint (when
+ * one is due), so a run killed at any point resumes to exactly what an uninterrupted run gives.
+ */
+export interface FarmRunStore {
+  /** Records a new run and its farm settings; returns the run id. */
+  startRun(run: NewRun, setup: FarmRunSetup): string;
+  /** The run's last checkpoint, or null when it has none. */
+  checkpoint(runId: string): FarmCheckpoint | null;
+  /** Forgets the steps from `step` on (a resume redoes them). */
+  dropStepsFrom(runId: string, step: number): void;
+  /** One step and, when given, a checkpoint of the state after it, in one transaction. */
+  commitStep(runId: string, step: StepRecord, checkpoint: NewCheckpoint | null): void;
+  /** The results, the run marked completed and its checkpoint removed, in one transaction. */
+  completeRun(runId: string, results: FarmResults): void;
+}
+
+interface PositionKey {
+  trader: number;
+  symbol: EtfSymbol;
+  expiry: string;
+  shortStrike: number;
+  longStrike: number;
+}
+
+export interface PositionExit extends PositionKey {
+  exitMs: number;
+  reason: string;
+  exitPips: number;
+  pnlCents: number;
+  feesCents: number;
+}
+
+export interface NewPosition extends PositionKey {
+  idempotencyKey: string;
+  contracts: number;
+  creditPips: number;
+  entryMs: number;
+  ptMidPips: number;
+  stopMidPips: number;
+  armMidPips: number;
+  trailGapPips: number;
+  lowMidPips: number;
+  lastMarkPips: number;
+  maxLossCents: number;
+  deltaUsd: number;
+  vegaUsd: number;
+}
+
+/** An open position's trailing-stop high-water mark and last mark. */
+export interface PositionMark extends PositionKey {
+  lowMidPips: number;
+  lastMarkPips: number;
+}
+
+/** One live step, written atomically if the step counter still reads `version`. */
+export interface LiveStepCommit {
+  version: number;
+  /** The live run's farm settings, on its first step. */
+  setup: FarmRunSetup | null;
+  closed: PositionExit[];
+  opened: NewPosition[];
+  marks: PositionMark[];
+  state: Buffer[];
+  registry: SpreadInfo[];
+  atMs: number;
+}
+
+/** Another step committed first: the caller starts again from the new state. */
+export class StepConflictError extends Error {}
+
+/** The farm's runs, steps, checkpoints and live positions. */
+export interface FarmRuns extends FarmRunStore {
+  run(id: string): RunRecord | null;
+  /** The single long-lived run the live farm's rows belong to, created on first use. */
+  liveRun(appVersion: string): RunRecord;
+  farmRun(runId: string): StoredFarmRun | null;
+  /** Throws StepConflictError when another step ran first or a position was already closed. */
+  commitLiveStep(runId: string, commit: LiveStepCommit): void;
+  /** The official close recorded by `argus gap snapshot`, or null when none was recorded. */
+  officialClose(symbol: EtfSymbol, date: string): number | null;
+}

@@ -1,0 +1,96 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FarmRunsRepository } from '../../../src/adapters/store/farm-runs.js';
+import { Store } from '../../../src/adapters/store/store.js';
+import { Grid } from '../../../src/core/farm/grid.js';
+import { type FarmRunSetup, type LiveStepCommit, StepConflictError } from '../../../src/core/farm/ports.js';
+import { DEFAULT_RULES } from '../../../src/core/farm/rules.js';
+import { DEFAULT_FILL } from '../../../src/core/fill/fill.js';
+import { ManualClock } from '../../../src/core/time/clock.js';
+import { SMALL_GRID } from '../../support/farm-scenario.js';
+
+let dir: string;
+let store: Store;
+let runs: FarmRunsRepository;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'argus-farm-runs-'));
+  store = Store.open(join(dir, 'argus.db'), ManualClock.at('2025-03-10T15:00:00Z'));
+  runs = new FarmRunsRepository(store);
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const grid = new Grid(SMALL_GRID);
+const setup: FarmRunSetup = {
+  gridSpec: grid.spec,
+  gridHash: grid.hash,
+  rules: DEFAULT_RULES,
+  fill: DEFAULT_FILL,
+  traders: grid.count,
+  stepsTotal: 0,
+  months: [],
+};
+const liveStep = (version: number): LiveStepCommit => ({
+  version,
+  setup: version === 0 ? setup : null,
+  closed: [],
+  opened: [],
+  marks: [],
+  state: [Buffer.from('state')],
+  registry: [],
+  atMs: 1,
+});
+
+describe('FarmRunsRepository', () => {
+  it('a backtest step with a checkpoint: the step, the checkpoint file and its row', () => {
+    const id = runs.startRun({ kind: 'replay', command: 'farm run', appVersion: 't', provenance: {} }, setup);
+    expect(runs.run(id)?.status).toBe('running');
+    expect(runs.farmRun(id)).toMatchObject({ gridHash: grid.hash, stepsDone: 0, fill: DEFAULT_FILL });
+    const totals = {
+      opened: 1,
+      closed: 0,
+      exitsByReason: [0],
+      skipsByReason: [0],
+      exitsBlocked: 0,
+      realizedCents: 0,
+      monthIndex: 0,
+    };
+    const step = { step: 4, tMs: 5, opened: 1, closed: 0, realizedCents: 0, openPositions: 1 };
+    runs.commitStep(id, step, {
+      state: [Buffer.from('ab'), Buffer.from('c')],
+      registry: [],
+      totals,
+      createdMs: 9,
+    });
+    expect(runs.farmRun(id)?.stepsDone).toBe(5);
+    expect(runs.checkpoint(id)).toEqual({ step: 4, state: Buffer.from('abc'), registry: [], totals });
+    runs.completeRun(id, { statRows: [], blobs: [], summary: {} as never });
+    expect(runs.run(id)?.status).toBe('completed');
+    expect(runs.checkpoint(id)).toBeNull();
+    expect(readdirSync(`${join(dir, 'argus.db')}.checkpoints`)).toEqual([]);
+  });
+
+  it('a live step whose step counter moved on is refused and writes nothing', () => {
+    const live = runs.liveRun('t').id;
+    runs.commitLiveStep(live, liveStep(0));
+    expect(() => runs.commitLiveStep(live, liveStep(0))).toThrow(StepConflictError);
+    expect(runs.farmRun(live)?.stepsDone).toBe(1);
+    expect(runs.checkpoint(live)).toMatchObject({ step: 0, totals: null });
+  });
+
+  it('officialClose: the close recorded by gap snapshot, per symbol', () => {
+    store.db
+      .prepare(
+        `INSERT INTO gap_snapshots (session_date, close_ms, ibit_close, bito_close, btc_at_close, btc_source, etf_source, recorded_ms)
+         VALUES ('2025-03-14', 0, 47.5, NULL, 80000, 'x', 'y', 0)`,
+      )
+      .run();
+    expect(runs.officialClose('IBIT', '2025-03-14')).toBe(47.5);
+    expect(runs.officialClose('BITO', '2025-03-14')).toBeNull();
+    expect(runs.officialClose('IBIT', '2025-03-13')).toBeNull();
+  });
+});

@@ -1,8 +1,9 @@
-import type { RunRecord, Store } from '../adapters/store/store.js';
+import type { Store } from '../adapters/store/store.js';
 import { UsageError } from '../core/errors.js';
 import { Grid, gridSchema } from '../core/farm/grid.js';
 import type { RunData } from '../core/judge/walk-forward.js';
 import type { SimRequest } from '../core/market/sim.js';
+import type { RunRecord } from '../core/runs.js';
 import type { MarketCalendar } from '../core/time/market-calendar.js';
 
 /** A finished backtest as promotion reads it, plus what a re-simulation needs. */

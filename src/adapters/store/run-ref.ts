@@ -2,7 +2,8 @@ import { UsageError } from '../../core/errors.js';
 import { type Grid, parseGrid } from '../../core/farm/grid.js';
 import type { FarmRules } from '../../core/farm/rules.js';
 import type { FillParams } from '../../core/fill/fill.js';
-import type { RunRecord, Store } from './store.js';
+import type { RunRecord } from '../../core/runs.js';
+import type { Store } from './store.js';
 
 /** The settings key Store.liveRun keeps the live farm's run id under (read here without creating one). */
 const LIVE_RUN_KEY = 'live_run_id';

@@ -1,35 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { NewRun, RunKind, RunRecord, RunStatus } from '../../core/runs.js';
 import type { Clock } from '../../core/time/clock.js';
 import { type Db, type OpenStoreOptions, openStore } from './db.js';
-
-export type RunKind = 'live' | 'replay' | 'sim';
-export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
-
-export interface RunRecord {
-  id: string;
-  kind: RunKind;
-  command: string;
-  status: RunStatus;
-  createdMs: number;
-  updatedMs: number;
-  windowFromMs: number | null;
-  windowToMs: number | null;
-  seed: number | null;
-  engine: string | null;
-  appVersion: string;
-  provenance: Record<string, unknown>;
-}
-
-export interface NewRun {
-  kind: RunKind;
-  command: string;
-  windowFromMs?: number | null;
-  windowToMs?: number | null;
-  seed?: number | null;
-  engine?: string | null;
-  appVersion: string;
-  provenance: Record<string, unknown>;
-}
 
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
 

@@ -3,6 +3,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { sourceFlags } from '../cli/flags.js';
 import { renderSignal } from '../cli/render/signal.js';
 import type { SignalResult } from '../core/conditions/signal.js';
+import { parseModelName } from '../core/pricing/models.js';
 import type { NotifyReport } from '../services/notify.js';
 import { signal } from '../services/signal.js';
 
@@ -39,7 +40,7 @@ export default class Signal extends BaseCommand<typeof Signal> {
     const f = this.flags;
     const result = await signal(this.ctx, {
       atMs: f.at,
-      model: f.model === 'bs' ? 'gbm' : f.model,
+      model: f.model === undefined ? undefined : parseModelName(f.model),
       paths: f.paths,
       seed: f.seed,
       engine: f.engine,

@@ -2,17 +2,29 @@ import { join } from 'node:path';
 import { loadEconomicCalendar, loadMarketCalendar } from '../adapters/bundled/calendars.js';
 import { loadGrid } from '../adapters/bundled/grids.js';
 import { loadSimParams } from '../adapters/bundled/sim-params.js';
-import { type ResolvedConfig, resolveConfig } from '../adapters/config/load.js';
+import { describeConfig, type ResolvedConfig, resolveConfig } from '../adapters/config/load.js';
 import { LiveMarketDataSource } from '../adapters/market/live/live-source.js';
 import { ReplayMarketDataSource } from '../adapters/market/replay/replay-source.js';
 import { SimMarketDataSource } from '../adapters/market/sim/sim-source.js';
+import { TelegramClient } from '../adapters/notify/telegram.js';
 import { FarmRunsRepository } from '../adapters/store/farm-runs.js';
+import { SqliteGapSnapshots } from '../adapters/store/gap.js';
+import { SqliteHousekeeping } from '../adapters/store/housekeeping.js';
+import { Outbox } from '../adapters/store/outbox.js';
+import { promotedConfigs } from '../adapters/store/promotions.js';
+import { SqliteReview } from '../adapters/store/review.js';
 import { Store } from '../adapters/store/store.js';
+import type { SignalConfig } from '../core/conditions/signal.js';
+import type { ConfigReport } from '../core/config/report.js';
 import { UsageError } from '../core/errors.js';
 import type { Grid } from '../core/farm/grid.js';
+import type { HousekeepingRepository } from '../core/housekeeping.js';
 import { createLogger, type Logger } from '../core/log.js';
+import type { GapSnapshotRepository } from '../core/market/gap.js';
 import type { MarketDataSource, SourceKind } from '../core/market/port.js';
 import type { SimParams } from '../core/market/sim-params.js';
+import type { MessageSender, OutboxRepository, TelegramSettings } from '../core/notify.js';
+import type { ReviewRepository } from '../core/review.js';
 import { type Clock, ManualClock, SystemClock } from '../core/time/clock.js';
 import type { EconomicCalendar } from '../core/time/economic-calendar.js';
 import type { MarketCalendar } from '../core/time/market-calendar.js';
@@ -107,6 +119,41 @@ export class AppContext implements Deps {
 
   simParams(): SimParams {
     return loadSimParams();
+  }
+
+  get gapSnapshots(): GapSnapshotRepository {
+    return new SqliteGapSnapshots(this.store());
+  }
+
+  get reviews(): ReviewRepository {
+    return new SqliteReview(this.store());
+  }
+
+  get housekeeping(): HousekeepingRepository {
+    return new SqliteHousekeeping(this.store());
+  }
+
+  get outbox(): OutboxRepository {
+    return new Outbox(this.store(), this.clock);
+  }
+
+  telegram(settings: TelegramSettings): MessageSender {
+    return new TelegramClient({
+      baseUrl: settings.url,
+      token: settings.token,
+      clock: this.clock,
+      // Jitter for retries only; no result depends on it.
+      random: Math.random,
+    });
+  }
+
+  promotedConfigs(): SignalConfig[] {
+    return promotedConfigs(this.store());
+  }
+
+  configReport(): ConfigReport {
+    const c = this.config;
+    return { file: c.file, fileExists: c.fileExists, db: this.dbPath, settings: describeConfig(c) };
   }
 
   /** The market-data adapter of this kind (see SourceRequest). */

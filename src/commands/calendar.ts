@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
-import Table from 'cli-table3';
 import { BaseCommand } from '../cli/base-command.js';
 import { dateFlag } from '../cli/flags.js';
-import { type CalendarResult, calendarQuery } from '../services/calendar.js';
+import { renderCalendar } from '../cli/render/calendar.js';
+import { type CalendarResult, calendar } from '../services/calendar.js';
 
 export default class Calendar extends BaseCommand<typeof Calendar> {
   static override description =
@@ -26,38 +26,12 @@ export default class Calendar extends BaseCommand<typeof Calendar> {
   };
 
   async run(): Promise<CalendarResult> {
-    const ctx = this.ctx;
-    const result = calendarQuery(
-      {
-        from: this.flags.from,
-        to: this.flags.to,
-        days: this.flags.days,
-        types: this.flags.type,
-        nowMs: ctx.clock.nowMs(),
-      },
-      { market: ctx.calendar, economic: ctx.economic },
-    );
-    if (!this.jsonEnabled()) this.render(result);
-    return result;
-  }
-
-  private render(r: CalendarResult): void {
-    const table = new Table({
-      head: ['Date', 'Day', 'Time ET', `Local (${r.localZone})`, 'Type', 'Event', 'Detail'],
-    });
-    for (const e of r.entries) {
-      table.push([
-        e.date,
-        e.weekday,
-        e.timeEt ?? '',
-        e.timeLocal ?? '',
-        e.type.toUpperCase(),
-        e.title,
-        e.detail,
-      ]);
+    const f = this.flags;
+    const result = calendar(this.ctx, { from: f.from, to: f.to, days: f.days, types: f.type });
+    if (!this.jsonEnabled()) {
+      this.log(renderCalendar(result));
+      for (const w of result.warnings) this.warn(w);
     }
-    this.log(`Calendar ${r.fromDate} → ${r.toDate}`);
-    this.log(r.entries.length ? table.toString() : '(no events, closures or early closes in this period)');
-    for (const w of r.warnings) this.warn(w);
+    return result;
   }
 }

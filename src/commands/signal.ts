@@ -1,13 +1,11 @@
 import { Flags } from '@oclif/core';
-import Table from 'cli-table3';
-import { promotedConfigs } from '../adapters/store/promotions.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { sourceFlags } from '../cli/flags.js';
-import type { SignalConfig, SignalResult } from '../core/conditions/signal.js';
-import { farmSettings } from '../core/farm/settings.js';
-import { formatMoney, formatPct } from '../core/format.js';
-import { describeNotify, type NotifyReport, notifySignal, requireTelegram } from '../services/notify.js';
-import { computeSignal } from '../services/signal.js';
+import { renderSignal } from '../cli/render/signal.js';
+import type { SignalResult } from '../core/conditions/signal.js';
+import { parseModelName } from '../core/pricing/models.js';
+import type { NotifyReport } from '../services/notify.js';
+import { signal } from '../services/signal.js';
 
 export default class Signal extends BaseCommand<typeof Signal> {
   static override description =
@@ -39,107 +37,16 @@ export default class Signal extends BaseCommand<typeof Signal> {
   };
 
   async run(): Promise<SignalResult & { notify?: NotifyReport }> {
-    const ctx = this.ctx;
-    const c = ctx.config.config;
-    if (this.flags.notify) requireTelegram(c);
-    const atMs = this.flags.at ?? ctx.clock.nowMs();
-    const promoted = promotedConfigs(ctx.store());
-    const configs: SignalConfig[] = promoted.length
-      ? promoted
-      : [
-          {
-            label: 'default (config signal.*)',
-            dte: c.signal.dte,
-            shortDelta: c.signal.shortDelta,
-            width: c.signal.width,
-            warmthFloor: c.signal.warmthFloor,
-            ivRankFloor: c.signal.ivRankFloor,
-            minPop: c.signal.minPop,
-          },
-        ];
-    const { fill } = farmSettings(ctx.farmConfig);
-    const source = ctx.source(ctx.defaultSource, { atMs });
-    try {
-      const model = this.flags.model === 'bs' ? 'gbm' : (this.flags.model ?? c.signal.model);
-      const r = await computeSignal(source, ctx.calendar, ctx.economic, {
-        atMs,
-        configs,
-        fill,
-        feePerContractPerLegUsd: c.farm.feePerContractPerLegUsd,
-        riskFreeRate: c.pricing.riskFreeRate,
-        model,
-        paths: this.flags.paths,
-        seed: this.flags.seed,
-        engine: this.flags.engine ?? c.farm.engine,
-      });
-      if (!this.jsonEnabled()) this.render(r);
-      if (this.flags.notify) {
-        const fmtTime = (ms: number) => ctx.calendar.formatEt(ms);
-        const notify = await notifySignal(ctx.store(), r, {
-          clock: ctx.clock,
-          config: c,
-          log: this.logger,
-          fmtTime,
-        });
-        if (!this.jsonEnabled()) this.log(describeNotify(notify));
-        return { ...r, notify };
-      }
-      return r;
-    } finally {
-      await source.close?.();
-    }
-  }
-
-  private render(r: SignalResult): void {
-    const m = this.ctx.calendar;
-    const k = r.conditions;
-    this.log(
-      `Signal at ${m.formatEt(r.atMs)} — source ${r.source}; NYSE ${k.market.phase} (${k.market.reason})`,
-    );
-    const w = k.warmth;
-    if (w.status === 'ok') {
-      this.log(
-        `Warmth ${w.display} / 10${w.missing.length ? ` (missing: ${w.missing.map((x) => `${x.name}: ${x.reason}`).join('; ')})` : ''}`,
-      );
-      const t = new Table({ head: ['Component', 'Raw', 'Score 0–1', 'Weight', 'Points', 'Note'] });
-      for (const c of w.components)
-        t.push([
-          c.name,
-          String(typeof c.raw === 'number' ? Number(c.raw.toPrecision(4)) : c.raw),
-          c.normalised.toFixed(2),
-          c.weight,
-          c.contribution.toFixed(2),
-          c.note ?? '',
-        ]);
-      this.log(t.toString());
-    } else this.log(`Warmth: ${w.reason}`);
-    const r0 = k.ivRank;
-    this.log(
-      `IV rank ${r0.status === 'ok' ? `${(r0.rank * 100).toFixed(0)}, percentile ${(r0.percentile * 100).toFixed(0)} (${r0.n} days)` : r0.reason}; ` +
-        `regime ${k.regime.status === 'ok' ? k.regime.regime : k.regime.reason}; ` +
-        `gap ${k.gap.status === 'ok' ? formatPct(k.gap.gapFrac, 2, true) : k.gap.reason}; ` +
-        `next event ${'event' in k.nextEvent ? `${k.nextEvent.event.title} ${m.formatEt(k.nextEvent.event.timeMs)} (in ${k.nextEvent.hoursAway.toFixed(0)} h)` : k.nextEvent.reason}`,
-    );
-    for (const c of r.candidates) {
-      this.log(`\n${c.config.label}: ${c.verdict.toUpperCase()}`);
-      if (c.status === 'ok') {
-        const o = c.outcomes!;
-        this.log(
-          `  Sell IBIT ${c.expiry} (${c.dte} DTE) ${c.shortStrike}/${c.longStrike} put spread: short ${c.shortQuote!.bid?.toFixed(2)}×${c.shortQuote!.ask?.toFixed(2)}, long ${c.longQuote!.bid?.toFixed(2)}×${c.longQuote!.ask?.toFixed(2)}`,
-        );
-        this.log(
-          `  Credit ${c.creditPerShare!.toFixed(2)}/share at the fill model = ${formatMoney(c.creditPerContractAfterFees!)} per contract after fees; max loss ${formatMoney(c.maxLossPerContract!)}`,
-        );
-        this.log(
-          `  ${c.model} (from ${c.modelVariance}): PoP ${formatPct(o.pop, 1)} ± ${formatPct(o.popSE, 1)}, touch ${formatPct(o.pTouch, 1)}, max loss ${formatPct(o.pMaxLoss, 1)}, EV ${formatMoney(c.expectedValuePerContract!)} ± ${formatMoney(c.expectedValueSE!)} per contract`,
-        );
-        this.log(
-          `  Assignment: ${c.assignment!.reason}; events before expiry: ${c.eventsBeforeExpiry.map((e) => `${e.title} ${e.date}`).join(', ') || 'none'}`,
-        );
-      } else this.log(`  No candidate: ${c.reason}`);
-      const t = new Table({ head: ['Filter', 'Pass', 'Detail'] });
-      for (const f of c.filters) t.push([f.filter, f.pass ? 'yes' : 'NO', f.detail]);
-      this.log(t.toString());
-    }
+    const f = this.flags;
+    const result = await signal(this.ctx, {
+      atMs: f.at,
+      model: f.model === undefined ? undefined : parseModelName(f.model),
+      paths: f.paths,
+      seed: f.seed,
+      engine: f.engine,
+      notify: f.notify,
+    });
+    if (!this.jsonEnabled()) this.log(renderSignal(result, this.ctx.calendar));
+    return result;
   }
 }

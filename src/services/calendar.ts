@@ -1,6 +1,12 @@
 import { parseDateArg } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
-import type { EconomicCalendar, EconomicEventType, TypeCoverage } from '../core/time/economic-calendar.js';
+import type {
+  CalendarCoverage,
+  CalendarEntries,
+  CalendarEntry,
+  CalendarEntryType,
+} from '../core/time/calendar-entry.js';
+import type { EconomicEventType, TypeCoverage } from '../core/time/economic-calendar.js';
 import {
   addDays,
   etDate,
@@ -8,36 +14,11 @@ import {
   formatLocal,
   isoWeekday,
   localZoneName,
-  type MarketCalendar,
 } from '../core/time/market-calendar.js';
+import type { Deps } from './deps.js';
 
-export type CalendarEntryType = 'fomc' | 'cpi' | 'market';
-
-export interface CalendarEntry {
-  /** ET date. */
-  date: string;
-  /** Release or early-close instant; null for all-day closures. */
-  timeMs: number | null;
-  type: CalendarEntryType;
-  kind: 'closed' | 'early_close' | 'fomc' | 'cpi';
-  title: string;
-  detail: string;
-}
-
-export interface CalendarCoverage {
-  type: CalendarEntryType;
-  fromDate: string;
-  toDate: string;
-  complete: boolean;
-}
-
-export interface CalendarEntries {
-  fromDate: string;
-  toDate: string;
-  entries: CalendarEntry[];
-  coverage: CalendarCoverage[];
-  warnings: string[];
-}
+export type CalendarEntriesDeps = Pick<Deps, 'calendar' | 'economic'>;
+export type CalendarDeps = Pick<Deps, 'clock' | 'calendar' | 'economic'>;
 
 const ENTRY_TYPES: readonly CalendarEntryType[] = ['fomc', 'cpi', 'market'];
 /**
@@ -47,8 +28,8 @@ const ENTRY_TYPES: readonly CalendarEntryType[] = ['fomc', 'cpi', 'market'];
  * coverage give warnings and complete=false instead.
  */
 export function calendarEntries(
+  deps: CalendarEntriesDeps,
   opts: { fromDate: string; toDate: string; types: readonly CalendarEntryType[] },
-  deps: { market: MarketCalendar; economic: EconomicCalendar },
 ): CalendarEntries {
   const fromDate = parseDateArg('from', opts.fromDate);
   const toDate = parseDateArg('to', opts.toDate);
@@ -71,7 +52,7 @@ export function calendarEntries(
 
   if (types.includes('market')) {
     // specialDays throws CoverageError (naming the covered years) when the range leaves them.
-    for (const day of deps.market.specialDays(fromDate, toDate)) {
+    for (const day of deps.calendar.specialDays(fromDate, toDate)) {
       if (day.type === 'closed') {
         entries.push({
           date: day.date,
@@ -85,7 +66,7 @@ export function calendarEntries(
         const closeEt = day.closeEt ?? '13:00';
         entries.push({
           date: day.date,
-          timeMs: deps.market.etToUtcMs(day.date, closeEt),
+          timeMs: deps.calendar.etToUtcMs(day.date, closeEt),
           type: 'market',
           kind: 'early_close',
           title: day.name,
@@ -93,7 +74,7 @@ export function calendarEntries(
         });
       }
     }
-    const { fromYear, toYear } = deps.market.coverage();
+    const { fromYear, toYear } = deps.calendar.coverage();
     coverage.push({
       type: 'market',
       fromDate: `${fromYear}-01-01`,
@@ -104,8 +85,8 @@ export function calendarEntries(
 
   const econTypes = types.filter((t): t is EconomicEventType => t !== 'market');
   if (econTypes.length > 0) {
-    const fromMs = deps.market.etToUtcMs(fromDate, '00:00');
-    const toMs = deps.market.etToUtcMs(addDays(toDate, 1), '00:00');
+    const fromMs = deps.calendar.etToUtcMs(fromDate, '00:00');
+    const toMs = deps.calendar.etToUtcMs(addDays(toDate, 1), '00:00');
     const result = deps.economic.events(fromMs, toMs, econTypes);
     for (const e of result.events) {
       entries.push({
@@ -117,7 +98,7 @@ export function calendarEntries(
         detail: e.detail,
       });
     }
-    coverage.push(...result.coverage.map((c: TypeCoverage) => ({ ...c })));
+    coverage.push(...result.coverage.map((c: TypeCoverage): CalendarCoverage => ({ ...c })));
     warnings.push(...result.warnings);
   }
 
@@ -148,23 +129,21 @@ export interface CalendarResult extends CalendarEntries {
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const DEFAULT_DAYS = 30;
 
+export interface CalendarOptions {
+  from?: string;
+  to?: string;
+  days?: number;
+  types?: readonly CalendarEntryType[];
+  /** Zone for timeLocal; defaults to the system zone. */
+  zone?: string;
+}
+
 /**
- * The `calendar` command's query: --from defaults to today (ET) from `nowMs`, --to to the last of
- * `days` (default 30) days starting at --from; types default to all. Adds ET and local times.
+ * The `calendar` command: --from defaults to today (ET), --to to the last of `days` (default 30)
+ * days starting at --from; types default to all. Adds ET and local times.
  */
-export function calendarQuery(
-  opts: {
-    from?: string;
-    to?: string;
-    days?: number;
-    types?: readonly CalendarEntryType[];
-    nowMs: number;
-    /** Zone for timeLocal; defaults to the system zone. */
-    zone?: string;
-  },
-  deps: { market: MarketCalendar; economic: EconomicCalendar },
-): CalendarResult {
-  const fromDate = opts.from === undefined ? etDate(opts.nowMs) : parseDateArg('from', opts.from);
+export function calendar(deps: CalendarDeps, opts: CalendarOptions): CalendarResult {
+  const fromDate = opts.from === undefined ? etDate(deps.clock.nowMs()) : parseDateArg('from', opts.from);
   if (opts.to !== undefined && opts.days !== undefined)
     throw new UsageError('give either --to or --days, not both');
   const days = opts.days ?? DEFAULT_DAYS;
@@ -172,7 +151,7 @@ export function calendarQuery(
     throw new UsageError(`--days must be a whole number >= 1, got ${days}`);
   const toDate = opts.to === undefined ? addDays(fromDate, days - 1) : parseDateArg('to', opts.to);
   const types = opts.types && opts.types.length > 0 ? opts.types : ENTRY_TYPES;
-  const base = calendarEntries({ fromDate, toDate, types }, deps);
+  const base = calendarEntries(deps, { fromDate, toDate, types });
   const localZone = opts.zone ?? localZoneName();
   const entries = base.entries.map((e): CalendarRow => {
     let timeLocal: string | null = null;

@@ -3,6 +3,9 @@ import type { EtfSymbol, MarketDataSource, OptionQuote, OptionRight } from '../c
 import { bsGreeks } from '../core/pricing/bs.js';
 import type { MarketCalendar } from '../core/time/market-calendar.js';
 import { daysBetween, MS_PER_YEAR } from '../core/units.js';
+import type { Deps } from './deps.js';
+
+export type ChainDeps = Pick<Deps, 'clock' | 'calendar' | 'defaultSource' | 'source' | 'pricingConfig'>;
 
 export interface ChainRow {
   strike: number;
@@ -33,22 +36,37 @@ export type ChainViewResult =
     }
   | { status: 'missing'; symbol: EtfSymbol; atMs: number; source: string; reason: string };
 
-export interface ChainViewOptions {
+export interface ChainOptions {
   symbol: EtfSymbol;
-  atMs: number;
+  /** As of this instant (default now). */
+  atMs?: number;
   expiry?: string;
   dte?: number;
   /** Strikes each side of the money. */
   strikes: number;
   rights: OptionRight[];
-  riskFreeRate: number;
+}
+
+/** `argus chain`: the chain around the money for one expiry, from the default source. */
+export async function chain(deps: ChainDeps, o: ChainOptions): Promise<ChainViewResult> {
+  const atMs = o.atMs ?? deps.clock.nowMs();
+  const source = deps.source(deps.defaultSource, { atMs });
+  try {
+    return await chainView(source, deps.calendar, {
+      ...o,
+      atMs,
+      riskFreeRate: deps.pricingConfig.riskFreeRate,
+    });
+  } finally {
+    await source.close?.();
+  }
 }
 
 /** The chain around the money for one expiry (the listed expiry nearest --dte, default 14 days). */
-export async function chainView(
+async function chainView(
   source: MarketDataSource,
   cal: MarketCalendar,
-  o: ChainViewOptions,
+  o: ChainOptions & { atMs: number; riskFreeRate: number },
 ): Promise<ChainViewResult> {
   const chain = await source.optionChain(o.symbol, o.atMs);
   if (chain.status === 'missing')

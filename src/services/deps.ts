@@ -1,10 +1,16 @@
+import type { SignalConfig } from '../core/conditions/signal.js';
+import type { ConfigReport } from '../core/config/report.js';
 import type { ArgusConfig } from '../core/config/schema.js';
 import type { Grid } from '../core/farm/grid.js';
 import type { FarmRuns } from '../core/farm/ports.js';
+import type { HousekeepingRepository } from '../core/housekeeping.js';
 import type { Logger } from '../core/log.js';
+import type { GapSnapshotRepository } from '../core/market/gap.js';
 import type { MarketDataSource, SourceKind } from '../core/market/port.js';
 import type { SimRequest } from '../core/market/sim.js';
 import type { SimParams } from '../core/market/sim-params.js';
+import type { MessageSender, OutboxRepository, TelegramSettings } from '../core/notify.js';
+import type { ReviewRepository } from '../core/review.js';
 import type { Clock } from '../core/time/clock.js';
 import type { EconomicCalendar } from '../core/time/economic-calendar.js';
 import type { MarketCalendar } from '../core/time/market-calendar.js';
@@ -54,4 +60,18 @@ export interface Deps {
   simParams(): SimParams;
   /** The farm's runs, steps, checkpoints and live positions. */
   readonly farmRuns: FarmRuns;
+  /** The recorded official closes the gap is measured from. */
+  readonly gapSnapshots: GapSnapshotRepository;
+  /** The live farm's day as the daily review reads it. */
+  readonly reviews: ReviewRepository;
+  /** Runs, old rows and files as `runs` and `db prune` see them. */
+  readonly housekeeping: HousekeepingRepository;
+  /** Notifications waiting to be sent, and their history. */
+  readonly outbox: OutboxRepository;
+  /** A Telegram Bot API client for these settings. The caller closes it. */
+  telegram(settings: TelegramSettings): MessageSender;
+  /** The configurations `argus promote` made active, best first (none: the recommendation uses signal.*). */
+  promotedConfigs(): SignalConfig[];
+  /** The effective settings with their origins, the config file and the database path. */
+  configReport(): ConfigReport;
 }

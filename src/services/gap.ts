@@ -1,85 +1,46 @@
-import type { Store } from '../adapters/store/store.js';
+import type { GapSnapshot, GapView } from '../core/market/gap.js';
 import type { MarketDataSource } from '../core/market/port.js';
 import type { MarketCalendar } from '../core/time/market-calendar.js';
+import type { Deps } from './deps.js';
+
+export type GapDeps = Pick<Deps, 'clock' | 'calendar' | 'defaultSource' | 'source' | 'gapSnapshots'>;
 
 const HOUR = 3_600_000;
-
-export interface GapSnapshot {
-  sessionDate: string;
-  closeMs: number;
-  ibitClose: number;
-  bitoClose: number | null;
-  btcAtClose: number;
-  btcSource: string;
-  etfSource: string;
-  recordedMs: number;
-}
 
 export type SnapshotResult =
   | { status: 'recorded' | 'already-recorded'; snapshot: GapSnapshot }
   | { status: 'unavailable'; sessionDate: string; reason: string };
 
-interface GapRow {
-  session_date: string;
-  close_ms: number;
-  ibit_close: number;
-  bito_close: number | null;
-  btc_at_close: number;
-  btc_source: string;
-  etf_source: string;
-  recorded_ms: number;
-}
-
-const fromRow = (r: GapRow): GapSnapshot => ({
-  sessionDate: r.session_date,
-  closeMs: r.close_ms,
-  ibitClose: r.ibit_close,
-  bitoClose: r.bito_close,
-  btcAtClose: r.btc_at_close,
-  btcSource: r.btc_source,
-  etfSource: r.etf_source,
-  recordedMs: r.recorded_ms,
-});
-
-export function storedSnapshot(store: Store, sessionDate: string): GapSnapshot | null {
-  const r = store.db.prepare('SELECT * FROM gap_snapshots WHERE session_date = ?').get(sessionDate) as
-    | GapRow
-    | undefined;
-  return r ? fromRow(r) : null;
+/** Runs `fn` on the default source opened for this instant, and closes it. */
+async function withSource<T>(
+  deps: GapDeps,
+  atMs: number,
+  fn: (s: MarketDataSource) => Promise<T>,
+): Promise<T> {
+  const source = deps.source(deps.defaultSource, { atMs });
+  try {
+    return await fn(source);
+  } finally {
+    await source.close?.();
+  }
 }
 
 /**
  * Record the official close of the last completed session (#8): IBIT's (and BITO's) close and
  * BTC at that instant. Idempotent per session, so a cron line at any evening hour works all year.
  */
-export async function snapshotGap(
-  source: MarketDataSource,
-  cal: MarketCalendar,
-  store: Store,
-  nowMs: number,
-): Promise<SnapshotResult> {
-  const last = cal.lastClose(nowMs);
-  const existing = storedSnapshot(store, last.date);
-  if (existing) return { status: 'already-recorded', snapshot: existing };
-  const close = await officialClose(source, cal, last, nowMs);
-  if (typeof close === 'string') return { status: 'unavailable', sessionDate: last.date, reason: close };
-  const snap: GapSnapshot = { sessionDate: last.date, closeMs: last.closeMs, ...close, recordedMs: nowMs };
-  store.db
-    .prepare(
-      `INSERT INTO gap_snapshots (session_date, close_ms, ibit_close, bito_close, btc_at_close, btc_source, etf_source, recorded_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_date) DO NOTHING`,
-    )
-    .run(
-      snap.sessionDate,
-      snap.closeMs,
-      snap.ibitClose,
-      snap.bitoClose,
-      snap.btcAtClose,
-      snap.btcSource,
-      snap.etfSource,
-      snap.recordedMs,
-    );
-  return { status: 'recorded', snapshot: storedSnapshot(store, last.date)! };
+export async function gapSnapshot(deps: GapDeps, o: { atMs?: number } = {}): Promise<SnapshotResult> {
+  const nowMs = o.atMs ?? deps.clock.nowMs();
+  return withSource(deps, nowMs, async (source) => {
+    const cal = deps.calendar;
+    const last = cal.lastClose(nowMs);
+    const existing = deps.gapSnapshots.get(last.date);
+    if (existing) return { status: 'already-recorded', snapshot: existing };
+    const close = await officialClose(source, cal, last, nowMs);
+    if (typeof close === 'string') return { status: 'unavailable', sessionDate: last.date, reason: close };
+    deps.gapSnapshots.insert({ sessionDate: last.date, closeMs: last.closeMs, ...close, recordedMs: nowMs });
+    return { status: 'recorded', snapshot: deps.gapSnapshots.get(last.date)! };
+  });
 }
 
 /** IBIT/BITO closes and BTC at the close, from whatever the source can say about that session. */
@@ -135,32 +96,16 @@ async function officialClose(
   };
 }
 
-export type GapView =
-  | {
-      status: 'ok';
-      atMs: number;
-      sessionDate: string;
-      closeMs: number;
-      btcAtClose: number;
-      btcNow: number;
-      btcMoveFrac: number;
-      ibitClose: number;
-      impliedIbitOpen: number;
-      marketPhase: string;
-      nextOpenMs: number;
-      from: 'snapshot' | 'source';
-    }
-  | { status: 'missing'; atMs: number; sessionDate: string; reason: string };
-
 /** BTC's move since the last ETF close and the IBIT opening gap it implies (weekends and holidays too). */
-export async function gapView(
-  source: MarketDataSource,
-  cal: MarketCalendar,
-  store: Store | null,
-  atMs: number,
-): Promise<GapView> {
+export async function gap(deps: GapDeps, o: { atMs?: number } = {}): Promise<GapView> {
+  const atMs = o.atMs ?? deps.clock.nowMs();
+  return withSource(deps, atMs, (source) => gapAt(deps, source, atMs));
+}
+
+async function gapAt(deps: GapDeps, source: MarketDataSource, atMs: number): Promise<GapView> {
+  const cal = deps.calendar;
   const last = cal.lastClose(atMs);
-  let snap = store ? storedSnapshot(store, last.date) : null;
+  let snap = deps.gapSnapshots.get(last.date);
   let from: 'snapshot' | 'source' = 'snapshot';
   if (!snap && source.kind !== 'live') {
     const c = await officialClose(source, cal, last, atMs);

@@ -1,18 +1,10 @@
 import { createHash } from 'node:crypto';
-import { type MessageSender, TelegramClient } from '../adapters/notify/telegram.js';
-import {
-  type DrainOptions,
-  type DrainReport,
-  drainOutbox,
-  type EnqueueResult,
-  Outbox,
-} from '../adapters/store/outbox.js';
-import type { Store } from '../adapters/store/store.js';
 import type { SignalResult } from '../core/conditions/signal.js';
-import type { ArgusConfig } from '../core/config/schema.js';
 import { UsageError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import type { EnqueueResult, MessageSender, OutboxRepository, TelegramSettings } from '../core/notify.js';
 import type { Clock } from '../core/time/clock.js';
+import type { Deps } from './deps.js';
 import {
   type PromotionNotice,
   promotionKey,
@@ -23,16 +15,16 @@ import {
 
 export type { PromotionNotice } from './notify-text.js';
 
-export interface TelegramSettings {
-  token: string;
-  chatId: string;
-  url: string;
-}
+/** What queueing needs: the settings and the outbox. */
+export type EnqueueDeps = Pick<Deps, 'notifyConfig' | 'outbox'>;
+/** What queueing and sending need. */
+export type NotifyDeps = Pick<Deps, 'clock' | 'log' | 'notifyConfig' | 'outbox' | 'telegram'>;
 
 /** Same promotion (run, trader) announced at most once a week. */
 const PROMOTION_DEDUP_MS = 7 * 86_400_000;
 /** An identical daily review is not sent twice within a day; a changed one is. */
 const REVIEW_DEDUP_MS = 86_400_000;
+const HOUR = 3_600_000;
 
 const DISABLED: EnqueueResult = {
   status: 'disabled',
@@ -40,8 +32,8 @@ const DISABLED: EnqueueResult = {
 };
 
 /** Notifications are on when both token and chat id are set. */
-export function telegramSettings(config: ArgusConfig): TelegramSettings | null {
-  const t = config.notifications.telegram;
+export function telegramSettings(config: Deps['notifyConfig']): TelegramSettings | null {
+  const t = config.telegram;
   // A stray newline from a secrets file would otherwise end up inside the request path.
   const token = t.token?.trim();
   const chatId = t.chatId?.trim();
@@ -50,7 +42,7 @@ export function telegramSettings(config: ArgusConfig): TelegramSettings | null {
 }
 
 /** For a `--notify` flag: asking for a notification that cannot be sent is a usage error, not a silent no-op. */
-export function requireTelegram(config: ArgusConfig): TelegramSettings {
+export function requireTelegram(config: Deps['notifyConfig']): TelegramSettings {
   const s = telegramSettings(config);
   if (!s) {
     throw new UsageError(
@@ -68,20 +60,19 @@ export interface NotifyReport {
 
 /** Every 'trade' candidate of a signal, one message per spread, deduplicated and rate-limited. */
 export function enqueueRecommendations(
-  store: Store,
+  deps: EnqueueDeps,
   r: SignalResult,
-  o: { clock: Clock; config: ArgusConfig; fmtTime: (ms: number) => string },
+  fmtTime: (ms: number) => string,
 ): EnqueueResult[] {
-  const s = telegramSettings(o.config);
+  const s = telegramSettings(deps.notifyConfig);
   const trades = r.candidates.filter((c) => c.verdict === 'trade' && c.status === 'ok');
   if (!s) return trades.length ? [DISABLED] : [];
-  const lim = o.config.notifications.recommendations;
-  const outbox = new Outbox(store, o.clock);
+  const lim = deps.notifyConfig.recommendations;
   return trades.map((c) =>
-    outbox.enqueue({
+    deps.outbox.enqueue({
       kind: 'recommendation',
       chatId: s.chatId,
-      text: recommendationText(r, c, o.fmtTime),
+      text: recommendationText(r, c, fmtTime),
       dedupKey: recommendationKey(c),
       dedupWindowMs: lim.dedupMinutes * 60_000,
       maxPerHour: lim.maxPerHour,
@@ -93,14 +84,10 @@ export function enqueueRecommendations(
  * Queue a promotion announcement (for `argus promote`). Returns 'disabled' without touching the
  * store when notifications are off; call `deliverPending` afterwards to send it.
  */
-export function enqueuePromotion(
-  store: Store,
-  notice: PromotionNotice,
-  o: { clock: Clock; config: ArgusConfig },
-): EnqueueResult {
-  const s = telegramSettings(o.config);
+export function enqueuePromotion(deps: EnqueueDeps, notice: PromotionNotice): EnqueueResult {
+  const s = telegramSettings(deps.notifyConfig);
   if (!s) return DISABLED;
-  return new Outbox(store, o.clock).enqueue({
+  return deps.outbox.enqueue({
     kind: 'promotion',
     chatId: s.chatId,
     text: promotionText(notice),
@@ -109,16 +96,11 @@ export function enqueuePromotion(
   });
 }
 
-export function enqueueReview(
-  store: Store,
-  date: string,
-  text: string,
-  o: { clock: Clock; config: ArgusConfig },
-): EnqueueResult {
-  const s = telegramSettings(o.config);
+export function enqueueReview(deps: EnqueueDeps, date: string, text: string): EnqueueResult {
+  const s = telegramSettings(deps.notifyConfig);
   if (!s) return DISABLED;
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
-  return new Outbox(store, o.clock).enqueue({
+  return deps.outbox.enqueue({
     kind: 'review',
     chatId: s.chatId,
     text,
@@ -127,33 +109,50 @@ export function enqueueReview(
   });
 }
 
-export interface DeliverOptions extends Partial<Omit<DrainOptions, 'clock' | 'log'>> {
+/** Limits of one delivery run. */
+export interface DrainLimits {
+  /** Delivery attempts (each with the HTTP client's own retries) before a transient failure becomes 'failed'. */
+  maxAttempts?: number;
+  /** How long a 'sending' row may stay before it counts as interrupted; longer than any one send. */
+  leaseMs?: number;
+  /** A 429 asking to wait at most this long is waited out now; longer waits end the drain. */
+  maxInlineWaitMs?: number;
+  maxMessages?: number;
+  /** Backoff between drains after a transient failure: base × 2^(attempts−1), capped. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+export interface DrainOptions extends DrainLimits {
   clock: Clock;
-  config: ArgusConfig;
   log: Logger;
-  /** Injected in tests; defaults to the Telegram Bot API client. */
-  sender?: MessageSender;
-  random?: () => number;
+}
+
+export interface DrainReport {
+  sent: number[];
+  failed: { id: number; reason: string }[];
+  retrying: { id: number; reason: string; nextAttemptMs: number }[];
+  /** Rows sent again after an interrupted delivery (possible duplicates in the chat). */
+  resent: number[];
+  /** Why the drain stopped before the queue was empty, if it did. */
+  stoppedBy: string | null;
+  /** Rows still pending after the drain. */
+  remaining: number;
 }
 
 /**
  * Send every due message while the store is still open (seed #14: the old shutdown sent after
  * closing the database). Messages that cannot go now stay pending for the next run.
  */
-export async function deliverPending(store: Store, o: DeliverOptions): Promise<DrainReport | null> {
-  const s = telegramSettings(o.config);
-  if (!s && !o.sender) return null;
-  const sender =
-    o.sender ??
-    new TelegramClient({
-      baseUrl: s!.url,
-      token: s!.token,
-      clock: o.clock,
-      // Jitter for retries only; no result depends on it.
-      random: o.random ?? Math.random,
-    });
+export async function deliverPending(
+  deps: NotifyDeps,
+  limits: DrainLimits = {},
+): Promise<DrainReport | null> {
+  const s = telegramSettings(deps.notifyConfig);
+  if (!s) return null;
+  const sender = deps.telegram(s);
   try {
-    return await drainOutbox(new Outbox(store, o.clock), sender, { ...o, clock: o.clock, log: o.log });
+    return await drainOutbox(deps.outbox, sender, { ...limits, clock: deps.clock, log: deps.log });
   } finally {
     await sender.close();
   }
@@ -161,30 +160,102 @@ export async function deliverPending(store: Store, o: DeliverOptions): Promise<D
 
 /** `argus signal --notify`: queue the new recommendations, then send whatever is due. */
 export async function notifySignal(
-  store: Store,
+  deps: NotifyDeps,
   r: SignalResult,
-  o: { clock: Clock; config: ArgusConfig; log: Logger; fmtTime: (ms: number) => string },
+  fmtTime: (ms: number) => string,
 ): Promise<NotifyReport> {
-  const enqueued = enqueueRecommendations(store, r, o);
-  return { enqueued, delivery: await deliverPending(store, o) };
+  const enqueued = enqueueRecommendations(deps, r, fmtTime);
+  return { enqueued, delivery: await deliverPending(deps) };
 }
 
-/** One line for the CLI: what was queued and what was delivered. */
-export function describeNotify(r: NotifyReport): string {
-  const parts: string[] = [];
-  if (r.enqueued.length === 0) parts.push('nothing to notify');
-  for (const e of r.enqueued) {
-    if (e.status === 'queued') parts.push(`queued #${e.id}`);
-    else if (e.status === 'suppressed') parts.push(`#${e.id} suppressed (${e.reason})`);
-    else parts.push(e.reason);
+/**
+ * Send what is due, oldest first. At least once: a row is marked sent only after Telegram
+ * accepted it, so the one way to send twice is a stop between those two steps, which
+ * `recoverInterrupted` detects and this logs.
+ */
+export async function drainOutbox(
+  outbox: OutboxRepository,
+  sender: MessageSender,
+  o: DrainOptions,
+): Promise<DrainReport> {
+  const maxAttempts = o.maxAttempts ?? 8;
+  const leaseMs = o.leaseMs ?? 10 * 60_000;
+  const maxInlineWaitMs = o.maxInlineWaitMs ?? 30_000;
+  const maxMessages = o.maxMessages ?? 50;
+  const retryBaseMs = o.retryBaseMs ?? 60_000;
+  const retryMaxMs = o.retryMaxMs ?? 6 * HOUR;
+  const report: DrainReport = {
+    sent: [],
+    failed: [],
+    retrying: [],
+    resent: [],
+    stoppedBy: null,
+    remaining: 0,
+  };
+
+  for (const m of outbox.recoverInterrupted(leaseMs)) {
+    const msg = `notification #${m.id} (${m.kind}) was being sent when a previous run stopped; sending it again — the chat may show it twice`;
+    o.log.warn(msg);
+    outbox.logEvent({ level: 'warn', kind: 'notify.interrupted', message: msg, outboxId: m.id });
   }
-  const d = r.delivery;
-  if (d) {
-    parts.push(`${d.sent.length} sent`);
-    if (d.failed.length)
-      parts.push(`${d.failed.length} failed (${d.failed.map((f) => `#${f.id}: ${f.reason}`).join('; ')})`);
-    if (d.resent.length) parts.push(`possible duplicates: ${d.resent.map((id) => `#${id}`).join(', ')}`);
-    if (d.remaining) parts.push(`${d.remaining} waiting${d.stoppedBy ? ` (${d.stoppedBy})` : ''}`);
+
+  let handled = 0;
+  while (handled < maxMessages) {
+    const m = outbox.nextDue();
+    if (!m) break;
+    if (!outbox.claim(m.id)) continue;
+    handled++;
+    const r = await sender.send(m.chatId, m.text);
+    const now = o.clock.nowMs();
+    if (r.ok) {
+      outbox.markSent(m.id, r.messageId, r.note ?? null);
+      report.sent.push(m.id);
+      if (m.resent) {
+        report.resent.push(m.id);
+        const msg = `possible duplicate: notification #${m.id} (${m.kind}) sent again after an interrupted delivery`;
+        o.log.warn(msg);
+        outbox.logEvent({ level: 'warn', kind: 'notify.duplicate', message: msg, outboxId: m.id });
+      }
+      continue;
+    }
+    if (r.permanent) {
+      outbox.markFailed(m.id, r.reason);
+      report.failed.push({ id: m.id, reason: r.reason });
+      o.log.error(`notification #${m.id} (${m.kind}) failed for good: ${r.reason}`);
+      outbox.logEvent({ level: 'error', kind: 'notify.failed', message: r.reason, outboxId: m.id });
+      if (r.stopsQueue) {
+        report.stoppedBy = `${r.reason} (later messages kept pending)`;
+        break;
+      }
+      continue;
+    }
+    if (r.retryAfterMs !== undefined) {
+      outbox.reschedule(m.id, r.reason, now + r.retryAfterMs, true);
+      if (r.retryAfterMs <= maxInlineWaitMs) {
+        o.log.info(`Telegram asks to wait ${Math.ceil(r.retryAfterMs / 1000)} s; waiting`);
+        await o.clock.sleep(r.retryAfterMs);
+        continue;
+      }
+      report.retrying.push({ id: m.id, reason: r.reason, nextAttemptMs: now + r.retryAfterMs });
+      report.stoppedBy = `rate limited by Telegram for ${Math.ceil(r.retryAfterMs / 1000)} s`;
+      break;
+    }
+    if (m.attempts + 1 >= maxAttempts) {
+      const reason = `gave up after ${m.attempts + 1} attempts: ${r.reason}`;
+      outbox.markFailed(m.id, reason);
+      report.failed.push({ id: m.id, reason });
+      o.log.error(`notification #${m.id} (${m.kind}) failed for good: ${reason}`);
+      outbox.logEvent({ level: 'error', kind: 'notify.failed', message: reason, outboxId: m.id });
+      continue;
+    }
+    const next = now + Math.min(retryMaxMs, retryBaseMs * 2 ** m.attempts);
+    outbox.reschedule(m.id, r.reason, next);
+    report.retrying.push({ id: m.id, reason: r.reason, nextAttemptMs: next });
+    o.log.warn(`notification #${m.id} (${m.kind}) not delivered, kept for the next run: ${r.reason}`);
+    // The network or Telegram is down: the rest would fail the same way.
+    report.stoppedBy = r.reason;
+    break;
   }
-  return `Notifications: ${parts.join('; ')}`;
+  report.remaining = outbox.waiting();
+  return report;
 }

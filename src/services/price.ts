@@ -5,7 +5,11 @@ import { americanApprox, americanPrice } from '../core/pricing/lattice.js';
 import { mcEuropean } from '../core/pricing/mc.js';
 import { mertonPrice } from '../core/pricing/merton.js';
 import { type ModelName, type ModelSpec, validateModelSpec } from '../core/pricing/models.js';
-import type { SpreadOptions, SpreadOutcomes } from '../core/pricing/pop.js';
+import type { SpreadOutcomes } from '../core/pricing/pop.js';
+import { spreadMonteCarlo } from '../core/pricing/spread-mc.js';
+import type { Deps } from './deps.js';
+
+export type PriceSpreadDeps = Pick<Deps, 'farmConfig'>;
 
 export interface PriceRequest {
   type: Right;
@@ -195,11 +199,18 @@ export interface SpreadPriceResult {
   engine: string;
 }
 
+export interface SpreadPriceRequest extends PriceRequest {
+  shortStrike: number;
+  longStrike: number;
+  /** Credit per share (default: the model value). */
+  credit?: number;
+  /** Monte Carlo engine (default farm.engine). */
+  engine?: 'auto' | 'gpu' | 'cpu' | 'js';
+}
+
 /** A put credit spread: credit, max loss and the Monte Carlo outcome probabilities. */
-export function priceSpread(
-  req: PriceRequest & { shortStrike: number; longStrike: number; credit?: number },
-  mc: (spec: ModelSpec, o: SpreadOptions) => { outcomes: SpreadOutcomes; engine: string },
-): SpreadPriceResult {
+export function priceSpread(deps: PriceSpreadDeps, req: SpreadPriceRequest): SpreadPriceResult {
+  const mcEngine = req.engine ?? deps.farmConfig.engine;
   if (!(req.longStrike < req.shortStrike))
     throw new UsageError(
       `--long ${req.longStrike} must be below --short ${req.shortStrike} for a put credit spread`,
@@ -213,7 +224,7 @@ export function priceSpread(
     throw new UsageError(`the credit ${credit.toFixed(4)} must lie between 0 and the width ${width}`);
   const steps = req.steps ?? Math.max(1, Math.ceil(req.years * 365));
   const spec = modelSpec(req);
-  const { outcomes, engine } = mc(spec, {
+  const { outcomes, engine } = spreadMonteCarlo(mcEngine, spec, {
     S0: req.spot,
     shortK: req.shortStrike,
     longK: req.longStrike,

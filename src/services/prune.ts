@@ -1,11 +1,11 @@
-import { statSync } from 'node:fs';
-import { CheckpointFiles } from '../adapters/store/checkpoints.js';
-import type { Store } from '../adapters/store/store.js';
 import { UsageError } from '../core/errors.js';
-import type { MarketCalendar } from '../core/time/market-calendar.js';
-import { activePromotions, checkpointUsage, type RunSummary, runSummaries } from './runs.js';
+import type { WalCheckpoint } from '../core/housekeeping.js';
+import type { Deps } from './deps.js';
+import { type RunSummary, runSummaries } from './runs.js';
 
 const DAY = 86_400_000;
+
+export type PruneDeps = Pick<Deps, 'clock' | 'calendar' | 'notifyConfig' | 'housekeeping'>;
 
 export interface PrunePlan {
   /** ET date: everything created before its midnight (New York) goes. */
@@ -26,54 +26,42 @@ export interface PrunePlan {
   checkpointFiles: { count: number; bytes: number; orphanRuns: string[] };
 }
 
-export interface PruneOptions {
+export interface PlanPruneOptions {
   before: string;
-  nowMs: number;
-  market: MarketCalendar;
   /** Sent outbox rows younger than this stay (they back the dedup and rate-limit windows). */
   keepOutboxMs?: number;
 }
 
 /** What `db prune` would delete; reads only. */
-export function planPrune(store: Store, o: PruneOptions): PrunePlan {
-  const today = o.market.etDate(o.nowMs);
+export function planPrune(deps: PruneDeps, o: PlanPruneOptions): PrunePlan {
+  const nowMs = deps.clock.nowMs();
+  const today = deps.calendar.etDate(nowMs);
   if (o.before > today) {
     throw new UsageError(`--before ${o.before} is in the future (today is ${today} ET)`, 'give a past date');
   }
-  const beforeMs = o.market.etToUtcMs(o.before, '00:00');
-  const db = store.db;
+  const beforeMs = deps.calendar.etToUtcMs(o.before, '00:00');
+  const h = deps.housekeeping;
 
-  const candidates = db
-    .prepare(
-      `SELECT id FROM runs WHERE kind IN ('replay', 'sim') AND status IN ('completed', 'failed') AND created_ms < ?
-       ORDER BY created_ms`,
-    )
-    .all(beforeMs) as { id: string }[];
-  const promos = activePromotions(store);
+  const candidates = h.prunableRunIds(beforeMs);
+  const promos = h.activePromotions();
   const skippedRuns: PrunePlan['skippedRuns'] = [];
   const ids: string[] = [];
-  for (const { id } of candidates) {
+  for (const id of candidates) {
     // A promoted configuration keeps its evidence; `runs rm --force` removes it deliberately.
     if (promos.get(id))
       skippedRuns.push({ id, reason: `${promos.get(id)} active promotion(s) come from it` });
     else ids.push(id);
   }
-  const runs = runSummaries(store, ids);
+  const runs = runSummaries(deps, ids);
 
-  const g = gapCutoff(store, o.before);
-  const snaps = db
-    .prepare(
-      'SELECT count(*) AS n, min(session_date) AS first, max(session_date) AS last FROM gap_snapshots WHERE session_date < ?',
-    )
-    .get(g.cutoff) as { n: number; first: string | null; last: string | null };
+  const g = gapCutoff(deps, o.before);
+  const snaps = h.gapSnapshotsBefore(g.cutoff);
 
-  const cutoffMs = Math.min(beforeMs, o.nowMs - (o.keepOutboxMs ?? 7 * DAY));
-  const { n: outboxN } = db
-    .prepare("SELECT count(*) AS n FROM outbox WHERE status IN ('sent', 'suppressed') AND created_ms < ?")
-    .get(cutoffMs) as { n: number };
+  const cutoffMs = Math.min(beforeMs, nowMs - (o.keepOutboxMs ?? 7 * DAY));
+  const outboxN = h.prunableOutbox(cutoffMs);
 
-  const usage = checkpointUsage(new CheckpointFiles(db));
-  const known = new Set((db.prepare('SELECT id FROM runs').all() as { id: string }[]).map((r) => r.id));
+  const usage = h.checkpointUsage();
+  const known = h.runIds();
   const orphanRuns = [...usage.keys()].filter((id) => !known.has(id));
   let count = 0;
   let bytes = 0;
@@ -90,7 +78,7 @@ export function planPrune(store: Store, o: PruneOptions): PrunePlan {
     runs,
     skippedRuns,
     gapSnapshots: {
-      count: snaps.n,
+      count: snaps.count,
       first: snaps.first,
       last: snaps.last,
       cutoff: g.cutoff,
@@ -105,20 +93,9 @@ export function planPrune(store: Store, o: PruneOptions): PrunePlan {
  * Snapshots still needed stay: the latest close (the gap is measured from it) and every close on
  * or after the earliest expiry of an open live position (`argus expire` settles at that close).
  */
-function gapCutoff(store: Store, before: string): { cutoff: string; reason: string | null } {
-  const db = store.db;
-  const latest = (
-    db.prepare('SELECT max(session_date) AS d FROM gap_snapshots').get() as { d: string | null }
-  ).d;
-  const expiry = (
-    db
-      .prepare(
-        "SELECT min(p.expiry) AS d FROM positions p JOIN runs r ON r.id = p.run_id WHERE r.kind = 'live' AND p.status = 'open'",
-      )
-      .get() as {
-      d: string | null;
-    }
-  ).d;
+function gapCutoff(deps: PruneDeps, before: string): { cutoff: string; reason: string | null } {
+  const latest = deps.housekeeping.latestGapSnapshot();
+  const expiry = deps.housekeeping.earliestOpenLiveExpiry();
   let cutoff = before;
   let reason: string | null = null;
   if (expiry && expiry < cutoff) {
@@ -134,7 +111,7 @@ function gapCutoff(store: Store, before: string): { cutoff: string; reason: stri
 
 export interface PruneResult extends PrunePlan {
   deleted: { runs: number; gapSnapshots: number; outbox: number; checkpointFiles: number };
-  checkpoint: { busy: number; log: number; checkpointed: number } | null;
+  checkpoint: WalCheckpoint | null;
   vacuum: { ok: boolean; error: string | null };
   /** Database + WAL file bytes before and after, and checkpoint-file bytes removed. */
   bytesBefore: number;
@@ -143,37 +120,31 @@ export interface PruneResult extends PrunePlan {
 }
 
 /** Execute a plan: one transaction for the rows, then the files, a WAL truncation and VACUUM. */
-export function prune(store: Store, plan: PrunePlan): PruneResult {
-  const db = store.db;
-  const before = dbBytes(store);
-  const deleted = { runs: 0, gapSnapshots: 0, outbox: 0, checkpointFiles: plan.checkpointFiles.count };
-  db.transaction(() => {
-    const delRun = db.prepare(
-      "DELETE FROM runs WHERE id = ? AND kind IN ('replay', 'sim') AND status IN ('completed', 'failed') AND created_ms < ?",
-    );
-    for (const r of plan.runs) deleted.runs += delRun.run(r.id, plan.beforeMs).changes;
-    deleted.gapSnapshots = db
-      .prepare('DELETE FROM gap_snapshots WHERE session_date < ?')
-      .run(plan.gapSnapshots.cutoff).changes;
-    deleted.outbox = db
-      .prepare("DELETE FROM outbox WHERE status IN ('sent', 'suppressed') AND created_ms < ?")
-      .run(plan.outbox.cutoffMs).changes;
-  }).immediate();
-  const files = new CheckpointFiles(db);
-  for (const id of [...plan.runs.map((r) => r.id), ...plan.checkpointFiles.orphanRuns]) files.prune(id, null);
+export function applyPrune(deps: PruneDeps, plan: PrunePlan): PruneResult {
+  const h = deps.housekeeping;
+  const before = h.fileBytes();
+  const rows = h.deleteExpired({
+    runIds: plan.runs.map((r) => r.id),
+    beforeMs: plan.beforeMs,
+    gapCutoff: plan.gapSnapshots.cutoff,
+    outboxCutoffMs: plan.outbox.cutoffMs,
+  });
+  const deleted = { ...rows, checkpointFiles: plan.checkpointFiles.count };
+  for (const id of [...plan.runs.map((r) => r.id), ...plan.checkpointFiles.orphanRuns])
+    h.removeCheckpointFiles(id);
 
   let checkpoint: PruneResult['checkpoint'] = null;
   const vacuum = { ok: true, error: null as string | null };
   try {
-    checkpoint = walCheckpoint(store);
-    db.exec('VACUUM');
+    checkpoint = h.walCheckpoint();
+    h.vacuum();
     // VACUUM writes the whole database through the WAL; truncate it again.
-    checkpoint = walCheckpoint(store);
+    checkpoint = h.walCheckpoint();
   } catch (err) {
     vacuum.ok = false;
     vacuum.error = (err as Error).message;
   }
-  const after = dbBytes(store);
+  const after = h.fileBytes();
   return {
     ...plan,
     deleted,
@@ -185,37 +156,23 @@ export function prune(store: Store, plan: PrunePlan): PruneResult {
   };
 }
 
-function walCheckpoint(store: Store): { busy: number; log: number; checkpointed: number } | null {
-  const r = store.db.pragma('wal_checkpoint(TRUNCATE)') as {
-    busy: number;
-    log: number;
-    checkpointed: number;
-  }[];
-  return r[0] ?? null;
+export interface PruneOptions {
+  before: string;
+  dryRun: boolean;
+  /** Called with the plan before anything is deleted, e.g. to show it. */
+  onPlan?: (plan: PrunePlan) => void;
 }
 
-function dbBytes(store: Store): number {
-  const name = store.db.name;
-  if (!name || name === ':memory:') return 0;
-  let total = 0;
-  for (const f of [name, `${name}-wal`]) {
-    try {
-      total += statSync(f).size;
-    } catch {
-      // No WAL file yet.
-    }
-  }
-  return total;
-}
+export type PruneOutcome = (PrunePlan & { dryRun: true }) | (PruneResult & { dryRun: false });
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+/**
+ * `db prune`: plan, then (unless a dry run) delete. Sent notifications stay at least a week, and
+ * as long as the recommendations' dedup window reads them.
+ */
+export function prune(deps: PruneDeps, o: PruneOptions): PruneOutcome {
+  const dedupMs = deps.notifyConfig.recommendations.dedupMinutes * 60_000;
+  const plan = planPrune(deps, { before: o.before, keepOutboxMs: Math.max(7 * DAY, dedupMs) });
+  o.onPlan?.(plan);
+  if (o.dryRun) return { ...plan, dryRun: true };
+  return { ...applyPrune(deps, plan), dryRun: false };
 }

@@ -1,14 +1,96 @@
-import { loadSimParams } from '../adapters/bundled/sim-params.js';
 import { assignmentRisk } from '../core/conditions/assignment.js';
 import { type Conditions, computeConditions } from '../core/conditions/compute.js';
 import type { Candidate, FilterVerdict, SignalConfig, SignalResult } from '../core/conditions/signal.js';
 import { indexChain, type PickedSpread, pickSpread } from '../core/conditions/spread-pick.js';
+import { farmSettings } from '../core/farm/settings.js';
 import { type FillParams, fees } from '../core/fill/fill.js';
 import type { MarketDataSource } from '../core/market/port.js';
 import type { ModelName, ModelSpec } from '../core/pricing/models.js';
 import { spreadMonteCarlo } from '../core/pricing/spread-mc.js';
 import type { EconomicCalendar } from '../core/time/economic-calendar.js';
 import type { MarketCalendar } from '../core/time/market-calendar.js';
+import type { Deps } from './deps.js';
+import { type NotifyDeps, type NotifyReport, notifySignal, requireTelegram } from './notify.js';
+
+export type SignalDeps = Pick<
+  Deps,
+  | 'clock'
+  | 'calendar'
+  | 'economic'
+  | 'defaultSource'
+  | 'source'
+  | 'signalConfig'
+  | 'farmConfig'
+  | 'pricingConfig'
+  | 'promotedConfigs'
+  | 'simParams'
+> &
+  NotifyDeps;
+
+type Engine = 'auto' | 'gpu' | 'cpu' | 'js';
+
+export interface SignalOptions {
+  /** As of this instant (default now). */
+  atMs?: number;
+  /** PoP model (default signal.model). */
+  model?: ModelName;
+  paths: number;
+  seed: number;
+  /** Monte Carlo engine (default farm.engine). */
+  engine?: Engine;
+  /** Also queue and send new recommendations to Telegram. */
+  notify: boolean;
+}
+
+/**
+ * `argus signal`: the promoted configurations (or the default from signal.*) evaluated on the
+ * default source, and with `notify` the new recommendations sent.
+ */
+export async function signal(
+  deps: SignalDeps,
+  o: SignalOptions,
+): Promise<SignalResult & { notify?: NotifyReport }> {
+  if (o.notify) requireTelegram(deps.notifyConfig);
+  const atMs = o.atMs ?? deps.clock.nowMs();
+  const c = deps.signalConfig;
+  const promoted = deps.promotedConfigs();
+  const configs: SignalConfig[] = promoted.length
+    ? promoted
+    : [
+        {
+          label: 'default (config signal.*)',
+          dte: c.dte,
+          shortDelta: c.shortDelta,
+          width: c.width,
+          warmthFloor: c.warmthFloor,
+          ivRankFloor: c.ivRankFloor,
+          minPop: c.minPop,
+        },
+      ];
+  const { fill } = farmSettings(deps.farmConfig);
+  const source = deps.source(deps.defaultSource, { atMs });
+  try {
+    const r = await computeSignal(source, deps.calendar, deps.economic, {
+      atMs,
+      configs,
+      fill,
+      feePerContractPerLegUsd: deps.farmConfig.feePerContractPerLegUsd,
+      riskFreeRate: deps.pricingConfig.riskFreeRate,
+      model: o.model ?? c.model,
+      paths: o.paths,
+      seed: o.seed,
+      engine: o.engine ?? deps.farmConfig.engine,
+      simParams: deps.simParams(),
+    });
+    if (!o.notify) return r;
+    const notify = await notifySignal(deps, r, (ms) => deps.calendar.formatEt(ms));
+    return { ...r, notify };
+  } finally {
+    await source.close?.();
+  }
+}
+
+type FittedDynamics = ReturnType<Deps['simParams']>;
 
 /**
  * PoP model parameters under the real-world (physical) measure, because the question is whether
@@ -18,11 +100,11 @@ import type { MarketCalendar } from '../core/time/market-calendar.js';
  * put seller harvests. Without a realised estimate the implied vol stands in, and says so.
  */
 export function popModel(
+  p: FittedDynamics,
   model: ModelName,
   iv: number,
   realizedVol: number | null,
 ): { spec: ModelSpec; varianceFrom: string } {
-  const p = loadSimParams();
   const vol = realizedVol ?? iv;
   const varianceFrom =
     realizedVol === null
@@ -54,7 +136,7 @@ export function popModel(
   }
 }
 
-export interface SignalOptions {
+interface ComputeOptions {
   atMs: number;
   configs: SignalConfig[];
   fill: FillParams;
@@ -63,15 +145,16 @@ export interface SignalOptions {
   model: ModelName;
   paths: number;
   seed: number;
-  engine: 'auto' | 'gpu' | 'cpu' | 'js';
+  engine: Engine;
+  simParams: FittedDynamics;
 }
 
 /** Conditions now and, per configuration, the put spread to sell with every filter's verdict. */
-export async function computeSignal(
+async function computeSignal(
   source: MarketDataSource,
   cal: MarketCalendar,
   econ: EconomicCalendar,
-  o: SignalOptions,
+  o: ComputeOptions,
 ): Promise<SignalResult> {
   const lifeHours = (o.configs[0]?.dte ?? 14) * 24;
   const conditions = await computeConditions(source, cal, econ, o.atMs, { optionLifeHours: lifeHours });
@@ -128,7 +211,7 @@ export async function computeSignal(
       c.maxLossPerContract = (picked.width - picked.credit) * 100 + roundTripFees;
       const rv =
         conditions.momentum.status === 'ok' ? conditions.momentum.hourlyVol * Math.sqrt(24 * 365) : null;
-      const { spec, varianceFrom } = popModel(o.model, picked.short.iv!, rv);
+      const { spec, varianceFrom } = popModel(o.simParams, o.model, picked.short.iv!, rv);
       c.modelVariance = varianceFrom;
       const mc = spreadMonteCarlo(o.engine, spec, {
         S0: S,

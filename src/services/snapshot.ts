@@ -7,6 +7,20 @@ import type {
   SourceKind,
 } from '../core/market/port.js';
 import type { MarketCalendar, MarketStatus } from '../core/time/market-calendar.js';
+import type { Deps } from './deps.js';
+
+export type SnapshotDeps = Pick<Deps, 'clock' | 'calendar' | 'defaultSource' | 'source'>;
+
+/** `argus snapshot`: one snapshot of the default source. */
+export async function snapshot(deps: SnapshotDeps, o: { atMs?: number } = {}): Promise<Snapshot> {
+  const atMs = o.atMs ?? deps.clock.nowMs();
+  const source = deps.source(deps.defaultSource, { atMs });
+  try {
+    return await takeSnapshot(source, deps.calendar, atMs);
+  } finally {
+    await source.close?.();
+  }
+}
 
 export interface FieldView<T> {
   field: string;
@@ -61,11 +75,7 @@ export function view<T, U = T>(field: string, o: Observed<T>, atMs: number, map?
 }
 
 /** One normalised market snapshot: every field with its provider, age, or the reason it is missing. */
-export async function takeSnapshot(
-  source: MarketDataSource,
-  cal: MarketCalendar,
-  atMs: number,
-): Promise<Snapshot> {
+async function takeSnapshot(source: MarketDataSource, cal: MarketCalendar, atMs: number): Promise<Snapshot> {
   const [btc, dvol, hist, funding, ibit, bito] = await Promise.all([
     source.btcSpot(atMs),
     source.dvol(atMs),

@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { loadEconomicCalendar, loadMarketCalendar } from '../../src/adapters/bundled/calendars.js';
 import { CoverageError, UsageError } from '../../src/core/errors.js';
-import { calendarEntries, calendarQuery } from '../../src/services/calendar.js';
+import { ManualClock } from '../../src/core/time/clock.js';
+import { calendar, calendarEntries } from '../../src/services/calendar.js';
 
 const Z = (iso: string) => Date.parse(iso);
-const deps = { market: loadMarketCalendar(), economic: loadEconomicCalendar() };
+const deps = { calendar: loadMarketCalendar(), economic: loadEconomicCalendar() };
+const at = (nowMs: number) => ({ ...deps, clock: new ManualClock(nowMs) });
 
 describe('calendarEntries', () => {
   it('lists holidays, early closes, FOMC and CPI in order', () => {
-    const r = calendarEntries(
-      { fromDate: '2026-11-20', toDate: '2026-12-31', types: ['fomc', 'cpi', 'market'] },
-      deps,
-    );
+    const r = calendarEntries(deps, {
+      fromDate: '2026-11-20',
+      toDate: '2026-12-31',
+      types: ['fomc', 'cpi', 'market'],
+    });
     expect(r.fromDate).toBe('2026-11-20');
     expect(r.toDate).toBe('2026-12-31');
     expect(r.entries.map((e) => [e.date, e.kind, e.timeMs])).toEqual([
@@ -45,15 +48,15 @@ describe('calendarEntries', () => {
   });
 
   it('filters by type and never lists weekends', () => {
-    const market = calendarEntries({ fromDate: '2026-03-01', toDate: '2026-04-30', types: ['market'] }, deps);
+    const market = calendarEntries(deps, { fromDate: '2026-03-01', toDate: '2026-04-30', types: ['market'] });
     expect(market.entries.map((e) => e.date)).toEqual(['2026-04-03']);
-    const cpi = calendarEntries({ fromDate: '2026-03-01', toDate: '2026-04-30', types: ['cpi'] }, deps);
+    const cpi = calendarEntries(deps, { fromDate: '2026-03-01', toDate: '2026-04-30', types: ['cpi'] });
     expect(cpi.entries.map((e) => e.date)).toEqual(['2026-03-11', '2026-04-10']);
     expect(cpi.coverage.map((c) => c.type)).toEqual(['cpi']);
   });
 
   it('includes both ends of the range (ET dates)', () => {
-    const r = calendarEntries({ fromDate: '2026-12-09', toDate: '2026-12-10', types: ['fomc', 'cpi'] }, deps);
+    const r = calendarEntries(deps, { fromDate: '2026-12-09', toDate: '2026-12-10', types: ['fomc', 'cpi'] });
     expect(r.entries.map((e) => e.kind)).toEqual(['fomc', 'cpi']);
   });
 
@@ -63,8 +66,8 @@ describe('calendarEntries', () => {
       { type: 'cpi', date: '2026-11-27' },
     ]);
     const r = calendarEntries(
+      { calendar: deps.calendar, economic },
       { fromDate: '2026-11-26', toDate: '2026-11-27', types: ['market', 'cpi', 'fomc'] },
-      { market: deps.market, economic },
     );
     expect(r.entries.map((e) => `${e.date} ${e.kind}`)).toEqual([
       '2026-11-26 closed',
@@ -75,10 +78,11 @@ describe('calendarEntries', () => {
   });
 
   it('warns, and marks coverage incomplete, for CPI dates in 2027', () => {
-    const r = calendarEntries(
-      { fromDate: '2026-12-01', toDate: '2027-01-31', types: ['cpi', 'fomc', 'market'] },
-      deps,
-    );
+    const r = calendarEntries(deps, {
+      fromDate: '2026-12-01',
+      toDate: '2027-01-31',
+      types: ['cpi', 'fomc', 'market'],
+    });
     expect(r.entries.filter((e) => e.type === 'cpi').map((e) => e.date)).toEqual(['2026-12-10']);
     expect(r.entries.filter((e) => e.type === 'fomc').map((e) => e.date)).toEqual([
       '2026-12-09',
@@ -97,37 +101,37 @@ describe('calendarEntries', () => {
 
   it('rejects reversed ranges, bad dates and unknown types', () => {
     expect(() =>
-      calendarEntries({ fromDate: '2026-12-31', toDate: '2026-12-01', types: ['market'] }, deps),
+      calendarEntries(deps, { fromDate: '2026-12-31', toDate: '2026-12-01', types: ['market'] }),
     ).toThrow(UsageError);
     expect(() =>
-      calendarEntries({ fromDate: '2026-02-30', toDate: '2026-03-01', types: ['market'] }, deps),
+      calendarEntries(deps, { fromDate: '2026-02-30', toDate: '2026-03-01', types: ['market'] }),
     ).toThrow(/--from/);
-    expect(() => calendarEntries({ fromDate: '2026-01-01', toDate: '2026-03-01', types: [] }, deps)).toThrow(
+    expect(() => calendarEntries(deps, { fromDate: '2026-01-01', toDate: '2026-03-01', types: [] })).toThrow(
       UsageError,
     );
     expect(() =>
-      calendarEntries({ fromDate: '2026-01-01', toDate: '2026-03-01', types: ['nfp' as 'cpi'] }, deps),
+      calendarEntries(deps, { fromDate: '2026-01-01', toDate: '2026-03-01', types: ['nfp' as 'cpi'] }),
     ).toThrow(UsageError);
   });
 
   it('throws CoverageError naming the covered years outside the NYSE data', () => {
     expect(() =>
-      calendarEntries({ fromDate: '2028-12-01', toDate: '2029-01-31', types: ['market'] }, deps),
+      calendarEntries(deps, { fromDate: '2028-12-01', toDate: '2029-01-31', types: ['market'] }),
     ).toThrow(CoverageError);
     expect(() =>
-      calendarEntries({ fromDate: '2023-12-01', toDate: '2024-01-31', types: ['fomc', 'market'] }, deps),
+      calendarEntries(deps, { fromDate: '2023-12-01', toDate: '2024-01-31', types: ['fomc', 'market'] }),
     ).toThrow(/covers 2024–2028/);
     // Economic types alone only warn.
-    const r = calendarEntries({ fromDate: '2029-01-01', toDate: '2029-01-31', types: ['cpi'] }, deps);
+    const r = calendarEntries(deps, { fromDate: '2029-01-01', toDate: '2029-01-31', types: ['cpi'] });
     expect(r.entries).toEqual([]);
     expect(r.warnings[0]).toMatch(/^no CPI dates after 2026-12-31/);
   });
 });
 
-describe('calendarQuery', () => {
+describe('calendar', () => {
   it('defaults to 30 days from today in ET and adds display fields', () => {
     // 03:00Z on 2026-11-27 is still 2026-11-26 in New York.
-    const r = calendarQuery({ nowMs: Z('2026-11-27T03:00:00Z'), zone: 'UTC' }, deps);
+    const r = calendar(at(Z('2026-11-27T03:00:00Z')), { zone: 'UTC' });
     expect(r.fromDate).toBe('2026-11-26');
     expect(r.toDate).toBe('2026-12-25');
     expect(r.localZone).toBe('UTC');
@@ -137,13 +141,10 @@ describe('calendarQuery', () => {
   });
 
   it('honours --to, --days and types, and shows the local date when it differs', () => {
-    const r = calendarQuery(
-      { from: '2026-12-09', days: 2, types: ['fomc', 'cpi'], nowMs: 0, zone: 'Asia/Tokyo' },
-      deps,
-    );
+    const r = calendar(at(0), { from: '2026-12-09', days: 2, types: ['fomc', 'cpi'], zone: 'Asia/Tokyo' });
     expect(r.toDate).toBe('2026-12-10');
     expect(r.entries.map((e) => e.timeLocal)).toEqual(['2026-12-10 04:00 GMT+9', '22:30 GMT+9']);
-    expect(calendarQuery({ from: '2026-12-09', to: '2026-12-09', nowMs: 0 }, deps).entries).toHaveLength(1);
-    expect(() => calendarQuery({ from: '2026-12-09', days: 0, nowMs: 0 }, deps)).toThrow(UsageError);
+    expect(calendar(at(0), { from: '2026-12-09', to: '2026-12-09' }).entries).toHaveLength(1);
+    expect(() => calendar(at(0), { from: '2026-12-09', days: 0 })).toThrow(UsageError);
   });
 });

@@ -5,11 +5,20 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadEconomicCalendar, loadMarketCalendar } from '../../src/adapters/bundled/calendars.js';
 import { loadGrid } from '../../src/adapters/bundled/grids.js';
+import { Outbox } from '../../src/adapters/store/outbox.js';
+import { SqliteReview } from '../../src/adapters/store/review.js';
 import type { Store } from '../../src/adapters/store/store.js';
+import type { ArgusConfig } from '../../src/core/config/schema.js';
 import { UsageError } from '../../src/core/errors.js';
+import type { GapView } from '../../src/core/market/gap.js';
 import { ManualClock } from '../../src/core/time/clock.js';
-import type { GapView } from '../../src/services/gap.js';
-import { dailyReview, type ReviewDeps, readPromotions, reviewText } from '../../src/services/review.js';
+import { reviewText } from '../../src/services/notify-text.js';
+import {
+  type DailyReviewDeps,
+  type DailyReviewOptions,
+  dailyReview,
+  readPromotions,
+} from '../../src/services/review.js';
 import { openStore } from '../support/notify.js';
 
 const market = loadMarketCalendar();
@@ -81,17 +90,20 @@ const gapOk = (atMs: number): GapView => ({
   from: 'snapshot',
 });
 
-function deps(extra: Partial<ReviewDeps> = {}): ReviewDeps {
+function deps(): DailyReviewDeps {
   return {
-    store,
-    market,
+    clock,
+    calendar: market,
     economic,
-    nowMs: clock.nowMs(),
-    feePerContractPerLegUsd: 0.65,
-    gap: async (atMs) => gapOk(atMs),
-    ...extra,
+    // Fee used for open marks when the live farm recorded none.
+    farmConfig: { feePerContractPerLegUsd: 0.65 } as ArgusConfig['farm'],
+    reviews: new SqliteReview(store),
+    outbox: new Outbox(store, clock),
   };
 }
+
+/** The reviewed day, with the gap from a stub. */
+const day = (o: DailyReviewOptions = {}): DailyReviewOptions => ({ gap: async (atMs) => gapOk(atMs), ...o });
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'argus-review-'));
@@ -173,7 +185,7 @@ afterEach(() => {
 
 describe('dailyReview', () => {
   it("counts the day's opened and closed trades of the live run only, split into exits and expiries", async () => {
-    const r = await dailyReview(deps(), { date: '2026-01-26' });
+    const r = await dailyReview(deps(), day({ date: '2026-01-26' }));
     expect(r.liveRunId).toBe(liveId);
     expect(r.asOfMs).toBe(et('2026-01-27', '00:00') - 1);
     expect(r.opened).toEqual({ trades: 2, contracts: 3, creditUsd: 110, traders: 2 });
@@ -195,7 +207,7 @@ describe('dailyReview', () => {
   });
 
   it('marks open positions to market at the last mark (entry fees in), not at their credit (#21)', async () => {
-    const r = await dailyReview(deps(), { date: '2026-01-26' });
+    const r = await dailyReview(deps(), day({ date: '2026-01-26' }));
     const o = r.open;
     expect(o.positions).toBe(2);
     expect(o.contracts).toBe(3);
@@ -211,7 +223,7 @@ describe('dailyReview', () => {
   });
 
   it('ranks best and worst traders of the day by realised P&L, with their grid configuration', async () => {
-    const r = await dailyReview(deps(), { date: '2026-01-26' });
+    const r = await dailyReview(deps(), day({ date: '2026-01-26' }));
     expect(r.traders.best.map((t) => [t.trader, t.realizedUsd])).toEqual([
       [12, 30],
       [5, 25],
@@ -222,7 +234,7 @@ describe('dailyReview', () => {
   });
 
   it('lists upcoming events after the day (FOMC on the 28th) and the gap as of the end of the day', async () => {
-    const r = await dailyReview(deps(), { date: '2026-01-26' });
+    const r = await dailyReview(deps(), day({ date: '2026-01-26' }));
     const fomc = r.events.entries.find((e) => e.type === 'fomc');
     expect(fomc).toMatchObject({ date: '2026-01-28', timeMs: et('2026-01-28', '14:00') });
     expect(r.events.entries.every((e) => e.timeMs === null || e.timeMs > r.asOfMs)).toBe(true);
@@ -230,14 +242,12 @@ describe('dailyReview', () => {
   });
 
   it('a failing market-data source costs the gap line only (#24)', async () => {
-    const r = await dailyReview(
-      deps({
-        gap: async () => {
-          throw new Error('yahoo v8/finance/chart/IBIT: HTTP 502');
-        },
-      }),
-      { date: '2026-01-26' },
-    );
+    const r = await dailyReview(deps(), {
+      date: '2026-01-26',
+      gap: async () => {
+        throw new Error('yahoo v8/finance/chart/IBIT: HTTP 502');
+      },
+    });
     expect(r.gap).toEqual({
       status: 'missing',
       atMs: r.asOfMs,
@@ -247,24 +257,24 @@ describe('dailyReview', () => {
   });
 
   it('defaults to today (ET) as of now; refuses a future date', async () => {
-    const r = await dailyReview(deps());
+    const r = await dailyReview(deps(), day());
     expect(r.date).toBe('2026-01-27');
     expect(r.asOfMs).toBe(clock.nowMs());
     expect(r.opened.trades).toBe(1);
     expect(r.exitsByReason).toEqual([{ reason: 'trailing_stop', trades: 1, pnlUsd: 1 }]);
-    await expect(dailyReview(deps(), { date: '2026-01-28' })).rejects.toThrow(UsageError);
+    await expect(dailyReview(deps(), day({ date: '2026-01-28' }))).rejects.toThrow(UsageError);
   });
 
   it('a database without a live farm gives an empty review with a note', async () => {
     store.db.prepare("DELETE FROM runs WHERE kind = 'live'").run();
-    const r = await dailyReview(deps(), { date: '2026-01-26' });
+    const r = await dailyReview(deps(), day({ date: '2026-01-26' }));
     expect(r.liveRunId).toBeNull();
     expect(r.note).toMatch(/live farm has not run yet/);
     expect(r.closed.trades).toBe(0);
   });
 
   it('renders a compact text for Telegram', async () => {
-    const r = await dailyReview(deps(), { date: '2026-01-26' });
+    const r = await dailyReview(deps(), day({ date: '2026-01-26' }));
     const t = reviewText(r, (ms) => market.formatEt(ms));
     expect(t).toContain('Argus — daily review 2026-01-26');
     expect(t).toContain('Opened 2 (3 contracts, $110.00 credit, 2 traders)');
@@ -282,10 +292,10 @@ describe('dailyReview', () => {
 });
 
 describe('promotions', () => {
-  const day = [et('2026-01-26', '00:00'), et('2026-01-27', '00:00')] as const;
+  const reviewed = [et('2026-01-26', '00:00'), et('2026-01-27', '00:00')] as const;
 
   it('none yet', () => {
-    expect(readPromotions(store, ...day)).toMatchObject({ status: 'none' });
+    expect(readPromotions(deps(), ...reviewed)).toMatchObject({ status: 'none' });
   });
 
   it('active ones by rank and those promoted on the day', () => {
@@ -301,7 +311,7 @@ describe('promotions', () => {
     put.run(evalId, liveId, 5, '{"dte":14}', 2, 1, et('2026-01-26', '17:00'));
     put.run(evalId, liveId, 6, '{"dte":7}', 1, 1, et('2026-01-20', '17:00'));
     put.run(evalId, liveId, 7, '{"dte":30}', 3, 0, et('2026-01-26', '18:00'));
-    const p = readPromotions(store, ...day);
+    const p = readPromotions(deps(), ...reviewed);
     if (p.status !== 'ok') throw new Error(JSON.stringify(p));
     expect(p.active.map((x) => [x.trader, x.rank])).toEqual([
       [6, 1],

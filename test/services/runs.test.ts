@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMarketCalendar } from '../../src/adapters/bundled/calendars.js';
 import { CheckpointFiles } from '../../src/adapters/store/checkpoints.js';
+import { SqliteHousekeeping } from '../../src/adapters/store/housekeeping.js';
 import type { Store } from '../../src/adapters/store/store.js';
 import { UsageError } from '../../src/core/errors.js';
 import type { RunKind, RunStatus } from '../../src/core/runs.js';
 import { ManualClock } from '../../src/core/time/clock.js';
-import { formatBytes, planPrune, prune } from '../../src/services/prune.js';
-import { listRuns, planRemoveRun, removeRun, resolveRun } from '../../src/services/runs.js';
-import { openStore } from '../support/notify.js';
+import { applyPrune, planPrune } from '../../src/services/prune.js';
+import { applyRemoval, listRuns, planRemoveRun, resolveRun } from '../../src/services/runs.js';
+import { configFrom, openStore } from '../support/notify.js';
 
 const market = loadMarketCalendar();
 const DAY = 86_400_000;
@@ -69,6 +70,16 @@ function backtest(
   return run.id;
 }
 
+/** The housekeeping services' view of the test's store, clock and calendar. */
+function deps() {
+  return {
+    housekeeping: new SqliteHousekeeping(store),
+    clock,
+    calendar: market,
+    notifyConfig: configFrom({}).notifications,
+  };
+}
+
 function count(sql: string, ...args: unknown[]): number {
   return (store.db.prepare(sql).get(...args) as { n: number }).n;
 }
@@ -78,7 +89,7 @@ describe('runs list / resolve', () => {
     const a = backtest({ status: 'completed', checkpointBytes: 1000 });
     const b = backtest({ kind: 'sim', traders: 5 });
     const live = store.liveRun('t').id;
-    const runs = listRuns(store);
+    const runs = listRuns(deps());
     expect(runs.map((r) => r.id)).toEqual([live, b, a]);
     expect(runs[0]).toMatchObject({ kind: 'live', live: true, traders: null });
     expect(runs[1]).toMatchObject({
@@ -89,17 +100,17 @@ describe('runs list / resolve', () => {
       stepsTotal: 10,
     });
     expect(runs[2]).toMatchObject({ status: 'completed', checkpointBytes: 1000, activePromotions: 0 });
-    expect(listRuns(store, { kind: 'replay' }).map((r) => r.id)).toEqual([a]);
-    expect(listRuns(store, { limit: 1 })).toHaveLength(1);
+    expect(listRuns(deps(), { kind: 'replay' }).map((r) => r.id)).toEqual([a]);
+    expect(listRuns(deps(), { limit: 1 })).toHaveLength(1);
   });
 
   it('resolves a unique prefix; refuses ambiguous, unknown and malformed ids', () => {
     const a = backtest();
-    expect(resolveRun(store, a.slice(0, 8)).id).toBe(a);
-    expect(resolveRun(store, a.toUpperCase()).id).toBe(a);
-    expect(() => resolveRun(store, 'ffffffff')).toThrow(/no run ffffffff/);
-    expect(() => resolveRun(store, "a' OR 1=1 --")).toThrow(UsageError);
-    expect(() => resolveRun(store, '%')).toThrow(/is not a run id/);
+    expect(resolveRun(deps(), a.slice(0, 8)).id).toBe(a);
+    expect(resolveRun(deps(), a.toUpperCase()).id).toBe(a);
+    expect(() => resolveRun(deps(), 'ffffffff')).toThrow(/no run ffffffff/);
+    expect(() => resolveRun(deps(), "a' OR 1=1 --")).toThrow(UsageError);
+    expect(() => resolveRun(deps(), '%')).toThrow(/is not a run id/);
     // Two ids sharing a prefix: make one by hand.
     const twin = `${a.slice(0, 8)}-0000-4000-8000-000000000000`;
     store.db
@@ -107,7 +118,7 @@ describe('runs list / resolve', () => {
         "INSERT INTO runs (id, kind, command, status, created_ms, updated_ms, app_version, provenance_json) VALUES (?, 'sim', 'x', 'completed', 0, 0, 't', '{}')",
       )
       .run(twin);
-    expect(() => resolveRun(store, a.slice(0, 8))).toThrow(/matches 2 runs/);
+    expect(() => resolveRun(deps(), a.slice(0, 8))).toThrow(/matches 2 runs/);
   });
 });
 
@@ -116,7 +127,7 @@ describe('runs rm', () => {
     const keep = backtest({ status: 'completed', checkpointBytes: 500 });
     const gone = backtest({ status: 'completed', traders: 300, checkpointBytes: 2048 });
     writeFileSync(join(files.dir, `${gone}.9.${randomUUID()}.bin.tmp`), 'partial');
-    const plan = planRemoveRun(store, gone.slice(0, 8));
+    const plan = planRemoveRun(deps(), gone.slice(0, 8));
     expect(plan.rows).toEqual({
       positions: 0,
       traderStats: 300,
@@ -128,7 +139,7 @@ describe('runs rm', () => {
     expect(plan.checkpointFiles).toEqual({ count: 2, bytes: 2048 + 7 });
     expect(plan.blockers).toEqual([]);
 
-    const r = removeRun(store, plan);
+    const r = applyRemoval(deps(), plan);
     expect(r.freedCheckpointBytes).toBe(2055);
     expect(store.getRun(gone)).toBeNull();
     expect(count('SELECT count(*) AS n FROM farm_runs WHERE run_id = ?', gone)).toBe(0);
@@ -150,14 +161,14 @@ describe('runs rm', () => {
       )
       .run(randomUUID(), live);
     files.write(live, 7, [Buffer.from('state')]);
-    const plan = planRemoveRun(store, live);
+    const plan = planRemoveRun(deps(), live);
     expect(plan.run.live).toBe(true);
     expect(plan.blockers[0]).toMatch(/live farm run/);
     expect(plan.rows.positions).toBe(1);
-    expect(() => removeRun(store, plan)).toThrow(/not removing run .*live farm run.*/);
+    expect(() => applyRemoval(deps(), plan)).toThrow(/not removing run .*live farm run.*/);
     expect(store.getRun(live)).not.toBeNull();
 
-    removeRun(store, plan, { force: true });
+    applyRemoval(deps(), plan, { force: true });
     expect(store.getRun(live)).toBeNull();
     expect(count('SELECT count(*) AS n FROM positions')).toBe(0);
     expect(store.getSetting('live_run_id')).toBeNull();
@@ -168,17 +179,17 @@ describe('runs rm', () => {
 
   it('a run marked running, or one with active promotions, needs --force', () => {
     const running = backtest();
-    expect(planRemoveRun(store, running).blockers[0]).toMatch(/marked running/);
+    expect(planRemoveRun(deps(), running).blockers[0]).toMatch(/marked running/);
     const promoted = backtest({ status: 'completed' });
     store.db.exec('DROP TABLE IF EXISTS promotions');
     store.db.exec(
       'CREATE TABLE promotions (trader_id INTEGER, config_json TEXT, run_id TEXT, active INTEGER, rank INTEGER)',
     );
     store.db.prepare("INSERT INTO promotions VALUES (3, '{}', ?, 1, 1)").run(promoted);
-    expect(planRemoveRun(store, promoted).blockers).toEqual([
+    expect(planRemoveRun(deps(), promoted).blockers).toEqual([
       '1 active promotion(s) come from it and would go with it',
     ]);
-    expect(listRuns(store, { status: 'completed' })[0].activePromotions).toBe(1);
+    expect(listRuns(deps(), { status: 'completed' })[0].activePromotions).toBe(1);
   });
 });
 
@@ -221,7 +232,7 @@ describe('db prune', () => {
     mkdirSync(files.dir, { recursive: true });
     writeFileSync(join(files.dir, `${ghost}.4.${randomUUID()}.bin`), Buffer.alloc(64));
 
-    const plan = planPrune(store, { before: '2026-02-01', nowMs: clock.nowMs(), market });
+    const plan = planPrune(deps(), { before: '2026-02-01' });
     expect(plan.beforeMs).toBe(market.etToUtcMs('2026-02-01', '00:00'));
     expect(plan.runs.map((r) => r.id).sort()).toEqual([oldDone, oldFailed].sort());
     expect(plan.skippedRuns).toEqual([{ id: oldPromoted, reason: '1 active promotion(s) come from it' }]);
@@ -236,7 +247,7 @@ describe('db prune', () => {
     expect(plan.outbox.count).toBe(2);
     expect(plan.checkpointFiles).toEqual({ count: 2, bytes: 164, orphanRuns: [ghost] });
 
-    const r = prune(store, plan);
+    const r = applyPrune(deps(), plan);
     expect(r.deleted).toEqual({ runs: 2, gapSnapshots: 3, outbox: 2, checkpointFiles: 2 });
     expect(store.getRun(oldDone)).toBeNull();
     expect(store.getRun(oldRunning)).not.toBeNull();
@@ -263,32 +274,29 @@ describe('db prune', () => {
            vega_usd, status) VALUES (?, ?, 1, 'k', 'IBIT', '2025-12-12', 50, 48, 1, 4000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'open')`,
       )
       .run(randomUUID(), live);
-    const plan = planPrune(store, { before: '2026-01-05', nowMs: clock.nowMs(), market });
+    const plan = planPrune(deps(), { before: '2026-01-05' });
     expect(plan.gapSnapshots).toMatchObject({ count: 1, cutoff: '2025-12-12' });
     expect(plan.gapSnapshots.keptReason).toMatch(/open live positions expire then/);
     store.db.prepare("UPDATE positions SET status = 'closed'").run();
-    const p2 = planPrune(store, { before: '2026-01-05', nowMs: clock.nowMs(), market });
+    const p2 = planPrune(deps(), { before: '2026-01-05' });
     expect(p2.gapSnapshots).toMatchObject({ count: 2, cutoff: '2025-12-19' });
     expect(p2.gapSnapshots.keptReason).toMatch(/latest close \(2025-12-19\) is kept/);
   });
 
   it('sent notifications younger than the keep window stay (dedup and rate limits read them)', () => {
     outbox('sent', clock.nowMs() - 2 * DAY);
-    const plan = planPrune(store, { before: '2026-01-05', nowMs: clock.nowMs(), market });
+    const plan = planPrune(deps(), { before: '2026-01-05' });
     expect(plan.outbox.count).toBe(0);
-    expect(
-      planPrune(store, { before: '2026-01-05', nowMs: clock.nowMs(), market, keepOutboxMs: DAY }).outbox
-        .count,
-    ).toBe(1);
+    expect(planPrune(deps(), { before: '2026-01-05', keepOutboxMs: DAY }).outbox.count).toBe(1);
   });
 
   it('VACUUM gives the space back and the result says how much', () => {
     const big = backtest({ status: 'completed', traders: 40_000 });
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     clock.advance(2 * DAY);
-    const plan = planPrune(store, { before: '2026-01-07', nowMs: clock.nowMs(), market });
+    const plan = planPrune(deps(), { before: '2026-01-07' });
     expect(plan.runs.map((r) => r.id)).toEqual([big]);
-    const r = prune(store, plan);
+    const r = applyPrune(deps(), plan);
     expect(r.vacuum.ok).toBe(true);
     expect(r.checkpoint).toMatchObject({ busy: 0 });
     expect(r.bytesAfter).toBeLessThan(r.bytesBefore);
@@ -298,19 +306,6 @@ describe('db prune', () => {
   });
 
   it('refuses a date in the future', () => {
-    expect(() => planPrune(store, { before: '2026-01-06', nowMs: clock.nowMs(), market })).toThrow(
-      /in the future/,
-    );
-  });
-
-  it('formatBytes', () => {
-    expect([0, 1023, 1024, 1536, 10 * 1024 * 1024, 3.5 * 1024 ** 3].map(formatBytes)).toEqual([
-      '0 B',
-      '1023 B',
-      '1.0 KB',
-      '1.5 KB',
-      '10 MB',
-      '3.5 GB',
-    ]);
+    expect(() => planPrune(deps(), { before: '2026-01-06' })).toThrow(/in the future/);
   });
 });

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import type { SettingRow } from '../../core/config/report.js';
 import { type ArgusConfig, SETTINGS, type SettingSpec } from '../../core/config/schema.js';
 import { UsageError } from '../../core/errors.js';
 import { JsonSyntaxError, parseJsonWithLines } from './json-lines.js';
@@ -160,7 +161,10 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
 }
 
 /** Rows for `argus config show`: secrets masked, each with its origin. */
-export function describeConfig(resolved: ResolvedConfig, specs: readonly SettingSpec[] = SETTINGS) {
+export function describeConfig(
+  resolved: ResolvedConfig,
+  specs: readonly SettingSpec[] = SETTINGS,
+): SettingRow[] {
   return specs.map((spec) => {
     const raw = spec.path
       .split('.')

@@ -1,27 +1,8 @@
+import type { MessageSender, SendOutcome } from '../../core/notify.js';
 import type { Clock } from '../../core/time/clock.js';
 import { HttpClient, header, parseRetryAfter } from '../market/live/http.js';
 import { errorMessage, ProviderError, type ProviderName } from '../market/live/provider-error.js';
 import { RateLimiter } from '../market/live/rate-limit.js';
-
-/** What one delivery attempt came to. Reasons never contain the bot token. */
-export type SendOutcome =
-  | { ok: true; messageId: number | null; note?: string }
-  | {
-      ok: false;
-      /** True when repeating the same request cannot succeed (Bot API 4xx other than 429). */
-      permanent: boolean;
-      reason: string;
-      /** The server's own wait (429 retry_after, Retry-After), when it gave one. */
-      retryAfterMs?: number;
-      /** True when the failure concerns the bot or chat, not this message: later messages would fail too. */
-      stopsQueue?: boolean;
-    };
-
-/** The outbox's view of a channel; tests substitute wrappers (e.g. a simulated crash). */
-export interface MessageSender {
-  send(chatId: string, text: string): Promise<SendOutcome>;
-  close(): Promise<void>;
-}
 
 export interface TelegramOptions {
   /** Bot API base, e.g. https://api.telegram.org (no trailing /bot…). */

@@ -1,45 +1,14 @@
-import type { Logger } from '../../core/log.js';
+import type {
+  EnqueueRequest,
+  EnqueueResult,
+  OutboxHealth,
+  OutboxKind,
+  OutboxMessage,
+  OutboxRepository,
+  OutboxStatus,
+} from '../../core/notify.js';
 import type { Clock } from '../../core/time/clock.js';
-import type { MessageSender } from '../notify/telegram.js';
 import type { Store } from './store.js';
-
-export type OutboxKind = 'recommendation' | 'review' | 'promotion';
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed';
-
-export interface OutboxMessage {
-  id: number;
-  channel: 'telegram';
-  kind: OutboxKind;
-  chatId: string;
-  text: string;
-  dedupKey: string | null;
-  status: OutboxStatus;
-  attempts: number;
-  createdMs: number;
-  nextAttemptMs: number;
-  sendingMs: number | null;
-  sentMs: number | null;
-  messageId: number | null;
-  lastError: string | null;
-  /** Sent again after an interrupted delivery: the chat may show it twice. */
-  resent: boolean;
-}
-
-export interface EnqueueRequest {
-  kind: OutboxKind;
-  chatId: string;
-  text: string;
-  /** Messages with the same kind and key within `dedupWindowMs` are suppressed. */
-  dedupKey?: string;
-  dedupWindowMs?: number;
-  /** At most this many messages of this kind (not suppressed) in any rolling hour. */
-  maxPerHour?: number;
-}
-
-export type EnqueueResult =
-  | { status: 'queued'; id: number }
-  | { status: 'suppressed'; id: number; reason: string }
-  | { status: 'disabled'; reason: string };
 
 interface Row {
   id: number;
@@ -79,17 +48,13 @@ const toMessage = (r: Row): OutboxMessage => ({
   resent: r.resent === 1,
 });
 
-/** The persisted outbox. Every state change is one conditional UPDATE, so two drains never send the same row. */
-export class Outbox {
+/** The outbox table. Every state change is one conditional UPDATE, so two drains never send the same row. */
+export class Outbox implements OutboxRepository {
   constructor(
     readonly store: Store,
     private readonly clock: Clock,
   ) {}
 
-  /**
-   * Store a message before anything is sent. Duplicates and rate-limited messages are stored too,
-   * as 'suppressed' with the reason, so nothing disappears without a trace.
-   */
   enqueue(req: EnqueueRequest): EnqueueResult {
     const db = this.store.db;
     const now = this.clock.nowMs();
@@ -154,10 +119,6 @@ export class Outbox {
     return out;
   }
 
-  /**
-   * Rows left 'sending' for longer than `leaseMs`: the process that sent them stopped before it
-   * could mark them. They go back to pending, flagged: the next delivery may be a duplicate.
-   */
   recoverInterrupted(leaseMs: number): OutboxMessage[] {
     const db = this.store.db;
     const cutoff = this.clock.nowMs() - leaseMs;
@@ -185,7 +146,6 @@ export class Outbox {
     return r ? toMessage(r) : null;
   }
 
-  /** Take a pending row for sending; false when another drain got it first. */
   claim(id: number): boolean {
     const now = this.clock.nowMs();
     return (
@@ -211,7 +171,7 @@ export class Outbox {
       .run(reason, id);
   }
 
-  /** Back to pending for a later attempt; `refund` leaves the attempt uncounted (a rate limit is not the message's fault). */
+  // A rate limit is not the message's fault: `refund` leaves that attempt uncounted.
   reschedule(id: number, reason: string, nextAttemptMs: number, refund = false): void {
     this.store.db
       .prepare(
@@ -221,150 +181,31 @@ export class Outbox {
       .run(reason, nextAttemptMs, refund ? 1 : 0, id);
   }
 
-  /** Rows not yet delivered or failed: pending (maybe waiting for a retry time) or being sent. */
   waiting(): number {
     const { n } = this.store.db
       .prepare("SELECT count(*) AS n FROM outbox WHERE status IN ('pending', 'sending')")
       .get() as { n: number };
     return n;
   }
-}
 
-export interface DrainOptions {
-  clock: Clock;
-  log: Logger;
-  /** Delivery attempts (each with the HTTP client's own retries) before a transient failure becomes 'failed'. */
-  maxAttempts?: number;
-  /** How long a 'sending' row may stay before it counts as interrupted; longer than any one send. */
-  leaseMs?: number;
-  /** A 429 asking to wait at most this long is waited out now; longer waits end the drain. */
-  maxInlineWaitMs?: number;
-  maxMessages?: number;
-  /** Backoff between drains after a transient failure: base × 2^(attempts−1), capped. */
-  retryBaseMs?: number;
-  retryMaxMs?: number;
-}
-
-export interface DrainReport {
-  sent: number[];
-  failed: { id: number; reason: string }[];
-  retrying: { id: number; reason: string; nextAttemptMs: number }[];
-  /** Rows sent again after an interrupted delivery (possible duplicates in the chat). */
-  resent: number[];
-  /** Why the drain stopped before the queue was empty, if it did. */
-  stoppedBy: string | null;
-  /** Rows still pending after the drain. */
-  remaining: number;
-}
-
-/**
- * Send what is due, oldest first. At least once: a row is marked sent only after Telegram
- * accepted it, so the one way to send twice is a stop between those two steps, which
- * `recoverInterrupted` detects and this logs.
- */
-export async function drainOutbox(
-  outbox: Outbox,
-  sender: MessageSender,
-  o: DrainOptions,
-): Promise<DrainReport> {
-  const maxAttempts = o.maxAttempts ?? 8;
-  const leaseMs = o.leaseMs ?? 10 * 60_000;
-  const maxInlineWaitMs = o.maxInlineWaitMs ?? 30_000;
-  const maxMessages = o.maxMessages ?? 50;
-  const retryBaseMs = o.retryBaseMs ?? 60_000;
-  const retryMaxMs = o.retryMaxMs ?? 6 * HOUR;
-  const report: DrainReport = {
-    sent: [],
-    failed: [],
-    retrying: [],
-    resent: [],
-    stoppedBy: null,
-    remaining: 0,
-  };
-
-  for (const m of outbox.recoverInterrupted(leaseMs)) {
-    const msg = `notification #${m.id} (${m.kind}) was being sent when a previous run stopped; sending it again — the chat may show it twice`;
-    o.log.warn(msg);
-    outbox.store.logEvent({
-      level: 'warn',
-      kind: 'notify.interrupted',
-      message: msg,
-      data: { outboxId: m.id },
-    });
+  health(): OutboxHealth | null {
+    const db = this.store.db;
+    const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").get();
+    if (!has) return null;
+    const r = db
+      .prepare(
+        "SELECT coalesce(sum(status IN ('pending', 'sending')), 0) AS pending, coalesce(sum(status = 'failed'), 0) AS failed FROM outbox",
+      )
+      .get() as { pending: number; failed: number };
+    const lastFailed = db
+      .prepare(
+        "SELECT id, kind, coalesce(last_error, '') AS reason FROM outbox WHERE status = 'failed' ORDER BY id DESC LIMIT 3",
+      )
+      .all() as { id: number; kind: string; reason: string }[];
+    return { pending: r.pending, failed: r.failed, lastFailed };
   }
 
-  let handled = 0;
-  while (handled < maxMessages) {
-    const m = outbox.nextDue();
-    if (!m) break;
-    if (!outbox.claim(m.id)) continue;
-    handled++;
-    const r = await sender.send(m.chatId, m.text);
-    const now = o.clock.nowMs();
-    if (r.ok) {
-      outbox.markSent(m.id, r.messageId, r.note ?? null);
-      report.sent.push(m.id);
-      if (m.resent) {
-        report.resent.push(m.id);
-        const msg = `possible duplicate: notification #${m.id} (${m.kind}) sent again after an interrupted delivery`;
-        o.log.warn(msg);
-        outbox.store.logEvent({
-          level: 'warn',
-          kind: 'notify.duplicate',
-          message: msg,
-          data: { outboxId: m.id },
-        });
-      }
-      continue;
-    }
-    if (r.permanent) {
-      outbox.markFailed(m.id, r.reason);
-      report.failed.push({ id: m.id, reason: r.reason });
-      o.log.error(`notification #${m.id} (${m.kind}) failed for good: ${r.reason}`);
-      outbox.store.logEvent({
-        level: 'error',
-        kind: 'notify.failed',
-        message: r.reason,
-        data: { outboxId: m.id },
-      });
-      if (r.stopsQueue) {
-        report.stoppedBy = `${r.reason} (later messages kept pending)`;
-        break;
-      }
-      continue;
-    }
-    if (r.retryAfterMs !== undefined) {
-      outbox.reschedule(m.id, r.reason, now + r.retryAfterMs, true);
-      if (r.retryAfterMs <= maxInlineWaitMs) {
-        o.log.info(`Telegram asks to wait ${Math.ceil(r.retryAfterMs / 1000)} s; waiting`);
-        await o.clock.sleep(r.retryAfterMs);
-        continue;
-      }
-      report.retrying.push({ id: m.id, reason: r.reason, nextAttemptMs: now + r.retryAfterMs });
-      report.stoppedBy = `rate limited by Telegram for ${Math.ceil(r.retryAfterMs / 1000)} s`;
-      break;
-    }
-    if (m.attempts + 1 >= maxAttempts) {
-      const reason = `gave up after ${m.attempts + 1} attempts: ${r.reason}`;
-      outbox.markFailed(m.id, reason);
-      report.failed.push({ id: m.id, reason });
-      o.log.error(`notification #${m.id} (${m.kind}) failed for good: ${reason}`);
-      outbox.store.logEvent({
-        level: 'error',
-        kind: 'notify.failed',
-        message: reason,
-        data: { outboxId: m.id },
-      });
-      continue;
-    }
-    const next = now + Math.min(retryMaxMs, retryBaseMs * 2 ** m.attempts);
-    outbox.reschedule(m.id, r.reason, next);
-    report.retrying.push({ id: m.id, reason: r.reason, nextAttemptMs: next });
-    o.log.warn(`notification #${m.id} (${m.kind}) not delivered, kept for the next run: ${r.reason}`);
-    // The network or Telegram is down: the rest would fail the same way.
-    report.stoppedBy = r.reason;
-    break;
+  logEvent(e: { level: 'warn' | 'error'; kind: string; message: string; outboxId: number }): void {
+    this.store.logEvent({ level: e.level, kind: e.kind, message: e.message, data: { outboxId: e.outboxId } });
   }
-  report.remaining = outbox.waiting();
-  return report;
 }

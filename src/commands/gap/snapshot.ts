@@ -1,7 +1,7 @@
 import { BaseCommand } from '../../cli/base-command.js';
 import { sourceFlags } from '../../cli/flags.js';
-import { formatMoney } from '../../core/format.js';
-import { type SnapshotResult, snapshotGap } from '../../services/gap.js';
+import { renderGapSnapshot } from '../../cli/render/gap.js';
+import { gapSnapshot, type SnapshotResult } from '../../services/gap.js';
 
 export default class GapSnapshot extends BaseCommand<typeof GapSnapshot> {
   static override description =
@@ -10,24 +10,14 @@ export default class GapSnapshot extends BaseCommand<typeof GapSnapshot> {
   static override flags = { ...sourceFlags };
 
   async run(): Promise<SnapshotResult> {
-    const ctx = this.ctx;
-    const atMs = this.flags.at ?? ctx.clock.nowMs();
-    const source = ctx.source(ctx.defaultSource, { atMs });
-    try {
-      const r = await snapshotGap(source, ctx.calendar, ctx.store(), atMs);
-      if (r.status === 'unavailable') {
-        process.exitCode = 3;
-        if (!this.jsonEnabled()) this.logToStderr(`Could not record the ${r.sessionDate} close: ${r.reason}`);
-      } else if (!this.jsonEnabled()) {
-        const s = r.snapshot;
-        this.log(
-          `${r.status === 'recorded' ? 'Recorded' : 'Already recorded'} ${s.sessionDate} close (${ctx.calendar.formatEt(s.closeMs)}): ` +
-            `IBIT ${formatMoney(s.ibitClose)}${s.bitoClose === null ? '' : `, BITO ${formatMoney(s.bitoClose)}`}, BTC ${formatMoney(s.btcAtClose, 0)}`,
-        );
-      }
-      return r;
-    } finally {
-      await source.close?.();
+    const result = await gapSnapshot(this.ctx, { atMs: this.flags.at });
+    // Exit 3 tells cron the close is not recorded yet.
+    if (result.status === 'unavailable') process.exitCode = 3;
+    if (!this.jsonEnabled()) {
+      const text = renderGapSnapshot(result, this.ctx.calendar);
+      if (result.status === 'unavailable') this.logToStderr(text);
+      else this.log(text);
     }
+    return result;
   }
 }

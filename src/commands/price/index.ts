@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { numberFlag, priceFlags } from '../../cli/flags.js';
 import { priceRequest } from '../../cli/price-args.js';
+import { renderPrice } from '../../cli/render/price.js';
 import { type PriceResult, priceOption } from '../../services/price.js';
 
 export default class Price extends BaseCommand<typeof Price> {
@@ -19,17 +20,9 @@ export default class Price extends BaseCommand<typeof Price> {
   };
 
   async run(): Promise<PriceResult> {
-    const r = priceOption(priceRequest(this.flags, this.flags.type, this.flags.strike));
-    if (!this.jsonEnabled()) {
-      const f = (x: number | null, d = 6) => (x === null ? '—' : x.toFixed(d));
-      this.log(
-        `${this.flags.style} ${this.flags.type} under ${r.model} (${r.method}): ${f(r.price)}${r.standardError === null ? '' : ` ± ${f(r.standardError)} (1 s.e., ${r.paths} paths)`}`,
-      );
-      this.log(
-        `delta ${f(r.delta, 4)}  gamma ${f(r.gamma, 4)}  vega ${f(r.vega, 4)}  theta ${f(r.theta, 4)}  rho ${f(r.rho, 4)}`,
-      );
-      if (r.note) this.log(`note: ${r.note}`);
-    }
-    return r;
+    const f = this.flags;
+    const result = priceOption(priceRequest(f, f.type, f.strike));
+    if (!this.jsonEnabled()) this.log(renderPrice(result, f.type));
+    return result;
   }
 }

@@ -2,8 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { numberFlag, priceFlags } from '../../cli/flags.js';
 import { priceRequest } from '../../cli/price-args.js';
-import { formatPct } from '../../core/format.js';
-import { spreadMonteCarlo } from '../../core/pricing/spread-mc.js';
+import { renderSpreadPrice } from '../../cli/render/price.js';
 import { priceSpread, type SpreadPriceResult } from '../../services/price.js';
 
 export default class PriceSpread extends BaseCommand<typeof PriceSpread> {
@@ -26,22 +25,15 @@ export default class PriceSpread extends BaseCommand<typeof PriceSpread> {
 
   async run(): Promise<SpreadPriceResult> {
     const f = this.flags;
-    const base = priceRequest(f, 'put', f.short);
-    const engine = f.engine ?? this.ctx.config.config.farm.engine;
-    const r = priceSpread(
-      { ...base, shortStrike: f.short, longStrike: f.long, credit: f.credit },
-      (spec, o) => spreadMonteCarlo(engine, spec, o),
-    );
-    if (!this.jsonEnabled()) {
-      const o = r.outcomes;
-      const pe = (p: number, se: number) => `${formatPct(p, 2)} ± ${formatPct(se, 2)}`;
-      this.log(
-        `Put spread ${f.short}/${f.long} under ${base.model}: model credit ${r.modelCredit.toFixed(4)}, using credit ${r.credit.toFixed(4)}, max loss ${r.maxLoss.toFixed(4)} per share`,
-      );
-      this.log(
-        `PoP ${pe(o.pop, o.popSE)} · touch short ${pe(o.pTouch, o.pTouchSE)} · max loss ${pe(o.pMaxLoss, o.pMaxLossSE)} · E[P&L] ${o.expectedPnl.toFixed(4)} ± ${o.expectedPnlSE.toFixed(4)} per share (${o.paths} paths, engine ${r.engine})`,
-      );
-    }
-    return r;
+    const request = priceRequest(f, 'put', f.short);
+    const result = priceSpread(this.ctx, {
+      ...request,
+      shortStrike: f.short,
+      longStrike: f.long,
+      credit: f.credit,
+      engine: f.engine,
+    });
+    if (!this.jsonEnabled()) this.log(renderSpreadPrice(result, f.short, f.long));
+    return result;
   }
 }

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { formatBytes } from '../../services/prune.js';
-import { planRemoveRun, type RemovalPlan, type RemovalResult, removeRun } from '../../services/runs.js';
+import { renderRemoval, renderRemovalPlan } from '../../cli/render/runs.js';
+import { type RemoveRunResult, removeRun } from '../../services/runs.js';
 
 export default class RunsRm extends BaseCommand<typeof RunsRm> {
   static override description =
@@ -23,40 +23,16 @@ export default class RunsRm extends BaseCommand<typeof RunsRm> {
     }),
   };
 
-  async run(): Promise<(RemovalPlan & { dryRun: true }) | (RemovalResult & { dryRun: false })> {
-    const ctx = this.ctx;
-    const store = ctx.store();
-    const plan = planRemoveRun(store, this.args.id);
-    if (!this.jsonEnabled()) this.describe(plan);
-    if (this.flags['dry-run']) {
-      if (!this.jsonEnabled()) {
-        this.log(
-          plan.blockers.length
-            ? `Dry run: nothing deleted. Without --force this would be refused: ${plan.blockers.join('; ')}.`
-            : 'Dry run: nothing deleted.',
-        );
-      }
-      return { ...plan, dryRun: true };
-    }
-    const r = removeRun(store, plan, { force: this.flags.force });
-    if (!this.jsonEnabled()) {
-      this.log(
-        `Removed run ${r.run.id}; ${formatBytes(r.freedCheckpointBytes)} of checkpoint files deleted.`,
-      );
-      this.log('The database file shrinks only after `argus db prune` (it runs VACUUM).');
-    }
-    return { ...r, dryRun: false };
-  }
-
-  private describe(p: RemovalPlan): void {
-    const m = this.ctx.calendar;
-    const r = p.run;
-    const n = (x: number) => x.toLocaleString('en-US');
-    this.log(
-      `Run ${r.id}: ${r.kind}${r.live ? ' (live farm)' : ''}, ${r.status}, created ${m.formatEt(r.createdMs)}${r.traders === null ? '' : `, ${n(r.traders)} traders`}`,
-    );
-    this.log(
-      `Deletes: ${n(p.rows.positions)} positions, ${n(p.rows.traderStats)} trader stats rows, ${n(p.rows.steps)} steps, ${n(p.rows.events)} events, ${n(p.rows.blobs)} result blobs, ${n(p.rows.checkpoints)} checkpoint rows; ${n(p.checkpointFiles.count)} checkpoint files (${formatBytes(p.checkpointFiles.bytes)})`,
-    );
+  async run(): Promise<RemoveRunResult> {
+    const text = !this.jsonEnabled();
+    const result = removeRun(this.ctx, {
+      run: this.args.id,
+      dryRun: this.flags['dry-run'],
+      force: this.flags.force,
+      // The plan is shown before a refusal too.
+      onPlan: text ? (plan) => this.log(renderRemovalPlan(plan, this.ctx.calendar)) : undefined,
+    });
+    if (text) this.log(renderRemoval(result));
+    return result;
   }
 }

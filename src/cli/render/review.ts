@@ -1,0 +1,94 @@
+import Table from 'cli-table3';
+import { formatMoney, formatPct } from '../../core/format.js';
+import type { DailyReview } from '../../core/review.js';
+import type { MarketCalendar } from '../../core/time/market-calendar.js';
+import type { NotifyReport } from '../../services/notify.js';
+import { describeNotify } from './notify.js';
+
+/** `argus review`: the day section by section, tables for exits, spreads and traders; the notification line last. */
+export function renderReview(r: DailyReview & { notify?: NotifyReport }, m: MarketCalendar): string {
+  const out: string[] = [];
+  const fmt = (ms: number) => m.formatEt(ms);
+  out.push(
+    `Daily review ${r.date} — as of ${fmt(r.asOfMs)}${r.liveRunId ? `, live run ${r.liveRunId}` : ''}`,
+  );
+  if (r.note) out.push(`Note: ${r.note}`);
+  const o = r.opened;
+  out.push(
+    `Opened: ${o.trades.toLocaleString('en-US')} trades, ${o.contracts.toLocaleString('en-US')} contracts, ${formatMoney(o.creditUsd)} credit, ${o.traders.toLocaleString('en-US')} traders`,
+  );
+  const c = r.closed;
+  out.push(
+    `Closed: ${c.trades.toLocaleString('en-US')} trades — realised ${formatMoney(c.realizedUsd)} (exits ${formatMoney(c.closedUsd)}, expiries ${formatMoney(c.expiredUsd)}; fees ${formatMoney(c.feesUsd)}); ${c.wins} wins, ${c.losses} losses${c.winRate === null ? '' : ` (${formatPct(c.winRate, 1)})`}`,
+  );
+  if (r.exitsByReason.length) {
+    const t = new Table({ head: ['Exit reason', 'Trades', 'P&L'] });
+    for (const e of r.exitsByReason)
+      t.push([e.reason, e.trades.toLocaleString('en-US'), formatMoney(e.pnlUsd)]);
+    out.push(t.toString());
+  }
+  const op = r.open;
+  out.push(
+    `Open at the end of the day: ${op.positions.toLocaleString('en-US')} positions, ${op.contracts.toLocaleString('en-US')} contracts — unrealised ${formatMoney(op.unrealizedUsd)} marked to market (${op.markedAtMs === null ? 'no mark yet' : `last mark ${fmt(op.markedAtMs)}`}), credit ${formatMoney(op.creditUsd)}, max loss ${formatMoney(op.maxLossUsd)}`,
+  );
+  if (op.closedSince)
+    out.push(
+      `  ${op.closedSince.toLocaleString('en-US')} more were open then and have closed since (their mark that day was not kept)`,
+    );
+  if (op.bySpread.length) {
+    const t = new Table({ head: ['Spread', 'Positions', 'Contracts', 'Credit', 'Unrealised'] });
+    for (const s of op.bySpread.slice(0, 10)) {
+      t.push([
+        `${s.symbol} ${s.expiry} ${s.shortStrike}/${s.longStrike}P`,
+        s.positions.toLocaleString('en-US'),
+        s.contracts.toLocaleString('en-US'),
+        formatMoney(s.creditUsd),
+        formatMoney(s.unrealizedUsd),
+      ]);
+    }
+    out.push(t.toString());
+  }
+  for (const [label, list] of [
+    ['Best traders', r.traders.best],
+    ['Worst traders', r.traders.worst],
+  ] as const) {
+    if (!list.length) continue;
+    const t = new Table({ head: ['Trader', 'Trades', 'Wins', 'Realised', 'Config'] });
+    for (const x of list) {
+      const cfg = x.config
+        ? `${x.config.symbol} ${x.config.dte}d Δ${x.config.shortDelta} $${x.config.width} PT${x.config.profitTargetPct}% ${x.config.stopLossX}× ${x.config.session}`
+        : '';
+      t.push([x.trader, x.trades, x.wins, formatMoney(x.realizedUsd), cfg]);
+    }
+    out.push(`${label} of the day:`);
+    out.push(t.toString());
+  }
+  const p = r.promotions;
+  if (p.status === 'ok') {
+    const day = p.promotedOnDate;
+    out.push(
+      `Promotions: ${day === null ? '(no times recorded)' : day.length ? day.map((x) => `trader ${x.trader} (run ${x.runId.slice(0, 8)})`).join(', ') : 'none on this day'}; ${p.active.length} active${p.note ? ` — ${p.note}` : ''}`,
+    );
+  } else out.push(`Promotions: ${p.reason}`);
+  if (r.events.entries.length) {
+    const t = new Table({ head: ['Upcoming', 'When (ET)', 'Detail'] });
+    for (const e of r.events.entries)
+      t.push([e.title, e.timeMs === null ? `${e.date} (all day)` : fmt(e.timeMs), e.detail]);
+    out.push(t.toString());
+  } else out.push('Upcoming: no FOMC, CPI or market closures in the next 7 days');
+  for (const w of r.events.warnings) out.push(`  warning: ${w}`);
+  const g = r.gap;
+  if (g.status === 'ok') {
+    out.push(
+      `Gap risk: BTC ${formatMoney(g.btcNow, 0)}, ${formatPct(g.btcMoveFrac, 2, true)} since the ${g.sessionDate} close → implied IBIT open ${formatMoney(g.impliedIbitOpen)} (close ${formatMoney(g.ibitClose)}); next open ${fmt(g.nextOpenMs)}`,
+    );
+  } else out.push(`Gap risk: unknown — ${g.reason}`);
+  const n = r.notifications;
+  if (n && (n.pending || n.failed)) {
+    out.push(
+      `Notifications: ${n.pending} waiting, ${n.failed} failed${n.lastFailed.length ? ` (latest: ${n.lastFailed.map((f) => `#${f.id} ${f.kind}: ${f.reason}`).join('; ')})` : ''}`,
+    );
+  }
+  if (r.notify) out.push(describeNotify(r.notify));
+  return out.join('\n');
+}

@@ -1,0 +1,68 @@
+import Table from 'cli-table3';
+import type { MarketCalendar } from '../../core/time/market-calendar.js';
+import type { RemovalPlan, RemoveRunResult, RunSummary } from '../../services/runs.js';
+
+/** Bytes for people: 1023 B, 1.5 KB, 10 MB. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+/** `argus runs list`: one row per run, and how to remove them. */
+export function renderRunsList(runs: RunSummary[], m: MarketCalendar): string {
+  if (runs.length === 0) return 'No runs.';
+  const day = (ms: number | null) => (ms === null ? '' : m.etDate(ms));
+  const t = new Table({
+    head: ['Run', 'Kind', 'Status', 'Created (ET)', 'Window', 'Traders', 'Steps', 'Checkpoints', 'Note'],
+  });
+  for (const r of runs) {
+    const notes = [r.live ? 'live' : '', r.activePromotions ? `${r.activePromotions} promoted` : ''].filter(
+      Boolean,
+    );
+    t.push([
+      r.id.slice(0, 8),
+      r.kind,
+      r.status,
+      m.formatEt(r.createdMs),
+      r.windowFromMs === null ? '' : `${day(r.windowFromMs)} → ${day(r.windowToMs)}`,
+      r.traders === null ? '' : r.traders.toLocaleString('en-US'),
+      r.stepsDone === null ? '' : r.stepsTotal ? `${r.stepsDone}/${r.stepsTotal}` : String(r.stepsDone),
+      r.checkpointBytes ? formatBytes(r.checkpointBytes) : '',
+      notes.join(', '),
+    ]);
+  }
+  return [
+    t.toString(),
+    'Remove one with `argus runs rm <run>` (the first 8 characters are enough); old backtests with `argus db prune --before DATE`.',
+  ].join('\n');
+}
+
+/** `argus runs rm`, before anything is deleted: the run and what goes with it. */
+export function renderRemovalPlan(p: RemovalPlan, m: MarketCalendar): string {
+  const r = p.run;
+  const n = (x: number) => x.toLocaleString('en-US');
+  return [
+    `Run ${r.id}: ${r.kind}${r.live ? ' (live farm)' : ''}, ${r.status}, created ${m.formatEt(r.createdMs)}${r.traders === null ? '' : `, ${n(r.traders)} traders`}`,
+    `Deletes: ${n(p.rows.positions)} positions, ${n(p.rows.traderStats)} trader stats rows, ${n(p.rows.steps)} steps, ${n(p.rows.events)} events, ${n(p.rows.blobs)} result blobs, ${n(p.rows.checkpoints)} checkpoint rows; ${n(p.checkpointFiles.count)} checkpoint files (${formatBytes(p.checkpointFiles.bytes)})`,
+  ].join('\n');
+}
+
+/** `argus runs rm`, after: what a dry run would refuse, or what was freed. */
+export function renderRemoval(r: RemoveRunResult): string {
+  if (r.dryRun) {
+    return r.blockers.length
+      ? `Dry run: nothing deleted. Without --force this would be refused: ${r.blockers.join('; ')}.`
+      : 'Dry run: nothing deleted.';
+  }
+  return [
+    `Removed run ${r.run.id}; ${formatBytes(r.freedCheckpointBytes)} of checkpoint files deleted.`,
+    'The database file shrinks only after `argus db prune` (it runs VACUUM).',
+  ].join('\n');
+}

@@ -1,0 +1,40 @@
+import Table from 'cli-table3';
+import { formatAge, formatMoney, formatPct } from '../../core/format.js';
+import { isoUtc } from '../../core/time/clock.js';
+import type { MarketCalendar } from '../../core/time/market-calendar.js';
+import type { FieldView, Snapshot } from '../../services/snapshot.js';
+
+/** `argus snapshot`: market status, then each field with its provider and age. */
+export function renderSnapshot(s: Snapshot, m: MarketCalendar): string {
+  const phase =
+    s.market.phase === 'open'
+      ? `open (${s.market.sessionBucket} session)`
+      : `${s.market.phase}: ${s.market.reason}`;
+  const t = new Table({ head: ['Field', 'Value', 'Source', 'As of (ET)', 'Age'] });
+  const row = <T>(label: string, f: FieldView<T>, fmt: (v: T) => string) => {
+    if (f.status === 'missing') t.push([label, `missing: ${f.reason}`, f.source, '', '']);
+    else {
+      const note = [f.note, f.stale ? 'STALE' : null].filter(Boolean).join(', ');
+      t.push([
+        label,
+        fmt(f.value as T) + (note ? ` (${note})` : ''),
+        f.source,
+        m.formatEt(f.asOfMs!),
+        formatAge(f.ageMs!),
+      ]);
+    }
+  };
+  const etf = (v: { price: number; previousClose: number | null }) =>
+    `${formatMoney(v.price)} (prev close ${v.previousClose === null ? 'n/a' : formatMoney(v.previousClose)})`;
+  row('BTC', s.btc, (v) => `${formatMoney(v.priceUsd, 0)}  ${formatPct(v.change24hFrac, 2, true)} 24h`);
+  row('DVOL (BTC 30d IV)', s.dvol, (v) => formatPct(v, 1));
+  row('DVOL history', s.dvolHistory, (v) => `${v.days} daily closes ${v.first} → ${v.last}`);
+  row('Funding / 8h', s.funding8h, (v) => formatPct(v, 4, true));
+  row('IBIT', s.ibit, etf);
+  row('BITO', s.bito, etf);
+  return [
+    `Snapshot at ${m.formatEt(s.atMs)} (${isoUtc(s.atMs)}) — source: ${s.source}`,
+    `NYSE: ${phase}; next open ${m.formatEt(s.market.nextOpenMs)}, next close ${m.formatEt(s.market.nextCloseMs)}`,
+    t.toString(),
+  ].join('\n');
+}

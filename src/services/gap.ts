@@ -1,11 +1,10 @@
 import type { GapSnapshot, GapView } from '../core/market/gap.js';
 import type { MarketDataSource } from '../core/market/port.js';
 import type { MarketCalendar } from '../core/time/market-calendar.js';
+import { MS_PER_HOUR } from '../core/units.js';
 import type { Deps } from './deps.js';
 
 export type GapDeps = Pick<Deps, 'clock' | 'calendar' | 'defaultSource' | 'source' | 'gapSnapshots'>;
-
-const HOUR = 3_600_000;
 
 export type SnapshotResult =
   | { status: 'recorded' | 'already-recorded'; snapshot: GapSnapshot }
@@ -26,8 +25,9 @@ async function withSource<T>(
 }
 
 /**
- * Record the official close of the last completed session (#8): IBIT's (and BITO's) close and
- * BTC at that instant. Idempotent per session, so a cron line at any evening hour works all year.
+ * Record the official close of the last completed session: IBIT's (and BITO's) close and BTC at
+ * that instant, the base every gap is measured from. Idempotent per session, so a cron line at any
+ * evening hour works all year.
  */
 export async function gapSnapshot(deps: GapDeps, o: { atMs?: number } = {}): Promise<SnapshotResult> {
   const nowMs = o.atMs ?? deps.clock.nowMs();
@@ -79,7 +79,7 @@ async function officialClose(
     if (bars.status === 'missing') btc = bars.reason;
     else {
       const bar = bars.value.find(
-        (x) => x.startMs + x.durationMs === last.closeMs || x.startMs === last.closeMs - HOUR,
+        (x) => x.startMs + x.durationMs === last.closeMs || x.startMs === last.closeMs - MS_PER_HOUR,
       );
       btc = bar
         ? { price: bar.close, source: bars.source }

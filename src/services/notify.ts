@@ -4,6 +4,7 @@ import { UsageError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { EnqueueResult, MessageSender, OutboxRepository, TelegramSettings } from '../core/notify.js';
 import type { Clock } from '../core/time/clock.js';
+import { MS_PER_DAY, MS_PER_HOUR } from '../core/units.js';
 import type { Deps } from './deps.js';
 import {
   type PromotionNotice,
@@ -21,10 +22,9 @@ export type EnqueueDeps = Pick<Deps, 'notifyConfig' | 'outbox'>;
 export type NotifyDeps = Pick<Deps, 'clock' | 'log' | 'notifyConfig' | 'outbox' | 'telegram'>;
 
 /** Same promotion (run, trader) announced at most once a week. */
-const PROMOTION_DEDUP_MS = 7 * 86_400_000;
+const PROMOTION_DEDUP_MS = 7 * MS_PER_DAY;
 /** An identical daily review is not sent twice within a day; a changed one is. */
-const REVIEW_DEDUP_MS = 86_400_000;
-const HOUR = 3_600_000;
+const REVIEW_DEDUP_MS = MS_PER_DAY;
 
 const DISABLED: EnqueueResult = {
   status: 'disabled',
@@ -183,7 +183,7 @@ export async function drainOutbox(
   const maxInlineWaitMs = o.maxInlineWaitMs ?? 30_000;
   const maxMessages = o.maxMessages ?? 50;
   const retryBaseMs = o.retryBaseMs ?? 60_000;
-  const retryMaxMs = o.retryMaxMs ?? 6 * HOUR;
+  const retryMaxMs = o.retryMaxMs ?? 6 * MS_PER_HOUR;
   const report: DrainReport = {
     sent: [],
     failed: [],

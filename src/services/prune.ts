@@ -1,9 +1,8 @@
 import { UsageError } from '../core/errors.js';
 import type { WalCheckpoint } from '../core/housekeeping.js';
+import { MS_PER_DAY } from '../core/units.js';
 import type { Deps } from './deps.js';
 import { type RunSummary, runSummaries } from './runs.js';
-
-const DAY = 86_400_000;
 
 export type PruneDeps = Pick<Deps, 'clock' | 'calendar' | 'notifyConfig' | 'housekeeping'>;
 
@@ -57,7 +56,7 @@ export function planPrune(deps: PruneDeps, o: PlanPruneOptions): PrunePlan {
   const g = gapCutoff(deps, o.before);
   const snaps = h.gapSnapshotsBefore(g.cutoff);
 
-  const cutoffMs = Math.min(beforeMs, nowMs - (o.keepOutboxMs ?? 7 * DAY));
+  const cutoffMs = Math.min(beforeMs, nowMs - (o.keepOutboxMs ?? 7 * MS_PER_DAY));
   const outboxN = h.prunableOutbox(cutoffMs);
 
   const usage = h.checkpointUsage();
@@ -171,7 +170,7 @@ export type PruneOutcome = (PrunePlan & { dryRun: true }) | (PruneResult & { dry
  */
 export function prune(deps: PruneDeps, o: PruneOptions): PruneOutcome {
   const dedupMs = deps.notifyConfig.recommendations.dedupMinutes * 60_000;
-  const plan = planPrune(deps, { before: o.before, keepOutboxMs: Math.max(7 * DAY, dedupMs) });
+  const plan = planPrune(deps, { before: o.before, keepOutboxMs: Math.max(7 * MS_PER_DAY, dedupMs) });
   o.onPlan?.(plan);
   if (o.dryRun) return { ...plan, dryRun: true };
   return { ...applyPrune(deps, plan), dryRun: false };

@@ -8,6 +8,7 @@ import type {
   OutboxStatus,
 } from '../../core/notify.js';
 import type { Clock } from '../../core/time/clock.js';
+import { MS_PER_HOUR } from '../../core/units.js';
 import type { Store } from './store.js';
 
 interface Row {
@@ -27,8 +28,6 @@ interface Row {
   last_error: string | null;
   resent: number;
 }
-
-const HOUR = 3_600_000;
 
 const toMessage = (r: Row): OutboxMessage => ({
   id: r.id,
@@ -79,7 +78,7 @@ export class Outbox implements OutboxRepository {
             .prepare(
               `SELECT count(*) AS n FROM outbox WHERE kind = ? AND created_ms > ? AND status IN ('pending', 'sending', 'sent')`,
             )
-            .get(req.kind, now - HOUR) as { n: number };
+            .get(req.kind, now - MS_PER_HOUR) as { n: number };
           if (n >= req.maxPerHour)
             reason = `rate limit: ${n} ${req.kind} messages in the last hour (max ${req.maxPerHour})`;
         }

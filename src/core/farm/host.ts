@@ -1,10 +1,9 @@
+import { MS_PER_DAY, MS_PER_HOUR } from '../units.js';
 import { DIMENSIONS, type Grid } from './grid.js';
 import { EXIT_REASON, type FarmRules, SKIP } from './rules.js';
 import { FarmState } from './state.js';
 import { NO_FILL, type StepInput } from './step-input.js';
 
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 const SESSION_CODE: Record<string, number> = { any: 0, morning: 1, midday: 2, afternoon: 3 };
 
 /** The two per-step decision kernels, run by one engine (plain JS loop or gpu.js). */
@@ -387,7 +386,7 @@ export class FarmHost {
       t.wins[i]++;
       t.grossProfitCents[i] += pnl;
     } else t.grossLossCents[i] -= pnl;
-    t.daysInTrade[i] += (tMs - s.entryMs[k]) / DAY_MS;
+    t.daysInTrade[i] += (tMs - s.entryMs[k]) / MS_PER_DAY;
     t.lastTradeMs[i] = tMs;
     t.openCount[i]--;
     t.openMaxLossCents[i] -= s.maxLossCents[k];
@@ -498,7 +497,7 @@ export class FarmHost {
       if (ddFrac > t.maxDrawdownFrac[i]) t.maxDrawdownFrac[i] = ddFrac;
       if (eq > t.breakerPeakCents[i]) t.breakerPeakCents[i] = eq;
       else if (eq <= (1 - r.breakerDrawdownFrac) * t.breakerPeakCents[i]) {
-        t.breakerUntilMs[i] = inp.tMs + r.breakerPauseHours * HOUR_MS;
+        t.breakerUntilMs[i] = inp.tMs + r.breakerPauseHours * MS_PER_HOUR;
         t.breakerPeakCents[i] = eq;
       }
       if (eq > t.monthPeakCents[i]) t.monthPeakCents[i] = eq;

@@ -1,3 +1,4 @@
+import { MS_PER_HOUR } from '../units.js';
 import type { TraderConfig } from './grid.js';
 import { EXIT_REASON, type FarmRules, SKIP } from './rules.js';
 import { NO_FILL, type StepInput } from './step-input.js';
@@ -225,7 +226,7 @@ export class ReferenceTrader {
     this.maxDrawdownCents = Math.max(this.maxDrawdownCents, this.peak - eq);
     if (eq > this.breakerPeak) this.breakerPeak = eq;
     else if (eq <= (1 - r.breakerDrawdownFrac) * this.breakerPeak) {
-      this.breakerUntilMs = inp.tMs + r.breakerPauseHours * 3_600_000;
+      this.breakerUntilMs = inp.tMs + r.breakerPauseHours * MS_PER_HOUR;
       this.breakerPeak = eq;
     }
     if (eq > this.monthPeak) this.monthPeak = eq;

@@ -1,6 +1,6 @@
 import type { Migration } from './migration.js';
 
-/** Official session closes (#8): one row per NYSE session, written once by `argus gap snapshot`. */
+/** Official session closes (so the gap is measured from a recorded close): one row per NYSE session, written once by `argus gap snapshot`. */
 export const m003Gap: Migration = {
   version: 3,
   name: 'gap snapshots',

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,8 +10,28 @@ import {
 } from './support/architecture.js';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+const TEST = fileURLToPath(new URL('./', import.meta.url));
+
+function readTests(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((p) => p.split('\\').join('/'))
+    .filter((p) => /\.test\.tsx?$/.test(p));
+}
 
 describe('the house rule on src/', () => {
+  it('test/ mirrors src/: each test file names the source file it tests', () => {
+    // test/<dir>/<name>[.<aspect>].test.ts tests src/<dir>/<name>.ts; e2e, gpu and support are outside the mirror.
+    const sources = new Set(readSources(SRC).map((f) => f.path));
+    const orphans = readTests(TEST)
+      .filter((t) => !/^(e2e|gpu|support|fixtures)\//.test(t) && t.includes('/'))
+      .filter((t) => {
+        const dir = t.slice(0, t.lastIndexOf('/') + 1);
+        const name = t.slice(dir.length).split('.')[0];
+        return !sources.has(`${dir}${name}.ts`) && !sources.has(`${dir}${name}.tsx`);
+      });
+    expect(orphans).toEqual([]);
+  });
+
   it('has no upward import, no circle, no SQL outside adapters/store, no I/O or UI library in core', () => {
     const found = checkArchitecture(readSources(SRC)).map((v) => `${v.kind}: ${v.file}: ${v.detail}`);
     expect(found).toEqual([]);

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import FarmExits from '../../src/commands/farm/exits.js';
-import { runCommand } from '../support/run-command.js';
+import FarmExits from '../../../src/commands/farm/exits.js';
+import { runCommand } from '../../support/run-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'argus-exits-cmd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

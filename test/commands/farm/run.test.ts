@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import FarmRun from '../../src/commands/farm/run.js';
-import { runCommand } from '../support/run-command.js';
+import FarmRun from '../../../src/commands/farm/run.js';
+import { runCommand } from '../../support/run-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'argus-farm-run-cmd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const grid = new URL('../fixtures/grids/small.json', import.meta.url).pathname;
+const grid = new URL('../../fixtures/grids/small.json', import.meta.url).pathname;
 
 function simArgs(fillF: string, fee: string): string[] {
   return [

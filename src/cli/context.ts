@@ -1,17 +1,22 @@
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ResolvedConfig, resolveConfig } from '../adapters/config/load.js';
 import { LiveMarketDataSource } from '../adapters/market/live/live-source.js';
 import { ReplayMarketDataSource } from '../adapters/market/replay/replay-source.js';
 import { SimMarketDataSource } from '../adapters/market/sim/sim-source.js';
+import { FarmResultsRepository } from '../adapters/store/farm-results.js';
+import { PromotionsRepository } from '../adapters/store/promotions.js';
 import { Store } from '../adapters/store/store.js';
 import { UsageError } from '../core/errors.js';
 import { type Grid, loadGrid } from '../core/farm/grid.js';
+import type { FarmResults, Promotions } from '../core/judge/ports.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { MarketDataSource, SourceKind } from '../core/market/port.js';
+import type { RunsRepository } from '../core/runs.js';
 import { type Clock, ManualClock, SystemClock } from '../core/time/clock.js';
 import { type EconomicCalendar, loadEconomicCalendar } from '../core/time/economic-calendar.js';
 import { loadMarketCalendar, type MarketCalendar } from '../core/time/market-calendar.js';
-import type { Deps, SourceRequest } from '../services/deps.js';
+import type { Deps, ScopedDeps, SourceRequest, WorkDatabases } from '../services/deps.js';
 
 export interface ContextOptions {
   /** oclif config.dataDir / config.configDir. */
@@ -37,11 +42,13 @@ export class AppContext implements Deps {
   readonly appVersion: string;
   readonly env: Record<string, string | undefined>;
   readonly log: Logger;
+  private readonly opts: ContextOptions;
   private storeInstance: Store | null = null;
   private marketInstance: MarketCalendar | null = null;
   private economicInstance: EconomicCalendar | null = null;
 
   constructor(opts: ContextOptions) {
+    this.opts = opts;
     this.clock = opts.clock ?? clockFromEnv(opts.env);
     const configFile = opts.env.ARGUS_CONFIG || join(opts.configDir, 'config.json');
     this.config = resolveConfig({ file: configFile, env: opts.env, flags: opts.flags });
@@ -54,6 +61,39 @@ export class AppContext implements Deps {
   store(): Store {
     this.storeInstance ??= Store.open(this.dbPath, this.clock);
     return this.storeInstance;
+  }
+
+  get runs(): RunsRepository {
+    return this.store();
+  }
+
+  get farmResults(): FarmResults {
+    return new FarmResultsRepository(this.store().db);
+  }
+
+  get promotions(): Promotions {
+    return new PromotionsRepository(this.store().db);
+  }
+
+  /** Work databases in `dir`: each opened as a context of its own, same environment, clock and version. */
+  workDatabases(dir: string): WorkDatabases {
+    mkdirSync(dir, { recursive: true });
+    return {
+      open: (name, settings): ScopedDeps =>
+        new AppContext({
+          dataDir: this.opts.dataDir,
+          configDir: this.opts.configDir,
+          env: this.env,
+          flags: { ...settings, db: join(dir, name) },
+          appVersion: this.appVersion,
+          clock: this.clock,
+        }),
+      remove: (name) => {
+        const db = join(dir, name);
+        for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}.checkpoints`])
+          rmSync(f, { recursive: true, force: true });
+      },
+    };
   }
 
   get calendar(): MarketCalendar {

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import Table from 'cli-table3';
-import { promotedConfigs } from '../adapters/store/promotions.js';
+
 import { BaseCommand } from '../cli/base-command.js';
 import { sourceFlags } from '../cli/flags.js';
 import type { SignalConfig, SignalResult } from '../core/conditions/signal.js';
@@ -43,7 +43,7 @@ export default class Signal extends BaseCommand<typeof Signal> {
     const c = ctx.config.config;
     if (this.flags.notify) requireTelegram(c);
     const atMs = this.flags.at ?? ctx.clock.nowMs();
-    const promoted = promotedConfigs(ctx.store());
+    const promoted = ctx.promotions.promotedConfigs();
     const configs: SignalConfig[] = promoted.length
       ? promoted
       : [

@@ -1,8 +1,10 @@
 import type { ArgusConfig } from '../core/config/schema.js';
 import type { Grid } from '../core/farm/grid.js';
+import type { FarmResults, Promotions } from '../core/judge/ports.js';
 import type { Logger } from '../core/log.js';
 import type { MarketDataSource, SourceKind } from '../core/market/port.js';
 import type { SimRequest } from '../core/market/sim.js';
+import type { RunsRepository } from '../core/runs.js';
 import type { Clock } from '../core/time/clock.js';
 import type { EconomicCalendar } from '../core/time/economic-calendar.js';
 import type { MarketCalendar } from '../core/time/market-calendar.js';
@@ -48,4 +50,25 @@ export interface Deps {
   source(kind: SourceKind, request?: SourceRequest): MarketDataSource;
   /** The trader grid: the bundled default, or a user's grid file, validated. */
   grid(file?: string): Grid;
+  /** The runs table; `resolveRunRef` is the one run-reference grammar. */
+  readonly runs: RunsRepository;
+  /** The farm's stored results: per-trader figures, live positions, monthly and daily series. */
+  readonly farmResults: FarmResults;
+  /** Promotion evaluations, trial counts and the active promotions. */
+  readonly promotions: Promotions;
+  /** Databases of their own in `dir` (created if missing), for a service that runs whole backtests. */
+  workDatabases(dir: string): WorkDatabases;
+}
+
+/** Deps over a database of their own; the caller closes them. */
+export interface ScopedDeps extends Deps {
+  close(): void;
+}
+
+/** A directory of work databases (the honesty test: one per seed). */
+export interface WorkDatabases {
+  /** Deps over database `name` in the directory, with `settings` folded into the config as flags would be. */
+  open(name: string, settings: Record<string, unknown>): ScopedDeps;
+  /** Deletes database `name` and the files beside it (WAL, shared memory, checkpoints). */
+  remove(name: string): void;
 }

@@ -1,8 +1,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointFiles } from '../adapters/store/checkpoints.js';
-import type { RunKind, RunRecord, RunStatus, Store } from '../adapters/store/store.js';
+import type { Store } from '../adapters/store/store.js';
 import { StoreError, UsageError } from '../core/errors.js';
+import type { RunKind, RunRecord, RunStatus } from '../core/runs.js';
 
 const LIVE_RUN_KEY = 'live_run_id';
 const UUID_LEN = 36;

@@ -44,6 +44,8 @@ export class AppContext implements Deps {
   readonly log: Logger;
   private readonly opts: ContextOptions;
   private storeInstance: Store | null = null;
+  private farmResultsInstance: FarmResults | null = null;
+  private promotionsInstance: Promotions | null = null;
   private marketInstance: MarketCalendar | null = null;
   private economicInstance: EconomicCalendar | null = null;
 
@@ -68,11 +70,13 @@ export class AppContext implements Deps {
   }
 
   get farmResults(): FarmResults {
-    return new FarmResultsRepository(this.store().db);
+    this.farmResultsInstance ??= new FarmResultsRepository(this.store().db);
+    return this.farmResultsInstance;
   }
 
   get promotions(): Promotions {
-    return new PromotionsRepository(this.store().db);
+    this.promotionsInstance ??= new PromotionsRepository(this.store().db);
+    return this.promotionsInstance;
   }
 
   /** Work databases in `dir`: each opened as a context of its own, same environment, clock and version. */
@@ -209,6 +213,8 @@ export class AppContext implements Deps {
   close(): void {
     this.storeInstance?.close();
     this.storeInstance = null;
+    this.farmResultsInstance = null;
+    this.promotionsInstance = null;
   }
 }
 

@@ -45,6 +45,12 @@ describe('argus promote on a recorded run', () => {
     expect(ctx.promotions.promotedConfigs()).toEqual([]);
   });
 
+  it('takes a run reference: latest, the id or a unique prefix of it', async () => {
+    const r = await promoteRun(ctx, { run: runId.slice(0, 8), dryRun: true });
+    expect(r.runId).toBe(runId);
+    await expect(promoteRun(ctx, { run: 'live', dryRun: true })).rejects.toThrow(/^no run live$/);
+  });
+
   it('refuses bad parameters as a usage error', async () => {
     await expect(promoteRun(ctx, { run: runId, dryRun: true, alpha: 1.5 })).rejects.toThrow(
       /alpha must be in \(0, 1\)/,

@@ -10,8 +10,8 @@ import type { Db } from './db.js';
  */
 
 /** All wins and no loss: profit factor is infinite, ranked above every finite one. */
-export const PROFIT_FACTOR_EXPR = 'coalesce(profit_factor, CASE WHEN gross_profit_cents > 0 THEN 1e308 END)';
-export const AVG_DAYS_EXPR = '(days_in_trade / trades)';
+const PROFIT_FACTOR_EXPR = 'coalesce(profit_factor, CASE WHEN gross_profit_cents > 0 THEN 1e308 END)';
+const AVG_DAYS_EXPR = '(days_in_trade / trades)';
 
 /** The ranked value of each sort key; identical to the expressions migration 004 indexes, so the index serves it. */
 export const SORT_EXPR: Record<SortKey, string> = {

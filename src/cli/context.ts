@@ -1,3 +1,4 @@
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEconomicCalendar, loadMarketCalendar } from '../adapters/bundled/calendars.js';
 import { loadGrid } from '../adapters/bundled/grids.js';
@@ -7,29 +8,31 @@ import { LiveMarketDataSource } from '../adapters/market/live/live-source.js';
 import { ReplayMarketDataSource } from '../adapters/market/replay/replay-source.js';
 import { SimMarketDataSource } from '../adapters/market/sim/sim-source.js';
 import { TelegramClient } from '../adapters/notify/telegram.js';
+import { FarmResultsRepository } from '../adapters/store/farm-results.js';
 import { FarmRunsRepository } from '../adapters/store/farm-runs.js';
 import { SqliteGapSnapshots } from '../adapters/store/gap.js';
 import { SqliteHousekeeping } from '../adapters/store/housekeeping.js';
 import { Outbox } from '../adapters/store/outbox.js';
-import { promotedConfigs } from '../adapters/store/promotions.js';
+import { PromotionsRepository } from '../adapters/store/promotions.js';
 import { SqliteReview } from '../adapters/store/review.js';
 import { Store } from '../adapters/store/store.js';
-import type { SignalConfig } from '../core/conditions/signal.js';
 import type { ConfigReport } from '../core/config/report.js';
 import { UsageError } from '../core/errors.js';
 import type { Grid } from '../core/farm/grid.js';
 import type { HousekeepingRepository } from '../core/housekeeping.js';
+import type { FarmResults, Promotions } from '../core/judge/ports.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { GapSnapshotRepository } from '../core/market/gap.js';
 import type { MarketDataSource, SourceKind } from '../core/market/port.js';
 import type { SimParams } from '../core/market/sim-params.js';
 import type { MessageSender, OutboxRepository, TelegramSettings } from '../core/notify.js';
 import type { ReviewRepository } from '../core/review.js';
+import type { RunsRepository } from '../core/runs.js';
 import { type Clock, ManualClock, SystemClock } from '../core/time/clock.js';
 import type { EconomicCalendar } from '../core/time/economic-calendar.js';
 import type { MarketCalendar } from '../core/time/market-calendar.js';
 import { MS_PER_DAY } from '../core/units.js';
-import type { Deps, SourceRequest } from '../services/deps.js';
+import type { Deps, ScopedDeps, SourceRequest, WorkDatabases } from '../services/deps.js';
 
 export interface ContextOptions {
   /** oclif config.dataDir / config.configDir. */
@@ -55,12 +58,16 @@ export class AppContext implements Deps {
   readonly appVersion: string;
   readonly env: Record<string, string | undefined>;
   readonly log: Logger;
+  private readonly opts: ContextOptions;
   private storeInstance: Store | null = null;
   private farmRunsInstance: FarmRunsRepository | null = null;
+  private farmResultsInstance: FarmResults | null = null;
+  private promotionsInstance: Promotions | null = null;
   private marketInstance: MarketCalendar | null = null;
   private economicInstance: EconomicCalendar | null = null;
 
   constructor(opts: ContextOptions) {
+    this.opts = opts;
     this.clock = opts.clock ?? clockFromEnv(opts.env);
     const configFile = opts.env.ARGUS_CONFIG || join(opts.configDir, 'config.json');
     this.config = resolveConfig({ file: configFile, env: opts.env, flags: opts.flags });
@@ -79,6 +86,41 @@ export class AppContext implements Deps {
   get farmRuns(): FarmRunsRepository {
     this.farmRunsInstance ??= new FarmRunsRepository(this.store());
     return this.farmRunsInstance;
+  }
+
+  get runs(): RunsRepository {
+    return this.store();
+  }
+
+  get farmResults(): FarmResults {
+    this.farmResultsInstance ??= new FarmResultsRepository(this.store().db);
+    return this.farmResultsInstance;
+  }
+
+  get promotions(): Promotions {
+    this.promotionsInstance ??= new PromotionsRepository(this.store().db);
+    return this.promotionsInstance;
+  }
+
+  /** Work databases in `dir`: each opened as a context of its own, same environment, clock and version. */
+  workDatabases(dir: string): WorkDatabases {
+    mkdirSync(dir, { recursive: true });
+    return {
+      open: (name, settings): ScopedDeps =>
+        new AppContext({
+          dataDir: this.opts.dataDir,
+          configDir: this.opts.configDir,
+          env: this.env,
+          flags: { ...settings, db: join(dir, name) },
+          appVersion: this.appVersion,
+          clock: this.clock,
+        }),
+      remove: (name) => {
+        const db = join(dir, name);
+        for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}.checkpoints`])
+          rmSync(f, { recursive: true, force: true });
+      },
+    };
   }
 
   get calendar(): MarketCalendar {
@@ -145,10 +187,6 @@ export class AppContext implements Deps {
       // Jitter for retries only; no result depends on it.
       random: Math.random,
     });
-  }
-
-  promotedConfigs(): SignalConfig[] {
-    return promotedConfigs(this.store());
   }
 
   configReport(): ConfigReport {
@@ -233,6 +271,8 @@ export class AppContext implements Deps {
     this.storeInstance?.close();
     this.storeInstance = null;
     this.farmRunsInstance = null;
+    this.farmResultsInstance = null;
+    this.promotionsInstance = null;
   }
 }
 

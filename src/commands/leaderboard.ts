@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
-import { SORT_KEYS } from '../adapters/store/leaderboard-sql.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { renderLeaderboard } from '../cli/render/leaderboard.js';
+import { SORT_KEYS } from '../core/judge/ranking.js';
 import { type LeaderboardResult, leaderboardQuery } from '../services/leaderboard.js';
 
 export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
@@ -17,7 +17,8 @@ export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
   ];
   static override flags = {
     run: Flags.string({
-      description: 'run id (or its first characters), or live (default: the latest completed backtest)',
+      description:
+        'run id (or its first characters), live, or latest (default: the latest completed backtest)',
     }),
     sort: Flags.string({
       description: `rank by: ${SORT_KEYS.join(', ')} (default pnl; drawdown ranks smallest first, the rest highest first)`,
@@ -45,8 +46,7 @@ export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
 
   async run(): Promise<LeaderboardResult> {
     const f = this.flags;
-    const ctx = this.ctx;
-    const result = await leaderboardQuery(ctx, {
+    const result = await leaderboardQuery(this.ctx, {
       run: f.run,
       sort: f.sort,
       reverse: f.reverse,
@@ -56,10 +56,7 @@ export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
       by: f.by,
       trader: f.trader,
     });
-    if (!this.jsonEnabled()) {
-      const m = ctx.calendar;
-      this.log(renderLeaderboard(result, (ms) => m.formatEt(ms)));
-    }
+    if (!this.jsonEnabled()) this.log(renderLeaderboard(result, (ms) => this.ctx.calendar.formatEt(ms)));
     return result;
   }
 }

@@ -1,9 +1,9 @@
-import type { SignalConfig } from '../core/conditions/signal.js';
 import type { ConfigReport } from '../core/config/report.js';
 import type { ArgusConfig } from '../core/config/schema.js';
 import type { Grid } from '../core/farm/grid.js';
 import type { FarmRuns } from '../core/farm/ports.js';
 import type { HousekeepingRepository } from '../core/housekeeping.js';
+import type { FarmResults, Promotions } from '../core/judge/ports.js';
 import type { Logger } from '../core/log.js';
 import type { GapSnapshotRepository } from '../core/market/gap.js';
 import type { MarketDataSource, SourceKind } from '../core/market/port.js';
@@ -11,6 +11,7 @@ import type { SimRequest } from '../core/market/sim.js';
 import type { SimParams } from '../core/market/sim-params.js';
 import type { MessageSender, OutboxRepository, TelegramSettings } from '../core/notify.js';
 import type { ReviewRepository } from '../core/review.js';
+import type { RunsRepository } from '../core/runs.js';
 import type { Clock } from '../core/time/clock.js';
 import type { EconomicCalendar } from '../core/time/economic-calendar.js';
 import type { MarketCalendar } from '../core/time/market-calendar.js';
@@ -70,8 +71,27 @@ export interface Deps {
   readonly outbox: OutboxRepository;
   /** A Telegram Bot API client for these settings. The caller closes it. */
   telegram(settings: TelegramSettings): MessageSender;
-  /** The configurations `argus promote` made active, best first (none: the recommendation uses signal.*). */
-  promotedConfigs(): SignalConfig[];
   /** The effective settings with their origins, the config file and the database path. */
   configReport(): ConfigReport;
+  /** The runs table; `resolveRunRef` is the one run-reference grammar. */
+  readonly runs: RunsRepository;
+  /** The farm's stored results: per-trader figures, live positions, monthly and daily series. */
+  readonly farmResults: FarmResults;
+  /** Promotion evaluations, trial counts and the active promotions. */
+  readonly promotions: Promotions;
+  /** Databases of their own in `dir` (created if missing), for a service that runs whole backtests. */
+  workDatabases(dir: string): WorkDatabases;
+}
+
+/** Deps over a database of their own; the caller closes them. */
+export interface ScopedDeps extends Deps {
+  close(): void;
+}
+
+/** A directory of work databases (the honesty test: one per seed). */
+export interface WorkDatabases {
+  /** Deps over database `name` in the directory, with `settings` folded into the config as flags would be. */
+  open(name: string, settings: Record<string, unknown>): ScopedDeps;
+  /** Deletes database `name` and the files beside it (WAL, shared memory, checkpoints). */
+  remove(name: string): void;
 }

@@ -1,11 +1,11 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import type { AppContext } from '../cli/context.js';
 import { DEFAULT_PARAMS, type PromoteParams, type RunData, walkForward } from '../core/judge/walk-forward.js';
 import { walkForwardWindows } from '../core/judge/windows.js';
+import type { Deps } from './deps.js';
 import { farmBacktest, SIM_WINDOW } from './farm-run.js';
-import { loadRun, resolveRun } from './promote-load.js';
+import { loadBacktest } from './promote.js';
 import { resimulate } from './resim.js';
+
+export type HonestyDeps = Pick<Deps, 'workDatabases'>;
 
 /**
  * The honesty test of `argus promote`.
@@ -69,8 +69,6 @@ export interface HonestyOptions {
   /** Default: the shipped grid. */
   gridFile?: string;
   engine: 'auto' | 'gpu' | 'cpu' | 'js';
-  /** A context on `db` whose config folds in `flags` (fill-f, fee). */
-  context: (db: string, flags: Record<string, unknown>) => AppContext;
   /** Databases go here, one per seed, deleted after use unless `keep`. */
   workDir: string;
   keep?: boolean;
@@ -106,7 +104,8 @@ export function naiveLeaders(d: RunData, p: PromoteParams): { windows: number; p
   return { windows: pairs.length, positive };
 }
 
-export async function runHonesty(o: HonestyOptions): Promise<HonestySummary> {
+export async function runHonesty(deps: HonestyDeps, o: HonestyOptions): Promise<HonestySummary> {
+  const work = deps.workDatabases(o.workDir);
   const base0 = SCENARIOS[o.scenario];
   const sc =
     o.premium !== undefined && o.scenario === 'power'
@@ -116,11 +115,12 @@ export async function runHonesty(o: HonestyOptions): Promise<HonestySummary> {
   const results: SeedResult[] = [];
   const { seed: _seed, ...base } = { ...DEFAULT_PARAMS, ...o.params };
   for (const seed of o.seeds) {
-    const db = join(o.workDir, `honesty-${o.scenario}-${seed}.db`);
-    const ctx = o.context(db, sc.flags);
+    const name = `honesty-${o.scenario}-${seed}.db`;
+    // Each seed's farm on a database of its own, with the scenario's fill and fee settings.
+    const seedDeps = work.open(name, sc.flags);
     try {
-      const t0 = ctx.clock.monotonicMs();
-      const bt = await farmBacktest(ctx, {
+      const t0 = seedDeps.clock.monotonicMs();
+      const bt = await farmBacktest(seedDeps, {
         source: 'sim',
         from: window.from,
         to: window.to,
@@ -129,14 +129,14 @@ export async function runHonesty(o: HonestyOptions): Promise<HonestySummary> {
         seed,
         sim: { ...sc.sim, seed },
       });
-      const t1 = ctx.clock.monotonicMs();
-      const loaded = loadRun(ctx.store(), ctx.calendar, resolveRun(ctx.store(), bt.runId));
+      const t1 = seedDeps.clock.monotonicMs();
+      const loaded = loadBacktest(seedDeps, bt.runId);
       // Each seed's own sub-sample draws, as `argus promote` would use for that run.
       const params: PromoteParams = { ...base, seed };
       const r = await walkForward(
         loaded.data,
         params,
-        (ids, until) => resimulate(ctx, loaded, ids, until),
+        (ids, untilDay) => resimulate(seedDeps, { run: loaded, ids, untilDay }),
         o.log,
       );
       const res: SeedResult = {
@@ -158,16 +158,13 @@ export async function runHonesty(o: HonestyOptions): Promise<HonestySummary> {
         ),
         nEff: r.windows.map((w) => w.trials.nEff),
         farmMs: t1 - t0,
-        promoteMs: ctx.clock.monotonicMs() - t1,
+        promoteMs: seedDeps.clock.monotonicMs() - t1,
       };
       results.push(res);
       o.onSeed?.(res);
     } finally {
-      ctx.close();
-      if (!o.keep) {
-        for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}.checkpoints`])
-          rmSync(f, { recursive: true, force: true });
-      }
+      seedDeps.close();
+      if (!o.keep) work.remove(name);
     }
   }
   return {

@@ -1,6 +1,5 @@
-import { recordPromotion } from '../adapters/store/promotions.js';
-import type { AppContext } from '../cli/context.js';
 import { UsageError } from '../core/errors.js';
+import { type LoadedRun, loadRun } from '../core/judge/loaded-run.js';
 import {
   checkParams,
   DEFAULT_PARAMS,
@@ -8,13 +7,18 @@ import {
   type PromoteResult,
   walkForward,
 } from '../core/judge/walk-forward.js';
-import { loadRun, resolveRun } from './promote-load.js';
-import { resimulate } from './resim.js';
+import type { RunRecord } from '../core/runs.js';
+import type { Deps } from './deps.js';
+import { type ResimDeps, resimulate } from './resim.js';
+
+export type PromoteDeps = Pick<Deps, 'clock' | 'runs' | 'farmResults' | 'promotions'> & ResimDeps;
 
 export interface PromoteRequest extends Partial<Omit<PromoteParams, 'seed'>> {
-  /** Run id or 'latest'. */
+  /** A run reference: latest, a run id or a unique prefix of one. */
   run: string;
   dryRun: boolean;
+  /** Progress lines (window by window). */
+  log?: (msg: string) => void;
 }
 
 export interface PromoteOutcome extends PromoteResult {
@@ -25,15 +29,10 @@ export interface PromoteOutcome extends PromoteResult {
 }
 
 /** Loads the run, runs the walk-forward promotion and (unless a dry run) records it. */
-export async function promoteRun(
-  ctx: AppContext,
-  req: PromoteRequest,
-  log: (msg: string) => void = () => {},
-): Promise<PromoteOutcome> {
-  const { run: ref, dryRun, ...rest } = req;
-  const store = ctx.store();
-  const run = resolveRun(store, ref);
-  const loaded = loadRun(store, ctx.calendar, run);
+export async function promoteRun(deps: PromoteDeps, req: PromoteRequest): Promise<PromoteOutcome> {
+  const { run: ref, dryRun, log = () => {}, ...rest } = req;
+  const loaded = loadBacktest(deps, ref);
+  const run = loaded.run;
   if (!loaded.data.sample) {
     throw new UsageError(
       `run ${run.id} kept no daily-P&L sample`,
@@ -51,9 +50,42 @@ export async function promoteRun(
   const result = await walkForward(
     loaded.data,
     params,
-    (ids, until) => resimulate(ctx, loaded, ids, until),
+    (ids, untilDay) => resimulate(deps, { run: loaded, ids, untilDay }),
     log,
   );
-  const evalId = !dryRun && result.status === 'ok' ? recordPromotion(store, result, ctx.clock.nowMs()) : null;
+  const evalId =
+    !dryRun && result.status === 'ok' ? deps.promotions.record(result, deps.clock.nowMs()) : null;
   return { ...result, dryRun, evalId, source: loaded.kind };
+}
+
+/** A completed backtest by reference, loaded with what promotion needs. */
+export function loadBacktest(deps: Pick<Deps, 'runs' | 'farmResults' | 'calendar'>, ref: string): LoadedRun {
+  return loadRun(deps.farmResults, deps.calendar, backtestRecord(deps, ref));
+}
+
+/** `latest` = the newest replay or sim run, finished or not (an unfinished one is refused by name). */
+function backtestRecord(deps: Pick<Deps, 'runs'>, ref: string): RunRecord {
+  const r = deps.runs.resolveRunRef(ref);
+  if (r.kind === 'ambiguous') {
+    throw new UsageError(
+      `run ${ref} matches several runs`,
+      `give more characters: ${r.ids.slice(0, 6).join(', ')}`,
+    );
+  }
+  if (r.kind !== 'found') {
+    throw new UsageError(
+      ref === 'latest' ? 'no backtest run in this database' : `no run ${ref}`,
+      'run `argus farm run --source replay` (or --source sim) first',
+    );
+  }
+  const run = r.run;
+  if (run.kind === 'live')
+    throw new UsageError(`run ${run.id} is the live farm`, 'promote from a replay or sim backtest');
+  if (run.status !== 'completed') {
+    throw new UsageError(
+      `run ${run.id} is ${run.status}, not completed`,
+      `finish it with \`argus farm run --resume ${run.id}\``,
+    );
+  }
+  return run;
 }

@@ -22,7 +22,7 @@ export type SignalDeps = Pick<
   | 'signalConfig'
   | 'farmConfig'
   | 'pricingConfig'
-  | 'promotedConfigs'
+  | 'promotions'
   | 'simParams'
 > &
   NotifyDeps;
@@ -53,7 +53,7 @@ export async function signal(
   if (o.notify) requireTelegram(deps.notifyConfig);
   const atMs = o.atMs ?? deps.clock.nowMs();
   const c = deps.signalConfig;
-  const promoted = deps.promotedConfigs();
+  const promoted = deps.promotions.promotedConfigs();
   const configs: SignalConfig[] = promoted.length
     ? promoted
     : [

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Grid, type GridSpec } from '../../src/core/farm/grid.js';
-import { drillTrader, singleConfigGrid } from '../../src/services/drill.js';
+import { singleConfigGrid } from '../../src/core/farm/resim.js';
+import { drillTrader } from '../../src/services/drill.js';
 import { backtestFixture, type Fixture, TEST_GRID } from '../support/leaderboard-fixture.js';
 
 let fx: Fixture;
@@ -54,7 +55,7 @@ describe('drillTrader: re-simulating one trader agrees with the farm', () => {
     if (noTrades) pick.add(noTrades.trader_id);
     for (const id of pick) {
       const t0 = performance.now();
-      const d = await drillTrader(fx.ctx, fx.backtest.runId, id);
+      const d = await drillTrader(fx.ctx, { runId: fx.backtest.runId, traderId: id });
       const ms = performance.now() - t0;
       const s = rows[id];
       expect(d.trades.length, `trader ${id} trades`).toBe(s.trades);
@@ -81,7 +82,7 @@ describe('drillTrader: re-simulating one trader agrees with the farm', () => {
 
   it('each trade carries its legs, reason, fees and P&L consistently', async () => {
     const id = stats().find((r) => r.trades >= 3)!.trader_id;
-    const d = await drillTrader(fx.ctx, fx.backtest.runId, id);
+    const d = await drillTrader(fx.ctx, { runId: fx.backtest.runId, traderId: id });
     for (const t of d.trades) {
       expect(t.spread.symbol).toBe('IBIT');
       expect(t.spread.shortStrike).toBeGreaterThan(t.spread.longStrike);
@@ -104,7 +105,7 @@ describe('drillTrader: re-simulating one trader agrees with the farm', () => {
   });
 
   it('unknown trader → UsageError naming the valid ids', async () => {
-    await expect(drillTrader(fx.ctx, fx.backtest.runId, 99_999)).rejects.toThrow(
+    await expect(drillTrader(fx.ctx, { runId: fx.backtest.runId, traderId: 99_999 })).rejects.toThrow(
       /trader 99999 does not exist.*0–383/,
     );
   });

@@ -2,12 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { promotedConfigs, storedTrialCounts } from '../../src/adapters/store/promotions.js';
 import { AppContext } from '../../src/cli/context.js';
 import { ManualClock } from '../../src/core/time/clock.js';
 import { farmBacktest } from '../../src/services/farm-run.js';
-import { promoteRun } from '../../src/services/promote.js';
-import { loadRun, resolveRun } from '../../src/services/promote-load.js';
+import { loadBacktest } from '../../src/services/promote.js';
 import { resimulate } from '../../src/services/resim.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'argus-promote-'));
@@ -42,17 +40,17 @@ afterAll(() => {
 
 describe('re-simulating candidates over the run’s own market', () => {
   it('reproduces the farm exactly: daily P&L of the sampled traders, trades and realised P&L', async () => {
-    const store = ctx.store();
-    const run = loadRun(store, ctx.calendar, resolveRun(store, runId));
-    const stats = store.db
-      .prepare(
+    const run = loadBacktest(ctx, runId);
+    const stats = ctx
+      .store()
+      .db.prepare(
         'SELECT trader_id, trades, realized_cents FROM trader_stats WHERE run_no = ? AND trades > 0 ORDER BY trader_id',
       )
       .all(run.runNo) as { trader_id: number; trades: number; realized_cents: number }[];
     expect(stats.length).toBeGreaterThan(10);
     const ids = stats.filter((_, i) => i % 5 === 0).map((s) => s.trader_id);
     const D = run.data.days.length;
-    const series = await resimulate(ctx, run, ids, D - 1);
+    const series = await resimulate(ctx, { run, ids, untilDay: D - 1 });
     const sample = run.data.sample!;
     for (const id of ids) {
       const s = series.get(id)!;
@@ -63,64 +61,5 @@ describe('re-simulating candidates over the run’s own market', () => {
       expect(k).toBeGreaterThanOrEqual(0);
       for (let d = 0; d < D; d++) expect(Math.fround(s.daily[d])).toBe(sample.daily[k * D + d]);
     }
-  }, 120_000);
-});
-
-describe('argus promote on a recorded run', () => {
-  it('too short for the default windows: insufficient data, nothing recorded', async () => {
-    const r = await promoteRun(ctx, { run: 'latest', dryRun: false });
-    expect(r.status).toBe('insufficient data');
-    expect(r.evalId).toBeNull();
-    expect(promotedConfigs(ctx.store())).toEqual([]);
-  });
-
-  it('refuses bad parameters as a usage error', async () => {
-    await expect(promoteRun(ctx, { run: runId, dryRun: true, alpha: 1.5 })).rejects.toThrow(
-      /alpha must be in \(0, 1\)/,
-    );
-    await expect(promoteRun(ctx, { run: 'no-such-run', dryRun: true })).rejects.toThrow(/no run no-such-run/);
-  });
-
-  it('records evaluations, trial counts and promotions; the recommendation reads the active set', async () => {
-    // Short windows and a loose α so that this 3-month replay promotes something: plumbing, not evidence.
-    const req = {
-      run: runId,
-      isMonths: 1,
-      oosMonths: 1,
-      minDays: 0,
-      minTrades: 1,
-      minPnlUsd: 0,
-      alpha: 0.9,
-      top: 2,
-    };
-    const dry = await promoteRun(ctx, { ...req, dryRun: true });
-    expect(dry.status).toBe('ok');
-    expect(dry.windows).toHaveLength(2);
-    expect(dry.evalId).toBeNull();
-    expect(promotedConfigs(ctx.store())).toEqual([]);
-    const r = await promoteRun(ctx, { ...req, dryRun: false });
-    expect(r.promoted.map((p) => p.trader)).toEqual(dry.promoted.map((p) => p.trader));
-    expect(r.promoted.length).toBeGreaterThan(0);
-    const configs = promotedConfigs(ctx.store());
-    expect(configs).toHaveLength(r.promoted.length);
-    expect(configs[0].label).toMatch(
-      new RegExp(`^promoted trader ${r.promoted[0].trader} \\(run ${runId.slice(0, 8)}…, DSR p `),
-    );
-    expect(configs[0].dte).toBe(r.promoted[0].config.dte);
-    const trials = storedTrialCounts(ctx.store(), runId);
-    expect(trials.map((t) => [t.isFrom, t.isTo])).toEqual([
-      ['2025-03', '2025-03'],
-      ['2025-04', '2025-04'],
-    ]);
-    expect(trials[0].sampleSize).toBe(128);
-    // A strict re-evaluation promotes nothing and retires the earlier promotions.
-    const strict = await promoteRun(ctx, { ...req, alpha: 1e-12, dryRun: false });
-    expect(strict.promoted).toEqual([]);
-    expect(promotedConfigs(ctx.store())).toEqual([]);
-    const n = ctx
-      .store()
-      .db.prepare('SELECT count(*) AS n FROM promotion_evals WHERE run_id = ?')
-      .get(runId) as { n: number };
-    expect(n.n).toBe(2);
   }, 120_000);
 });

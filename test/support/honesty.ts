@@ -20,21 +20,21 @@ export async function honestySeed(
   writeFileSync(config, '{}');
   const t0 = performance.now();
   try {
-    const s = await runHonesty({
+    // Each seed's context is opened from this one, on its own database in dir.
+    const ctx = new AppContext({
+      dataDir: dir,
+      configDir: dir,
+      env: { ARGUS_CONFIG: config },
+      flags: {},
+      appVersion: 'test',
+      clock: ManualClock.at('2027-01-05T12:00:00Z'),
+    });
+    const s = await runHonesty(ctx, {
       scenario,
       seeds: [seed],
       gridFile: HONESTY_GRID,
       engine: 'js',
       workDir: dir,
-      context: (db, flags) =>
-        new AppContext({
-          dataDir: dir,
-          configDir: dir,
-          env: { ARGUS_CONFIG: config },
-          flags: { ...flags, db },
-          appVersion: 'test',
-          clock: ManualClock.at('2027-01-05T12:00:00Z'),
-        }),
     });
     return { ...s.results[0], wallMs: performance.now() - t0 };
   } finally {

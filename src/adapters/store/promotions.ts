@@ -1,134 +1,129 @@
 import { randomUUID } from 'node:crypto';
 import type { SignalConfig } from '../../core/conditions/signal.js';
+import type { Promotions, StoredTrialCount } from '../../core/judge/ports.js';
 import type { PromoteResult } from '../../core/judge/walk-forward.js';
-import type { Store } from './store.js';
+import type { Db } from './db.js';
 
-/** The configurations `argus promote` recorded; the recommendation uses them instead of the default. */
-export function promotedConfigs(store: Store): SignalConfig[] {
-  // Only the latest evaluation's top N are active, so no limit here.
-  const rows = store.db
-    .prepare(
-      'SELECT trader_id, config_json, run_id, evidence_json FROM promotions WHERE active = 1 ORDER BY rank, id',
-    )
-    .all() as { trader_id: number; config_json: string; run_id: string; evidence_json: string | null }[];
-  return rows.map((r) => {
-    const c = JSON.parse(r.config_json);
-    const e = r.evidence_json ? (JSON.parse(r.evidence_json) as { pValue?: number | null }) : {};
-    const p = typeof e.pValue === 'number' ? `, DSR p ${e.pValue.toExponential(1)}` : '';
-    return {
-      label: `promoted trader ${r.trader_id} (run ${r.run_id.slice(0, 8)}…${p})`,
-      dte: c.dte,
-      shortDelta: c.shortDelta,
-      width: c.width,
-      warmthFloor: c.warmthFloor,
-      ivRankFloor: c.ivRankFloor,
-      minPop: 0,
-    };
-  });
-}
+/** promotion_evals, trial_counts and promotions: what `argus promote` records. */
+export class PromotionsRepository implements Promotions {
+  constructor(private readonly db: Db) {}
 
-/**
- * Records one evaluation: its parameters and outcome, the trial counts per window (with the run),
- * and its promotions, which replace the active set (an evaluation that promotes nothing leaves
- * the recommendation on its default). One transaction.
- */
-export function recordPromotion(store: Store, r: PromoteResult, nowMs: number): string {
-  const id = randomUUID();
-  const db = store.db;
-  const evalIns = db.prepare(
-    'INSERT INTO promotion_evals (id, run_id, created_ms, params_json, summary_json) VALUES (?, ?, ?, ?, ?)',
-  );
-  const trials = db.prepare(
-    `INSERT OR REPLACE INTO trial_counts (run_id, is_from, is_to, method, rho, n_eff, sample_size, sample_active,
-       clusters, grid_traders, exponent, detail_json, computed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const ins = db.prepare(
-    `INSERT INTO promotions (eval_id, run_id, trader_id, config_json, rank, active, promoted_ms, evidence_json)
-     VALUES (?, ?, ?, ?, ?, 1, ?, ?)`,
-  );
-  db.transaction(() => {
-    evalIns.run(
-      id,
-      r.runId,
-      nowMs,
-      JSON.stringify(r.params),
-      JSON.stringify({
-        status: r.status,
-        message: r.message,
-        promoted: r.promoted.map((p) => p.trader),
-        walkForward: r.walkForward,
-        windows: r.windows.map((w) => ({
-          index: w.index,
-          is: w.is,
-          oos: w.oos,
-          nEff: w.trials.nEff,
-          srVariance: w.srVariance,
-          sr0: w.sr0,
-          selected: w.selected,
-          oosPnlUsd: w.oosPnlUsd,
-        })),
-      }),
-    );
-    for (const w of r.windows) {
-      const t = w.trials;
-      trials.run(
-        r.runId,
-        w.is.from,
-        w.is.to,
-        t.method,
-        t.rho,
-        Math.max(1, t.nEff),
-        t.sampleSize,
-        t.sampleActive,
-        t.clusters,
-        t.gridTraders,
-        t.exponent,
-        JSON.stringify({ gridActive: t.gridActive, points: t.points, days: w.is.days }),
-        nowMs,
-      );
-    }
-    db.prepare('UPDATE promotions SET active = 0 WHERE active = 1').run();
-    for (const p of r.promoted) {
-      ins.run(id, r.runId, p.trader, JSON.stringify(p.config), p.rank, nowMs, JSON.stringify(p.evidence));
-    }
-  })();
-  return id;
-}
-
-/** The trial counts stored with a run, oldest window first. */
-export function storedTrialCounts(
-  store: Store,
-  runId: string,
-): {
-  isFrom: string;
-  isTo: string;
-  method: string;
-  rho: number;
-  nEff: number;
-  sampleSize: number;
-  exponent: number | null;
-}[] {
-  return (
-    store.db
+  /** The configurations `argus promote` recorded; the recommendation uses them instead of the default. */
+  promotedConfigs(): SignalConfig[] {
+    // Only the latest evaluation's top N are active, so no limit here.
+    const rows = this.db
       .prepare(
-        'SELECT is_from, is_to, method, rho, n_eff, sample_size, exponent FROM trial_counts WHERE run_id = ? ORDER BY is_from, rho',
+        'SELECT trader_id, config_json, run_id, evidence_json FROM promotions WHERE active = 1 ORDER BY rank, id',
       )
-      .all(runId) as {
-      is_from: string;
-      is_to: string;
-      method: string;
-      rho: number;
-      n_eff: number;
-      sample_size: number;
-      exponent: number | null;
-    }[]
-  ).map((x) => ({
-    isFrom: x.is_from,
-    isTo: x.is_to,
-    method: x.method,
-    rho: x.rho,
-    nEff: x.n_eff,
-    sampleSize: x.sample_size,
-    exponent: x.exponent,
-  }));
+      .all() as { trader_id: number; config_json: string; run_id: string; evidence_json: string | null }[];
+    return rows.map((r) => {
+      const c = JSON.parse(r.config_json);
+      const e = r.evidence_json ? (JSON.parse(r.evidence_json) as { pValue?: number | null }) : {};
+      const p = typeof e.pValue === 'number' ? `, DSR p ${e.pValue.toExponential(1)}` : '';
+      return {
+        label: `promoted trader ${r.trader_id} (run ${r.run_id.slice(0, 8)}…${p})`,
+        dte: c.dte,
+        shortDelta: c.shortDelta,
+        width: c.width,
+        warmthFloor: c.warmthFloor,
+        ivRankFloor: c.ivRankFloor,
+        minPop: 0,
+      };
+    });
+  }
+
+  /**
+   * Records one evaluation: its parameters and outcome, the trial counts per window (with the run),
+   * and its promotions, which replace the active set (an evaluation that promotes nothing leaves
+   * the recommendation on its default). One transaction.
+   */
+  record(r: PromoteResult, nowMs: number): string {
+    const id = randomUUID();
+    const db = this.db;
+    const evalIns = db.prepare(
+      'INSERT INTO promotion_evals (id, run_id, created_ms, params_json, summary_json) VALUES (?, ?, ?, ?, ?)',
+    );
+    const trials = db.prepare(
+      `INSERT OR REPLACE INTO trial_counts (run_id, is_from, is_to, method, rho, n_eff, sample_size, sample_active,
+       clusters, grid_traders, exponent, detail_json, computed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const ins = db.prepare(
+      `INSERT INTO promotions (eval_id, run_id, trader_id, config_json, rank, active, promoted_ms, evidence_json)
+     VALUES (?, ?, ?, ?, ?, 1, ?, ?)`,
+    );
+    db.transaction(() => {
+      evalIns.run(
+        id,
+        r.runId,
+        nowMs,
+        JSON.stringify(r.params),
+        JSON.stringify({
+          status: r.status,
+          message: r.message,
+          promoted: r.promoted.map((p) => p.trader),
+          walkForward: r.walkForward,
+          windows: r.windows.map((w) => ({
+            index: w.index,
+            is: w.is,
+            oos: w.oos,
+            nEff: w.trials.nEff,
+            srVariance: w.srVariance,
+            sr0: w.sr0,
+            selected: w.selected,
+            oosPnlUsd: w.oosPnlUsd,
+          })),
+        }),
+      );
+      for (const w of r.windows) {
+        const t = w.trials;
+        trials.run(
+          r.runId,
+          w.is.from,
+          w.is.to,
+          t.method,
+          t.rho,
+          Math.max(1, t.nEff),
+          t.sampleSize,
+          t.sampleActive,
+          t.clusters,
+          t.gridTraders,
+          t.exponent,
+          JSON.stringify({ gridActive: t.gridActive, points: t.points, days: w.is.days }),
+          nowMs,
+        );
+      }
+      db.prepare('UPDATE promotions SET active = 0 WHERE active = 1').run();
+      for (const p of r.promoted) {
+        ins.run(id, r.runId, p.trader, JSON.stringify(p.config), p.rank, nowMs, JSON.stringify(p.evidence));
+      }
+    })();
+    return id;
+  }
+
+  /** The trial counts stored with a run, oldest window first. */
+  trialCounts(runId: string): StoredTrialCount[] {
+    return (
+      this.db
+        .prepare(
+          'SELECT is_from, is_to, method, rho, n_eff, sample_size, exponent FROM trial_counts WHERE run_id = ? ORDER BY is_from, rho',
+        )
+        .all(runId) as {
+        is_from: string;
+        is_to: string;
+        method: string;
+        rho: number;
+        n_eff: number;
+        sample_size: number;
+        exponent: number | null;
+      }[]
+    ).map((x) => ({
+      isFrom: x.is_from,
+      isTo: x.is_to,
+      method: x.method,
+      rho: x.rho,
+      nEff: x.n_eff,
+      sampleSize: x.sample_size,
+      exponent: x.exponent,
+    }));
+  }
 }

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { NewRun, RunKind, RunRecord, RunStatus } from '../../core/runs.js';
+import type {
+  NewRun,
+  RunKind,
+  RunRecord,
+  RunRefOptions,
+  RunRefResult,
+  RunStatus,
+  RunsRepository,
+} from '../../core/runs.js';
 import type { Clock } from '../../core/time/clock.js';
 import { type Db, type OpenStoreOptions, openStore } from './db.js';
 
@@ -31,7 +39,7 @@ interface RunRow {
 const LIVE_RUN_KEY = 'live_run_id';
 
 /** The store's typed operations; SQL stays here, statements are prepared once. */
-export class Store {
+export class Store implements RunsRepository {
   readonly db: Db;
   private readonly clock: Clock;
   private readonly stmts;
@@ -47,6 +55,19 @@ export class Store {
       getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
       latestRun: db.prepare(
         "SELECT * FROM runs WHERE kind != 'live' ORDER BY created_ms DESC, rowid DESC LIMIT 1",
+      ),
+      // Bound flags rather than four statement variants: the runs table is small.
+      latestRef: db.prepare(
+        `SELECT r.id FROM runs r
+         WHERE r.kind != 'live' AND (@completed = 0 OR r.status = 'completed')
+           AND (@farm = 0 OR EXISTS (SELECT 1 FROM farm_runs f WHERE f.run_id = r.id))
+         ORDER BY r.created_ms DESC, r.rowid DESC LIMIT 1`,
+      ),
+      prefixRef: db.prepare(
+        `SELECT r.id FROM runs r
+         WHERE substr(r.id, 1, @n) = @prefix
+           AND (@farm = 0 OR EXISTS (SELECT 1 FROM farm_runs f WHERE f.run_id = r.id))
+         ORDER BY r.created_ms DESC, r.rowid DESC`,
       ),
       listRuns: db.prepare('SELECT * FROM runs ORDER BY created_ms DESC, rowid DESC LIMIT ?'),
       setStatus: db.prepare('UPDATE runs SET status = ?, updated_ms = ? WHERE id = ?'),
@@ -94,6 +115,31 @@ export class Store {
   latestRun(): RunRecord | null {
     const row = this.stmts.latestRun.get() as RunRow | undefined;
     return row ? toRun(row) : null;
+  }
+
+  /** See RunRefResult for the grammar. */
+  resolveRunRef(ref: string, options: RunRefOptions = {}): RunRefResult {
+    const want = ref.trim().toLowerCase();
+    const farm = options.farm ? 1 : 0;
+    let ids: string[];
+    if (want === 'latest') {
+      const row = this.stmts.latestRef.get({ farm, completed: options.completed ? 1 : 0 }) as
+        | { id: string }
+        | undefined;
+      ids = row ? [row.id] : [];
+    } else if (want === 'live') {
+      const id = this.getSetting<string>(LIVE_RUN_KEY);
+      ids = id ? [id] : [];
+    } else {
+      // Hex digits and dashes only: nothing else can be part of an id.
+      if (!/^[0-9a-f-]{4,36}$/.test(want)) return { kind: 'not-a-ref' };
+      ids = (this.stmts.prefixRef.all({ n: want.length, prefix: want, farm }) as { id: string }[]).map(
+        (r) => r.id,
+      );
+    }
+    if (ids.length > 1) return { kind: 'ambiguous', ids };
+    const run = ids.length ? this.getRun(ids[0]) : null;
+    return run ? { kind: 'found', run } : { kind: 'none' };
   }
 
   listRuns(limit = 50): RunRecord[] {

@@ -1,25 +1,11 @@
 import Table from 'cli-table3';
-import type { BoardResult, GroupResult } from '../../adapters/store/leaderboard.js';
-import { DIMENSIONS, type Dimension, type GridSpec, type TraderConfig } from '../../core/farm/grid.js';
+import { DIMENSIONS, type Dimension, type GridSpec } from '../../core/farm/grid.js';
 import type { DrillResult, DrillSpread } from '../../core/farm/resim.js';
 import { formatMoney, formatPct } from '../../core/format.js';
+import type { BoardResult, GroupResult } from '../../core/judge/ranking.js';
 import type { LeaderboardResult, TraderResult } from '../../services/leaderboard.js';
 import { lineChart } from './chart.js';
-
-/** Table cell text for each dimension's values. */
-const DIM_FORMAT: Record<Dimension, { head: string; fmt: (v: unknown) => string }> = {
-  symbol: { head: 'Sym', fmt: String },
-  warmthFloor: { head: 'Warm≥', fmt: String },
-  ivRankFloor: { head: 'IVR≥', fmt: String },
-  session: { head: 'Session', fmt: String },
-  dte: { head: 'DTE', fmt: String },
-  shortDelta: { head: 'Δ', fmt: String },
-  width: { head: 'Width', fmt: (v) => `$${v}` },
-  profitTargetPct: { head: 'PT', fmt: (v) => `${v}%` },
-  stopLossX: { head: 'Stop', fmt: (v) => `${v}×` },
-  trailingStopPct: { head: 'Trail', fmt: (v) => (v ? `${v}%` : 'off') },
-  sizePct: { head: 'Size', fmt: (v) => `${v}%` },
-};
+import { DIMENSION_COLUMNS, dimensionValue, traderConfigLine } from './trader-config.js';
 
 const trimmed = (t: Table.Table) =>
   t
@@ -72,7 +58,7 @@ function varying(grid: GridSpec, filters: BoardResult['filters']): { shown: Dime
   for (const d of DIMENSIONS) {
     const values = grid[d] as readonly unknown[];
     if (values.length > 1 && !pinned.has(d)) shown.push(d);
-    else if (values.length === 1) fixed.push(`${d} ${DIM_FORMAT[d].fmt(values[0])}`);
+    else if (values.length === 1) fixed.push(dimensionValue(d, values[0]));
   }
   return { shown, fixed };
 }
@@ -121,7 +107,7 @@ export function renderBoard(r: BoardResult): string {
     ...(live ? [] : ['Max DD', 'Sharpe', 'Sortino']),
     'Avg days',
   ];
-  const head = ['#', 'Trader', ...shown.map((d) => DIM_FORMAT[d].head), ...metrics];
+  const head = ['#', 'Trader', ...shown.map((d) => DIMENSION_COLUMNS[d].head), ...metrics];
   const t = table(
     head,
     head.map((_, i) => (i < 2 || i >= 2 + shown.length ? 'right' : 'left')),
@@ -131,7 +117,7 @@ export function renderBoard(r: BoardResult): string {
     t.push([
       x.rank,
       x.trader,
-      ...shown.map((d) => DIM_FORMAT[d].fmt(x.config[d])),
+      ...shown.map((d) => DIMENSION_COLUMNS[d].fmt(x.config[d])),
       int(x.trades),
       pct(x.winRate),
       pf,
@@ -170,7 +156,7 @@ export function renderGroups(r: GroupResult): string {
   );
   for (const g of r.groups) {
     t.push([
-      DIM_FORMAT[r.dimension].fmt(g.value),
+      DIMENSION_COLUMNS[r.dimension].fmt(g.value),
       int(g.traders),
       pct(g.tradedShare),
       int(g.trades),
@@ -195,10 +181,6 @@ export function renderGroups(r: GroupResult): string {
   return lines.join('\n');
 }
 
-function configLine(c: TraderConfig): string {
-  return DIMENSIONS.map((d) => `${d} ${DIM_FORMAT[d].fmt(c[d])}`).join(' · ');
-}
-
 function strike(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(2).replace(/0$/, '');
 }
@@ -211,7 +193,9 @@ export function renderTrader(r: TraderResult, formatEt: (ms: number) => string):
   const d: DrillResult = r.trader;
   const et = (ms: number) => formatEt(ms).replace(/ ET$/, '');
   const wins = d.trades.length ? ` (${int(d.wins)} won, ${formatPct(d.wins / d.trades.length, 0)})` : '';
-  const lines = header(r, `Trader ${d.trader} — run ${d.runId}`, '', [`Config: ${configLine(d.config)}`]);
+  const lines = header(r, `Trader ${d.trader} — run ${d.runId}`, '', [
+    `Config: ${traderConfigLine(d.config)}`,
+  ]);
   lines.push(
     `Realised P&L ${formatMoney(d.realizedUsd)} over ${plural(d.trades.length, 'closed trade')}${wins}` +
       ` · open MtM ${formatMoney(d.openMtmUsd)} on ${plural(d.open.length, 'open position')} (marked to market, not realised)`,

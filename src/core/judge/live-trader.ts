@@ -1,12 +1,12 @@
-import type { DrillResult } from '../../core/farm/resim.js';
-import type { EtfSymbol } from '../../core/market/port.js';
-import type { MarketCalendar } from '../../core/time/market-calendar.js';
-import type { BoardRun } from './run-ref.js';
-import type { Store } from './store.js';
+import type { DrillResult } from '../farm/resim.js';
+import type { EtfSymbol } from '../market/port.js';
+import type { MarketCalendar } from '../time/market-calendar.js';
+import type { BoardRun } from './board-run.js';
 
 const DAY_MS = 86_400_000;
 
-interface PositionRow {
+/** A live farm position as the positions table keeps it. */
+export interface LiveTraderPosition {
   symbol: EtfSymbol;
   expiry: string;
   short_strike: number;
@@ -27,17 +27,15 @@ interface PositionRow {
  * One live trader from its positions (a live market cannot be re-simulated). The curve is
  * realised equity at each exit day; open positions are marked at their last mark.
  */
-export function liveTrader(store: Store, b: BoardRun, cal: MarketCalendar, traderId: number): DrillResult {
+export function liveTrader(
+  b: BoardRun,
+  cal: MarketCalendar,
+  traderId: number,
+  rows: readonly LiveTraderPosition[],
+): DrillResult {
   const config = b.grid.config(traderId);
-  const rows = store.db
-    .prepare(
-      `SELECT symbol, expiry, short_strike, long_strike, contracts, credit_pips, entry_ms, last_mark_pips, status,
-         exit_ms, exit_reason, exit_pips, pnl_cents, fees_cents
-       FROM positions WHERE run_id = ? AND trader_id = ? ORDER BY entry_ms, id`,
-    )
-    .all(b.run.id, traderId) as PositionRow[];
   const feeCents = Math.round(b.rules.feePerContractPerLegUsd * 100);
-  const spread = (r: PositionRow) => ({
+  const spread = (r: LiveTraderPosition) => ({
     symbol: r.symbol,
     expiry: r.expiry,
     shortStrike: r.short_strike,

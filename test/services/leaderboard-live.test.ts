@@ -3,17 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { groupBy, leaderboard } from '../../../src/adapters/store/leaderboard.js';
-import { resolveRun } from '../../../src/adapters/store/run-ref.js';
-import { AppContext } from '../../../src/cli/context.js';
-import { renderTrader } from '../../../src/cli/render/leaderboard.js';
-import { UsageError } from '../../../src/core/errors.js';
-import { DIMENSIONS, Grid, type GridSpec } from '../../../src/core/farm/grid.js';
-import { DEFAULT_RULES } from '../../../src/core/farm/rules.js';
-import { DEFAULT_FILL } from '../../../src/core/fill/fill.js';
-import { ManualClock } from '../../../src/core/time/clock.js';
-import { leaderboardQuery } from '../../../src/services/leaderboard.js';
-import { TEST_GRID } from '../../support/leaderboard-fixture.js';
+import { AppContext } from '../../src/cli/context.js';
+import { renderTrader } from '../../src/cli/render/leaderboard.js';
+import { UsageError } from '../../src/core/errors.js';
+import { DIMENSIONS, Grid, type GridSpec } from '../../src/core/farm/grid.js';
+import { DEFAULT_RULES } from '../../src/core/farm/rules.js';
+import { DEFAULT_FILL } from '../../src/core/fill/fill.js';
+import { ManualClock } from '../../src/core/time/clock.js';
+import { groupBy, leaderboard, leaderboardQuery, resolveBoardRun } from '../../src/services/leaderboard.js';
+import { TEST_GRID } from '../support/leaderboard-fixture.js';
 
 const grid = new Grid(TEST_GRID as GridSpec);
 const dir = mkdtempSync(join(tmpdir(), 'argus-lb-live-'));
@@ -159,18 +157,17 @@ describe('--run live: the leaderboard from the positions table', () => {
   });
 
   it('default --min-trades 1 leaves out a trader with only an open position; filters apply', () => {
-    const store = ctx.store();
-    const b = resolveRun(ctx.store(), 'live');
-    expect(leaderboard(store, b).rows.map((x) => x.trader)).toEqual([200, 5, 300]);
+    const b = resolveBoardRun(ctx, 'live');
+    expect(leaderboard(ctx, b).rows.map((x) => x.trader)).toEqual([200, 5, 300]);
     const v = grid.config(200).dte;
-    const r = leaderboard(store, b, { where: `dte=${v}`, minTrades: 0 });
+    const r = leaderboard(ctx, b, { where: `dte=${v}`, minTrades: 0 });
     expect(r.rows.every((x) => x.config.dte === v)).toBe(true);
     expect(r.rows.map((x) => x.trader)).toContain(200);
   });
 
   it('Sharpe, Sortino and drawdown are refused for the live farm, naming what is valid', () => {
     try {
-      leaderboard(ctx.store(), resolveRun(ctx.store(), 'live'), { sort: 'sharpe' });
+      leaderboard(ctx, resolveBoardRun(ctx, 'live'), { sort: 'sharpe' });
       throw new Error('expected a UsageError');
     } catch (err) {
       expect(err).toBeInstanceOf(UsageError);
@@ -182,7 +179,7 @@ describe('--run live: the leaderboard from the positions table', () => {
   });
 
   it('--by over the live farm counts every trader of the grid, traded or not', () => {
-    const r = groupBy(ctx.store(), resolveRun(ctx.store(), 'live'), 'dte');
+    const r = groupBy(ctx, resolveBoardRun(ctx, 'live'), 'dte');
     expect(r.groups.reduce((a, g) => a + g.traders, 0)).toBe(grid.count);
     const lv = grid.level(5, DIMENSIONS.indexOf('dte'));
     const withTrades = [5, 200, 300].filter((t) => grid.level(t, DIMENSIONS.indexOf('dte')) === lv);

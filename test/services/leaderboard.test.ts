@@ -1,17 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { groupBy, leaderboard } from '../../../src/adapters/store/leaderboard.js';
-import {
-  orderBy,
-  SORT_KEYS,
-  SORTS,
-  type SortKey,
-  whereTerms,
-} from '../../../src/adapters/store/leaderboard-sql.js';
-import { type BoardRun, resolveRun } from '../../../src/adapters/store/run-ref.js';
-import { renderBoard, renderGroups } from '../../../src/cli/render/leaderboard.js';
-import { UsageError } from '../../../src/core/errors.js';
-import { DIMENSIONS, Grid, type GridSpec } from '../../../src/core/farm/grid.js';
-import { backtestFixture, type Fixture, TEST_GRID } from '../../support/leaderboard-fixture.js';
+import { renderBoard, renderGroups } from '../../src/cli/render/leaderboard.js';
+import { UsageError } from '../../src/core/errors.js';
+import { DIMENSIONS, Grid, type GridSpec } from '../../src/core/farm/grid.js';
+import type { BoardRun } from '../../src/core/judge/board-run.js';
+import { SORT_KEYS, SORTS, type SortKey } from '../../src/core/judge/ranking.js';
+import { groupBy, leaderboard, resolveBoardRun } from '../../src/services/leaderboard.js';
+import { backtestFixture, type Fixture, TEST_GRID } from '../support/leaderboard-fixture.js';
 
 interface Stat {
   trader_id: number;
@@ -39,7 +33,7 @@ const dim = (d: string) => DIMENSIONS.indexOf(d as 'dte');
 beforeAll(async () => {
   fx = await backtestFixture();
   stats = fx.ctx.store().db.prepare('SELECT * FROM trader_stats ORDER BY trader_id').all() as Stat[];
-  b = resolveRun(fx.ctx.store());
+  b = resolveBoardRun(fx.ctx);
 });
 afterAll(() => fx?.cleanup());
 
@@ -88,7 +82,7 @@ describe('leaderboard ranking', () => {
   for (const k of SORT_KEYS) {
     for (const reverse of [false, true]) {
       it(`--sort ${k}${reverse ? ' --reverse' : ''} ranks as recomputed from trader_stats`, () => {
-        const r = leaderboard(fx.ctx.store(), b, { sort: k, reverse, limit: 25 });
+        const r = leaderboard(fx.ctx, b, { sort: k, reverse, limit: 25 });
         const want = expected(k, reverse, () => true);
         expect(r.matching).toBe(want.length);
         expect(r.rows.map((x) => x.trader)).toEqual(want.slice(0, 25).map((s) => s.trader_id));
@@ -98,7 +92,7 @@ describe('leaderboard ranking', () => {
   }
 
   it('defaults: realised P&L, best first, 20 rows, traders with at least one closed trade', () => {
-    const r = leaderboard(fx.ctx.store(), b);
+    const r = leaderboard(fx.ctx, b);
     expect(r.sort).toMatchObject({ key: 'pnl', order: 'desc' });
     expect(r.minTrades).toBe(1);
     expect(r.rows.length).toBe(20);
@@ -108,14 +102,14 @@ describe('leaderboard ranking', () => {
   });
 
   it('sort names are forgiving (realised, pf, win_rate) and map to the same ranking', () => {
-    const a = leaderboard(fx.ctx.store(), b, { sort: 'realised' });
+    const a = leaderboard(fx.ctx, b, { sort: 'realised' });
     expect(a.sort.key).toBe('pnl');
-    expect(leaderboard(fx.ctx.store(), b, { sort: 'PF' }).sort.key).toBe('profit-factor');
-    expect(leaderboard(fx.ctx.store(), b, { sort: 'win_rate' }).sort.key).toBe('win-rate');
+    expect(leaderboard(fx.ctx, b, { sort: 'PF' }).sort.key).toBe('profit-factor');
+    expect(leaderboard(fx.ctx, b, { sort: 'win_rate' }).sort.key).toBe('win-rate');
   });
 
   it('--where filters on config dimensions; counts equal a recount from trader_stats', () => {
-    const r = leaderboard(fx.ctx.store(), b, {
+    const r = leaderboard(fx.ctx, b, {
       where: 'dte=14,session=morning',
       sort: 'sharpe',
       limit: 1000,
@@ -130,18 +124,18 @@ describe('leaderboard ranking', () => {
   });
 
   it('--where: a|b and a repeated dimension mean either value; units and case are accepted', () => {
-    const a = leaderboard(fx.ctx.store(), b, {
+    const a = leaderboard(fx.ctx, b, {
       where: ['dte=7|21', 'width=$3', 'session=MORNING'],
       limit: 1000,
     });
-    const c = leaderboard(fx.ctx.store(), b, { where: 'dte=7,dte=21,width=3,session=morning', limit: 1000 });
+    const c = leaderboard(fx.ctx, b, { where: 'dte=7,dte=21,width=3,session=morning', limit: 1000 });
     expect(a.rows).toEqual(c.rows);
     const keep = (s: Stat) => {
       const g = grid.config(s.trader_id);
       return (g.dte === 7 || g.dte === 21) && g.width === 3 && g.session === 'morning';
     };
     expect(a.matching).toBe(expected('pnl', false, keep).length);
-    expect(leaderboard(fx.ctx.store(), b, { where: 'trail=off,pt=50%,stop=3x', limit: 1 }).where).toBe(
+    expect(leaderboard(fx.ctx, b, { where: 'trail=off,pt=50%,stop=3x', limit: 1 }).where).toBe(
       'trailingStopPct=0, profitTargetPct=50, stopLossX=3',
     );
   });
@@ -149,14 +143,14 @@ describe('leaderboard ranking', () => {
   it('--min-trades keeps traders with at least that many closed trades (0 includes non-traders)', () => {
     const counts = stats.map((s) => s.trades).sort((x, y) => x - y);
     const n = counts[Math.floor(counts.length * 0.7)];
-    const r = leaderboard(fx.ctx.store(), b, { minTrades: n, limit: 100_000 });
+    const r = leaderboard(fx.ctx, b, { minTrades: n, limit: 100_000 });
     expect(r.matching).toBe(stats.filter((s) => s.trades >= n).length);
     expect(r.rows.every((x) => x.trades >= n)).toBe(true);
-    expect(leaderboard(fx.ctx.store(), b, { minTrades: 0, limit: 1 }).matching).toBe(grid.count);
+    expect(leaderboard(fx.ctx, b, { minTrades: 0, limit: 1 }).matching).toBe(grid.count);
   });
 
   it('realised and open MtM are separate figures, straight from trader_stats', () => {
-    const r = leaderboard(fx.ctx.store(), b, { limit: 100_000 });
+    const r = leaderboard(fx.ctx, b, { limit: 100_000 });
     for (const x of r.rows) {
       const s = stats[x.trader];
       expect(x.realizedUsd).toBe(s.realized_cents / 100);
@@ -170,13 +164,13 @@ describe('leaderboard ranking', () => {
     expect(r.notes.join(' ')).toMatch(
       /Realised = closed and expired trades.*marked to market \(not realised\)/,
     );
-    const text = renderBoard(leaderboard(fx.ctx.store(), b, { limit: 5 }));
+    const text = renderBoard(leaderboard(fx.ctx, b, { limit: 5 }));
     expect(text).toMatch(/Open MtM/);
     expect(text).toMatch(/not realised/);
   });
 
   it('every view carries the run provenance: source, window, synthetic chains, fill, fees, seed, engine, version', () => {
-    const r = leaderboard(fx.ctx.store(), b, { limit: 1 });
+    const r = leaderboard(fx.ctx, b, { limit: 1 });
     const p = r.run.provenance;
     expect(p).toContain('replayed real prices');
     expect(p).toContain('2025-03-03 → 2025-03-21');
@@ -193,11 +187,11 @@ describe('leaderboard ranking', () => {
       syntheticChains: true,
     });
     expect(renderBoard(r)).toContain(`Data: ${p}`);
-    expect(groupBy(fx.ctx.store(), b, 'dte').run.provenance).toBe(p);
+    expect(groupBy(fx.ctx, b, 'dte').run.provenance).toBe(p);
   });
 
   it('an empty result says so', () => {
-    const r = leaderboard(fx.ctx.store(), b, { minTrades: 1_000_000 });
+    const r = leaderboard(fx.ctx, b, { minTrades: 1_000_000 });
     expect(r.rows).toEqual([]);
     expect(renderBoard(r)).toContain('No trader matches.');
   });
@@ -248,7 +242,7 @@ describe('leaderboard --by DIM', () => {
 
   for (const d of ['dte', 'session', 'width', 'trailingStopPct']) {
     it(`--by ${d}: traders, traded share, trades, win rate, mean/median realised, mean Sharpe equal a recount`, () => {
-      const r = groupBy(fx.ctx.store(), b, d);
+      const r = groupBy(fx.ctx, b, d);
       expect(r.dimension).toBe(d);
       check(r, recount(d));
       expect(r.groups.reduce((a, g) => a + g.traders, 0)).toBe(grid.count);
@@ -256,7 +250,7 @@ describe('leaderboard --by DIM', () => {
   }
 
   it('--by honours --where and --min-trades', () => {
-    const r = groupBy(fx.ctx.store(), b, 'delta', { where: 'session=morning', minTrades: 2 });
+    const r = groupBy(fx.ctx, b, 'delta', { where: 'session=morning', minTrades: 2 });
     expect(r.dimension).toBe('shortDelta');
     check(
       r,
@@ -282,78 +276,47 @@ describe('bad input names itself and lists the valid choices', () => {
   };
 
   it('unknown sort key', () => {
-    const e = usage(() => leaderboard(fx.ctx.store(), b, { sort: 'luck' }));
+    const e = usage(() => leaderboard(fx.ctx, b, { sort: 'luck' }));
     expect(e.message).toContain('"luck"');
     expect(e.hint).toBe(`valid sort keys: ${SORT_KEYS.join(', ')}`);
     expect(e.exitCode).toBe(2);
   });
 
   it('unknown dimension, in --where and --by', () => {
-    const e = usage(() => leaderboard(fx.ctx.store(), b, { where: 'colour=red' }));
+    const e = usage(() => leaderboard(fx.ctx, b, { where: 'colour=red' }));
     expect(e.message).toContain('"colour"');
     for (const d of DIMENSIONS) expect(e.hint).toContain(d);
-    const e2 = usage(() => groupBy(fx.ctx.store(), b, 'dte; DROP TABLE runs'));
+    const e2 = usage(() => groupBy(fx.ctx, b, 'dte; DROP TABLE runs'));
     expect(e2.message).toContain('"dte; DROP TABLE runs"');
   });
 
   it('a value the run grid does not have', () => {
-    const e = usage(() => leaderboard(fx.ctx.store(), b, { where: 'dte=10' }));
+    const e = usage(() => leaderboard(fx.ctx, b, { where: 'dte=10' }));
     expect(e.message).toContain('dte has no value "10"');
     expect(e.hint).toBe('valid dte values: 7, 14, 21');
-    const e2 = usage(() => leaderboard(fx.ctx.store(), b, { where: 'session=evening' }));
+    const e2 = usage(() => leaderboard(fx.ctx, b, { where: 'session=evening' }));
     expect(e2.hint).toBe('valid session values: any, morning');
   });
 
   it('malformed --where and out-of-range counts', () => {
-    expect(usage(() => leaderboard(fx.ctx.store(), b, { where: 'dte' })).message).toContain(
-      'not dimension=value',
-    );
-    expect(usage(() => leaderboard(fx.ctx.store(), b, { limit: 0 })).message).toContain('--limit');
-    expect(usage(() => leaderboard(fx.ctx.store(), b, { minTrades: -1 })).message).toContain('--min-trades');
+    expect(usage(() => leaderboard(fx.ctx, b, { where: 'dte' })).message).toContain('not dimension=value');
+    expect(usage(() => leaderboard(fx.ctx, b, { limit: 0 })).message).toContain('--limit');
+    expect(usage(() => leaderboard(fx.ctx, b, { minTrades: -1 })).message).toContain('--min-trades');
   });
-});
-
-describe('SQL is built from fixed fragments and served by indexes', () => {
-  it('filter values and strides are bound parameters, never text', () => {
-    const w = whereTerms(grid, [{ dim: 'dte', index: dim('dte'), levels: [0, 2], values: [7, 21] }], 3);
-    expect(w.sql).toBe(' AND ((trader_id / ?) % ?) IN (?, ?) AND +trades >= ?');
-    expect(w.params).toEqual([grid.strides[dim('dte')], 3, 0, 2, 3]);
-  });
-
-  for (const k of SORT_KEYS) {
-    it(`--sort ${k} walks an index (no full sort of the run's rows)`, () => {
-      const plan = fx.ctx
-        .store()
-        .db.prepare(
-          `EXPLAIN QUERY PLAN SELECT * FROM trader_stats WHERE run_no = ? AND +trades >= ? ${orderBy(SORTS[k], false)} LIMIT 20`,
-        )
-        .all(b.runNo, 1) as { detail: string }[];
-      const text = plan.map((p) => p.detail).join(' | ');
-      expect(text).toMatch(/USING INDEX/);
-      expect(text).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
-      const reversed = fx.ctx
-        .store()
-        .db.prepare(
-          `EXPLAIN QUERY PLAN SELECT * FROM trader_stats WHERE run_no = ? ${orderBy(SORTS[k], true)} LIMIT 20`,
-        )
-        .all(b.runNo) as { detail: string }[];
-      expect(reversed.map((p) => p.detail).join(' | ')).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
-    });
-  }
 });
 
 describe('run selection', () => {
   it('--run: the latest completed backtest by default, a unique id prefix, or a clear error', async () => {
     const ctx = fx.newContext();
-    expect(resolveRun(ctx.store()).run.id).toBe(fx.backtest.runId);
-    expect(resolveRun(ctx.store(), fx.backtest.runId.slice(0, 8)).run.id).toBe(fx.backtest.runId);
-    expect(() => resolveRun(ctx.store(), 'ffffffff')).toThrow(/no farm run ffffffff/);
-    expect(() => resolveRun(ctx.store(), "x' OR 1=1 --")).toThrow(UsageError);
-    expect(() => resolveRun(ctx.store(), 'live')).toThrow(/live farm has not run yet/);
+    expect(resolveBoardRun(ctx).run.id).toBe(fx.backtest.runId);
+    expect(resolveBoardRun(ctx, fx.backtest.runId.slice(0, 8)).run.id).toBe(fx.backtest.runId);
+    expect(() => resolveBoardRun(ctx, 'ffffffff')).toThrow(/no farm run ffffffff/);
+    expect(() => resolveBoardRun(ctx, "x' OR 1=1 --")).toThrow(UsageError);
+    expect(() => resolveBoardRun(ctx, 'live')).toThrow(/live farm has not run yet/);
   });
 
   it('an unfinished backtest is skipped by default and refused by id, with the resume hint', async () => {
-    const { farmBacktest } = await import('../../../src/services/farm-run.js');
+    const { farmBacktest } = await import('../../src/services/farm-run.js');
     const ctx = fx.newContext();
     const stopped = await farmBacktest(ctx, {
       source: 'replay',
@@ -365,9 +328,9 @@ describe('run selection', () => {
       stopAfterSteps: 3,
     });
     expect(stopped.status).toBe('stopped');
-    expect(resolveRun(ctx.store()).run.id).toBe(fx.backtest.runId);
+    expect(resolveBoardRun(ctx).run.id).toBe(fx.backtest.runId);
     try {
-      resolveRun(ctx.store(), stopped.runId);
+      resolveBoardRun(ctx, stopped.runId);
       throw new Error('expected a UsageError');
     } catch (err) {
       expect(err).toBeInstanceOf(UsageError);

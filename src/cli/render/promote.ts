@@ -1,0 +1,107 @@
+import Table from 'cli-table3';
+import { formatMoney } from '../../core/format.js';
+import { fmtP, type WindowResult } from '../../core/judge/walk-forward.js';
+import type { PromoteOutcome } from '../../services/promote.js';
+import { traderConfigPhrase } from './trader-config.js';
+
+/** `argus promote`: the settings, each window (its candidates' table for the last, or all with verbose), the verdict. */
+export function renderPromote(r: PromoteOutcome, verbose: boolean): string {
+  const p = r.params;
+  const lines = [
+    `Run ${r.runId} (${r.source}, ${r.months[0]} → ${r.months[r.months.length - 1]}): walk-forward ${p.isMonths} months in sample, ${p.oosMonths} out; deflated Sharpe ratio at α ${p.alpha}`,
+  ];
+  if (r.status !== 'ok') {
+    lines.push(r.message);
+    return lines.join('\n');
+  }
+  lines.push(
+    `Eligible: ≥ ${p.minTrades} trades closed in sample, ≥ ${formatMoney(p.minPnlUsd)} realised in sample, ≥ ${p.minDays} days since the first trade; ${p.candidates} re-simulated per window`,
+  );
+  const last = r.windows[r.windows.length - 1];
+  for (const w of r.windows) {
+    lines.push(`\n${windowLine(w)}`);
+    if (verbose || w === last) lines.push(candidateTable(w));
+  }
+  const wf = r.walkForward;
+  lines.push(
+    `\nWalk-forward: selections in ${wf.windowsWithSelection} of ${wf.windows} windows, ${wf.selected} in all; out of sample ${formatMoney(wf.oosPnlUsd)}, ${wf.oosPositive} of ${wf.selected} made money`,
+  );
+  if (r.promoted.length) {
+    lines.push(
+      `Promoted (passed in sample ${last.is.from} → ${last.is.to}, made money ${last.oos.from} → ${last.oos.to}):`,
+    );
+    for (const x of r.promoted) {
+      lines.push(
+        `  ${x.rank}. trader ${x.trader}: ${traderConfigPhrase(x.config)} — p ${fmtP(x.evidence.pValue ?? 1)}, out of sample ${formatMoney(x.evidence.oosPnlUsd ?? 0)}`,
+      );
+    }
+  } else lines.push(r.message);
+  if (r.dryRun) lines.push('Dry run: nothing recorded.');
+  else if (r.promoted.length)
+    lines.push(
+      `Recorded (evaluation ${r.evalId}); \`argus signal\` now gives one recommendation per promoted configuration.`,
+    );
+  else
+    lines.push(
+      `Recorded (evaluation ${r.evalId}); earlier promotions are retired and \`argus signal\` uses its default.`,
+    );
+  return lines.join('\n');
+}
+
+function windowLine(w: WindowResult): string {
+  const t = w.trials;
+  const scale =
+    t.exponent === null
+      ? `the sample is the grid`
+      : `scaled ×(N/n)^${t.exponent.toFixed(2)} to ${t.gridActive.toLocaleString('en-US')} active in the grid`;
+  return (
+    `Window ${w.index + 1}: in sample ${w.is.from} → ${w.is.to} (${w.is.days} days), out of sample ${w.oos.from} → ${w.oos.to}\n` +
+    `  trials: N_eff ${Math.round(t.nEff).toLocaleString('en-US')} (${t.clusters} clusters at ρ ${t.rho} among ${t.sampleActive} active of ${t.sampleSize} sampled; ${scale}); ` +
+    `Var[SR] ${w.srVariance.toExponential(2)}/day², benchmark SR₀ ${w.sr0Annual.toFixed(2)}/yr\n` +
+    `  ${w.candidates.length} candidates of ${w.prefiltered.toLocaleString('en-US')} pre-filtered, ${w.candidates.filter((c) => c.eligible !== false).length} eligible, ` +
+    `${w.candidates.filter((c) => c.passed).length} passed; selected ${w.selected.length ? w.selected.join(', ') : 'none'}` +
+    (w.selected.length
+      ? `; out of sample ${formatMoney(w.oosPnlUsd)} (${w.oosPositive} of ${w.selected.length} made money)`
+      : '')
+  );
+}
+
+function candidateTable(w: WindowResult): string {
+  if (!w.candidates.length) return '  (no candidates)';
+  const t = new Table({
+    head: [
+      'Trader',
+      'IS P&L',
+      'Realised',
+      'Trades',
+      'Days',
+      'Sharpe/yr',
+      'Skew',
+      'Kurt',
+      'DSR',
+      'p',
+      'OOS P&L',
+      'Verdict',
+    ],
+    colWidths: [null, null, null, null, null, null, null, null, null, null, null, 48],
+    wordWrap: true,
+  });
+  for (const c of w.candidates) {
+    t.push([
+      c.trader,
+      formatMoney(c.isPnlUsd, 0),
+      c.isRealisedUsd === null ? '—' : formatMoney(c.isRealisedUsd, 0),
+      c.isClosedTrades ?? '—',
+      c.daysSinceFirstTrade,
+      c.srAnnual === null ? '—' : c.srAnnual.toFixed(2),
+      c.skew.toFixed(2),
+      c.kurt.toFixed(1),
+      c.dsr === null ? '—' : c.dsr.toFixed(4),
+      c.pValue === null ? '—' : fmtP(c.pValue),
+      c.oosPnlUsd === null ? '—' : formatMoney(c.oosPnlUsd, 0),
+      // The benchmark is on the window's line; --json keeps the full sentence.
+      c.reason.replace(/ \(Sharpe .* zero-edge trials shows\)/, '').replace(/ \(DSR [^)]*\)/, ''),
+    ]);
+  }
+  return t.toString();
+}

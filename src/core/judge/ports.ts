@@ -1,0 +1,70 @@
+import type { SignalConfig } from '../conditions/signal.js';
+import type { DailySample, FarmFigures } from '../farm/resim.js';
+import type { BoardRun } from './board-run.js';
+import type { DimensionFilter } from './dimensions.js';
+import type { LiveTraderPosition } from './live-trader.js';
+import type { LevelStats, SortSpec, TraderStatRow } from './ranking.js';
+import type { PromoteResult } from './walk-forward.js';
+
+/** A farm run's record (farm_runs), its JSON columns as stored. */
+export interface FarmRunRecord {
+  runNo: number;
+  gridJson: string;
+  rulesJson: string;
+  fillJson: string;
+  monthsJson: string;
+  traders: number;
+  stepsTotal: number;
+}
+
+export interface RankQuery {
+  sort: SortSpec;
+  reverse: boolean;
+  filters: readonly DimensionFilter[];
+  minTrades: number;
+  limit: number;
+}
+
+/** The farm's results as the judge reads them: run records, per-trader figures, live positions, stored series. */
+export interface FarmResults {
+  farmRun(runId: string): FarmRunRecord | null;
+  /** The ranked traders (best first, or reversed) and how many pass the filters. */
+  rankTraders(b: BoardRun, q: RankQuery): { rows: TraderStatRow[]; matching: number };
+  /** Per level of dimension `index`, the traders passing the filters, summed up. */
+  levelStats(
+    b: BoardRun,
+    index: number,
+    filters: readonly DimensionFilter[],
+    minTrades: number,
+  ): LevelStats[];
+  /** One live trader's positions, oldest entry first. */
+  livePositions(runId: string, traderId: number): LiveTraderPosition[];
+  /** What the farm stored for one trader of a backtest. */
+  traderFigures(runNo: number, traderId: number): FarmFigures | null;
+  /** Realised P&L per trader and month, trader-major (cents). */
+  monthlyCents(runId: string): Int32Array | null;
+  dailySample(runId: string): DailySample | null;
+  /** Each trader's first trade (NaN: none). */
+  firstTradeMs(runNo: number, traders: number): Float64Array;
+}
+
+/** One window's trial count as stored with its run. */
+export interface StoredTrialCount {
+  isFrom: string;
+  isTo: string;
+  method: string;
+  rho: number;
+  nEff: number;
+  sampleSize: number;
+  exponent: number | null;
+}
+
+/** What `argus promote` records and the recommendation reads back. */
+export interface Promotions {
+  /** Records one evaluation and makes its promotions the active set; returns the evaluation's id. */
+  record(r: PromoteResult, nowMs: number): string;
+  /** The trial counts stored with a run, oldest window first. */
+  trialCounts(runId: string): StoredTrialCount[];
+  /** The active promotions as recommendation configs (empty: the recommendation uses its default). */
+  promotedConfigs(): SignalConfig[];
+}

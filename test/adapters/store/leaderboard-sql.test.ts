@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderBy, whereTerms } from '../../../src/adapters/store/leaderboard-sql.js';
+import { DIMENSIONS, Grid, type GridSpec } from '../../../src/core/farm/grid.js';
+import type { BoardRun } from '../../../src/core/judge/board-run.js';
+import { SORT_KEYS, SORTS } from '../../../src/core/judge/ranking.js';
+import { resolveBoardRun } from '../../../src/services/leaderboard.js';
+import { backtestFixture, type Fixture, TEST_GRID } from '../../support/leaderboard-fixture.js';
+
+let fx: Fixture;
+let b: BoardRun;
+const grid = new Grid(TEST_GRID as GridSpec);
+const dim = (d: string) => DIMENSIONS.indexOf(d as 'dte');
+
+beforeAll(async () => {
+  fx = await backtestFixture();
+  b = resolveBoardRun(fx.ctx);
+});
+afterAll(() => fx?.cleanup());
+
+describe('SQL is built from fixed fragments and served by indexes', () => {
+  it('filter values and strides are bound parameters, never text', () => {
+    const w = whereTerms(grid, [{ dim: 'dte', index: dim('dte'), levels: [0, 2], values: [7, 21] }], 3);
+    expect(w.sql).toBe(' AND ((trader_id / ?) % ?) IN (?, ?) AND +trades >= ?');
+    expect(w.params).toEqual([grid.strides[dim('dte')], 3, 0, 2, 3]);
+  });
+
+  for (const k of SORT_KEYS) {
+    it(`--sort ${k} walks an index (no full sort of the run's rows)`, () => {
+      const plan = fx.ctx
+        .store()
+        .db.prepare(
+          `EXPLAIN QUERY PLAN SELECT * FROM trader_stats WHERE run_no = ? AND +trades >= ? ${orderBy(SORTS[k], false)} LIMIT 20`,
+        )
+        .all(b.runNo, 1) as { detail: string }[];
+      const text = plan.map((p) => p.detail).join(' | ');
+      expect(text).toMatch(/USING INDEX/);
+      expect(text).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+      const reversed = fx.ctx
+        .store()
+        .db.prepare(
+          `EXPLAIN QUERY PLAN SELECT * FROM trader_stats WHERE run_no = ? ${orderBy(SORTS[k], true)} LIMIT 20`,
+        )
+        .all(b.runNo) as { detail: string }[];
+      expect(reversed.map((p) => p.detail).join(' | ')).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+    });
+  }
+});

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import type { EtfSymbol } from '../market/port.js';
 import type { SimRequest } from '../market/sim.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
+import { MS_PER_DAY } from '../units.js';
 import { DIMENSIONS, Grid, type GridSpec, type TraderConfig } from './grid.js';
 import { MarketStepBuilder, type MarketStepOptions, type SpreadRegistry } from './market-step.js';
 import type { ReferenceTrader } from './reference.js';
@@ -14,7 +15,6 @@ import { sharpeSortino } from './stats.js';
  * promotion for K candidates in one pass; both must reproduce the farm's stored figures exactly.
  */
 
-const DAY_MS = 86_400_000;
 /** One trader of a backtest re-simulated by the reference implementation: its trades, open positions and figures. */
 export interface DrillSpread {
   symbol: EtfSymbol;
@@ -259,7 +259,7 @@ export function drillResult(a: {
       exitUsd: t.exitPips / 10_000,
       pnlUsd: t.pnlCents / 100,
       feesUsd: (feeCents * t.contracts * (2 + exitLegs)) / 100,
-      days: (t.exitMs - t.entryMs) / DAY_MS,
+      days: (t.exitMs - t.entryMs) / MS_PER_DAY,
     };
   });
   const open: DrillOpenPosition[] = [];

@@ -1,9 +1,8 @@
 import type { DrillResult } from '../farm/resim.js';
 import type { EtfSymbol } from '../market/port.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
+import { MS_PER_DAY } from '../units.js';
 import type { BoardRun } from './board-run.js';
-
-const DAY_MS = 86_400_000;
 
 /** A live farm position as the positions table keeps it. */
 export interface LiveTraderPosition {
@@ -54,7 +53,7 @@ export function liveTrader(
     exitUsd: (r.exit_pips ?? 0) / 10_000,
     pnlUsd: (r.pnl_cents ?? 0) / 100,
     feesUsd: (r.fees_cents ?? 0) / 100,
-    days: ((r.exit_ms ?? r.entry_ms) - r.entry_ms) / DAY_MS,
+    days: ((r.exit_ms ?? r.entry_ms) - r.entry_ms) / MS_PER_DAY,
   }));
   const open = rows
     .filter((r) => r.status === 'open')

@@ -8,26 +8,26 @@ import { LiveMarketDataSource } from '../adapters/market/live/live-source.js';
 import { ReplayMarketDataSource } from '../adapters/market/replay/replay-source.js';
 import { SimMarketDataSource } from '../adapters/market/sim/sim-source.js';
 import { TelegramClient } from '../adapters/notify/telegram.js';
-import { FarmResultsRepository } from '../adapters/store/farm-results.js';
-import { FarmRunsRepository } from '../adapters/store/farm-runs.js';
+import { SqliteFarmResults } from '../adapters/store/farm-results.js';
+import { SqliteFarmRuns } from '../adapters/store/farm-runs.js';
 import { SqliteGapSnapshots } from '../adapters/store/gap.js';
 import { SqliteHousekeeping } from '../adapters/store/housekeeping.js';
-import { Outbox } from '../adapters/store/outbox.js';
-import { PromotionsRepository } from '../adapters/store/promotions.js';
-import { SqliteReview } from '../adapters/store/review.js';
+import { SqliteOutbox } from '../adapters/store/outbox.js';
+import { SqlitePromotions } from '../adapters/store/promotions.js';
+import { SqliteReviews } from '../adapters/store/review.js';
 import { Store } from '../adapters/store/store.js';
 import type { ConfigReport } from '../core/config/report.js';
 import { UsageError } from '../core/errors.js';
 import type { Grid } from '../core/farm/grid.js';
-import type { HousekeepingRepository } from '../core/housekeeping.js';
+import type { Housekeeping } from '../core/housekeeping.js';
 import type { FarmResults, Promotions } from '../core/judge/ports.js';
 import { createLogger, type Logger } from '../core/log.js';
-import type { GapSnapshotRepository } from '../core/market/gap.js';
+import type { GapSnapshots } from '../core/market/gap.js';
 import type { MarketDataSource, SourceKind } from '../core/market/port.js';
 import type { SimParams } from '../core/market/sim-params.js';
-import type { MessageSender, OutboxRepository, TelegramSettings } from '../core/notify.js';
-import type { ReviewRepository } from '../core/review.js';
-import type { RunsRepository } from '../core/runs.js';
+import type { MessageSender, Outbox, TelegramSettings } from '../core/notify.js';
+import type { Reviews } from '../core/review.js';
+import type { Runs } from '../core/runs.js';
 import { type Clock, ManualClock, SystemClock } from '../core/time/clock.js';
 import type { EconomicCalendar } from '../core/time/economic-calendar.js';
 import type { MarketCalendar } from '../core/time/market-calendar.js';
@@ -60,7 +60,7 @@ export class AppContext implements Deps {
   readonly log: Logger;
   private readonly opts: ContextOptions;
   private storeInstance: Store | null = null;
-  private farmRunsInstance: FarmRunsRepository | null = null;
+  private farmRunsInstance: SqliteFarmRuns | null = null;
   private farmResultsInstance: FarmResults | null = null;
   private promotionsInstance: Promotions | null = null;
   private marketInstance: MarketCalendar | null = null;
@@ -83,22 +83,22 @@ export class AppContext implements Deps {
     return this.storeInstance;
   }
 
-  get farmRuns(): FarmRunsRepository {
-    this.farmRunsInstance ??= new FarmRunsRepository(this.store());
+  get farmRuns(): SqliteFarmRuns {
+    this.farmRunsInstance ??= new SqliteFarmRuns(this.store());
     return this.farmRunsInstance;
   }
 
-  get runs(): RunsRepository {
+  get runs(): Runs {
     return this.store();
   }
 
   get farmResults(): FarmResults {
-    this.farmResultsInstance ??= new FarmResultsRepository(this.store().db);
+    this.farmResultsInstance ??= new SqliteFarmResults(this.store().db);
     return this.farmResultsInstance;
   }
 
   get promotions(): Promotions {
-    this.promotionsInstance ??= new PromotionsRepository(this.store().db);
+    this.promotionsInstance ??= new SqlitePromotions(this.store().db);
     return this.promotionsInstance;
   }
 
@@ -163,20 +163,20 @@ export class AppContext implements Deps {
     return loadSimParams();
   }
 
-  get gapSnapshots(): GapSnapshotRepository {
+  get gapSnapshots(): GapSnapshots {
     return new SqliteGapSnapshots(this.store());
   }
 
-  get reviews(): ReviewRepository {
-    return new SqliteReview(this.store());
+  get reviews(): Reviews {
+    return new SqliteReviews(this.store());
   }
 
-  get housekeeping(): HousekeepingRepository {
+  get housekeeping(): Housekeeping {
     return new SqliteHousekeeping(this.store());
   }
 
-  get outbox(): OutboxRepository {
-    return new Outbox(this.store(), this.clock);
+  get outbox(): Outbox {
+    return new SqliteOutbox(this.store(), this.clock);
   }
 
   telegram(settings: TelegramSettings): MessageSender {

@@ -51,7 +51,7 @@ export interface WalCheckpoint {
 }
 
 /** The reads and deletes of `runs list`, `runs rm` and `db prune`, and the files beside the database. */
-export interface HousekeepingRepository {
+export interface Housekeeping {
   /** Newest first; absent filters match every run. */
   listRuns(filter: { kind?: RunKind; status?: RunStatus; limit: number }): RunListRow[];
   runRow(id: string): RunListRow | null;

@@ -46,7 +46,7 @@ export interface OutboxHealth {
 }
 
 /** The persisted outbox. Every state change is conditional, so two drains never send the same row. */
-export interface OutboxRepository {
+export interface Outbox {
   /**
    * Store a message before anything is sent. Duplicates and rate-limited messages are stored too,
    * as 'suppressed' with the reason, so nothing disappears without a trace.

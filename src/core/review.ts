@@ -121,7 +121,7 @@ export interface TraderDayRow {
 }
 
 /** The live farm's positions, marks and promotions as the review reads them. */
-export interface ReviewRepository {
+export interface Reviews {
   /** The live farm's run: the one the settings name if it exists, else the newest live run. */
   liveRunId(): string | null;
   openedBetween(runId: string, startMs: number, endMs: number): OpenedRow;

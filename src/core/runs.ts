@@ -50,7 +50,7 @@ export interface RunRefOptions {
 }
 
 /** The runs table as services read it. */
-export interface RunsRepository {
+export interface Runs {
   getRun(id: string): RunRecord | null;
   resolveRunRef(ref: string, options?: RunRefOptions): RunRefResult;
 }

@@ -7,7 +7,7 @@ import type { Deps } from './deps.js';
 
 export type ChainDeps = Pick<Deps, 'clock' | 'calendar' | 'defaultSource' | 'source' | 'pricingConfig'>;
 
-export interface ChainRow {
+export interface ChainViewRow {
   strike: number;
   right: OptionRight;
   bid: number | null;
@@ -32,7 +32,7 @@ export type ChainViewResult =
       expiry: string;
       dte: number;
       expiries: string[];
-      rows: ChainRow[];
+      rows: ChainViewRow[];
     }
   | { status: 'missing'; symbol: EtfSymbol; atMs: number; source: string; reason: string };
 
@@ -116,7 +116,7 @@ async function chainView(
   };
 }
 
-function toRow(q: OptionQuote, S: number, T: number, r: number): ChainRow {
+function toRow(q: OptionQuote, S: number, T: number, r: number): ChainViewRow {
   const mid = q.bid !== null && q.ask !== null ? (q.bid + q.ask) / 2 : null;
   const delta = q.iv !== null && q.iv > 0 ? bsGreeks(q.right, S, q.strike, T, r, 0, q.iv).delta : null;
   return {

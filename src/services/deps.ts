@@ -2,16 +2,16 @@ import type { ConfigReport } from '../core/config/report.js';
 import type { ArgusConfig } from '../core/config/schema.js';
 import type { Grid } from '../core/farm/grid.js';
 import type { FarmRuns } from '../core/farm/ports.js';
-import type { HousekeepingRepository } from '../core/housekeeping.js';
+import type { Housekeeping } from '../core/housekeeping.js';
 import type { FarmResults, Promotions } from '../core/judge/ports.js';
 import type { Logger } from '../core/log.js';
-import type { GapSnapshotRepository } from '../core/market/gap.js';
+import type { GapSnapshots } from '../core/market/gap.js';
 import type { MarketDataSource, SourceKind } from '../core/market/port.js';
 import type { SimRequest } from '../core/market/sim.js';
 import type { SimParams } from '../core/market/sim-params.js';
-import type { MessageSender, OutboxRepository, TelegramSettings } from '../core/notify.js';
-import type { ReviewRepository } from '../core/review.js';
-import type { RunsRepository } from '../core/runs.js';
+import type { MessageSender, Outbox, TelegramSettings } from '../core/notify.js';
+import type { Reviews } from '../core/review.js';
+import type { Runs } from '../core/runs.js';
 import type { Clock } from '../core/time/clock.js';
 import type { EconomicCalendar } from '../core/time/economic-calendar.js';
 import type { MarketCalendar } from '../core/time/market-calendar.js';
@@ -62,19 +62,19 @@ export interface Deps {
   /** The farm's runs, steps, checkpoints and live positions. */
   readonly farmRuns: FarmRuns;
   /** The recorded official closes the gap is measured from. */
-  readonly gapSnapshots: GapSnapshotRepository;
+  readonly gapSnapshots: GapSnapshots;
   /** The live farm's day as the daily review reads it. */
-  readonly reviews: ReviewRepository;
+  readonly reviews: Reviews;
   /** Runs, old rows and files as `runs` and `db prune` see them. */
-  readonly housekeeping: HousekeepingRepository;
+  readonly housekeeping: Housekeeping;
   /** Notifications waiting to be sent, and their history. */
-  readonly outbox: OutboxRepository;
+  readonly outbox: Outbox;
   /** A Telegram Bot API client for these settings. The caller closes it. */
   telegram(settings: TelegramSettings): MessageSender;
   /** The effective settings with their origins, the config file and the database path. */
   configReport(): ConfigReport;
   /** The runs table; `resolveRunRef` is the one run-reference grammar. */
-  readonly runs: RunsRepository;
+  readonly runs: Runs;
   /** The farm's stored results: per-trader figures, live positions, monthly and daily series. */
   readonly farmResults: FarmResults;
   /** Promotion evaluations, trial counts and the active promotions. */

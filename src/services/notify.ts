@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SignalResult } from '../core/conditions/signal.js';
 import { UsageError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import type { EnqueueResult, MessageSender, OutboxRepository, TelegramSettings } from '../core/notify.js';
+import type { EnqueueResult, MessageSender, Outbox, TelegramSettings } from '../core/notify.js';
 import type { Clock } from '../core/time/clock.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../core/units.js';
 import type { Deps } from './deps.js';
@@ -174,7 +174,7 @@ export async function notifySignal(
  * `recoverInterrupted` detects and this logs.
  */
 export async function drainOutbox(
-  outbox: OutboxRepository,
+  outbox: Outbox,
   sender: MessageSender,
   o: DrainOptions,
 ): Promise<DrainReport> {

@@ -2,7 +2,7 @@ import { UsageError } from '../core/errors.js';
 import type { WalCheckpoint } from '../core/housekeeping.js';
 import { MS_PER_DAY } from '../core/units.js';
 import type { Deps } from './deps.js';
-import { type RunSummary, runSummaries } from './runs.js';
+import { type RunOverview, runSummaries } from './runs.js';
 
 export type PruneDeps = Pick<Deps, 'clock' | 'calendar' | 'notifyConfig' | 'housekeeping'>;
 
@@ -10,7 +10,7 @@ export interface PrunePlan {
   /** ET date: everything created before its midnight (New York) goes. */
   before: string;
   beforeMs: number;
-  runs: RunSummary[];
+  runs: RunOverview[];
   skippedRuns: { id: string; reason: string }[];
   /** Snapshots with session_date < cutoff go; cutoff is `before` unless a newer close is still needed. */
   gapSnapshots: {

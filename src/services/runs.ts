@@ -5,7 +5,7 @@ import type { Deps } from './deps.js';
 
 export type RunsDeps = Pick<Deps, 'housekeeping'>;
 
-export interface RunSummary {
+export interface RunOverview {
   id: string;
   kind: RunKind;
   status: RunStatus;
@@ -27,7 +27,7 @@ export interface RunSummary {
   activePromotions: number;
 }
 
-function summarise(deps: RunsDeps, rows: RunListRow[]): RunSummary[] {
+function summarise(deps: RunsDeps, rows: RunListRow[]): RunOverview[] {
   const h = deps.housekeeping;
   const liveId = h.liveRunId();
   const usage = h.checkpointUsage();
@@ -59,12 +59,12 @@ export interface ListRunsOptions {
 }
 
 /** `runs list`: newest first, with the farm size, progress and the disk its checkpoints take. */
-export function listRuns(deps: RunsDeps, o: ListRunsOptions = {}): RunSummary[] {
+export function listRuns(deps: RunsDeps, o: ListRunsOptions = {}): RunOverview[] {
   const rows = deps.housekeeping.listRuns({ kind: o.kind, status: o.status, limit: o.limit ?? 50 });
   return summarise(deps, rows);
 }
 
-export function runSummaries(deps: RunsDeps, ids: string[]): RunSummary[] {
+export function runSummaries(deps: RunsDeps, ids: string[]): RunOverview[] {
   if (ids.length === 0) return [];
   const rows = ids.map((id) => deps.housekeeping.runRow(id)).filter((r): r is RunListRow => r !== null);
   return summarise(deps, rows);
@@ -91,7 +91,7 @@ export function resolveRun(deps: RunsDeps, idOrPrefix: string): RunRecord {
 }
 
 export interface RemovalPlan {
-  run: RunSummary;
+  run: RunOverview;
   /** Rows that go with the run (foreign keys cascade). */
   rows: RunRowCounts;
   checkpointFiles: FileUsage;

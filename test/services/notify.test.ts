@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TelegramClient } from '../../src/adapters/notify/telegram.js';
-import { Outbox } from '../../src/adapters/store/outbox.js';
+import { SqliteOutbox } from '../../src/adapters/store/outbox.js';
 import type { Store } from '../../src/adapters/store/store.js';
 import type { Conditions } from '../../src/core/conditions/compute.js';
 import type { Candidate, SignalResult } from '../../src/core/conditions/signal.js';
@@ -112,7 +112,7 @@ function signal(cands: Candidate[]): SignalResult {
 
 /** The outbox of the test's store with these settings. */
 const deps = (config: ArgusConfig) => ({
-  outbox: new Outbox(store, clock),
+  outbox: new SqliteOutbox(store, clock),
   notifyConfig: config.notifications,
 });
 
@@ -123,7 +123,7 @@ describe('recommendation notifications', () => {
   it('queue one message per trade candidate; no-trade candidates are not notified', () => {
     const r = enqueue([candidate(36), candidate(34, 'no trade')]);
     expect(r).toEqual([{ status: 'queued', id: 1 }]);
-    const row = new Outbox(store, clock).get(1)!;
+    const row = new SqliteOutbox(store, clock).get(1)!;
     expect(row).toMatchObject({
       kind: 'recommendation',
       chatId: '42',
@@ -140,7 +140,7 @@ describe('recommendation notifications', () => {
     clock.advance(60 * 60_000);
     const dup = enqueue([candidate(36, 'trade', 'promoted trader 5')]);
     expect(dup[0]).toMatchObject({ status: 'suppressed', reason: 'duplicate of message #1 from 60 min ago' });
-    expect(new Outbox(store, clock).get(2)?.status).toBe('suppressed');
+    expect(new SqliteOutbox(store, clock).get(2)?.status).toBe('suppressed');
     clock.advance(181 * 60_000);
     expect(enqueue([candidate(36)])[0].status).toBe('queued');
   });
@@ -269,7 +269,7 @@ describe('delivery through the outbox', () => {
       clock,
       log,
       notifyConfig: cfg.notifications,
-      outbox: new Outbox(s, clock),
+      outbox: new SqliteOutbox(s, clock),
       telegram: (t: TelegramSettings) =>
         new TelegramClient({ baseUrl: t.url, token: t.token, clock, random: () => 0.5 }),
     };
@@ -284,10 +284,10 @@ describe('delivery through the outbox', () => {
     it('stores the message first, sends it to sendMessage and marks it sent with the message id', async () => {
       server.route({ path: PATH, respond: { body: sendMessageOk() } });
       const id = enqueue();
-      expect(new Outbox(store, clock).get(id)?.status).toBe('pending');
+      expect(new SqliteOutbox(store, clock).get(id)?.status).toBe('pending');
       const r = await deliver().run();
       expect(r?.sent).toEqual([id]);
-      const row = new Outbox(store, clock).get(id)!;
+      const row = new SqliteOutbox(store, clock).get(id)!;
       expect(row).toMatchObject({
         status: 'sent',
         messageId: 149,
@@ -324,7 +324,7 @@ describe('delivery through the outbox', () => {
       expect(clock.sleeps).toContain(5000);
       const [a, b] = server.requestsTo(PATH);
       expect(b.atMs! - a.atMs!).toBeGreaterThanOrEqual(5000);
-      expect(new Outbox(store, clock).get(id)).toMatchObject({ status: 'sent', attempts: 1 });
+      expect(new SqliteOutbox(store, clock).get(id)).toMatchObject({ status: 'sent', attempts: 1 });
     });
 
     it('a long retry_after ends the drain; the message waits in the outbox and goes once the time has passed', async () => {
@@ -338,7 +338,7 @@ describe('delivery through the outbox', () => {
       expect(first?.sent).toEqual([]);
       expect(first?.stoppedBy).toMatch(/rate limited by Telegram for 300 s/);
       expect(first?.remaining).toBe(1);
-      const row = new Outbox(store, clock).get(id)!;
+      const row = new SqliteOutbox(store, clock).get(id)!;
       expect(row.status).toBe('pending');
       expect(row.nextAttemptMs).toBe(clock.nowMs() + 300_000);
       expect(row.lastError).toMatch(/HTTP 429: Too Many Requests: retry after 300/);
@@ -364,7 +364,7 @@ describe('delivery through the outbox', () => {
       const r = await deliver().run();
       expect(r?.sent).toEqual([id]);
       expect(server.requestsTo(PATH)).toHaveLength(3);
-      expect(new Outbox(store, clock).get(id)?.status).toBe('sent');
+      expect(new SqliteOutbox(store, clock).get(id)?.status).toBe('sent');
     });
 
     it('5xx that persists keeps the message pending with the reason, then fails it after the last attempt', async () => {
@@ -373,7 +373,7 @@ describe('delivery through the outbox', () => {
       const { lines, run } = deliver({ maxAttempts: 2 });
       const first = await run();
       expect(first?.retrying.map((x) => x.id)).toEqual([id]);
-      let row = new Outbox(store, clock).get(id)!;
+      let row = new SqliteOutbox(store, clock).get(id)!;
       expect(row).toMatchObject({ status: 'pending', attempts: 1 });
       expect(row.lastError).toMatch(/HTTP 503: down for maintenance/);
       expect(lines.join('')).toMatch(/kept for the next run/);
@@ -383,7 +383,7 @@ describe('delivery through the outbox', () => {
       expect(second?.failed).toEqual([
         { id, reason: expect.stringMatching(/^gave up after 2 attempts: .*HTTP 503/) },
       ]);
-      row = new Outbox(store, clock).get(id)!;
+      row = new SqliteOutbox(store, clock).get(id)!;
       expect(row.status).toBe('failed');
       clock.advance(24 * 3_600_000);
       const n = server.requestsTo(PATH).length;
@@ -404,7 +404,7 @@ describe('delivery through the outbox', () => {
         { id: bad, reason: 'telegram sendMessage: HTTP 400: Bad Request: chat not found' },
       ]);
       expect(r?.sent).toEqual([good]);
-      expect(new Outbox(store, clock).get(bad)).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(new SqliteOutbox(store, clock).get(bad)).toMatchObject({ status: 'failed', attempts: 1 });
       expect(store.db.prepare("SELECT count(*) AS n FROM events WHERE kind = 'notify.failed'").get()).toEqual(
         {
           n: 1,
@@ -424,7 +424,7 @@ describe('delivery through the outbox', () => {
       expect(r?.failed.map((f) => f.id)).toEqual([a]);
       expect(r?.failed[0].reason).toMatch(/HTTP 403: Forbidden: bot was blocked by the user/);
       expect(r?.stoppedBy).toMatch(/later messages kept pending/);
-      expect(new Outbox(store, clock).get(b)?.status).toBe('pending');
+      expect(new SqliteOutbox(store, clock).get(b)?.status).toBe('pending');
       expect(server.requestsTo(PATH)).toHaveLength(1);
     });
 
@@ -442,7 +442,7 @@ describe('delivery through the outbox', () => {
       const r = await deliverPending(notifyDeps(offline, log));
       expect(r?.sent).toEqual([]);
       expect(r?.retrying[0].reason).toMatch(/connection failed/);
-      const row = new Outbox(store, clock).get(id)!;
+      const row = new SqliteOutbox(store, clock).get(id)!;
       expect(row.status).toBe('pending');
       expect(lines.join('')).toMatch(/not delivered, kept for the next run/);
 
@@ -466,12 +466,12 @@ describe('delivery through the outbox', () => {
         close: () => real.close(),
       };
       const { log, lines } = memoryLogger();
-      void drainOutbox(new Outbox(store, clock), crashing, { clock, log });
+      void drainOutbox(new SqliteOutbox(store, clock), crashing, { clock, log });
       const until = Date.now() + 3000;
       while (!delivered && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
       expect(delivered).toBe(true);
       await real.close();
-      expect(new Outbox(store, clock).get(id)?.status).toBe('sending');
+      expect(new SqliteOutbox(store, clock).get(id)?.status).toBe('sending');
 
       // A second process right away leaves it alone: the first may still be working on it.
       const again = openStore(join(dir, 'argus.db'), clock);
@@ -488,7 +488,7 @@ describe('delivery through the outbox', () => {
         again.close();
       }
       expect(server.requestsTo(PATH)).toHaveLength(2);
-      const row = new Outbox(store, clock).get(id)!;
+      const row = new SqliteOutbox(store, clock).get(id)!;
       expect(row).toMatchObject({ status: 'sent', resent: true, attempts: 2 });
       const text = lines.join('');
       expect(text).toMatch(/notification #\d+ \(promotion\) was being sent when a previous run stopped/);

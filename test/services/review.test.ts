@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadEconomicCalendar, loadMarketCalendar } from '../../src/adapters/bundled/calendars.js';
 import { loadGrid } from '../../src/adapters/bundled/grids.js';
-import { Outbox } from '../../src/adapters/store/outbox.js';
-import { SqliteReview } from '../../src/adapters/store/review.js';
+import { SqliteOutbox } from '../../src/adapters/store/outbox.js';
+import { SqliteReviews } from '../../src/adapters/store/review.js';
 import type { Store } from '../../src/adapters/store/store.js';
 import type { ArgusConfig } from '../../src/core/config/schema.js';
 import { UsageError } from '../../src/core/errors.js';
@@ -97,8 +97,8 @@ function deps(): DailyReviewDeps {
     economic,
     // Fee used for open marks when the live farm recorded none.
     farmConfig: { feePerContractPerLegUsd: 0.65 } as ArgusConfig['farm'],
-    reviews: new SqliteReview(store),
-    outbox: new Outbox(store, clock),
+    reviews: new SqliteReviews(store),
+    outbox: new SqliteOutbox(store, clock),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Grid, GridSpec } from '../../src/core/farm/grid.js';
 import { FarmHost } from '../../src/core/farm/host.js';
 import {
-  type Candidate,
+  type EntryCandidate,
   NO_FILL,
   type Regime,
   type SpreadMark,
@@ -60,7 +60,7 @@ export function randomScenario(seed: number, grid: Grid, steps: number): StepInp
       });
     }
     const live = pool.filter((p) => p.expiryStep > step);
-    const candidates: (Candidate | null)[] = [];
+    const candidates: (EntryCandidate | null)[] = [];
     for (let c = 0; c < combos; c++) {
       if (!live.length || u() < 0.15) {
         candidates.push(null);

@@ -51,7 +51,7 @@ const i32 = (b: Buffer) => new Int32Array(b.buffer.slice(b.byteOffset, b.byteOff
 const f32 = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
 /** Reads of farm_runs, trader_stats, farm_blobs and positions for the leaderboard, drill-down and promotion. */
-export class FarmResultsRepository implements FarmResults {
+export class SqliteFarmResults implements FarmResults {
   constructor(private readonly db: Db) {}
 
   farmRun(runId: string): FarmRunRecord | null {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  BacktestResults,
   FarmCheckpoint,
-  FarmResults,
   FarmRunSetup,
   FarmRuns,
   LiveStepCommit,
@@ -21,7 +21,7 @@ import type { Store } from './store.js';
  * and the checkpoint files beside the database. A checkpoint file is written and fsynced before
  * the transaction that references it, and older files are pruned only after it commits.
  */
-export class FarmRunsRepository implements FarmRuns {
+export class SqliteFarmRuns implements FarmRuns {
   private readonly db: Db;
   private readonly store: Store;
   private readonly files: CheckpointFiles;
@@ -174,7 +174,7 @@ export class FarmRunsRepository implements FarmRuns {
     if (file) this.files.prune(runId, step.step);
   }
 
-  completeRun(runId: string, results: FarmResults): void {
+  completeRun(runId: string, results: BacktestResults): void {
     const { run_no: runNo } = this.stmts.runNo.get(runId) as { run_no: number };
     this.db.transaction(() => {
       for (const r of results.statRows) this.stmts.insertStats.run(runNo, ...r);

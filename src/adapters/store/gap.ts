@@ -1,4 +1,4 @@
-import type { GapSnapshot, GapSnapshotRepository } from '../../core/market/gap.js';
+import type { GapSnapshot, GapSnapshots } from '../../core/market/gap.js';
 import type { Store } from './store.js';
 
 interface GapRow {
@@ -24,7 +24,7 @@ const fromRow = (r: GapRow): GapSnapshot => ({
 });
 
 /** The gap_snapshots table. */
-export class SqliteGapSnapshots implements GapSnapshotRepository {
+export class SqliteGapSnapshots implements GapSnapshots {
   constructor(private readonly store: Store) {}
 
   get(sessionDate: string): GapSnapshot | null {

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   FileUsage,
-  HousekeepingRepository,
+  Housekeeping,
   PruneDeletion,
   RunListRow,
   RunRowCounts,
@@ -54,7 +54,7 @@ const toRow = (r: RunRow): RunListRow => ({
 });
 
 /** Runs, gap snapshots and notifications as housekeeping sees them, and the files beside the database. */
-export class SqliteHousekeeping implements HousekeepingRepository {
+export class SqliteHousekeeping implements Housekeeping {
   constructor(private readonly store: Store) {}
 
   private get db() {

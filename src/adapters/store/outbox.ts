@@ -1,10 +1,10 @@
 import type {
   EnqueueRequest,
   EnqueueResult,
+  Outbox,
   OutboxHealth,
   OutboxKind,
   OutboxMessage,
-  OutboxRepository,
   OutboxStatus,
 } from '../../core/notify.js';
 import type { Clock } from '../../core/time/clock.js';
@@ -48,7 +48,7 @@ const toMessage = (r: Row): OutboxMessage => ({
 });
 
 /** The outbox table. Every state change is one conditional UPDATE, so two drains never send the same row. */
-export class Outbox implements OutboxRepository {
+export class SqliteOutbox implements Outbox {
   constructor(
     readonly store: Store,
     private readonly clock: Clock,

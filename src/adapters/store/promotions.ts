@@ -5,7 +5,7 @@ import type { PromoteResult } from '../../core/judge/walk-forward.js';
 import type { Db } from './db.js';
 
 /** promotion_evals, trial_counts and promotions: what `argus promote` records. */
-export class PromotionsRepository implements Promotions {
+export class SqlitePromotions implements Promotions {
   constructor(private readonly db: Db) {}
 
   /** The configurations `argus promote` recorded; the recommendation uses them instead of the default. */

@@ -3,7 +3,7 @@ import type {
   OpenedRow,
   OpenSpreadRow,
   PromotionRow,
-  ReviewRepository,
+  Reviews,
   TraderDayRow,
 } from '../../core/review.js';
 import type { Store } from './store.js';
@@ -29,7 +29,7 @@ const toPromotion = (r: PromotionDbRow): PromotionRow => ({
 });
 
 /** The reads of the daily review: the live run's positions, marks and rules, and promotions. */
-export class SqliteReview implements ReviewRepository {
+export class SqliteReviews implements Reviews {
   constructor(private readonly store: Store) {}
 
   private get db() {

@@ -6,7 +6,7 @@ import type {
   RunRefOptions,
   RunRefResult,
   RunStatus,
-  RunsRepository,
+  Runs,
 } from '../../core/runs.js';
 import type { Clock } from '../../core/time/clock.js';
 import { type Db, type OpenStoreOptions, openStore } from './db.js';
@@ -39,7 +39,7 @@ interface RunRow {
 const LIVE_RUN_KEY = 'live_run_id';
 
 /** The store's typed operations; SQL stays here, statements are prepared once. */
-export class Store implements RunsRepository {
+export class Store implements Runs {
   readonly db: Db;
   private readonly clock: Clock;
   private readonly stmts;

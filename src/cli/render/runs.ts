@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { MarketCalendar } from '../../core/time/market-calendar.js';
-import type { RemovalPlan, RemoveRunResult, RunSummary } from '../../services/runs.js';
+import type { RemovalPlan, RemoveRunResult, RunOverview } from '../../services/runs.js';
 
 /** Bytes for people: 1023 B, 1.5 KB, 10 MB. */
 export function formatBytes(n: number): string {
@@ -16,7 +16,7 @@ export function formatBytes(n: number): string {
 }
 
 /** `argus runs list`: one row per run, and how to remove them. */
-export function renderRunsList(runs: RunSummary[], m: MarketCalendar): string {
+export function renderRunsList(runs: RunOverview[], m: MarketCalendar): string {
   if (runs.length === 0) return 'No runs.';
   const day = (ms: number | null) => (ms === null ? '' : m.etDate(ms));
   const t = new Table({

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { renderRunsList } from '../../cli/render/runs.js';
-import { listRuns, type RunSummary } from '../../services/runs.js';
+import { listRuns, type RunOverview } from '../../services/runs.js';
 
 export default class RunsList extends BaseCommand<typeof RunsList> {
   static override description =
@@ -22,7 +22,7 @@ export default class RunsList extends BaseCommand<typeof RunsList> {
     })(),
   };
 
-  async run(): Promise<{ runs: RunSummary[] }> {
+  async run(): Promise<{ runs: RunOverview[] }> {
     const f = this.flags;
     const runs = listRuns(this.ctx, { limit: f.limit, kind: f.kind, status: f.status });
     if (!this.jsonEnabled()) this.log(renderRunsList(runs, this.ctx.calendar));

@@ -8,7 +8,7 @@ import { daysBetween } from '../units.js';
 import type { Grid } from './grid.js';
 import { FarmHost } from './host.js';
 import type { FarmRules } from './rules.js';
-import { type Candidate, NO_FILL, type SpreadMark, type StepInput } from './step-input.js';
+import { type EntryCandidate, NO_FILL, type SpreadMark, type StepInput } from './step-input.js';
 
 export interface SpreadInfo {
   id: number;
@@ -110,7 +110,7 @@ export class MarketStepBuilder {
     const marketOpen = cal.isOpen(tMs);
     const symbols = this.o.grid.spec.symbol;
     const symbolAvail = symbols.map(() => 0);
-    const candidates: (Candidate | null)[] = this.combos.map(() => null);
+    const candidates: (EntryCandidate | null)[] = this.combos.map(() => null);
     if (marketOpen) {
       for (let sl = 0; sl < symbols.length; sl++) {
         const built = await this.buildCandidates(symbols[sl], tMs);
@@ -178,13 +178,13 @@ export class MarketStepBuilder {
   private async buildCandidates(
     symbol: EtfSymbol,
     tMs: number,
-  ): Promise<Map<string, Candidate | string> | string> {
+  ): Promise<Map<string, EntryCandidate | string> | string> {
     const { source, calendar: cal, grid, fill, riskFreeRate: r } = this.o;
     const chain = await source.optionChain(symbol, tMs);
     if (chain.status === 'missing') return `${symbol} chain missing: ${chain.reason}`;
     const ix = indexChain(chain.value, chain.asOfMs, chain.stale ?? false, cal, r);
     const S = ix.spot;
-    const out = new Map<string, Candidate | string>();
+    const out = new Map<string, EntryCandidate | string>();
     for (const dte of grid.spec.dte) {
       for (const shortDelta of grid.spec.shortDelta) {
         for (const width of grid.spec.width) {

@@ -76,7 +76,7 @@ export interface NewCheckpoint {
 }
 
 /** A backtest's results: one stats row per trader, the typed-array blobs and the summary. */
-export interface FarmResults {
+export interface BacktestResults {
   /** traderStatRows(): one row per trader, in trader_stats column order after the run. */
   statRows: (number | null)[][];
   blobs: { name: string; meta: Record<string, unknown>; data: ArrayBufferView }[];
@@ -97,7 +97,7 @@ export interface FarmRunStore {
   /** One step and, when given, a checkpoint of the state after it, in one transaction. */
   commitStep(runId: string, step: StepRecord, checkpoint: NewCheckpoint | null): void;
   /** The results, the run marked completed and its checkpoint removed, in one transaction. */
-  completeRun(runId: string, results: FarmResults): void;
+  completeRun(runId: string, results: BacktestResults): void;
 }
 
 interface PositionKey {

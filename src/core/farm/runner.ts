@@ -10,7 +10,7 @@ import type { MarketCalendar } from '../time/market-calendar.js';
 import type { Grid } from './grid.js';
 import { FarmHost, type FarmKernels } from './host.js';
 import { MarketStepBuilder, SpreadRegistry } from './market-step.js';
-import type { FarmResults, FarmRunStore, FarmSummary, FarmTotals } from './ports.js';
+import type { BacktestResults, FarmRunStore, FarmSummary, FarmTotals } from './ports.js';
 import { EXIT_REASON_NAMES, type FarmRules, SKIP_NAMES } from './rules.js';
 import { FarmState } from './state.js';
 import { traderStatRows } from './stats.js';
@@ -28,7 +28,7 @@ export interface FarmProgress {
   etaMs: number;
 }
 
-export interface FarmRunOptions {
+export interface RunnerOptions {
   grid: Grid;
   rules: FarmRules;
   fill: FillParams;
@@ -128,7 +128,7 @@ function emptyTotals(): FarmTotals {
  * farm state checkpointed every N steps inside that transaction, so a resumed run ends with
  * exactly what an uninterrupted one gives.
  */
-export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
+export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
   const { grid, rules, calendar: cal, store } = o;
   const steps = cal.replaySteps(o.fromDate, o.toDate);
   if (!steps.length) throw new UsageError(`no NYSE trading day between ${o.fromDate} and ${o.toDate}`);
@@ -277,7 +277,7 @@ export async function runFarm(o: FarmRunOptions): Promise<FarmRunResult> {
   }
 
   // Results: one row per trader, the monthly P&L and the daily sample, in one transaction.
-  const blobs: FarmResults['blobs'] = [
+  const blobs: BacktestResults['blobs'] = [
     { name: 'monthly_cents', meta: { months, traders: grid.count }, data: host.state.monthlyCents },
   ];
   if (host.dailySample) {

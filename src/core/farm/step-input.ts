@@ -3,7 +3,7 @@
 /** Marks a debit that could not fill (a real debit may be ≤ 0 when quotes pay you to close). */
 export const NO_FILL = -1_000_000_000;
 
-export interface Candidate {
+export interface EntryCandidate {
   spreadId: number;
   /** Credit per share at the fill model, pips. */
   creditPips: number;
@@ -57,7 +57,7 @@ export interface StepInput {
   /** Per symbol level of the grid: 1 when the symbol's chain is available this step. */
   symbolAvail: number[];
   /** By combo index (symbol, dte, delta, width levels); null = no candidate. */
-  candidates: (Candidate | null)[];
+  candidates: (EntryCandidate | null)[];
   /** By spread id, for every spread held open (and every candidate). */
   marks: Map<number, SpreadMark>;
 }

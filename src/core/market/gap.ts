@@ -29,7 +29,7 @@ export type GapView =
   | { status: 'missing'; atMs: number; sessionDate: string; reason: string };
 
 /** The recorded closes, one per session. */
-export interface GapSnapshotRepository {
+export interface GapSnapshots {
   get(sessionDate: string): GapSnapshot | null;
   /** Records a close unless the session has one already (the first one stays). */
   insert(snapshot: GapSnapshot): void;

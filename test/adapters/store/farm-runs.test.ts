@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FarmRunsRepository } from '../../../src/adapters/store/farm-runs.js';
+import { SqliteFarmRuns } from '../../../src/adapters/store/farm-runs.js';
 import { Store } from '../../../src/adapters/store/store.js';
 import { Grid } from '../../../src/core/farm/grid.js';
 import { type FarmRunSetup, type LiveStepCommit, StepConflictError } from '../../../src/core/farm/ports.js';
@@ -13,11 +13,11 @@ import { SMALL_GRID } from '../../support/farm-scenario.js';
 
 let dir: string;
 let store: Store;
-let runs: FarmRunsRepository;
+let runs: SqliteFarmRuns;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'argus-farm-runs-'));
   store = Store.open(join(dir, 'argus.db'), ManualClock.at('2025-03-10T15:00:00Z'));
-  runs = new FarmRunsRepository(store);
+  runs = new SqliteFarmRuns(store);
 });
 afterEach(() => {
   store.close();
@@ -45,7 +45,7 @@ const liveStep = (version: number): LiveStepCommit => ({
   atMs: 1,
 });
 
-describe('FarmRunsRepository', () => {
+describe('SqliteFarmRuns', () => {
   it('a backtest step with a checkpoint: the step, the checkpoint file and its row', () => {
     const id = runs.startRun({ kind: 'replay', command: 'farm run', appVersion: 't', provenance: {} }, setup);
     expect(runs.run(id)?.status).toBe('running');

@@ -56,8 +56,6 @@ export interface Housekeeping {
   listRuns(filter: { kind?: RunKind; status?: RunStatus; limit: number }): RunListRow[];
   runRow(id: string): RunListRow | null;
   getRun(id: string): RunRecord | null;
-  /** Ids starting with this (lower-case) prefix, oldest first. */
-  runIdsWithPrefix(prefix: string): string[];
   /** The run the live farm writes to, as the settings name it (null before the first live step). */
   liveRunId(): string | null;
   /** Active promotions per run id. */

@@ -3,7 +3,7 @@ import type { FileUsage, RunListRow, RunRowCounts } from '../core/housekeeping.j
 import type { RunKind, RunRecord, RunStatus } from '../core/runs.js';
 import type { Deps } from './deps.js';
 
-export type RunsDeps = Pick<Deps, 'housekeeping'>;
+export type RunsDeps = Pick<Deps, 'housekeeping' | 'runs'>;
 
 export interface RunOverview {
   id: string;
@@ -27,7 +27,7 @@ export interface RunOverview {
   activePromotions: number;
 }
 
-function summarise(deps: RunsDeps, rows: RunListRow[]): RunOverview[] {
+function summarise(deps: Pick<Deps, 'housekeeping'>, rows: RunListRow[]): RunOverview[] {
   const h = deps.housekeeping;
   const liveId = h.liveRunId();
   const usage = h.checkpointUsage();
@@ -59,35 +59,32 @@ export interface ListRunsOptions {
 }
 
 /** `runs list`: newest first, with the farm size, progress and the disk its checkpoints take. */
-export function listRuns(deps: RunsDeps, o: ListRunsOptions = {}): RunOverview[] {
+export function listRuns(deps: Pick<Deps, 'housekeeping'>, o: ListRunsOptions = {}): RunOverview[] {
   const rows = deps.housekeeping.listRuns({ kind: o.kind, status: o.status, limit: o.limit ?? 50 });
   return summarise(deps, rows);
 }
 
-export function runSummaries(deps: RunsDeps, ids: string[]): RunOverview[] {
+export function runSummaries(deps: Pick<Deps, 'housekeeping'>, ids: string[]): RunOverview[] {
   if (ids.length === 0) return [];
   const rows = ids.map((id) => deps.housekeeping.runRow(id)).filter((r): r is RunListRow => r !== null);
   return summarise(deps, rows);
 }
 
 /** A full run id or a unique prefix of at least 4 characters (lists show the first 8). */
-export function resolveRun(deps: RunsDeps, idOrPrefix: string): RunRecord {
-  const want = idOrPrefix.trim().toLowerCase();
-  if (!/^[0-9a-f-]{4,36}$/.test(want)) {
+export function resolveRun(deps: Pick<Deps, 'runs'>, idOrPrefix: string): RunRecord {
+  const r = deps.runs.resolveRunRef(idOrPrefix);
+  if (r.kind === 'found') return r.run;
+  if (r.kind === 'not-a-ref') {
     throw new UsageError(
       `"${idOrPrefix}" is not a run id`,
       'give the id (or its first 8 characters) from `argus runs list`',
     );
   }
-  const ids = deps.housekeeping.runIdsWithPrefix(want);
-  if (ids.length === 0) throw new UsageError(`no run ${idOrPrefix}`, 'see `argus runs list`');
-  if (ids.length > 1) {
-    throw new UsageError(
-      `${idOrPrefix} matches ${ids.length} runs: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}`,
-      'give more of the id',
-    );
-  }
-  return deps.housekeeping.getRun(ids[0])!;
+  if (r.kind === 'none') throw new UsageError(`no run ${idOrPrefix}`, 'see `argus runs list`');
+  throw new UsageError(
+    `${idOrPrefix} matches ${r.ids.length} runs: ${r.ids.slice(0, 5).join(', ')}${r.ids.length > 5 ? ', …' : ''}`,
+    'give more of the id',
+  );
 }
 
 export interface RemovalPlan {

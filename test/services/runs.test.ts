@@ -74,6 +74,7 @@ function backtest(
 function deps() {
   return {
     housekeeping: new SqliteHousekeeping(store),
+    runs: store,
     clock,
     calendar: market,
     notifyConfig: configFrom({}).notifications,

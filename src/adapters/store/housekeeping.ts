@@ -12,7 +12,6 @@ import type { RunKind, RunRecord, RunStatus } from '../../core/runs.js';
 import { CheckpointFiles } from './checkpoints.js';
 import type { Store } from './store.js';
 
-const LIVE_RUN_KEY = 'live_run_id';
 const UUID_LEN = 36;
 
 interface RunRow {
@@ -79,15 +78,8 @@ export class SqliteHousekeeping implements Housekeeping {
     return this.store.getRun(id);
   }
 
-  runIdsWithPrefix(prefix: string): string[] {
-    const rows = this.db
-      .prepare('SELECT id FROM runs WHERE substr(id, 1, ?) = ? ORDER BY created_ms')
-      .all(prefix.length, prefix) as { id: string }[];
-    return rows.map((r) => r.id);
-  }
-
   liveRunId(): string | null {
-    return this.store.getSetting<string>(LIVE_RUN_KEY);
+    return this.store.liveRunId();
   }
 
   activePromotions(): Map<string, number> {
@@ -142,7 +134,7 @@ export class SqliteHousekeeping implements Housekeeping {
   deleteRun(runId: string): void {
     const db = this.db;
     db.transaction(() => {
-      if (this.liveRunId() === runId) db.prepare('DELETE FROM settings WHERE key = ?').run(LIVE_RUN_KEY);
+      if (this.liveRunId() === runId) this.store.forgetLiveRun();
       db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
     }).immediate();
   }

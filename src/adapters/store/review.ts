@@ -8,8 +8,6 @@ import type {
 } from '../../core/review.js';
 import type { Store } from './store.js';
 
-const LIVE_RUN_KEY = 'live_run_id';
-
 interface PromotionDbRow {
   trader_id: number;
   run_id: string;
@@ -37,7 +35,7 @@ export class SqliteReviews implements Reviews {
   }
 
   liveRunId(): string | null {
-    const id = this.store.getSetting<string>(LIVE_RUN_KEY);
+    const id = this.store.liveRunId();
     if (id && this.store.getRun(id)) return id;
     const row = this.db
       .prepare("SELECT id FROM runs WHERE kind = 'live' ORDER BY created_ms DESC, rowid DESC LIMIT 1")

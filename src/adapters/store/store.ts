@@ -36,6 +36,7 @@ interface RunRow {
   provenance_json: string;
 }
 
+/** The settings key that names the live farm's run. */
 const LIVE_RUN_KEY = 'live_run_id';
 
 /** The store's typed operations; SQL stays here, statements are prepared once. */
@@ -148,6 +149,16 @@ export class Store implements Runs {
 
   setRunStatus(id: string, status: RunStatus): void {
     this.stmts.setStatus.run(status, this.clock.nowMs(), id);
+  }
+
+  /** The live farm's run id, or null before its first step (never creates one). */
+  liveRunId(): string | null {
+    return this.getSetting<string>(LIVE_RUN_KEY);
+  }
+
+  /** Forgets the live farm's run (when that run is removed). */
+  forgetLiveRun(): void {
+    this.db.prepare('DELETE FROM settings WHERE key = ?').run(LIVE_RUN_KEY);
   }
 
   /** The single long-lived run that live farm rows belong to, created on first use. */

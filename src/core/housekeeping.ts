@@ -1,17 +1,7 @@
 import type { RunKind, RunRecord, RunStatus } from './runs.js';
 
 /** A run as `runs list` shows it: its row with the farm's size and progress (null when it has no farm). */
-export interface RunListRow {
-  id: string;
-  kind: RunKind;
-  command: string;
-  status: RunStatus;
-  createdMs: number;
-  updatedMs: number;
-  windowFromMs: number | null;
-  windowToMs: number | null;
-  seed: number | null;
-  engine: string | null;
+export interface RunListRow extends RunRecord {
   traders: number | null;
   stepsDone: number | null;
   stepsTotal: number | null;

@@ -10,43 +10,23 @@ import type {
 } from '../../core/housekeeping.js';
 import type { RunKind, RunRecord, RunStatus } from '../../core/runs.js';
 import { CheckpointFiles } from './checkpoints.js';
-import type { Store } from './store.js';
+import { type RunRow, type Store, toRun } from './store.js';
 
 const UUID_LEN = 36;
 
-interface RunRow {
-  id: string;
-  kind: RunKind;
-  command: string;
-  status: RunStatus;
-  created_ms: number;
-  updated_ms: number;
-  window_from_ms: number | null;
-  window_to_ms: number | null;
-  seed: number | null;
-  engine: string | null;
+type RunListSqlRow = RunRow & {
   traders: number | null;
   steps_done: number | null;
   steps_total: number | null;
-}
+};
 
 // One fixed statement; absent filters are NULL parameters.
-const RUN_QUERY = `SELECT r.id, r.kind, r.command, r.status, r.created_ms, r.updated_ms, r.window_from_ms, r.window_to_ms,
-  r.seed, r.engine, f.traders, f.steps_done, f.steps_total FROM runs r LEFT JOIN farm_runs f ON f.run_id = r.id
+const RUN_QUERY = `SELECT r.*, f.traders, f.steps_done, f.steps_total FROM runs r LEFT JOIN farm_runs f ON f.run_id = r.id
   WHERE (@id IS NULL OR r.id = @id) AND (@kind IS NULL OR r.kind = @kind) AND (@status IS NULL OR r.status = @status)
   ORDER BY r.created_ms DESC, r.rowid DESC LIMIT @limit`;
 
-const toRow = (r: RunRow): RunListRow => ({
-  id: r.id,
-  kind: r.kind,
-  command: r.command,
-  status: r.status,
-  createdMs: r.created_ms,
-  updatedMs: r.updated_ms,
-  windowFromMs: r.window_from_ms,
-  windowToMs: r.window_to_ms,
-  seed: r.seed,
-  engine: r.engine,
+const toRow = (r: RunListSqlRow): RunListRow => ({
+  ...toRun(r),
   traders: r.traders,
   stepsDone: r.steps_done,
   stepsTotal: r.steps_total,
@@ -63,13 +43,13 @@ export class SqliteHousekeeping implements Housekeeping {
   listRuns(f: { kind?: RunKind; status?: RunStatus; limit: number }): RunListRow[] {
     const rows = this.db
       .prepare(RUN_QUERY)
-      .all({ id: null, kind: f.kind ?? null, status: f.status ?? null, limit: f.limit }) as RunRow[];
+      .all({ id: null, kind: f.kind ?? null, status: f.status ?? null, limit: f.limit }) as RunListSqlRow[];
     return rows.map(toRow);
   }
 
   runRow(id: string): RunListRow | null {
     const r = this.db.prepare(RUN_QUERY).get({ id, kind: null, status: null, limit: 1 }) as
-      | RunRow
+      | RunListSqlRow
       | undefined;
     return r ? toRow(r) : null;
   }

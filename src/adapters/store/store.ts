@@ -21,7 +21,8 @@ export interface NewEvent {
   data?: unknown;
 }
 
-interface RunRow {
+/** A row of the runs table; `toRun` is its one mapping. */
+export interface RunRow {
   id: string;
   kind: RunKind;
   command: string;
@@ -227,7 +228,7 @@ export class Store implements Runs {
   }
 }
 
-function toRun(r: RunRow): RunRecord {
+export function toRun(r: RunRow): RunRecord {
   return {
     id: r.id,
     kind: r.kind,

@@ -10,7 +10,7 @@ import {
 } from './support/architecture.js';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
-const TEST = fileURLToPath(new URL('./', import.meta.url));
+const TEST = fileURLToPath(new URL('.//', import.meta.url));
 
 function readTests(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })

@@ -3,7 +3,7 @@ import { walkForwardWindows } from '../core/judge/windows.js';
 import type { Deps } from './deps.js';
 import { farmBacktest, SIM_WINDOW } from './farm-run.js';
 import { loadBacktest } from './promote.js';
-import { resimulate } from './resim.js';
+import { resimulate } from './promote-resim.js';
 
 export type HonestyDeps = Pick<Deps, 'workDatabases'>;
 

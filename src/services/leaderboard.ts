@@ -18,7 +18,7 @@ import {
 } from '../core/judge/ranking.js';
 import type { RunRecord } from '../core/runs.js';
 import type { Deps } from './deps.js';
-import { type DrillDeps, drillTrader } from './drill.js';
+import { type DrillDeps, drillTrader } from './leaderboard-trader.js';
 
 export type LeaderboardDeps = Pick<Deps, 'runs' | 'farmResults' | 'calendar'> & DrillDeps;
 

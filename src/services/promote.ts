@@ -9,7 +9,7 @@ import {
 } from '../core/judge/walk-forward.js';
 import type { RunRecord } from '../core/runs.js';
 import type { Deps } from './deps.js';
-import { type ResimDeps, resimulate } from './resim.js';
+import { type ResimDeps, resimulate } from './promote-resim.js';
 
 export type PromoteDeps = Pick<Deps, 'clock' | 'runs' | 'farmResults' | 'promotions'> & ResimDeps;
 

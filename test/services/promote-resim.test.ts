@@ -6,7 +6,7 @@ import { AppContext } from '../../src/cli/context.js';
 import { ManualClock } from '../../src/core/time/clock.js';
 import { farmBacktest } from '../../src/services/farm-run.js';
 import { loadBacktest } from '../../src/services/promote.js';
-import { resimulate } from '../../src/services/resim.js';
+import { resimulate } from '../../src/services/promote-resim.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'argus-promote-'));
 const grid = new URL('../fixtures/grids/small.json', import.meta.url).pathname;

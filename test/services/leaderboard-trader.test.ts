@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Grid, type GridSpec } from '../../src/core/farm/grid.js';
 import { singleConfigGrid } from '../../src/core/farm/resim.js';
-import { drillTrader } from '../../src/services/drill.js';
+import { drillTrader } from '../../src/services/leaderboard-trader.js';
 import { backtestFixture, type Fixture, TEST_GRID } from '../support/leaderboard-fixture.js';
 
 let fx: Fixture;

@@ -11,11 +11,11 @@ import {
   parseFomcCsv,
 } from '../../core/time/economic-calendar.js';
 import { HOLIDAY_FILE, MarketCalendar, parseMarketCalendarCsv } from '../../core/time/market-calendar.js';
-import { dataPath } from './paths.js';
+import { bundledFile } from './files.js';
 
 /** Reads a bundled calendar file as text, turning I/O failures into a data error. */
 function readCalendarFile(file: string): { path: string; text: string } {
-  const path = dataPath('calendar', file);
+  const path = bundledFile('calendar', file);
   try {
     return { path, text: readFileSync(path, 'utf8') };
   } catch (err) {

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../../core/errors.js';
 import { type Grid, parseGrid } from '../../core/farm/grid.js';
-import { dataPath } from './paths.js';
+import { bundledFile } from './files.js';
 
 /** The trader grid from a user's JSON file, or the bundled default (data/grids/default.json). */
 export function loadGrid(file?: string): Grid {
-  const path = file ?? dataPath('grids', 'default.json');
+  const path = file ?? bundledFile('grids', 'default.json');
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadChainModel } from '../../../src/adapters/bundled/chain-model.js';
-import { dataPath } from '../../../src/adapters/bundled/paths.js';
+import { bundledFile } from '../../../src/adapters/bundled/files.js';
 import { IBIT_TICKS } from '../../../src/core/fill/ticks.js';
 import {
   CHAIN_MODEL_VERSION,
@@ -31,7 +31,7 @@ import { MS_PER_YEAR } from '../../../src/core/units.js';
 
 const FIT_FILE = 'ibit_chain_yahoo_2026-02-11_underlying37.735.csv';
 const TEST_FILE = 'ibit_chain_yahoo_2026-02-12a_underlying38.150.csv';
-const load = (f: string): ParsedChain => parseChainCsv(readFileSync(dataPath('options', f), 'utf8'), f);
+const load = (f: string): ParsedChain => parseChainCsv(readFileSync(bundledFile('options', f), 'utf8'), f);
 
 let fitChain: ParsedChain;
 let testChain: ParsedChain;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadEconomicCalendar } from '../../../src/adapters/bundled/calendars.js';
-import { dataPath } from '../../../src/adapters/bundled/paths.js';
+import { bundledFile } from '../../../src/adapters/bundled/files.js';
 import { parseCsvRecords } from '../../../src/core/csv.js';
 import { CoverageError, UsageError } from '../../../src/core/errors.js';
 import {
@@ -238,7 +238,10 @@ describe('EconomicCalendar from rows', () => {
 
 describe('bundled data cross-check', () => {
   it('agrees with the independent hermes-x 2026 list on every CPI and FOMC date', () => {
-    const text = readFileSync(dataPath('calendar', 'hermes-x__EVENT_CALENDAR_CPI_FOMC_NFP_2026.csv'), 'utf8');
+    const text = readFileSync(
+      bundledFile('calendar', 'hermes-x__EVENT_CALENDAR_CPI_FOMC_NFP_2026.csv'),
+      'utf8',
+    );
     const theirs = parseCsvRecords(text)
       .filter((r) => r.event_type === 'CPI' || r.event_type === 'FOMC')
       .map((r) => `${r.event_type.toLowerCase()}-${r.event_date}`)

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dataPath } from '../../bundled/paths.js';
+import { bundledFile } from '../../bundled/files.js';
 
 /**
  * The bundled real history, parsed once into typed arrays. Units are normalised here, at the
@@ -54,16 +54,25 @@ let cached: History | null = null;
 
 export function loadHistory(): History {
   cached ??= {
-    btcHourly: parseHourly(readFileSync(dataPath(HISTORY_FILES.btcHourly), 'utf8'), HISTORY_FILES.btcHourly),
-    ibitDaily: parseDaily(readFileSync(dataPath(HISTORY_FILES.ibitDaily), 'utf8'), HISTORY_FILES.ibitDaily),
-    bitoDaily: parseDaily(readFileSync(dataPath(HISTORY_FILES.bitoDaily), 'utf8'), HISTORY_FILES.bitoDaily),
+    btcHourly: parseHourly(
+      readFileSync(bundledFile(HISTORY_FILES.btcHourly), 'utf8'),
+      HISTORY_FILES.btcHourly,
+    ),
+    ibitDaily: parseDaily(
+      readFileSync(bundledFile(HISTORY_FILES.ibitDaily), 'utf8'),
+      HISTORY_FILES.ibitDaily,
+    ),
+    bitoDaily: parseDaily(
+      readFileSync(bundledFile(HISTORY_FILES.bitoDaily), 'utf8'),
+      HISTORY_FILES.bitoDaily,
+    ),
     dvolDaily: parsePairs(
-      readFileSync(dataPath(HISTORY_FILES.dvolDaily), 'utf8'),
+      readFileSync(bundledFile(HISTORY_FILES.dvolDaily), 'utf8'),
       HISTORY_FILES.dvolDaily,
       0.01,
     ),
     funding8h: parsePairs(
-      readFileSync(dataPath(HISTORY_FILES.funding8h), 'utf8'),
+      readFileSync(bundledFile(HISTORY_FILES.funding8h), 'utf8'),
       HISTORY_FILES.funding8h,
       0.01,
     ),

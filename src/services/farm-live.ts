@@ -14,6 +14,7 @@ export type FarmLiveDeps = Pick<
   Deps,
   | 'clock'
   | 'calendar'
+  | 'gapSnapshots'
   | 'economic'
   | 'appVersion'
   | 'farmConfig'
@@ -171,7 +172,8 @@ async function attemptStep(
       months: [cal.etDate(now).slice(0, 7)],
       registry,
       settlementPrice: async (symbol, date, closeMs) => {
-        const recorded = runs.officialClose(symbol, date);
+        const snap = deps.gapSnapshots.get(date);
+        const recorded = snap ? (symbol === 'IBIT' ? snap.ibitClose : snap.bitoClose) : null;
         if (recorded !== null || (req.sourceKind ?? 'live') === 'live') return recorded;
         const q = await source.etfQuote(symbol, closeMs);
         return q.status === 'ok' ? q.value.price : null;

@@ -10,7 +10,6 @@ import type {
   StoredFarmRun,
 } from '../../core/farm/ports.js';
 import { StepConflictError } from '../../core/farm/ports.js';
-import type { EtfSymbol } from '../../core/market/port.js';
 import type { NewRun, RunRecord } from '../../core/runs.js';
 import { CheckpointFiles } from './checkpoints.js';
 import type { Db } from './db.js';
@@ -86,7 +85,6 @@ export class SqliteFarmRuns implements FarmRuns {
         `UPDATE positions SET low_mid_pips = ?, last_mark_pips = ? WHERE run_id = ? AND trader_id = ? AND symbol = ? AND expiry = ?
            AND short_strike = ? AND long_strike = ? AND status = 'open'`,
       ),
-      officialClose: db.prepare('SELECT ibit_close, bito_close FROM gap_snapshots WHERE session_date = ?'),
     };
   }
 
@@ -269,14 +267,6 @@ export class SqliteFarmRuns implements FarmRuns {
       })
       .immediate();
     this.files.prune(runId, c.version);
-  }
-
-  officialClose(symbol: EtfSymbol, date: string): number | null {
-    const row = this.stmts.officialClose.get(date) as
-      | { ibit_close: number; bito_close: number | null }
-      | undefined;
-    if (!row) return null;
-    return symbol === 'IBIT' ? row.ibit_close : row.bito_close;
   }
 
   private insertFarmRun(runId: string, f: FarmRunSetup): void {

@@ -162,6 +162,4 @@ export interface FarmRuns extends FarmRunStore {
   farmRun(runId: string): StoredFarmRun | null;
   /** Throws StepConflictError when another step ran first or a position was already closed. */
   commitLiveStep(runId: string, commit: LiveStepCommit): void;
-  /** The official close recorded by `argus gap snapshot`, or null when none was recorded. */
-  officialClose(symbol: EtfSymbol, date: string): number | null;
 }

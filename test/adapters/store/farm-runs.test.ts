@@ -81,16 +81,4 @@ describe('SqliteFarmRuns', () => {
     expect(runs.farmRun(live)?.stepsDone).toBe(1);
     expect(runs.checkpoint(live)).toMatchObject({ step: 0, totals: null });
   });
-
-  it('officialClose: the close recorded by gap snapshot, per symbol', () => {
-    store.db
-      .prepare(
-        `INSERT INTO gap_snapshots (session_date, close_ms, ibit_close, bito_close, btc_at_close, btc_source, etf_source, recorded_ms)
-         VALUES ('2025-03-14', 0, 47.5, NULL, 80000, 'x', 'y', 0)`,
-      )
-      .run();
-    expect(runs.officialClose('IBIT', '2025-03-14')).toBe(47.5);
-    expect(runs.officialClose('BITO', '2025-03-14')).toBeNull();
-    expect(runs.officialClose('IBIT', '2025-03-13')).toBeNull();
-  });
 });

@@ -19,6 +19,7 @@ import { Store } from '../adapters/store/store.js';
 import type { ConfigReport } from '../core/config/report.js';
 import { UsageError } from '../core/errors.js';
 import type { Grid } from '../core/farm/grid.js';
+import type { FarmRuns } from '../core/farm/ports.js';
 import type { Housekeeping } from '../core/housekeeping.js';
 import type { FarmResults, Promotions } from '../core/judge/ports.js';
 import { createLogger, type Logger } from '../core/log.js';
@@ -60,9 +61,8 @@ export class AppContext implements Deps {
   readonly log: Logger;
   private readonly opts: ContextOptions;
   private storeInstance: Store | null = null;
-  private farmRunsInstance: SqliteFarmRuns | null = null;
-  private farmResultsInstance: FarmResults | null = null;
-  private promotionsInstance: Promotions | null = null;
+  /** What this context built over its store, one of each; forgotten on close with the store. */
+  private readonly repositories = new Map<string, unknown>();
   private marketInstance: MarketCalendar | null = null;
   private economicInstance: EconomicCalendar | null = null;
 
@@ -83,23 +83,34 @@ export class AppContext implements Deps {
     return this.storeInstance;
   }
 
-  get farmRuns(): SqliteFarmRuns {
-    this.farmRunsInstance ??= new SqliteFarmRuns(this.store());
-    return this.farmRunsInstance;
+  private repository<T>(name: string, make: (store: Store) => T): T {
+    if (!this.repositories.has(name)) this.repositories.set(name, make(this.store()));
+    return this.repositories.get(name) as T;
   }
 
   get runs(): Runs {
     return this.store();
   }
-
-  get farmResults(): FarmResults {
-    this.farmResultsInstance ??= new SqliteFarmResults(this.store().db);
-    return this.farmResultsInstance;
+  get farmRuns(): FarmRuns {
+    return this.repository('farmRuns', (s) => new SqliteFarmRuns(s));
   }
-
+  get farmResults(): FarmResults {
+    return this.repository('farmResults', (s) => new SqliteFarmResults(s.db));
+  }
   get promotions(): Promotions {
-    this.promotionsInstance ??= new SqlitePromotions(this.store().db);
-    return this.promotionsInstance;
+    return this.repository('promotions', (s) => new SqlitePromotions(s.db));
+  }
+  get gapSnapshots(): GapSnapshots {
+    return this.repository('gapSnapshots', (s) => new SqliteGapSnapshots(s));
+  }
+  get reviews(): Reviews {
+    return this.repository('reviews', (s) => new SqliteReviews(s));
+  }
+  get housekeeping(): Housekeeping {
+    return this.repository('housekeeping', (s) => new SqliteHousekeeping(s));
+  }
+  get outbox(): Outbox {
+    return this.repository('outbox', (s) => new SqliteOutbox(s, this.clock));
   }
 
   /** Work databases in `dir`: each opened as a context of its own, same environment, clock and version. */
@@ -161,22 +172,6 @@ export class AppContext implements Deps {
 
   simParams(): SimParams {
     return loadSimParams();
-  }
-
-  get gapSnapshots(): GapSnapshots {
-    return new SqliteGapSnapshots(this.store());
-  }
-
-  get reviews(): Reviews {
-    return new SqliteReviews(this.store());
-  }
-
-  get housekeeping(): Housekeeping {
-    return new SqliteHousekeeping(this.store());
-  }
-
-  get outbox(): Outbox {
-    return new SqliteOutbox(this.store(), this.clock);
   }
 
   telegram(settings: TelegramSettings): MessageSender {
@@ -270,9 +265,7 @@ export class AppContext implements Deps {
   close(): void {
     this.storeInstance?.close();
     this.storeInstance = null;
-    this.farmRunsInstance = null;
-    this.farmResultsInstance = null;
-    this.promotionsInstance = null;
+    this.repositories.clear();
   }
 }
 

@@ -45,7 +45,6 @@ export interface Housekeeping {
   /** Newest first; absent filters match every run. */
   listRuns(filter: { kind?: RunKind; status?: RunStatus; limit: number }): RunListRow[];
   runRow(id: string): RunListRow | null;
-  getRun(id: string): RunRecord | null;
   /** The run the live farm writes to, as the settings name it (null before the first live step). */
   liveRunId(): string | null;
   /** Active promotions per run id. */

@@ -46,9 +46,8 @@ export async function farmRun(
 ): Promise<BacktestResult | LiveStepResult> {
   const kind = o.resumeRunId ? 'replay' : (o.source ?? deps.defaultSource);
   if (kind === 'live') return farmLiveStep(deps, { mode: 'full', engine: o.engine, gridFile: o.gridFile });
-  const resumeSource = o.resumeRunId ? (deps.farmRuns.run(o.resumeRunId)?.kind ?? 'replay') : kind;
   return farmBacktest(deps, {
-    source: resumeSource === 'sim' ? 'sim' : 'replay',
+    source: kind === 'sim' ? 'sim' : 'replay',
     from: o.from,
     to: o.to,
     gridFile: o.gridFile,
@@ -65,6 +64,7 @@ export async function farmRun(
 }
 
 export interface BacktestRequest {
+  /** A resume takes the kind recorded with its run instead. */
   source: 'replay' | 'sim';
   from?: string;
   to?: string;
@@ -105,6 +105,7 @@ export interface BacktestResult {
 export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Promise<BacktestResult> {
   const cal = deps.calendar;
   const runs = deps.farmRuns;
+  let kind = req.source;
   let from = req.from;
   let to = req.to;
   let engineName = req.engine;
@@ -115,6 +116,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
     const run = runs.run(req.resumeRunId);
     if (!run) throw new UsageError(`no run ${req.resumeRunId}`, 'see `argus runs list`');
     if (run.status === 'completed') throw new UsageError(`run ${run.id} already completed`);
+    kind = run.kind === 'sim' ? 'sim' : 'replay';
     const p = run.provenance as Record<string, unknown> & { window: { from: string; to: string } };
     from = p.window.from;
     to = p.window.to;
@@ -124,12 +126,12 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
     gridFile = (p.gridFile as string | undefined) ?? undefined;
     sim = (p.sim as SimRequest | undefined) ?? undefined;
   }
-  const win = req.source === 'replay' ? REPLAY_WINDOW : SIM_WINDOW;
+  const win = kind === 'replay' ? REPLAY_WINDOW : SIM_WINDOW;
   from ??= win.from;
   to ??= win.to;
   if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
   const grid = deps.grid(gridFile);
-  const fair = req.source === 'sim' && (sim?.fair ?? false);
+  const fair = kind === 'sim' && (sim?.fair ?? false);
   const { rules, fill } = farmSettings(deps.farmConfig, fair);
   if (req.resumeRunId) {
     // A resume uses the rules and fill recorded with the run, not today's config.
@@ -139,8 +141,8 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
       Object.assign(fill, recorded.fill);
     }
   }
-  if (req.source === 'sim') sim ??= { model: 'heston', fair: false, seed };
-  const source = deps.source(req.source, { window: { from, to }, sim: sim ?? null });
+  if (kind === 'sim') sim ??= { model: 'heston', fair: false, seed };
+  const source = deps.source(kind, { window: { from, to }, sim: sim ?? null });
   const kernels = farmKernels(resolveEngine(engineName, { kernel: 'farmStep' }));
   const riskFreeRate = fair ? 0 : deps.pricingConfig.riskFreeRate;
   const t0 = deps.clock.monotonicMs();
@@ -163,7 +165,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
       command: 'farm run',
       provenance: {
         gridFile: gridFile ?? 'data/grids/default.json',
-        sim: req.source === 'sim' ? sim : undefined,
+        sim: kind === 'sim' ? sim : undefined,
         // What a re-simulation (drill-down) needs to rebuild the same market.
         market: {
           riskFreeRate,
@@ -184,14 +186,14 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
     return {
       runId: res.runId,
       status: res.status,
-      source: req.source,
+      source: kind,
       window: { from, to },
       steps: res.steps,
       traders: res.traders,
       engine: kernels.name,
       elapsedMs: deps.clock.monotonicMs() - t0,
       label:
-        req.source === 'sim'
+        kind === 'sim'
           ? `simulated market (${sim?.model}${sim?.fair ? ', fair' : ''}), synthetic chains`
           : 'replayed real prices; option chains synthesised by the fitted chain model',
       summary: buildSummary(res.host, res.totals),

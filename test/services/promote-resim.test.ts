@@ -1,42 +1,18 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppContext } from '../../src/cli/context.js';
-import { ManualClock } from '../../src/core/time/clock.js';
-import { farmBacktest } from '../../src/services/farm-run.js';
+import type { AppContext } from '../../src/cli/context.js';
 import { loadBacktest } from '../../src/services/promote.js';
 import { resimulate } from '../../src/services/promote-resim.js';
+import { type PromoteBacktest, promoteBacktest } from '../support/promote-backtest.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'argus-promote-'));
-const grid = new URL('../fixtures/grids/small.json', import.meta.url).pathname;
-const config = join(dir, 'config.json');
-writeFileSync(config, JSON.stringify({}));
-const ctx = new AppContext({
-  dataDir: dir,
-  configDir: dir,
-  env: { ARGUS_CONFIG: config },
-  flags: { db: join(dir, 'a.db') },
-  appVersion: 'test',
-  clock: ManualClock.at('2026-11-25T12:00:00Z'),
-});
+let b: PromoteBacktest;
+let ctx: AppContext;
 let runId = '';
 
 beforeAll(async () => {
-  const r = await farmBacktest(ctx, {
-    source: 'replay',
-    from: '2025-03-03',
-    to: '2025-05-30',
-    gridFile: grid,
-    engine: 'js',
-    seed: 5,
-  });
-  runId = r.runId;
+  b = await promoteBacktest();
+  ({ ctx, runId } = b);
 }, 120_000);
-afterAll(() => {
-  ctx.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => b.close());
 
 describe('re-simulating candidates over the run’s own market', () => {
   it('reproduces the farm exactly: daily P&L of the sampled traders, trades and realised P&L', async () => {

@@ -152,7 +152,7 @@ beforeEach(() => {
     pnlCents: 3000,
     expiry: '2026-01-26',
   });
-  // Opened on the day, still open: marked to market, not counted at their credit (#21).
+  // Opened on the day, still open: marked to market, not counted at their credit.
   insert({ trader: 5, entry: ['2026-01-26', '10:00'], creditPips: 4000, markPips: 2500, contracts: 2 });
   insert({ trader: 9, entry: ['2026-01-26', '11:00'], creditPips: 3000, markPips: 3500, shortStrike: 46 });
   // Open at the end of the day, closed the next day; and one opened the next day.
@@ -206,7 +206,7 @@ describe('dailyReview', () => {
     ]);
   });
 
-  it('marks open positions to market at the last mark (entry fees in), not at their credit (#21)', async () => {
+  it('marks open positions to market at the last mark (entry fees in), not at their credit', async () => {
     const r = await dailyReview(deps(), day({ date: '2026-01-26' }));
     const o = r.open;
     expect(o.positions).toBe(2);
@@ -241,7 +241,7 @@ describe('dailyReview', () => {
     expect(r.gap).toMatchObject({ status: 'ok', atMs: r.asOfMs, btcMoveFrac: -0.03 });
   });
 
-  it('a failing market-data source costs the gap line only (#24)', async () => {
+  it('a failing market-data source costs the gap line only', async () => {
     const r = await dailyReview(deps(), {
       date: '2026-01-26',
       gap: async () => {

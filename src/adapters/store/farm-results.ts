@@ -88,7 +88,7 @@ export class SqliteFarmResults implements FarmResults {
     const notNull = q.sort.nullable ? ` AND ${SORT_EXPR[q.sort.key]} IS NOT NULL` : '';
     const cond = `${src.sql}${w.sql}${notNull}`;
     const params = [...src.params, ...w.params];
-    // Every fragment comes from the fixed tables in leaderboard-sql.ts (#23); user values are bound parameters.
+    // Every fragment comes from the fixed tables in leaderboard-sql.ts; user values are bound parameters.
     const rows = this.db
       .prepare(`SELECT ${STAT_COLUMNS} ${cond} ${orderBy(q.sort, q.reverse)} LIMIT ?`)
       .all(...params, q.limit) as TraderStatRow[];

@@ -8,7 +8,7 @@ import type {
   RunRowCounts,
   WalCheckpoint,
 } from '../../core/housekeeping.js';
-import type { RunKind, RunRecord, RunStatus } from '../../core/runs.js';
+import type { RunKind, RunStatus } from '../../core/runs.js';
 import { CheckpointFiles } from './checkpoints.js';
 import { type RunRow, type Store, toRun } from './store.js';
 
@@ -52,10 +52,6 @@ export class SqliteHousekeeping implements Housekeeping {
       | RunListSqlRow
       | undefined;
     return r ? toRow(r) : null;
-  }
-
-  getRun(id: string): RunRecord | null {
-    return this.store.getRun(id);
   }
 
   liveRunId(): string | null {

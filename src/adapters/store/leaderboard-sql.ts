@@ -4,7 +4,7 @@ import { medianOrNull, type SortKey, type SortSpec } from '../../core/judge/rank
 import type { Db } from './db.js';
 
 /**
- * Every piece of leaderboard SQL is a fixed fragment from this file (#23): user input picks a
+ * Every piece of leaderboard SQL is a fixed fragment from this file (no user text in SQL): user input picks a
  * fragment by key (core/judge/ranking.ts holds the keys) and supplies bound parameters, never
  * text that reaches the SQL.
  */

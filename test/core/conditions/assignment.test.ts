@@ -4,7 +4,7 @@ import { americanPrice } from '../../../src/core/pricing/lattice.js';
 
 const base = { right: 'put' as const, r: 0.045, q: 0, vol: 0.55 };
 
-describe('assignmentRisk (#26: American puts)', () => {
+describe('assignmentRisk (American puts can be assigned early)', () => {
   it('an out-of-the-money put is never at risk, whatever its time value', () => {
     const a = assignmentRisk({ ...base, S: 40, K: 35, T: 30 / 365 });
     expect(a).toMatchObject({

@@ -77,7 +77,7 @@ describe('ivRank (true definitions, #10)', () => {
   });
 });
 
-describe('ivZScore (#19: ≥ 90 days)', () => {
+describe('ivZScore (needs ≥ 90 days of history)', () => {
   it('is (current − mean) / sample sd', () => {
     const h = range(100, (i) => (i % 2 === 0 ? 0.4 : 0.6)); // mean 0.5, sample sd = 0.1·√(100/99)
     const r = ivZScore(h, 0.7);

@@ -56,7 +56,7 @@ function ok(w: ReturnType<typeof warmth>) {
   return w;
 }
 
-describe('warmth score (#17: a real number from 1.0 to 10.0)', () => {
+describe('warmth score (a real number from 1.0 to 10.0, not a few coarse steps)', () => {
   it('all-best is 10.0 and all-worst is 1.0', () => {
     const best = ok(warmth(BEST));
     const worst = ok(warmth(WORST));

@@ -236,7 +236,7 @@ describe('spreads', () => {
       expect(r.longPrice).toBe(0.46);
     }
   });
-  it('the realistic credit is below the mid credit (#6)', () => {
+  it('the realistic credit is below the mid credit', () => {
     const m = spreadMid(short, long);
     const fill = openSpreadCredit(short, long);
     expect(m.ok && fill.ok && fill.credit < m.mid).toBe(true);

@@ -1,6 +1,7 @@
 import { AUTO_ENGINE } from '../core/engine/auto.js';
 import { probeGl } from '../core/engine/gl.js';
-import { type Engine, type EngineName, resolveEngine } from '../core/engine/resolve.js';
+import type { EngineName } from '../core/engine/kernel.js';
+import { type Engine, resolveEngine } from '../core/engine/resolve.js';
 import { spreadOutcomesOnEngine } from '../core/pricing/mc-kernels.js';
 import type { ModelSpec } from '../core/pricing/models.js';
 import { type SpreadOptions, type SpreadOutcomes, spreadOutcomes } from '../core/pricing/pop.js';

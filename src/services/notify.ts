@@ -14,8 +14,6 @@ import {
   recommendationText,
 } from './notify-text.js';
 
-export type { PromotionNotice } from './notify-text.js';
-
 /** What queueing needs: the settings and the outbox. */
 export type EnqueueDeps = Pick<Deps, 'notifyConfig' | 'outbox'>;
 /** What queueing and sending need. */

@@ -6,8 +6,6 @@ import { AUTO_ENGINE, AUTO_EVIDENCE, type AutoKernel } from './auto.js';
 import { type GlInfo, loadGpuJs, packageVersion, probeGl } from './gl.js';
 import type { EngineName, KernelArg, KernelFn, KernelOutput, KernelSpec, KernelThis } from './kernel.js';
 
-export type { EngineName } from './kernel.js';
-
 export type EngineRequest = 'auto' | EngineName;
 
 export const ENGINE_REQUESTS: readonly EngineRequest[] = ['auto', 'gpu', 'cpu', 'js'];

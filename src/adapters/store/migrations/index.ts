@@ -5,8 +5,6 @@ import { m004Leaderboard } from './004-leaderboard.js';
 import { m005Promotions } from './005-promotions.js';
 import { m006Outbox } from './006-outbox.js';
 
-export type { Migration } from './migration.js';
-
 import type { Migration } from './migration.js';
 
 /** Numbered, append-only. Never edit a shipped migration; add the next number. */

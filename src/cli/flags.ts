@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { parseDateArg, parseInstant, parseNumberArg } from '../core/args.js';
+import { ENGINE_REQUESTS } from '../core/engine/resolve.js';
 
 // Value flags check their input inside the flag, so a command only ever sees a valid value.
 // (oclif prefixes an error thrown here with "Parsing --flag"; BaseCommand prints ours without it.)
@@ -20,6 +21,9 @@ export const instantFlag = Flags.custom<number>({
   parse: async (input, _ctx, opts) => parseInstant(opts.name, input),
   helpValue: 'ISO-INSTANT',
 });
+
+/** The compute engine: auto | gpu | cpu | js. */
+export const engineFlag = Flags.option({ options: ENGINE_REQUESTS });
 
 /** Flags shared by commands that read market data. */
 export const sourceFlags = {

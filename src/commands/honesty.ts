@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { numberFlag } from '../cli/flags.js';
+import { engineFlag, numberFlag } from '../cli/flags.js';
 import { renderHonestySeed, renderHonestySummary } from '../cli/render/honesty.js';
 import { type HonestySummary, runHonesty, type Scenario } from '../services/honesty.js';
 
@@ -17,7 +17,7 @@ export default class Honesty extends BaseCommand<typeof Honesty> {
     seeds: Flags.integer({ description: 'number of seeds', default: 20, min: 1 }),
     'first-seed': Flags.integer({ description: 'first seed', default: 1, min: 0 }),
     grid: Flags.string({ description: 'grid spec JSON (default: the shipped 432,000-trader grid)' }),
-    engine: Flags.option({ options: ['auto', 'gpu', 'cpu', 'js'] as const, default: 'auto' })(),
+    engine: engineFlag({ default: 'auto' }),
     'work-dir': Flags.string({
       description: 'where the per-seed databases go (default: honesty/ in the data directory)',
     }),

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { sourceFlags } from '../cli/flags.js';
+import { engineFlag, sourceFlags } from '../cli/flags.js';
 import { renderSignal } from '../cli/render/signal.js';
 import type { SignalResult } from '../core/conditions/signal.js';
 import { parseModelName } from '../core/pricing/models.js';
@@ -27,10 +27,7 @@ export default class Signal extends BaseCommand<typeof Signal> {
       max: 10_000_000,
     }),
     seed: Flags.integer({ description: 'Monte Carlo seed', default: 1, min: 0 }),
-    engine: Flags.option({
-      options: ['auto', 'gpu', 'cpu', 'js'] as const,
-      description: 'Monte Carlo engine',
-    })(),
+    engine: engineFlag({ description: 'Monte Carlo engine' }),
     notify: Flags.boolean({
       description: 'send a new recommendation to Telegram (outbox; deduplicated and rate-limited)',
     }),

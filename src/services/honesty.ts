@@ -1,3 +1,4 @@
+import type { EngineRequest } from '../core/engine/resolve.js';
 import { DEFAULT_PARAMS, type PromoteParams, type RunData, walkForward } from '../core/judge/walk-forward.js';
 import { walkForwardWindows } from '../core/judge/windows.js';
 import type { Deps } from './deps.js';
@@ -68,7 +69,7 @@ export interface HonestyOptions {
   seeds: number[];
   /** Default: the shipped grid. */
   gridFile?: string;
-  engine: 'auto' | 'gpu' | 'cpu' | 'js';
+  engine: EngineRequest;
   /** Databases go here, one per seed, deleted after use unless `keep`. */
   workDir: string;
   keep?: boolean;

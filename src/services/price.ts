@@ -1,3 +1,4 @@
+import type { EngineRequest } from '../core/engine/resolve.js';
 import { UsageError } from '../core/errors.js';
 import { bsGreeks, type Right } from '../core/pricing/bs.js';
 import { batesPrice, hestonPrice } from '../core/pricing/heston.js';
@@ -205,7 +206,7 @@ export interface SpreadPriceRequest extends PriceRequest {
   /** Credit per share (default: the model value). */
   credit?: number;
   /** Monte Carlo engine (default farm.engine). */
-  engine?: 'auto' | 'gpu' | 'cpu' | 'js';
+  engine?: EngineRequest;
 }
 
 /** A put credit spread: credit, max loss and the Monte Carlo outcome probabilities. */

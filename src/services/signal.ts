@@ -2,9 +2,11 @@ import { assignmentRisk } from '../core/conditions/assignment.js';
 import { type Conditions, computeConditions } from '../core/conditions/compute.js';
 import type { Candidate, FilterVerdict, SignalConfig, SignalResult } from '../core/conditions/signal.js';
 import { indexChain, type PickedSpread, pickSpread } from '../core/conditions/spread-pick.js';
+import type { EngineRequest } from '../core/engine/resolve.js';
 import { farmSettings } from '../core/farm/settings.js';
 import { type FillParams, fees } from '../core/fill/fill.js';
 import type { MarketDataSource } from '../core/market/port.js';
+import type { SimParams } from '../core/market/sim-params.js';
 import type { ModelName, ModelSpec } from '../core/pricing/models.js';
 import { spreadMonteCarlo } from '../core/pricing/spread-mc.js';
 import type { EconomicCalendar } from '../core/time/economic-calendar.js';
@@ -27,8 +29,6 @@ export type SignalDeps = Pick<
 > &
   NotifyDeps;
 
-type Engine = 'auto' | 'gpu' | 'cpu' | 'js';
-
 export interface SignalOptions {
   /** As of this instant (default now). */
   atMs?: number;
@@ -37,7 +37,7 @@ export interface SignalOptions {
   paths: number;
   seed: number;
   /** Monte Carlo engine (default farm.engine). */
-  engine?: Engine;
+  engine?: EngineRequest;
   /** Also queue and send new recommendations to Telegram. */
   notify: boolean;
 }
@@ -90,8 +90,6 @@ export async function signal(
   }
 }
 
-type FittedDynamics = ReturnType<Deps['simParams']>;
-
 /**
  * PoP model parameters under the real-world (physical) measure, because the question is whether
  * the trade makes money, not what it is worth: the fitted BTC dynamics (data/models/sim-params.json)
@@ -100,7 +98,7 @@ type FittedDynamics = ReturnType<Deps['simParams']>;
  * put seller harvests. Without a realised estimate the implied vol stands in, and says so.
  */
 export function popModel(
-  p: FittedDynamics,
+  p: SimParams,
   model: ModelName,
   iv: number,
   realizedVol: number | null,
@@ -145,8 +143,8 @@ interface ComputeOptions {
   model: ModelName;
   paths: number;
   seed: number;
-  engine: Engine;
-  simParams: FittedDynamics;
+  engine: EngineRequest;
+  simParams: SimParams;
 }
 
 /** Conditions now and, per configuration, the put spread to sell with every filter's verdict. */

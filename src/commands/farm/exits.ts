@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { engineFlag } from '../../cli/flags.js';
 import { renderLiveStep } from '../../cli/render/farm.js';
 import { farmLiveStep, type LiveStepResult } from '../../services/farm-live.js';
 
@@ -9,7 +10,7 @@ export default class FarmExits extends BaseCommand<typeof FarmExits> {
   static override examples = ['<%= config.bin %> farm exits', '<%= config.bin %> farm exits --json'];
   static override flags = {
     force: Flags.boolean({ description: 'run even outside NYSE regular hours' }),
-    engine: Flags.option({ options: ['auto', 'gpu', 'cpu', 'js'] as const, description: 'kernel engine' })(),
+    engine: engineFlag({ description: 'kernel engine' }),
   };
 
   async run(): Promise<LiveStepResult> {

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { dateFlag, numberFlag } from '../../cli/flags.js';
+import { dateFlag, engineFlag, numberFlag } from '../../cli/flags.js';
 import { progressReporter, renderFarmRun } from '../../cli/render/farm.js';
 import type { LiveStepResult } from '../../services/farm-live.js';
 import { type BacktestResult, farmRun } from '../../services/farm-run.js';
@@ -22,10 +22,7 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
     from: dateFlag({ description: 'first day (replay default 2025-01-02)' }),
     to: dateFlag({ description: 'last day (replay default 2025-11-11)' }),
     grid: Flags.string({ description: 'grid spec JSON (default: the shipped 432,000-trader grid)' }),
-    engine: Flags.option({
-      options: ['auto', 'gpu', 'cpu', 'js'] as const,
-      description: 'kernel engine (default auto)',
-    })(),
+    engine: engineFlag({ description: 'kernel engine (default auto)' }),
     seed: Flags.integer({
       description: 'seed for the simulator and the daily-P&L sample',
       default: 1,

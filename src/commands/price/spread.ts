@@ -1,6 +1,5 @@
-import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { numberFlag, priceFlags } from '../../cli/flags.js';
+import { engineFlag, numberFlag, priceFlags } from '../../cli/flags.js';
 import { priceRequest } from '../../cli/price-args.js';
 import { renderSpreadPrice } from '../../cli/render/price.js';
 import { priceSpread, type SpreadPriceResult } from '../../services/price.js';
@@ -16,10 +15,7 @@ export default class PriceSpread extends BaseCommand<typeof PriceSpread> {
     short: numberFlag({ description: 'strike of the put sold', required: true }),
     long: numberFlag({ description: 'strike of the put bought (below --short)', required: true }),
     credit: numberFlag({ description: 'credit received per share (default: the model value)' }),
-    engine: Flags.option({
-      options: ['auto', 'gpu', 'cpu', 'js'] as const,
-      description: 'Monte Carlo engine (default auto)',
-    })(),
+    engine: engineFlag({ description: 'Monte Carlo engine (default auto)' }),
     ...priceFlags,
   };
 

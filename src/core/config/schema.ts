@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENGINE_REQUESTS, type EngineRequest } from '../engine/resolve.js';
 
 /**
  * Every setting Argus reads, declared once: where it lives in the config file, the environment
@@ -141,7 +142,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'ARGUS_ENGINE',
     flag: 'engine',
     kind: 'string',
-    schema: z.enum(['auto', 'gpu', 'cpu', 'js']),
+    schema: z.enum(ENGINE_REQUESTS),
     default: 'auto',
     description: 'farm and Monte Carlo engine: auto, gpu (gpu.js on GL), cpu (gpu.js CPU mode) or js',
   },
@@ -302,7 +303,7 @@ export interface ArgusConfig {
     maxOpenPositions: number;
     rules: Record<string, unknown>;
     checkpointEvery: number;
-    engine: 'auto' | 'gpu' | 'cpu' | 'js';
+    engine: EngineRequest;
   };
   notifications: {
     telegram: { token: string | null; chatId: string | null; url: string };

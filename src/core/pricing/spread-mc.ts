@@ -1,3 +1,4 @@
+import type { EngineRequest } from '../engine/resolve.js';
 import { resolveEngine } from '../engine/resolve.js';
 import { spreadOutcomesOnEngine } from './mc-kernels.js';
 import type { ModelSpec } from './models.js';
@@ -8,7 +9,7 @@ import type { SpreadOptions, SpreadOutcomes } from './pop.js';
  * the scheme every engine implements; GL agrees with the float64 engines within standard errors).
  */
 export function spreadMonteCarlo(
-  engine: 'auto' | 'gpu' | 'cpu' | 'js',
+  engine: EngineRequest,
   spec: ModelSpec,
   opts: SpreadOptions,
 ): { outcomes: SpreadOutcomes; engine: string } {

@@ -4,6 +4,7 @@ import { loadEconomicCalendar, loadMarketCalendar } from '../adapters/bundled/ca
 import { loadGrid } from '../adapters/bundled/grids.js';
 import { loadSimParams } from '../adapters/bundled/sim-params.js';
 import { describeConfig, type ResolvedConfig, resolveConfig } from '../adapters/config/load.js';
+import { BybitBtcTicks } from '../adapters/market/live/btc-ticks.js';
 import { LiveMarketDataSource } from '../adapters/market/live/live-source.js';
 import { ReplayMarketDataSource } from '../adapters/market/replay/replay-source.js';
 import { SimMarketDataSource } from '../adapters/market/sim/sim-source.js';
@@ -12,6 +13,7 @@ import { SqliteFarmResults } from '../adapters/store/farm-results.js';
 import { SqliteFarmRuns } from '../adapters/store/farm-runs.js';
 import { SqliteGapSnapshots } from '../adapters/store/gap.js';
 import { SqliteHousekeeping } from '../adapters/store/housekeeping.js';
+import { SqliteMarketSnapshots } from '../adapters/store/market-snapshots.js';
 import { SqliteOutbox } from '../adapters/store/outbox.js';
 import { SqlitePromotions } from '../adapters/store/promotions.js';
 import { SqliteReviews } from '../adapters/store/review.js';
@@ -26,6 +28,7 @@ import { createLogger, type Logger } from '../core/log.js';
 import type { GapSnapshots } from '../core/market/gap.js';
 import type { MarketDataSource, SourceKind } from '../core/market/port.js';
 import type { SimParams } from '../core/market/sim-params.js';
+import type { BtcTicks, MarketSnapshots } from '../core/monitor/ports.js';
 import type { MessageSender, Outbox, TelegramSettings } from '../core/notify.js';
 import type { Reviews } from '../core/review.js';
 import type { Runs } from '../core/runs.js';
@@ -111,6 +114,18 @@ export class AppContext implements Deps {
   }
   get outbox(): Outbox {
     return this.repository('outbox', (s) => new SqliteOutbox(s, this.clock));
+  }
+  get marketSnapshots(): MarketSnapshots {
+    return this.repository('marketSnapshots', (s) => new SqliteMarketSnapshots(s));
+  }
+
+  btcTicks(): BtcTicks {
+    return new BybitBtcTicks({
+      url: this.env.ARGUS_BYBIT_WS_URL || undefined,
+      clock: this.clock,
+      // Reconnect jitter only; no result depends on it.
+      random: Math.random,
+    });
   }
 
   /** Work databases in `dir`: each opened as a context of its own, same environment, clock and version. */

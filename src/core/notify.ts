@@ -1,6 +1,6 @@
 /** Notifications: the persisted outbox and the channel that delivers it (Telegram). */
 
-export type OutboxKind = 'recommendation' | 'review' | 'promotion';
+export type OutboxKind = 'recommendation' | 'review' | 'promotion' | 'monitor';
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed';
 
 export interface OutboxMessage {

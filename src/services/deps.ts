@@ -9,6 +9,7 @@ import type { GapSnapshots } from '../core/market/gap.js';
 import type { MarketDataSource, SourceKind } from '../core/market/port.js';
 import type { SimRequest } from '../core/market/sim.js';
 import type { SimParams } from '../core/market/sim-params.js';
+import type { BtcTicks, MarketSnapshots } from '../core/monitor/ports.js';
 import type { MessageSender, Outbox, TelegramSettings } from '../core/notify.js';
 import type { Reviews } from '../core/review.js';
 import type { Runs } from '../core/runs.js';
@@ -69,6 +70,10 @@ export interface Deps {
   readonly housekeeping: Housekeeping;
   /** Notifications waiting to be sent, and their history. */
   readonly outbox: Outbox;
+  /** The monitor's stored market snapshots. */
+  readonly marketSnapshots: MarketSnapshots;
+  /** Live BTC ticks (Bybit's stream; ARGUS_BYBIT_WS_URL overrides its address). The caller closes it. */
+  btcTicks(): BtcTicks;
   /** A Telegram Bot API client for these settings. The caller closes it. */
   telegram(settings: TelegramSettings): MessageSender;
   /** The effective settings with their origins, the config file and the database path. */

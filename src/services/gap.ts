@@ -31,16 +31,23 @@ async function withSource<T>(
  */
 export async function gapSnapshot(deps: GapDeps, o: { atMs?: number } = {}): Promise<SnapshotResult> {
   const nowMs = o.atMs ?? deps.clock.nowMs();
-  return withSource(deps, nowMs, async (source) => {
-    const cal = deps.calendar;
-    const last = cal.lastClose(nowMs);
-    const existing = deps.gapSnapshots.get(last.date);
-    if (existing) return { status: 'already-recorded', snapshot: existing };
-    const close = await officialClose(source, cal, last, nowMs);
-    if (typeof close === 'string') return { status: 'unavailable', sessionDate: last.date, reason: close };
-    deps.gapSnapshots.insert({ sessionDate: last.date, closeMs: last.closeMs, ...close, recordedMs: nowMs });
-    return { status: 'recorded', snapshot: deps.gapSnapshots.get(last.date)! };
-  });
+  return withSource(deps, nowMs, (source) => recordCloseWith(deps, source, nowMs));
+}
+
+/** `gapSnapshot` on a source the caller keeps open. */
+export async function recordCloseWith(
+  deps: Pick<GapDeps, 'calendar' | 'gapSnapshots'>,
+  source: MarketDataSource,
+  nowMs: number,
+): Promise<SnapshotResult> {
+  const cal = deps.calendar;
+  const last = cal.lastClose(nowMs);
+  const existing = deps.gapSnapshots.get(last.date);
+  if (existing) return { status: 'already-recorded', snapshot: existing };
+  const close = await officialClose(source, cal, last, nowMs);
+  if (typeof close === 'string') return { status: 'unavailable', sessionDate: last.date, reason: close };
+  deps.gapSnapshots.insert({ sessionDate: last.date, closeMs: last.closeMs, ...close, recordedMs: nowMs });
+  return { status: 'recorded', snapshot: deps.gapSnapshots.get(last.date)! };
 }
 
 /** IBIT/BITO closes and BTC at the close, from whatever the source can say about that session. */
@@ -99,10 +106,15 @@ async function officialClose(
 /** BTC's move since the last ETF close and the IBIT opening gap it implies (weekends and holidays too). */
 export async function gap(deps: GapDeps, o: { atMs?: number } = {}): Promise<GapView> {
   const atMs = o.atMs ?? deps.clock.nowMs();
-  return withSource(deps, atMs, (source) => gapAt(deps, source, atMs));
+  return withSource(deps, atMs, (source) => gapWith(deps, source, atMs));
 }
 
-async function gapAt(deps: GapDeps, source: MarketDataSource, atMs: number): Promise<GapView> {
+/** `gap` on a source the caller keeps open. */
+export async function gapWith(
+  deps: Pick<GapDeps, 'calendar' | 'gapSnapshots'>,
+  source: MarketDataSource,
+  atMs: number,
+): Promise<GapView> {
   const cal = deps.calendar;
   const last = cal.lastClose(atMs);
   let snap = deps.gapSnapshots.get(last.date);

@@ -107,6 +107,13 @@ export function enqueueReview(deps: EnqueueDeps, date: string, text: string): En
   });
 }
 
+/** The monitor's start and stop notices: never deduplicated (each start and stop is news), at most 12 an hour. */
+export function enqueueMonitorNotice(deps: EnqueueDeps, text: string): EnqueueResult {
+  const s = telegramSettings(deps.notifyConfig);
+  if (!s) return DISABLED;
+  return deps.outbox.enqueue({ kind: 'monitor', chatId: s.chatId, text, maxPerHour: 12 });
+}
+
 /** Limits of one delivery run. */
 export interface DrainLimits {
   /** Delivery attempts (each with the HTTP client's own retries) before a transient failure becomes 'failed'. */

@@ -52,6 +52,23 @@ export async function signal(
 ): Promise<SignalResult & { notify?: NotifyReport }> {
   if (o.notify) requireTelegram(deps.notifyConfig);
   const atMs = o.atMs ?? deps.clock.nowMs();
+  const source = deps.source(deps.defaultSource, { atMs });
+  try {
+    const r = await signalWith(deps, source, { ...o, atMs });
+    if (!o.notify) return r;
+    const notify = await notifySignal(deps, r, (ms) => deps.calendar.formatEt(ms));
+    return { ...r, notify };
+  } finally {
+    await source.close?.();
+  }
+}
+
+/** The signal at `atMs` on a source the caller keeps open (the monitor refreshes on one). */
+export async function signalWith(
+  deps: Omit<SignalDeps, keyof NotifyDeps | 'source' | 'defaultSource'>,
+  source: MarketDataSource,
+  o: Omit<SignalOptions, 'notify'> & { atMs: number },
+): Promise<SignalResult> {
   const c = deps.signalConfig;
   const promoted = deps.promotions.promotedConfigs();
   const configs: SignalConfig[] = promoted.length
@@ -68,26 +85,18 @@ export async function signal(
         },
       ];
   const { fill } = farmSettings(deps.farmConfig);
-  const source = deps.source(deps.defaultSource, { atMs });
-  try {
-    const r = await computeSignal(source, deps.calendar, deps.economic, {
-      atMs,
-      configs,
-      fill,
-      feePerContractPerLegUsd: deps.farmConfig.feePerContractPerLegUsd,
-      riskFreeRate: deps.pricingConfig.riskFreeRate,
-      model: o.model ?? c.model,
-      paths: o.paths,
-      seed: o.seed,
-      engine: o.engine ?? deps.farmConfig.engine,
-      simParams: deps.simParams(),
-    });
-    if (!o.notify) return r;
-    const notify = await notifySignal(deps, r, (ms) => deps.calendar.formatEt(ms));
-    return { ...r, notify };
-  } finally {
-    await source.close?.();
-  }
+  return computeSignal(source, deps.calendar, deps.economic, {
+    atMs: o.atMs,
+    configs,
+    fill,
+    feePerContractPerLegUsd: deps.farmConfig.feePerContractPerLegUsd,
+    riskFreeRate: deps.pricingConfig.riskFreeRate,
+    model: o.model ?? c.model,
+    paths: o.paths,
+    seed: o.seed,
+    engine: o.engine ?? deps.farmConfig.engine,
+    simParams: deps.simParams(),
+  });
 }
 
 /**

@@ -126,3 +126,34 @@ export class ManualClock implements Clock {
 export function isoUtc(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/**
+ * Market time that runs `speed` times faster than `base` from `startMs` (a replay or sim shown at
+ * 600×: one wall second is ten market minutes). Sleeps are in market time.
+ */
+export class ScaledClock implements Clock {
+  private readonly mono0: number;
+
+  constructor(
+    private readonly base: Clock,
+    private readonly startMs: number,
+    readonly speed: number,
+  ) {
+    if (!(Number.isFinite(speed) && speed > 0)) throw new RangeError(`speed must be > 0, got ${speed}`);
+    if (!Number.isFinite(startMs)) throw new RangeError(`ScaledClock: invalid start time ${startMs}`);
+    this.mono0 = base.monotonicMs();
+  }
+
+  nowMs(): number {
+    return Math.floor(this.startMs + this.monotonicMs());
+  }
+  now(): DateTime {
+    return DateTime.fromMillis(this.nowMs(), { zone: 'utc' });
+  }
+  monotonicMs(): number {
+    return (this.base.monotonicMs() - this.mono0) * this.speed;
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.base.sleep(ms / this.speed, signal);
+  }
+}

@@ -1,0 +1,73 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { engineFlag, numberFlag, sourceFlags } from '../cli/flags.js';
+import { runMonitorView } from '../cli/ui/monitor-app.js';
+import { parseModelName } from '../core/pricing/models.js';
+import { openMonitor } from '../services/monitor.js';
+
+export default class Monitor extends BaseCommand<typeof Monitor> {
+  static override description =
+    'The live dashboard: BTC, DVOL and IV rank, funding, warmth, events, gap risk, the spread to sell and the farm, refreshed on an interval';
+  static override examples = [
+    '<%= config.bin %> monitor',
+    '<%= config.bin %> monitor --source replay --at 2025-03-10T14:00:00Z --speed 600',
+    '<%= config.bin %> monitor --once --source sim | cat',
+    '<%= config.bin %> monitor --json --interval 300 >> conditions.ndjson',
+  ];
+  static override flags = {
+    ...sourceFlags,
+    speed: numberFlag({
+      description: 'market seconds per wall second (replay and sim), e.g. 600 = ten minutes a second',
+    }),
+    interval: numberFlag({ description: 'seconds between refreshes (default 60 live, 5 replay and sim)' }),
+    once: Flags.boolean({ description: 'print one refresh and exit (no dashboard)' }),
+    farm: Flags.boolean({
+      description:
+        'drive the live farm: a full step hourly and on a new trade signal, exits every 15 min, expiries after the close',
+    }),
+    model: Flags.option({
+      options: ['gbm', 'bs', 'heston', 'merton', 'heston-jump'] as const,
+      description: 'PoP model (default from config: heston-jump)',
+    })(),
+    paths: Flags.integer({
+      description: 'Monte Carlo paths for PoP',
+      default: 20_000,
+      min: 1000,
+      max: 10_000_000,
+    }),
+    seed: Flags.integer({ description: 'Monte Carlo seed', default: 1, min: 0 }),
+    engine: engineFlag({ description: 'Monte Carlo engine' }),
+  };
+
+  async run(): Promise<void> {
+    const f = this.flags;
+    const source = f.source ?? this.ctx.defaultSource;
+    const session = openMonitor(this.ctx, {
+      source,
+      atMs: f.at,
+      speed: f.speed ?? 1,
+      intervalMs: (f.interval ?? (source === 'live' ? 60 : 5)) * 1000,
+      farm: f.farm,
+      model: f.model === undefined ? undefined : parseModelName(f.model),
+      paths: f.paths,
+      seed: f.seed,
+      engine: f.engine,
+    });
+    const json = this.jsonEnabled();
+    const mode = f.once
+      ? json
+        ? 'once-json'
+        : 'once'
+      : json
+        ? 'json'
+        : process.stdout.isTTY && process.stdin.isTTY
+          ? 'tty'
+          : 'plain';
+    await runMonitorView(session, mode, {
+      stdout: process.stdout,
+      stdin: process.stdin,
+      stderr: process.stderr,
+      formatEt: (ms) => this.ctx.calendar.formatEt(ms),
+    });
+  }
+}

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { engineFlag, numberFlag, sourceFlags } from '../cli/flags.js';
 import { runMonitorView } from '../cli/ui/monitor-app.js';
+import { UsageError } from '../core/errors.js';
 import { parseModelName } from '../core/pricing/models.js';
 import { openMonitor } from '../services/monitor.js';
 
@@ -25,6 +26,7 @@ export default class Monitor extends BaseCommand<typeof Monitor> {
       description:
         'drive the live farm: a full step hourly and on a new trade signal, exits every 15 min, expiries after the close',
     }),
+    grid: Flags.string({ description: 'the live farm\'s grid file, with --farm (default: the bundled grid)' }),
     model: Flags.option({
       options: ['gbm', 'bs', 'heston', 'merton', 'heston-jump'] as const,
       description: 'PoP model (default from config: heston-jump)',
@@ -42,6 +44,11 @@ export default class Monitor extends BaseCommand<typeof Monitor> {
   async run(): Promise<void> {
     const f = this.flags;
     const source = f.source ?? this.ctx.defaultSource;
+    if (f.farm && source !== 'live' && !(f.db || process.env.ARGUS_DB))
+      throw new UsageError(
+        `--farm with --source ${source} would write a replayed market into the live farm`,
+        'give it a database of its own with --db, e.g. --db /tmp/monitor-demo.db',
+      );
     const session = openMonitor(this.ctx, {
       source,
       atMs: f.at,
@@ -52,6 +59,7 @@ export default class Monitor extends BaseCommand<typeof Monitor> {
       paths: f.paths,
       seed: f.seed,
       engine: f.engine,
+      gridFile: f.grid,
     });
     const json = this.jsonEnabled();
     const mode = f.once

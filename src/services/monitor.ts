@@ -42,6 +42,8 @@ export interface MonitorOptions {
   paths: number;
   seed: number;
   engine?: EngineRequest;
+  /** The live farm's grid file (default: the bundled grid). */
+  gridFile?: string;
 }
 
 /** What a running monitor tells its view. */
@@ -242,7 +244,7 @@ export class MonitorSession {
       }
       const mode = farmWorkDue(atMs, open, this.farmClock, newTrade);
       if (!mode) return;
-      const r = await farmLiveStep(this.d, { mode, sourceKind: kind, engine: 'js' });
+      const r = await farmLiveStep(this.d, { mode, sourceKind: kind, engine: 'js', gridFile: this.options.gridFile });
       if (mode === 'full') this.farmClock = { ...this.farmClock, fullMs: atMs };
       else this.farmClock = { ...this.farmClock, exitsMs: atMs };
       this.driverLast = {

@@ -242,7 +242,7 @@ function gapLines(s: MonitorState, c: PanelContext): Line[] {
     [seg(`BTC since the ${g.sessionDate} close `), pct(g.btcMoveFrac, 2)],
     [seg(`  ${usd(g.btcAtClose)} → ${usd(g.btcNow)}`, 'dim')],
     [
-      seg(`Implied IBIT open ${usd(g.impliedIbitOpen)}`),
+      seg(`${g.marketPhase === 'open' ? 'BTC-implied IBIT' : 'Implied IBIT open'} ${usd(g.impliedIbitOpen)}`),
       seg(
         ` (close ${usd(g.ibitClose)}; ${g.from === 'snapshot' ? 'recorded close' : 'from the source'})`,
         'dim',

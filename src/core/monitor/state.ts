@@ -244,8 +244,8 @@ function health(i: MonitorInputs): HealthRow[] {
   if (i.stream) {
     const s = i.stream;
     rows.push({
-      field: 'BTC stream',
-      source: 'bybit ws',
+      field: 'BTC ticks',
+      source: s.status === 'polling' ? `${i.source} (polled)` : 'bybit ws',
       status:
         s.status === 'open' || s.status === 'polling' ? 'ok' : s.status === 'closed' ? 'missing' : 'stale',
       asOfMs: s.lastTickMs,

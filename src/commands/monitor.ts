@@ -26,7 +26,7 @@ export default class Monitor extends BaseCommand<typeof Monitor> {
       description:
         'drive the live farm: a full step hourly and on a new trade signal, exits every 15 min, expiries after the close',
     }),
-    grid: Flags.string({ description: 'the live farm\'s grid file, with --farm (default: the bundled grid)' }),
+    grid: Flags.string({ description: "the live farm's grid file, with --farm (default: the bundled grid)" }),
     model: Flags.option({
       options: ['gbm', 'bs', 'heston', 'merton', 'heston-jump'] as const,
       description: 'PoP model (default from config: heston-jump)',
@@ -54,7 +54,7 @@ export default class Monitor extends BaseCommand<typeof Monitor> {
       atMs: f.at,
       speed: f.speed ?? 1,
       intervalMs: (f.interval ?? (source === 'live' ? 60 : 5)) * 1000,
-      farm: f.farm,
+      farm: f.farm === true,
       model: f.model === undefined ? undefined : parseModelName(f.model),
       paths: f.paths,
       seed: f.seed,

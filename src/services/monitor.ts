@@ -181,7 +181,7 @@ export class MonitorSession {
       exitsToDate,
       topTraders: top,
       lastStep,
-      driver: { enabled: o.farm, last: this.driverLast },
+      driver: { enabled: o.farm === true, last: this.driverLast },
       stream: this.streamHealth,
       problems,
     });
@@ -244,7 +244,12 @@ export class MonitorSession {
       }
       const mode = farmWorkDue(atMs, open, this.farmClock, newTrade);
       if (!mode) return;
-      const r = await farmLiveStep(this.d, { mode, sourceKind: kind, engine: 'js', gridFile: this.options.gridFile });
+      const r = await farmLiveStep(this.d, {
+        mode,
+        sourceKind: kind,
+        engine: 'js',
+        gridFile: this.options.gridFile,
+      });
       if (mode === 'full') this.farmClock = { ...this.farmClock, fullMs: atMs };
       else this.farmClock = { ...this.farmClock, exitsMs: atMs };
       this.driverLast = {

@@ -32,6 +32,7 @@ const money = (x: number) => seg(formatMoney(x), signed(x));
 const signedMoney = (x: number) => seg(`${x > 0 ? '+' : ''}${formatMoney(x)}`, signed(x));
 const pct = (frac: number, digits = 1) => seg(formatPct(frac, digits, true), signed(frac));
 const usd = (x: number, digits = 2) => formatMoney(x, digits);
+const n = (x: number) => x.toLocaleString('en-US');
 
 /** "3h 12m", "1d 4h", "45s": how long until a bell. */
 export function countdown(ms: number): string {
@@ -318,7 +319,7 @@ function farmLines(s: MonitorState, c: PanelContext, detail: boolean): Line[] {
     out.push([seg(f.note ?? 'no live farm yet', 'dim')]);
   } else {
     out.push([
-      seg(`Open ${f.openPositions} positions · ${f.openContracts} contracts · marked `),
+      seg(`Open ${n(f.openPositions)} positions · ${n(f.openContracts)} contracts · marked `),
       signedMoney(f.openUnrealizedUsd),
     ]);
     if (f.markedAtMs !== null) out.push([seg(`  marked ${c.formatEt(f.markedAtMs)}`, 'dim')]);

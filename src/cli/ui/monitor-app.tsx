@@ -1,5 +1,5 @@
 import { render, useInput, useStdout } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { MonitorState, StreamHealth } from '../../core/monitor/state.js';
 import { INITIAL_VIEW, type Key, onKey, type ViewState } from '../../core/monitor/view-state.js';
 import type { MonitorListener, MonitorSession } from '../../services/monitor.js';
@@ -9,7 +9,7 @@ import { Dashboard } from './dashboard.js';
 type Tick = Parameters<MonitorListener['tick']>[0];
 
 /** Fans the session's events out to whoever renders them (the Ink app subscribes once mounted). */
-class Bus implements MonitorListener {
+export class MonitorBus implements MonitorListener {
   private readonly subs = new Set<MonitorListener>();
   last: { state: MonitorState | null; tick: Tick | null; problem: string | null } = {
     state: null,
@@ -63,7 +63,7 @@ function toKey(
 }
 
 interface AppProps {
-  bus: Bus;
+  bus: MonitorBus;
   nowMs: () => number;
   formatEt: (ms: number) => string;
   /** What a view change asks of the session (pause, refresh, quit). */
@@ -76,6 +76,8 @@ export function MonitorApp({ bus, nowMs, formatEt, onView }: AppProps) {
   const [tick, setTick] = useState<Tick | null>(bus.last.tick);
   const [problem, setProblem] = useState<string | null>(bus.last.problem);
   const [view, setView] = useState<ViewState>(INITIAL_VIEW);
+  // Keys arrive faster than renders: each one applies to the view the previous key left.
+  const viewRef = useRef<ViewState>(INITIAL_VIEW);
   const [now, setNow] = useState(nowMs());
   const [width, setWidth] = useState(stdout.columns || 100);
 
@@ -109,11 +111,12 @@ export function MonitorApp({ bus, nowMs, formatEt, onView }: AppProps) {
   useInput((input, key) => {
     const k = toKey(input, key);
     if (!k) return;
-    setView((prev) => {
-      const next = onKey(prev, k);
-      if (next !== prev) onView(prev, next);
-      return next;
-    });
+    const prev = viewRef.current;
+    const next = onKey(prev, k);
+    if (next === prev) return;
+    viewRef.current = next;
+    setView(next);
+    onView(prev, next);
   });
   return (
     <Dashboard
@@ -159,7 +162,7 @@ export async function runMonitorView(
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const bus = new Bus();
+  const bus = new MonitorBus();
   let ink: ReturnType<typeof render> | null = null;
   try {
     if (mode === 'tty') {

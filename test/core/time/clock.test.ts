@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../src/core/time/clock.js';
+import { ManualClock, ScaledClock } from '../../../src/core/time/clock.js';
 
 const T0 = Date.parse('2026-03-06T14:30:00Z');
 
@@ -84,5 +84,34 @@ describe('ManualClock', () => {
     ac.abort(new Error('already'));
     await expect(c.sleep(10, ac.signal)).rejects.toThrow('already');
     expect(c.pendingSleeps).toBe(0);
+  });
+});
+
+describe('ScaledClock', () => {
+  it('runs `speed` market ms per base ms from its start, and sleeps in market time', async () => {
+    const base = ManualClock.at('2026-12-05T10:00:00Z');
+    const start = Date.UTC(2025, 2, 10, 14, 0);
+    const c = new ScaledClock(base, start, 600);
+    expect(c.nowMs()).toBe(start);
+    base.advance(1_000);
+    // one wall second at 600× is ten market minutes
+    expect(c.nowMs()).toBe(start + 600_000);
+    expect(c.now().toISO()).toBe('2025-03-10T14:10:00.000Z');
+    let woke = false;
+    const p = c.sleep(60_000).then(() => {
+      woke = true;
+    });
+    base.advance(99);
+    await Promise.resolve();
+    expect(woke).toBe(false);
+    base.advance(1);
+    await p;
+    expect(woke).toBe(true);
+  });
+
+  it('refuses a speed that is not a positive number', () => {
+    const base = ManualClock.at('2026-12-05T10:00:00Z');
+    expect(() => new ScaledClock(base, 0, 0)).toThrow('speed must be > 0, got 0');
+    expect(() => new ScaledClock(base, 0, Number.NaN)).toThrow('speed must be > 0');
   });
 });

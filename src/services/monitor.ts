@@ -129,6 +129,8 @@ export class MonitorSession {
     const d = this.d;
     const o = this.options;
     const source = this.open();
+    // --at is the market time of the first refresh, however long start-up took.
+    if (this.refreshes === 0 && this.clock instanceof ScaledClock) this.clock.anchor();
     const atMs = this.clock.nowMs();
     const problems: string[] = [];
     const signal = await signalWith(d, source, {

@@ -65,6 +65,12 @@ export function gauge(value: number, lo: number, hi: number, width = 10): string
   return `${'█'.repeat(n)}${'░'.repeat(width - n)}`;
 }
 
+/** "16:00 ET" on the day shown, the full "2025-03-12 08:30 ET" on any other (formatEt's form). */
+function when(c: PanelContext, ms: number): string {
+  const f = c.formatEt(ms);
+  return f.slice(0, 10) === c.formatEt(c.nowMs).slice(0, 10) ? f.slice(11) : f;
+}
+
 /** Every panel of the dashboard, in order. */
 export function monitorPanels(s: MonitorState, c: PanelContext): Panel[] {
   const detail = (id: PanelId) => c.focus === id;
@@ -126,7 +132,7 @@ function marketLines(s: MonitorState, c: PanelContext): Line[] {
   out.push([
     seg('NYSE  '),
     seg(m.phase, m.phase === 'open' ? 'pos' : 'warn'),
-    seg(` · ${bell} in ${countdown(left)} (${c.formatEt(m.next.atMs)})`),
+    seg(` · ${bell} in ${countdown(left)} (${when(c, m.next.atMs)})`),
   ]);
   if (m.phase !== 'open') out.push([seg(`      ${m.reason}`, 'dim')]);
   out.push([seg(`Now   ${c.formatEt(c.nowMs)}`, 'dim')]);
@@ -244,12 +250,14 @@ function gapLines(s: MonitorState, c: PanelContext): Line[] {
     [seg(`  ${usd(g.btcAtClose)} → ${usd(g.btcNow)}`, 'dim')],
     [
       seg(`${g.marketPhase === 'open' ? 'BTC-implied IBIT' : 'Implied IBIT open'} ${usd(g.impliedIbitOpen)}`),
+      seg(` (close ${usd(g.ibitClose)})`, 'dim'),
+    ],
+    [
       seg(
-        ` (close ${usd(g.ibitClose)}; ${g.from === 'snapshot' ? 'recorded close' : 'from the source'})`,
+        `  ${g.from === 'snapshot' ? 'recorded close' : 'close from the source'}, at ${when(c, g.atMs)}`,
         'dim',
       ),
     ],
-    [seg(`  measured ${c.formatEt(g.atMs)}`, 'dim')],
   ];
 }
 
@@ -270,7 +278,7 @@ function recommendationLines(s: MonitorState, detail: boolean): Line[] {
       seg(` — ${r.failed.length} of ${c?.filters.length ?? 0} filters fail`, 'dim'),
     ]);
     for (const f of detail ? r.failed : r.failed.slice(0, 3))
-      out.push([seg(`  ✗ ${f.filter}: `), seg(f.detail, 'dim')]);
+      out.push([seg(`  ✗ ${f.filter}`, 'neg')], [seg(`      ${f.detail}`, 'dim')]);
     if (!detail && r.failed.length > 3)
       out.push([seg(`  … ${r.failed.length - 3} more (focus for all)`, 'dim')]);
     if (c?.status === 'ok')
@@ -282,9 +290,9 @@ function recommendationLines(s: MonitorState, detail: boolean): Line[] {
   }
   if (c?.status === 'ok' && c.outcomes) {
     out.push([
-      seg(`Credit ${usd(c.creditPerShare!)}/sh at fill · `),
+      seg(`Credit ${usd(c.creditPerShare!)}/sh · `),
       money(c.creditPerContractAfterFees!),
-      seg(' /contract after fees', 'dim'),
+      seg('/contract after fees', 'dim'),
     ]);
     out.push([
       seg('Max loss '),
@@ -318,11 +326,12 @@ function farmLines(s: MonitorState, c: PanelContext, detail: boolean): Line[] {
   if (!f.liveRunId) {
     out.push([seg(f.note ?? 'no live farm yet', 'dim')]);
   } else {
+    out.push([seg(`Open ${n(f.openPositions)} positions · ${n(f.openContracts)} contracts`)]);
     out.push([
-      seg(`Open ${n(f.openPositions)} positions · ${n(f.openContracts)} contracts · marked `),
+      seg('Open P&L '),
       signedMoney(f.openUnrealizedUsd),
+      seg(f.markedAtMs === null ? ' (not marked yet)' : ` marked ${when(c, f.markedAtMs)}`, 'dim'),
     ]);
-    if (f.markedAtMs !== null) out.push([seg(`  marked ${c.formatEt(f.markedAtMs)}`, 'dim')]);
     out.push([
       seg(`Today opened ${f.openedToday} · closed ${f.closedToday} · realised `),
       signedMoney(f.realizedTodayUsd),
@@ -346,7 +355,7 @@ function farmLines(s: MonitorState, c: PanelContext, detail: boolean): Line[] {
     if (f.lastStep) {
       const reasons = f.lastStep.byReason.map((r) => `${r.reason} ${r.trades}`).join(', ');
       out.push([
-        seg(`Last step ${c.formatEt(f.lastStep.atMs)}: ${f.lastStep.closed} closed`),
+        seg(`Last step ${when(c, f.lastStep.atMs)}: ${f.lastStep.closed} closed`),
         seg(reasons ? ` (${reasons}) ` : ' '),
         ...(f.lastStep.closed ? [signedMoney(f.lastStep.pnlUsd)] : []),
       ]);
@@ -357,7 +366,7 @@ function farmLines(s: MonitorState, c: PanelContext, detail: boolean): Line[] {
     out.push(
       d
         ? [
-            seg(`--farm ${d.mode} ${c.formatEt(d.atMs)}: `),
+            seg(`--farm ${d.mode} ${when(c, d.atMs)}: `),
             seg(
               d.status === 'failed' ? `failed: ${d.message}` : d.message,
               d.status === 'failed' ? 'neg' : undefined,

@@ -132,7 +132,7 @@ export function isoUtc(ms: number): string {
  * 600×: one wall second is ten market minutes). Sleeps are in market time.
  */
 export class ScaledClock implements Clock {
-  private readonly mono0: number;
+  private mono0: number;
 
   constructor(
     private readonly base: Clock,
@@ -142,6 +142,11 @@ export class ScaledClock implements Clock {
     if (!(Number.isFinite(speed) && speed > 0)) throw new RangeError(`speed must be > 0, got ${speed}`);
     if (!Number.isFinite(startMs)) throw new RangeError(`ScaledClock: invalid start time ${startMs}`);
     this.mono0 = base.monotonicMs();
+  }
+
+  /** Market time starts again from the start now (when the first refresh begins, not at start-up). */
+  anchor(): void {
+    this.mono0 = this.base.monotonicMs();
   }
 
   nowMs(): number {

@@ -47,7 +47,7 @@ describe('monitor panels on a recorded replay refresh (2025-03-10 15:00 ET)', ()
       'BTC   $77,615.78  -6.12% 24h',
       'IBIT  $44.11  -10.76% vs $49.43',
       'BITO  $17.30  -10.76% vs $19.39',
-      'NYSE  open · closes in 59m (2025-03-10 16:00 ET)',
+      'NYSE  open · closes in 59m (16:00 ET)',
       'Now   2025-03-10 15:00 ET',
     ]);
   });
@@ -58,7 +58,7 @@ describe('monitor panels on a recorded replay refresh (2025-03-10 15:00 ET)', ()
       tick: { priceUsd: 78_000.5, change24hFrac: -0.05, atMs: open.atMs + 1_000 },
     });
     expect(lines[0]).toBe('BTC   $78,000.50  -5.00% 24h');
-    expect(lines[3]).toBe('NYSE  open · closes in 29m (2025-03-10 16:00 ET)');
+    expect(lines[3]).toBe('NYSE  open · closes in 29m (16:00 ET)');
   });
 
   it('warmth: the score is 1 + the points shown; details when focused', () => {
@@ -75,9 +75,10 @@ describe('monitor panels on a recorded replay refresh (2025-03-10 15:00 ET)', ()
   it('recommendation: no trade with the failing filter and the best spread with its numbers', () => {
     expect(panel(open, 'recommendation')).toEqual([
       'NO TRADE — 1 of 9 filters fail',
-      '  ✗ expected value > 0 after fees: −$21.03 ± 0.46 per contract',
+      '  ✗ expected value > 0 after fees',
+      '      −$21.03 ± 0.46 per contract',
       'Best spread IBIT 2025-03-21 40/38 put',
-      'Credit $0.22/sh at fill · $20.70 /contract after fees',
+      'Credit $0.22/sh · $20.70/contract after fees',
       'Max loss −$179.30  PoP 75.1% (heston-jump)',
       'EV −$21.03 ± $0.46 /contract',
       'Assignment low',
@@ -86,18 +87,21 @@ describe('monitor panels on a recorded replay refresh (2025-03-10 15:00 ET)', ()
 
   it('farm: open positions marked, today, total, the last step', () => {
     expect(panel(open, 'farm')).toEqual([
-      'Open 112 positions · 1,304 contracts · marked −$11,446.20',
-      '  marked 2025-03-10 14:38 ET',
+      'Open 112 positions · 1,304 contracts',
+      'Open P&L −$11,446.20 marked 14:38 ET',
       'Today opened 112 · closed 0 · realised $0.00',
       'Total realised $0.00',
       'Promoted none (signal uses its default config)',
-      'Last step 2025-03-10 14:38 ET: 0 closed ',
+      'Last step 14:38 ET: 0 closed ',
     ]);
   });
 
   it('gap in session is the BTC-implied IBIT; calendar lists the next events with countdowns', () => {
     expect(panel(open, 'gap')[0]).toBe('BTC since the 2025-03-07 close -10.76%');
-    expect(panel(open, 'gap')[2]).toBe('BTC-implied IBIT $44.11 (close $49.43; from the source)');
+    expect(panel(open, 'gap').slice(2)).toEqual([
+      'BTC-implied IBIT $44.11 (close $49.43)',
+      '  close from the source, at 15:00 ET',
+    ]);
     expect(panel(open, 'calendar')).toEqual([
       'No entry blackout now',
       'CPI  2025-03-12 08:30 ET  in 1d 17h',
@@ -115,14 +119,16 @@ describe('monitor panels on a weekend (2025-03-08 10:00 ET)', () => {
       'NYSE  closed · opens in 1d 22h (2025-03-10 09:30 ET)',
       '      weekend',
     ]);
-    expect(panel(closed, 'gap')[2]).toBe('Implied IBIT open $49.07 (close $49.43; from the source)');
+    expect(panel(closed, 'gap')[2]).toBe('Implied IBIT open $49.07 (close $49.43)');
     expect(panel(closed, 'farm')).toEqual([
       'the live farm has not run yet (`argus farm run` during market hours)',
     ]);
-    expect(panel(closed, 'recommendation').slice(0, 3)).toEqual([
+    expect(panel(closed, 'recommendation').slice(0, 5)).toEqual([
       'NO TRADE — 2 of 9 filters fail',
-      '  ✗ market hours (ET): closed: weekend',
-      '  ✗ expected value > 0 after fees: −$31.02 ± 0.47 per contract',
+      '  ✗ market hours (ET)',
+      '      closed: weekend',
+      '  ✗ expected value > 0 after fees',
+      '      −$31.02 ± 0.47 per contract',
     ]);
   });
 

@@ -115,3 +115,16 @@ describe('ScaledClock', () => {
     expect(() => new ScaledClock(base, 0, Number.NaN)).toThrow('speed must be > 0');
   });
 });
+
+describe('ScaledClock.anchor', () => {
+  it('restarts market time from the start, whatever time start-up took', () => {
+    const base = ManualClock.at('2026-12-05T10:00:00Z');
+    const c = new ScaledClock(base, 1_000_000, 600);
+    base.advance(2_000);
+    expect(c.nowMs()).toBe(1_000_000 + 1_200_000);
+    c.anchor();
+    expect(c.nowMs()).toBe(1_000_000);
+    base.advance(10);
+    expect(c.nowMs()).toBe(1_006_000);
+  });
+});

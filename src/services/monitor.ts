@@ -258,7 +258,7 @@ export class MonitorSession {
         atMs,
         mode,
         status: r.status === 'done' ? 'done' : 'skipped',
-        message: `${r.opened.length} opened, ${r.closed.length} closed, ${r.openPositions} open`,
+        message: `${r.opened.length} opened, ${r.closed.length} closed`,
       };
     } catch (err) {
       if (!(err instanceof ArgusError)) throw err;

@@ -38,7 +38,7 @@ export default class Monitor extends BaseCommand<typeof Monitor> {
       max: 10_000_000,
     }),
     seed: Flags.integer({ description: 'Monte Carlo seed', default: 1, min: 0 }),
-    engine: engineFlag({ description: 'Monte Carlo engine' }),
+    engine: engineFlag({ description: 'kernel engine for the PoP Monte Carlo and the --farm steps' }),
   };
 
   async run(): Promise<void> {

@@ -15,7 +15,7 @@ import type { ExitRow } from '../core/review.js';
 import { type Clock, ScaledClock } from '../core/time/clock.js';
 import { MS_PER_DAY } from '../core/units.js';
 import type { Deps } from './deps.js';
-import { expire, type FarmLiveDeps, farmLiveStep } from './farm-live.js';
+import { type FarmLiveDeps, farmLiveStep } from './farm-live.js';
 import { type GapDeps, gapWith, recordCloseWith } from './gap.js';
 import { deliverPending, enqueueMonitorNotice, type NotifyDeps } from './notify.js';
 import { type DailyReviewDeps, dailyReview } from './review.js';
@@ -239,9 +239,14 @@ export class MonitorSession {
       if (!open) {
         const session = this.d.calendar.lastClose(atMs).date;
         if (this.expiredSession === session) return;
-        const r = await expire(this.d, {});
+        const r = await farmLiveStep(this.d, {
+          mode: 'expire',
+          sourceKind: kind,
+          engine: 'js',
+          gridFile: this.options.gridFile,
+        });
         this.expiredSession = session;
-        this.driverLast = { atMs, mode: 'exits', status: 'done', message: `after the close: ${r.message}` };
+        this.driverLast = { atMs, mode: 'expire', status: 'done', message: r.message };
         return;
       }
       const mode = farmWorkDue(atMs, open, this.farmClock, newTrade);
@@ -262,7 +267,7 @@ export class MonitorSession {
       };
     } catch (err) {
       if (!(err instanceof ArgusError)) throw err;
-      this.driverLast = { atMs, mode: open ? 'full' : 'exits', status: 'failed', message: err.message };
+      this.driverLast = { atMs, mode: open ? 'full' : 'expire', status: 'failed', message: err.message };
       problems.push(`farm step failed: ${err.message}`);
     }
   }

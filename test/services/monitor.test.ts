@@ -7,7 +7,9 @@ import type { MonitorState } from '../../src/core/monitor/state.js';
 import { type Clock, ManualClock } from '../../src/core/time/clock.js';
 import { type MonitorListener, type MonitorOptions, openMonitor } from '../../src/services/monitor.js';
 import { AutoClock, waitFor } from '../support/clocks.js';
+import { FakeHttpServer } from '../support/fake-servers.js';
 import { RECORDED_AT, startLiveProviders } from '../support/live-providers.js';
+import { sendMessageOk } from '../support/notify.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'argus-monitor-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,15 +38,16 @@ const opts = (o: Partial<MonitorOptions>): MonitorOptions => ({
 });
 
 function collect() {
+  const streams: string[] = [];
   const states: MonitorState[] = [];
   const ticks: { priceUsd: number; atMs: number }[] = [];
   const problems: string[] = [];
   const listener: MonitorListener = {
     state: (s) => states.push(s),
     tick: (t) => ticks.push(t),
-    stream: () => {},
+    stream: (h) => streams.push(h.status),
   };
-  return { states, ticks, problems, listener, onProblem: (p: string) => problems.push(p) };
+  return { states, ticks, streams, problems, listener, onProblem: (p: string) => problems.push(p) };
 }
 
 describe('monitor session on a replayed market', () => {
@@ -135,6 +138,16 @@ describe('monitor session on a replayed market', () => {
       atMs: first.atMs + 15 * 60_000,
     });
     expect(exits.farm.lastStep?.atMs).toBeGreaterThanOrEqual(first.atMs + 15 * 60_000);
+    wall.advance(6 * 60_000); // 17:15 ET: after the close, the session's expiries are settled once
+    const after = await m.refresh();
+    expect(after.market.phase).toBe('post');
+    expect(after.farm.driver.last).toMatchObject({
+      mode: 'expire',
+      status: 'done',
+      atMs: first.atMs + 375 * 60_000,
+    });
+    wall.advance(60_000);
+    expect((await m.refresh()).farm.driver.last?.atMs).toBe(first.atMs + 375 * 60_000);
     await m.close();
     c.close();
   }, 60_000);
@@ -156,35 +169,73 @@ describe('monitor session on a replayed market', () => {
 });
 
 describe('monitor session on the live providers (local servers replaying recorded responses)', () => {
-  it('refreshes from Deribit, Bybit, Yahoo and Cboe, and streams BTC ticks from the WebSocket', async () => {
+  it('refreshes from Deribit, Bybit, Yahoo and Cboe, streams BTC from the WebSocket through a drop, and sends start and stop notices', async () => {
     const p = await startLiveProviders();
+    const telegram = await FakeHttpServer.start();
+    const TOKEN = '7:monitor-t0ken';
+    telegram.route({ path: `/bot${TOKEN}/sendMessage`, respond: { body: sendMessageOk() } });
     try {
       const clock = new AutoClock(RECORDED_AT);
-      const c = ctx(join(dir, 'live.db'), clock, p.env);
+      const c = ctx(join(dir, 'live.db'), clock, {
+        ...p.env,
+        ARGUS_TELEGRAM_TOKEN: TOKEN,
+        ARGUS_TELEGRAM_CHAT_ID: '42',
+        ARGUS_TELEGRAM_URL: telegram.url,
+      });
       const m = openMonitor(c, opts({ source: 'live', atMs: undefined, intervalMs: 60_000 }));
       const got = collect();
       const stop = new AbortController();
       const running = m.run(stop.signal, got.listener, got.onProblem);
       await waitFor(() => got.states.length >= 1 && got.ticks.length >= 1, 'refresh and tick', 20_000);
+      p.ws.dropAll();
+      await waitFor(() => got.streams.includes('reconnecting'), 'reconnecting', 20_000);
+      await waitFor(() => got.ticks.length >= 2, 'a tick after the reconnect', 20_000);
       stop.abort();
       await running;
       const s = got.states[0];
       expect(s.source).toBe('live');
       expect(s.market.ibit).toMatchObject({ status: 'ok', source: 'yahoo' });
       // The recorded Bybit ticker is from 2022-12-30: shown, and flagged stale, not passed off as now.
-      const btc = s.health.find((h) => h.field === 'BTC')!;
-      expect(btc).toMatchObject({ status: 'stale', source: 'deribit+bybit' });
-      expect(s.health.find((h) => h.field === 'BTC ticks')).toMatchObject({
-        status: 'ok',
-        source: 'bybit ws',
+      expect(s.health.find((h) => h.field === 'BTC')).toMatchObject({
+        status: 'stale',
+        source: 'deribit+bybit',
       });
-      // the recorded WebSocket snapshot's lastPrice
+      expect(s.health.find((h) => h.field === 'BTC ticks')).toMatchObject({ source: 'bybit ws' });
+      // the recorded WebSocket snapshot's lastPrice, before and after the drop
       expect(got.ticks[0].priceUsd).toBe(17_216);
+      expect(got.ticks[1].priceUsd).toBe(17_216);
       expect(p.ws.ops('subscribe')[0]).toEqual({ op: 'subscribe', args: ['tickers.BTCUSDT'] });
       expect(c.marketSnapshots.recent('live', 5).length).toBeGreaterThanOrEqual(1);
+      expect(telegram.requests.filter((r) => r.path === `/bot${TOKEN}/sendMessage`)).toHaveLength(2);
+      const rows = c
+        .store()
+        .db.prepare("SELECT status, text FROM outbox WHERE kind = 'monitor' ORDER BY id")
+        .all() as { status: string; text: string }[];
+      expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
+      expect(rows[0].text).toBe('Argus monitor started at 2026-02-11 12:35 ET');
+      expect(rows[1].text).toMatch(/^Argus monitor stopped at 2026-02-11 /);
       c.close();
     } finally {
+      await telegram.close();
       await p.close();
     }
+  }, 60_000);
+});
+
+describe('monitor market status from the calendar (simulated market)', () => {
+  it('an early close counts down to 13:00 ET; a holiday counts down to the next open', async () => {
+    const early = ctx(join(dir, 'sim.db'), ManualClock.at('2026-12-05T12:00:00Z'));
+    const m = openMonitor(early, opts({ source: 'sim', atMs: Date.UTC(2026, 10, 27, 16, 0) }));
+    const s = await m.refresh();
+    expect(s.market.phase).toBe('open');
+    expect(s.market.next).toEqual({ kind: 'close', atMs: Date.UTC(2026, 10, 27, 18, 0) });
+    await m.close();
+    const holiday = openMonitor(early, opts({ source: 'sim', atMs: Date.UTC(2026, 10, 26, 16, 0) }));
+    const h = await holiday.refresh();
+    expect(h.market.phase).toBe('closed');
+    expect(h.market.reason).toMatch(/Thanksgiving/);
+    expect(h.market.next).toEqual({ kind: 'open', atMs: Date.UTC(2026, 10, 27, 14, 30) });
+    await holiday.close();
+    early.close();
   }, 60_000);
 });

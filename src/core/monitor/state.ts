@@ -90,7 +90,7 @@ export interface FarmPanel {
 
 export interface FarmDriverResult {
   atMs: number;
-  mode: 'full' | 'exits';
+  mode: 'full' | 'exits' | 'expire';
   status: 'done' | 'skipped' | 'failed';
   message: string;
 }

@@ -201,7 +201,7 @@ export class AppContext implements Deps {
           calendar: this.calendar,
           riskFreeRate: recorded ? recorded.riskFreeRate : c.pricing.riskFreeRate,
           dailyExpiriesFrom: (recorded?.replay ?? c.replay).dailyExpiriesFrom,
-          ivScale: (recorded?.replay ?? c.replay).ivScale,
+          ivShiftVp: (recorded?.replay ?? c.replay).ivShift,
         });
       }
       case 'live': {

@@ -82,6 +82,9 @@ export function validateChainModel(x: unknown, where = 'chain model'): ChainMode
     fail('smile');
   }
   if (!m.spread?.buckets?.length) fail('spread');
+  const lv = m.ivLevel;
+  if (!lv || !(lv.dvolRatio > 0) || !(lv.n >= 2) || !(lv.standardError >= 0) || lv.days?.length !== lv.n)
+    fail('ivLevel');
   const nf = m.activity?.features?.length ?? 0;
   if (!nf || m.activity?.openInterest?.length !== nf || m.activity?.volume?.length !== nf) fail('activity');
   return m as ChainModel;

@@ -124,7 +124,10 @@ export function recordedReplay(p: RecordedMarket): {
   const replay = p.market?.replay;
   const rate = p.market?.riskFreeRate;
   return replay && rate !== undefined
-    ? { riskFreeRate: rate, replay: { dailyExpiriesFrom: replay.dailyExpiriesFrom, ivShift: replay.ivShift ?? 0 } }
+    ? {
+        riskFreeRate: rate,
+        replay: { dailyExpiriesFrom: replay.dailyExpiriesFrom, ivShift: replay.ivShift ?? 0 },
+      }
     : null;
 }
 

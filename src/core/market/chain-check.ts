@@ -53,7 +53,7 @@ export interface BucketRow {
   modelWidthPct: number;
   /** Mean model mid − real mid, USD. */
   midBias: number;
-  /** Puts with a real mid IV (bid > 0, spread ≤ half the mid). */
+  /** Strikes with a real mid IV on the OTM side (bid > 0, spread ≤ half the mid). */
   nIv: number;
   /** Mean model IV − real mid IV, vol points; null when nIv = 0. */
   ivBiasVp: number | null;
@@ -169,9 +169,8 @@ export function checkChain(model: ChainModel, chain: ParsedChain, o: ChainCheckO
   };
   const byExpiry = new Map(expiries.map((e) => [e.expiry, e]));
   const a = analyseChain(chain, { rate: model.rate });
-  const realIv = new Map(
-    a.ivPoints.filter((p) => p.right === 'put').map((p) => [`${p.expiry}|${p.strike}`, p.iv]),
-  );
+  // The real IV of a strike from its OTM side (an ITM put's mid carries the early-exercise premium).
+  const realIv = new Map(a.ivPoints.filter((p) => p.otm).map((p) => [`${p.expiry}|${p.strike}`, p.iv]));
 
   // Every quoted put: widths, mids and IVs by DTE bucket and moneyness.
   const cells = new Map<

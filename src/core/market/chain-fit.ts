@@ -986,12 +986,17 @@ export function fitActivity(obs: readonly ActivityObs[], quoteTimeMs: number): C
 /** The last DVOL close completed at `ms` (what a replay sees), or null. */
 export function dvolCloseAt(dvol: readonly DvolClose[], ms: number): DvolClose | null {
   let best: DvolClose | null = null;
-  for (const d of dvol) if (d.dayStartMs + MS_PER_DAY <= ms && (!best || d.dayStartMs > best.dayStartMs)) best = d;
+  for (const d of dvol)
+    if (d.dayStartMs + MS_PER_DAY <= ms && (!best || d.dayStartMs > best.dayStartMs)) best = d;
   return best;
 }
 
 /** The IBIT-IV / DVOL ratio from real chains and the DVOL close each one's replay would see. */
-export function fitIvLevel(chains: readonly ParsedChain[], dvol: readonly DvolClose[], rate: number): IvLevel {
+export function fitIvLevel(
+  chains: readonly ParsedChain[],
+  dvol: readonly DvolClose[],
+  rate: number,
+): IvLevel {
   const days = chains.map((chain): IvLevelDay => {
     const d = dvolCloseAt(dvol, chain.quoteTimeMs);
     if (!d) throw new Error(`${chain.file}: no DVOL close before the quote time`);
@@ -1036,7 +1041,9 @@ export function fitChainModel({ chain, chains, dvol }: ChainFitInputs): ChainMod
     atOrAbove: ticks.atOrAbove,
   };
   const surface = fitSurface(a);
-  const sObs = chains.flatMap((c) => (c === chain ? spreadObservations(c, a) : spreadObservations(c, analyseChain(c))));
+  const sObs = chains.flatMap((c) =>
+    c === chain ? spreadObservations(c, a) : spreadObservations(c, analyseChain(c)),
+  );
   const aObs = activityObservations(chain, a);
   const file = chain.file.split('/').pop() ?? chain.file;
   return {

@@ -14,6 +14,7 @@ import {
   fitTickRule,
   type ParsedChain,
   parseChainCsv,
+  quantileLine,
   T30,
 } from '../../../src/core/market/chain-fit.js';
 import {
@@ -117,6 +118,17 @@ describe('committed parameters', () => {
     const p = join(dir, 'm.json');
     writeFileSync(p, JSON.stringify({ ...model, version: 'chain-model-0' }));
     expect(() => loadChainModel(p)).toThrow(/version/);
+  });
+});
+
+describe('spread lines', () => {
+  it('the quantile line: the median is the flat line, the 0.9 line runs over the outlier', () => {
+    const xs = [0, 1, 2, 3, 4];
+    const ys = [1, 1, 1, 1, 5];
+    // tau 0.5: a = 1, c = 0 costs 0.5·4 = 2; the line through (0,1) and (4,5) costs 0.5·6 = 3
+    expect(quantileLine(xs, ys, 0.5)).toEqual({ a: 1, c: 0 });
+    // tau 0.9: through (0,1) and (4,5) costs 0.1·(1+2+3) = 0.6; the flat a = 5 costs 0.1·16 = 1.6
+    expect(quantileLine(xs, ys, 0.9)).toEqual({ a: 1, c: 1 });
   });
 });
 

@@ -77,7 +77,7 @@ describe('farm backtest checkpoint and resume', () => {
         engine: 'js',
         seed: 1,
       }),
-    ).rejects.toThrow(/does not cover 2025-10-01 → 2025-12-31: .*dvol.*\n.*btcSpot: /s);
+    ).rejects.toThrow(/does not cover 2025-10-01 → 2025-12-31: funding8h missing\. Coverage:\n.*btcSpot: /s);
     c.close();
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Synthetic IBIT option chains from the fitted chain model (data/models/chain-model.json).
  *
- * `atmIv30` is IBIT's own 30-day ATM implied vol. The replay adapter maps Deribit DVOL (BTC's
- * 30-day ATM IV) onto it; that mapping is not fitted here (no overlapping IBIT/DVOL data).
+ * `atmIv30` is IBIT's own 30-day ATM implied vol. The replay feeds it Deribit DVOL (BTC's 30-day
+ * ATM IV) times the model's fitted level (`ivLevel`, see atmIv30FromDvol).
  * Quotes are European Black-Scholes at the surface IV: IBIT options are American, but for the
  * OTM puts a credit-spread seller trades the early-exercise premium is far below the tick.
  */

@@ -195,7 +195,11 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
       label:
         kind === 'sim'
           ? `simulated market (${sim?.model}${sim?.fair ? ', fair' : ''}), synthetic chains`
-          : 'replayed real prices; option chains synthesised by the fitted chain model',
+          : `replayed real prices; option chains synthesised by the fitted chain model${
+              deps.replayConfig.ivShift
+                ? ` at its IV level ${deps.replayConfig.ivShift > 0 ? '+' : ''}${deps.replayConfig.ivShift} vp`
+                : ''
+            }`,
       summary: buildSummary(res.host, res.totals),
       top: ids.map((i) => ({
         trader: i,

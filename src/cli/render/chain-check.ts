@@ -6,7 +6,7 @@ import type { ChainCheckEntry, ChainCheckResult } from '../../services/chain-che
 
 const vp = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)} vp`;
 const usd = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '—');
-const pct = (x: number) => (Number.isFinite(x) ? formatPct(x, 1) : '—');
+const pct = (x: number | null) => (x === null ? '—' : formatPct(x, 1));
 
 function ratios(label: string, s: RatioStats): string {
   if (s.n === 0) return `${label}: no traded spreads`;

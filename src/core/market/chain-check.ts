@@ -50,7 +50,8 @@ export interface BucketRow {
   modelWidth: number;
   /** Mean (ask − bid) / mid. */
   realWidthPct: number;
-  modelWidthPct: number;
+  /** null when every model mid in the cell is 0. */
+  modelWidthPct: number | null;
   /** Mean model mid − real mid, USD. */
   midBias: number;
   /** Strikes with a real mid IV on the OTM side (bid > 0, spread ≤ half the mid). */
@@ -225,7 +226,7 @@ export function checkChain(model: ChainModel, chain: ParsedChain, o: ChainCheckO
         realWidth: mean(c.width),
         modelWidth: mean(c.mWidth),
         realWidthPct: mean(c.pct),
-        modelWidthPct: finitePct.length ? mean(finitePct) : Number.NaN,
+        modelWidthPct: finitePct.length ? mean(finitePct) : null,
         midBias: mean(c.bias),
         nIv: c.iv.length,
         ivBiasVp: c.iv.length ? mean(c.iv) * 100 : null,

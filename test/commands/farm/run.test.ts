@@ -135,6 +135,10 @@ describe('argus farm run (command)', () => {
     const rb = JSON.parse(b.out);
     expect(market(base, ra.runId)).toEqual({ ivShift: 0, chainModel: 'chain-model-2' });
     expect(market(low, rb.runId)).toEqual({ ivShift: -2, chainModel: 'chain-model-2' });
+    expect(ra.label).toBe('replayed real prices; option chains synthesised by the fitted chain model');
+    expect(rb.label).toBe(
+      'replayed real prices; option chains synthesised by the fitted chain model at its IV level -2 vp',
+    );
     // Lower IV, smaller credits: the same traders book different P&L.
     expect(rb.summary).not.toEqual(ra.summary);
   });

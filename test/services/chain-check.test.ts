@@ -20,6 +20,8 @@ import { ManualClock } from '../../src/core/time/clock.js';
 import { type ChainCheckDeps, chainCheck } from '../../src/services/chain-check.js';
 
 const FILE = bundledFile('options', 'ibit_chain_yahoo_2026-02-11_underlying37.735.csv');
+// A small grid: these tests are about the inputs, not the spreads.
+const GRID = new URL('../fixtures/grids/small.json', import.meta.url).pathname;
 const model = loadChainModel();
 const k = model.ivLevel.dvolRatio;
 const dir = mkdtempSync(join(tmpdir(), 'argus-chain-check-'));
@@ -31,6 +33,8 @@ const DVOL: DvolPoint[] = [
   { date: '2026-02-10', vol: 0.5484 },
   { date: '2026-02-11', vol: 0.6 },
 ];
+
+const parsed = new Map<string, ReturnType<typeof loadChainExport>>();
 
 function deps(
   sources: Partial<Record<SourceKind, DvolPoint[] | string>>,
@@ -52,7 +56,11 @@ function deps(
     } as unknown as ArgusConfig['farm'],
     grid: (file) => loadGrid(file),
     chainModel: () => model,
-    chainExport: (file) => loadChainExport(file),
+    chainExport: (file) => {
+      const hit = parsed.get(file) ?? loadChainExport(file);
+      parsed.set(file, hit);
+      return hit;
+    },
     source: (kind) => {
       asked.push(kind);
       const d = sources[kind];
@@ -69,7 +77,7 @@ function deps(
 
 describe('chain check: what the model is fed', () => {
   it('DVOL: the last close complete at the quote time (2026-02-10), × the fitted level', async () => {
-    const r = await chainCheck(deps({ replay: DVOL }), { files: [FILE] });
+    const r = await chainCheck(deps({ replay: DVOL }), { files: [FILE], gridFile: GRID });
     const c = r.chains[0];
     expect(c.iv).toEqual({
       from: 'dvol',
@@ -84,20 +92,20 @@ describe('chain check: what the model is fed', () => {
   });
 
   it("the replay's IV shift (config replay.ivShift / --iv-shift) is applied as in the replay", async () => {
-    const c = (await chainCheck(deps({ replay: DVOL }, -2), { files: [FILE] })).chains[0];
+    const c = (await chainCheck(deps({ replay: DVOL }, -2), { files: [FILE], gridFile: GRID })).chains[0];
     expect(c.model.atmIv30).toBeCloseTo(0.5484 * k - 0.02, 12);
   });
 
   it('falls back to the live source when the bundled history does not reach the quote time', async () => {
     const d = deps({ replay: 'outside coverage, data ends 2026-04-07', live: DVOL });
-    const c = (await chainCheck(d, { files: [FILE] })).chains[0];
+    const c = (await chainCheck(d, { files: [FILE], gridFile: GRID })).chains[0];
     expect(d.asked).toEqual(['replay', 'live']);
     expect(c.iv).toMatchObject({ source: 'live-dvol', dvolDay: '2026-02-10' });
   });
 
   it('--iv overrides DVOL and asks no source', async () => {
     const d = deps({});
-    const c = (await chainCheck(d, { files: [FILE], ivVp: 50 })).chains[0];
+    const c = (await chainCheck(d, { files: [FILE], ivVp: 50, gridFile: GRID })).chains[0];
     expect(d.asked).toEqual([]);
     expect(c.iv).toEqual({ from: 'flag', valueVp: 50 });
     expect(c.model.atmIv30).toBe(0.5);
@@ -117,7 +125,7 @@ describe('chain check: what the model is fed', () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'strike,bid\n1,2\n');
     for (const f of [join(dir, 'missing.csv'), bad]) {
-      const err = await chainCheck(deps({ replay: DVOL }), { files: [f] }).catch((e) => e);
+      const err = await chainCheck(deps({ replay: DVOL }), { files: [f], gridFile: GRID }).catch((e) => e);
       expect(err).toBeInstanceOf(UsageError);
       expect(err.message).toContain(f);
     }

@@ -253,7 +253,7 @@ export function checkChain(model: ChainModel, chain: ParsedChain, o: ChainCheckO
         const p = pickSpread(ix, { dte, shortDelta, width }, f1);
         if (typeof p === 'string') {
           skip(
-            p.includes(' strike $') ? 'long leg not listed' : 'no real spread (a leg unquoted or no credit)',
+            p.includes(' strike $') ? 'long leg not listed or not quoted' : 'no real spread (a leg unquoted or no credit)',
           );
           continue;
         }

@@ -875,7 +875,7 @@ export const MIN_SPREAD_POINTS = 8;
  * The quantile of the real half-spreads the model quotes at (before rounding outwards to the tick):
  * high, so that the model's spreads are at least as wide as the real ones almost everywhere.
  */
-export const SPREAD_QUANTILE = 0.8;
+export const SPREAD_QUANTILE = 0.9;
 
 /**
  * Per DTE bucket, OTM/ITM and tick regime: h = a + c·mid, the SPREAD_QUANTILE line of the observed

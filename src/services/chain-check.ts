@@ -74,13 +74,20 @@ export async function chainCheck(deps: ChainCheckDeps, o: ChainCheckOptions): Pr
         `${file}: the IV fed to the model is ${(atmIv30 * 100).toFixed(1)} %`,
         'pass --iv above 0',
       );
-    const check = checkChain(model, chain, {
-      calendar: deps.calendar,
-      atmIv30,
-      r: deps.pricingConfig.riskFreeRate,
-      targets: grid.spec,
-      minCreditUsd: rules.minCreditUsd,
-    });
+    let check: ChainCheck;
+    try {
+      check = checkChain(model, chain, {
+        calendar: deps.calendar,
+        atmIv30,
+        r: deps.pricingConfig.riskFreeRate,
+        targets: grid.spec,
+        minCreditUsd: rules.minCreditUsd,
+      });
+    } catch (err) {
+      if (err instanceof RangeError)
+        throw new UsageError(err.message, 'give a chain export with live expiries');
+      throw err;
+    }
     chains.push({ ...check, iv });
   }
   const spreads = chains.flatMap((c) => c.spreads);

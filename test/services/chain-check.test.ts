@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -119,6 +119,20 @@ describe('chain check: what the model is fed', () => {
     expect(err.message).toContain('2026-02-11T17:27:06');
     expect(err.message).toContain('replay: outside coverage; live: Deribit down');
     expect(err.hint).toMatch(/--iv/);
+  });
+
+  it('a chain whose expiries are all past its quote time is a UsageError', async () => {
+    const old = join(dir, 'expired.csv');
+    const text = readFileSync(FILE, 'utf8').split('\n');
+    // keep the header and the 2026-02-11 expiry only, quoted after its close
+    const rows = text.filter((l, i) => i === 0 || l.includes(',2026-02-11,') || l.includes(',2026-02-11 00'));
+    writeFileSync(
+      old,
+      `${rows.map((l, i) => (i === 0 ? l : l.replace(/^([^,]*),[^,]*,/, '$1,2026-02-11 21:30:00+00:00,'))).join('\n')}\n`,
+    );
+    const err = await chainCheck(deps({}), { files: [old], ivVp: 50, gridFile: GRID }).catch((e) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toMatch(/every expiry is past the quote time/);
   });
 
   it('a file that cannot be read or parsed is a UsageError naming it', async () => {

@@ -159,6 +159,7 @@ export function checkChain(model: ChainModel, chain: ParsedChain, o: ChainCheckO
       dte: daysBetween(today, expiry),
     }))
     .filter((e) => e.T > 0);
+  if (expiries.length === 0) throw new RangeError(`${chain.file}: every expiry is past the quote time`);
   const input: ChainInput = {
     symbol: 'IBIT',
     spot,
@@ -253,7 +254,9 @@ export function checkChain(model: ChainModel, chain: ParsedChain, o: ChainCheckO
         const p = pickSpread(ix, { dte, shortDelta, width }, f1);
         if (typeof p === 'string') {
           skip(
-            p.includes(' strike $') ? 'long leg not listed or not quoted' : 'no real spread (a leg unquoted or no credit)',
+            p.includes(' strike $')
+              ? 'long leg not listed or not quoted'
+              : 'no real spread (a leg unquoted or no credit)',
           );
           continue;
         }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Re-derives data/models/chain-model.json from the 2026-02-11 IBIT chain and reports the
-// out-of-sample errors on the 2026-02-12 chain. Needs a build first: npx tsc -p tsconfig.json
+// Re-derives data/models/chain-model.json: the surface, strikes, ticks and activity from the
+// 2026-02-11 IBIT chain; the spreads and the IV level from both chains and the DVOL closes; then
+// reports the out-of-sample errors on the 2026-02-12 chain. Needs a build first: npx tsc -p tsconfig.json
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,13 +9,18 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { fitChainModel, parseChainCsv } = await import(join(root, 'dist/core/market/chain-fit.js'));
 const { compareWithChain, validateChainModel } = await import(join(root, 'dist/core/market/chain-model.js'));
+const { HISTORY_FILES, parseDvolDaily } = await import(join(root, 'dist/adapters/market/replay/history.js'));
 
 const FIT = 'data/options/ibit_chain_yahoo_2026-02-11_underlying37.735.csv';
 const TEST = 'data/options/ibit_chain_yahoo_2026-02-12a_underlying38.150.csv';
 const OUT = 'data/models/chain-model.json';
 
 const load = (rel) => parseChainCsv(readFileSync(join(root, rel), 'utf8'), rel.split('/').pop());
-const model = validateChainModel(fitChainModel(load(FIT)));
+const dvolFile = join(root, 'data', HISTORY_FILES.dvolDaily);
+const series = parseDvolDaily(readFileSync(dvolFile, 'utf8'), HISTORY_FILES.dvolDaily);
+const dvol = Array.from(series.timeMs, (t, i) => ({ dayStartMs: t, close: series.value[i] }));
+const fitChain = load(FIT);
+const model = validateChainModel(fitChainModel({ chain: fitChain, chains: [fitChain, load(TEST)], dvol }));
 mkdirSync(join(root, dirname(OUT)), { recursive: true });
 writeFileSync(join(root, OUT), `${JSON.stringify(model, null, 2)}\n`);
 
@@ -48,6 +54,13 @@ for (const b of model.spread.buckets) {
   const l = (x) => `a=${f(x.a)} c=${f(x.c)} n=${x.points}`;
   const s = (x) => `${l(x.fine)} | ${l(x.coarse)}`;
   console.log(`  dte <= ${b.maxDte ?? 'inf'}: OTM ${s(b.otm)}; ITM ${s(b.itm)}`);
+}
+const lv = model.ivLevel;
+console.log(
+  `IV level: atmIv30 = DVOL x ${f(lv.dvolRatio)} (sd ${f(lv.sd)}, standard error ${f(lv.standardError)}, n ${lv.n})`,
+);
+for (const d of lv.days) {
+  console.log(`  ${d.file}: atm30 ${f(d.atmIv30)} / DVOL ${d.dvolDay} ${f(d.dvol)} = ${f(d.ratio)}`);
 }
 const a = model.activity;
 console.log(`activity features ${a.features.join(' ')}`);

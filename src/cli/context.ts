@@ -1,9 +1,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEconomicCalendar, loadMarketCalendar } from '../adapters/bundled/calendars.js';
+import { loadChainModel } from '../adapters/bundled/chain-model.js';
 import { loadGrid } from '../adapters/bundled/grids.js';
 import { loadSimParams } from '../adapters/bundled/sim-params.js';
 import { describeConfig, type ResolvedConfig, resolveConfig } from '../adapters/config/load.js';
+import { loadChainExport } from '../adapters/market/chain-export.js';
 import { BybitBtcTicks } from '../adapters/market/live/btc-ticks.js';
 import { LiveMarketDataSource } from '../adapters/market/live/live-source.js';
 import { ReplayMarketDataSource } from '../adapters/market/replay/replay-source.js';
@@ -25,6 +27,8 @@ import type { FarmRuns } from '../core/farm/ports.js';
 import type { Housekeeping } from '../core/housekeeping.js';
 import type { FarmResults, Promotions } from '../core/judge/ports.js';
 import { createLogger, type Logger } from '../core/log.js';
+import type { ParsedChain } from '../core/market/chain-fit.js';
+import type { ChainModel } from '../core/market/chain-model.js';
 import type { GapSnapshots } from '../core/market/gap.js';
 import type { MarketDataSource, SourceKind } from '../core/market/port.js';
 import type { SimParams } from '../core/market/sim-params.js';
@@ -185,6 +189,14 @@ export class AppContext implements Deps {
     return loadGrid(file);
   }
 
+  chainModel(): ChainModel {
+    return loadChainModel();
+  }
+
+  chainExport(file: string): ParsedChain {
+    return loadChainExport(file);
+  }
+
   simParams(): SimParams {
     return loadSimParams();
   }
@@ -216,7 +228,7 @@ export class AppContext implements Deps {
           calendar: this.calendar,
           riskFreeRate: recorded ? recorded.riskFreeRate : c.pricing.riskFreeRate,
           dailyExpiriesFrom: (recorded?.replay ?? c.replay).dailyExpiriesFrom,
-          ivScale: (recorded?.replay ?? c.replay).ivScale,
+          ivShiftVp: (recorded?.replay ?? c.replay).ivShift,
         });
       }
       case 'live': {

@@ -5,6 +5,8 @@ import type { FarmRuns } from '../core/farm/ports.js';
 import type { Housekeeping } from '../core/housekeeping.js';
 import type { FarmResults, Promotions } from '../core/judge/ports.js';
 import type { Logger } from '../core/log.js';
+import type { ParsedChain } from '../core/market/chain-fit.js';
+import type { ChainModel } from '../core/market/chain-model.js';
 import type { GapSnapshots } from '../core/market/gap.js';
 import type { MarketDataSource, SourceKind } from '../core/market/port.js';
 import type { SimRequest } from '../core/market/sim.js';
@@ -58,6 +60,10 @@ export interface Deps {
   source(kind: SourceKind, request?: SourceRequest): MarketDataSource;
   /** The trader grid: the bundled default, or a user's grid file, validated. */
   grid(file?: string): Grid;
+  /** The fitted synthetic chain model (data/models/chain-model.json). */
+  chainModel(): ChainModel;
+  /** A real option chain export (the CSV format of data/options/), parsed. */
+  chainExport(file: string): ParsedChain;
   /** The simulator's fitted BTC and ETF parameters (data/models/sim-params.json). */
   simParams(): SimParams;
   /** The farm's runs, steps, checkpoints and live positions. */

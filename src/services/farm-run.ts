@@ -4,6 +4,7 @@ import type { TraderConfig } from '../core/farm/grid.js';
 import { farmKernels } from '../core/farm/kernels-gpujs.js';
 import { defaultOptionLifeHours } from '../core/farm/market-step.js';
 import type { FarmSummary } from '../core/farm/ports.js';
+import { type RecordedMarket, recordedReplay } from '../core/farm/resim.js';
 import { buildSummary, type FarmProgress, runFarm } from '../core/farm/runner.js';
 import { farmSettings } from '../core/farm/settings.js';
 import type { SourceKind } from '../core/market/port.js';
@@ -101,6 +102,10 @@ export interface BacktestResult {
   top: TopTrader[];
 }
 
+function ivShiftNote(shift: number): string {
+  return shift ? ` at its IV level ${shift > 0 ? '+' : ''}${shift} vp` : '';
+}
+
 /** A backtest over replayed or simulated data, or the resume of an interrupted one. */
 export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Promise<BacktestResult> {
   const cal = deps.calendar;
@@ -112,6 +117,8 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
   let seed = req.seed;
   let gridFile = req.gridFile;
   let sim = req.sim;
+  // A resumed replay rebuilds the market recorded with its run (IV shift, rate), not today's config.
+  let recorded: ReturnType<typeof recordedReplay> = null;
   if (req.resumeRunId) {
     const run = runs.run(req.resumeRunId);
     if (!run) throw new UsageError(`no run ${req.resumeRunId}`, 'see `argus runs list`');
@@ -125,6 +132,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
     seed = run.seed ?? seed;
     gridFile = (p.gridFile as string | undefined) ?? undefined;
     sim = (p.sim as SimRequest | undefined) ?? undefined;
+    if (kind === 'replay') recorded = recordedReplay(p as RecordedMarket);
   }
   const win = kind === 'replay' ? REPLAY_WINDOW : SIM_WINDOW;
   from ??= win.from;
@@ -142,9 +150,9 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
     }
   }
   if (kind === 'sim') sim ??= { model: 'heston', fair: false, seed };
-  const source = deps.source(kind, { window: { from, to }, sim: sim ?? null });
+  const source = deps.source(kind, { window: { from, to }, sim: sim ?? null, recorded });
   const kernels = farmKernels(resolveEngine(engineName, { kernel: 'farmStep' }));
-  const riskFreeRate = fair ? 0 : deps.pricingConfig.riskFreeRate;
+  const riskFreeRate = fair ? 0 : (recorded?.riskFreeRate ?? deps.pricingConfig.riskFreeRate);
   const t0 = deps.clock.monotonicMs();
   try {
     const res = await runFarm({
@@ -169,7 +177,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
         // What a re-simulation (drill-down) needs to rebuild the same market.
         market: {
           riskFreeRate,
-          replay: deps.replayConfig,
+          replay: recorded?.replay ?? deps.replayConfig,
           optionLifeHours: defaultOptionLifeHours(grid),
         },
       },
@@ -195,7 +203,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
       label:
         kind === 'sim'
           ? `simulated market (${sim?.model}${sim?.fair ? ', fair' : ''}), synthetic chains`
-          : 'replayed real prices; option chains synthesised by the fitted chain model',
+          : `replayed real prices; option chains synthesised by the fitted chain model${ivShiftNote(recorded?.replay.ivShift ?? deps.replayConfig.ivShift)}`,
       summary: buildSummary(res.host, res.totals),
       top: ids.map((i) => ({
         trader: i,

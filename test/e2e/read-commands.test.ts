@@ -95,9 +95,9 @@ describe('market data commands on the replay', () => {
   });
 
   it('snapshot outside the data: fields missing with their reason, exit 0', () => {
-    const j = json(['snapshot', '--source', 'replay', '--at', '2025-12-15T15:00:00Z']);
+    const j = json(['snapshot', '--source', 'replay', '--at', '2026-04-15T15:00:00Z']);
     expect(j.dvol.status).toBe('missing');
-    expect(j.dvol.reason).toMatch(/outside coverage, data ends 2025-11-1/);
+    expect(j.dvol.reason).toMatch(/outside coverage, data ends 2026-04-07/);
   });
 
   it('chain: the listed expiry nearest 14 days, strikes on the $0.50 grid, bids below asks', () => {
@@ -109,6 +109,16 @@ describe('market data commands on the replay', () => {
       expect((r.strike * 2) % 1).toBe(0);
       expect(r.bid).toBeLessThan(r.ask);
     }
+  });
+
+  it('chain check: a subcommand beside `argus chain SYMBOL`, on a bundled real chain', () => {
+    const file = new URL(
+      '../../data/options/ibit_chain_yahoo_2026-02-11_underlying37.735.csv',
+      import.meta.url,
+    ).pathname;
+    const j = json(['chain', 'check', file, '--source', 'replay']);
+    expect(j.chains[0].iv.dvolDay).toBe('2026-02-10');
+    expect(j.summary.crossingCostRatio.shareAtLeast1).toBeGreaterThanOrEqual(0.9);
   });
 
   it('price: the American put reference value', () => {

@@ -66,6 +66,41 @@ describe('farm backtest checkpoint and resume', () => {
     b.close();
   });
 
+  it('a resumed replay uses the IV shift recorded with its run, not the config of the day', async () => {
+    const shifted = join(dir, 'shifted.json');
+    writeFileSync(shifted, JSON.stringify({ farm: { checkpointEvery: 5 }, replay: { ivShift: -2 } }));
+    const at = (db: string, cfg: string) =>
+      new AppContext({
+        dataDir: dir,
+        configDir: dir,
+        env: { ARGUS_CONFIG: cfg },
+        flags: { db },
+        appVersion: 'test',
+        clock: ManualClock.at('2026-11-25T12:00:00Z'),
+      });
+    const req = {
+      source: 'replay' as const,
+      from: '2025-03-03',
+      to: '2025-03-07',
+      gridFile: grid,
+      engine: 'js' as const,
+      seed: 3,
+    };
+    const a = at(join(dir, 'shift-full.db'), shifted);
+    const full = await farmBacktest(a, req);
+    const b = at(join(dir, 'shift-part.db'), shifted);
+    const part = await farmBacktest(b, { ...req, stopAfterSteps: 12 });
+    expect(part.status).toBe('stopped');
+    b.close();
+    // resumed under a config without the shift
+    const c = at(join(dir, 'shift-part.db'), config);
+    const resumed = await farmBacktest(c, { ...req, resumeRunId: part.runId });
+    expect(resumed.label).toContain('at its IV level -2 vp');
+    expect(stats(c, part.runId)).toEqual(stats(a, full.runId));
+    a.close();
+    c.close();
+  });
+
   it("refuses a replay window outside the data, stating each field's coverage", async () => {
     const c = ctx(join(dir, 'c.db'));
     await expect(
@@ -77,7 +112,7 @@ describe('farm backtest checkpoint and resume', () => {
         engine: 'js',
         seed: 1,
       }),
-    ).rejects.toThrow(/does not cover 2025-10-01 → 2025-12-31: .*dvol.*\n.*btcSpot: /s);
+    ).rejects.toThrow(/does not cover 2025-10-01 → 2025-12-31: funding8h missing\. Coverage:\n.*btcSpot: /s);
     c.close();
   });
 });

@@ -41,13 +41,19 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
       max: 1,
     }),
     fee: numberFlag({ description: 'commission per contract per leg, USD (default 0.65)', min: 0 }),
+    'iv-shift': numberFlag({
+      description:
+        'replay: vol points added to the fitted IV level of the synthetic chains (e.g. -2; default 0)',
+      min: -30,
+      max: 30,
+    }),
     'stop-after': Flags.integer({ hidden: true, description: 'stop after N steps (resume tests)' }),
   };
 
   async run(): Promise<BacktestResult | LiveStepResult> {
     const f = this.flags;
     const fmtTime = (ms: number) => this.ctx.calendar.formatEt(ms);
-    // --fill-f and --fee reach the farm through the config (flag > environment > file).
+    // --fill-f, --fee and --iv-shift reach the farm through the config (flag > environment > file).
     const r = await farmRun(this.ctx, {
       source: f.source,
       from: f.from,

@@ -81,11 +81,13 @@ export const SETTINGS: readonly SettingSpec[] = [
       'replay lists Monday/Wednesday IBIT expiries from this date (null: Fridays and monthlies only)',
   },
   {
-    path: 'replay.ivScale',
+    path: 'replay.ivShift',
+    flag: 'iv-shift',
     kind: 'number',
-    schema: z.number().positive().max(3),
-    default: 1,
-    description: "IBIT ATM 30-day IV = Deribit DVOL × this in replay's synthetic chains",
+    schema: z.number().min(-30).max(30),
+    default: 0,
+    description:
+      "vol points added to the fitted IV level (DVOL × the chain model's ratio) in replay's synthetic chains",
   },
   {
     path: 'farm.capitalUsd',
@@ -284,7 +286,7 @@ export interface ArgusConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   data: { maxQuoteAgeSec: number };
   pricing: { riskFreeRate: number };
-  replay: { dailyExpiriesFrom: string | null; ivScale: number };
+  replay: { dailyExpiriesFrom: string | null; ivShift: number };
   calendar: { events: CalendarEventOverride[] };
   sim: { model: 'gbm' | 'heston' | 'heston-jump'; seed: number; premium: number; fair: boolean };
   signal: {

@@ -108,19 +108,27 @@ export interface RecordedMarket {
   sim?: SimRequest;
   market?: {
     riskFreeRate?: number;
-    replay?: { dailyExpiriesFrom: string | null; ivScale: number };
+    replay?: { dailyExpiriesFrom: string | null; ivShift?: number };
     optionLifeHours?: number;
   };
 }
 
-/** The replay settings recorded with a run (the config may have changed since), if it kept them. */
+/**
+ * The replay settings recorded with a run (the config may have changed since), if it kept them.
+ * Runs from before the IV shift existed ran without one.
+ */
 export function recordedReplay(p: RecordedMarket): {
   riskFreeRate: number;
-  replay: { dailyExpiriesFrom: string | null; ivScale: number };
+  replay: { dailyExpiriesFrom: string | null; ivShift: number };
 } | null {
   const replay = p.market?.replay;
   const rate = p.market?.riskFreeRate;
-  return replay && rate !== undefined ? { riskFreeRate: rate, replay } : null;
+  return replay && rate !== undefined
+    ? {
+        riskFreeRate: rate,
+        replay: { dailyExpiriesFrom: replay.dailyExpiriesFrom, ivShift: replay.ivShift ?? 0 },
+      }
+    : null;
 }
 
 /** The run's steps, refused if the calendar no longer gives the run's count. */

@@ -40,6 +40,7 @@ interface Provenance {
   window?: { from: string; to: string; steps?: number; days?: number };
   chainModel?: string;
   syntheticChains?: boolean;
+  market?: { replay?: { ivShift?: number } };
   seed?: number;
   engine?: string;
   appVersion?: string;
@@ -72,7 +73,11 @@ export function provenanceLabel(run: RunRecord, rules: FarmRules, fill: FillPara
       .join(', ');
     parts.push(`${p.window.from} → ${p.window.to}${extra ? ` (${extra})` : ''}`);
   }
-  if (p.syntheticChains) parts.push(`synthetic chains (${p.chainModel ?? 'chain model'})`);
+  const shift = run.kind === 'replay' ? (p.market?.replay?.ivShift ?? 0) : 0;
+  if (p.syntheticChains)
+    parts.push(
+      `synthetic chains (${p.chainModel ?? 'chain model'}${shift ? `, IV level ${shift > 0 ? '+' : ''}${shift} vp` : ''})`,
+    );
   parts.push(fillLabel(fill));
   parts.push(`fees $${rules.feePerContractPerLegUsd.toFixed(2)}/contract/leg`);
   if (run.seed !== null) parts.push(`seed ${run.seed}`);

@@ -129,3 +129,13 @@ export function median(xs: ArrayLike<number>): number {
   const h = s.length >> 1;
   return s.length % 2 ? s[h] : 0.5 * (s[h - 1] + s[h]);
 }
+
+/** Quantile p of an ascending array, linear between order statistics; NaN when empty. */
+export function quantile(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}

@@ -10,10 +10,10 @@ import type { TickSchedule } from '../fill/ticks.js';
 import { median } from '../judge/stats.js';
 import { impliedVol } from '../pricing/iv.js';
 import { ET_ZONE, etDate, etToUtcMs, isoWeekday } from '../time/market-calendar.js';
-import { daysBetween, MS_PER_YEAR } from '../units.js';
+import { daysBetween, MS_PER_DAY, MS_PER_YEAR } from '../units.js';
 import type { OptionRight } from './port.js';
 
-export const CHAIN_MODEL_VERSION = 'chain-model-1';
+export const CHAIN_MODEL_VERSION = 'chain-model-2';
 /** 30 calendar days in years: the tenor of the `atmIv30` input (and of DVOL). */
 export const T30 = 30 / 365;
 /** Upper DTE edges of the smile/spread buckets; the last bucket is open-ended. */
@@ -88,10 +88,43 @@ export interface TermNode {
   ratio: number;
 }
 
+/** One DVOL daily close (Deribit's 1D bar, known at the end of its UTC day). */
+export interface DvolClose {
+  /** Start of the bar's UTC day. */
+  dayStartMs: number;
+  /** As a fraction (55.29 → 0.5529). */
+  close: number;
+}
+
+export interface IvLevelDay {
+  file: string;
+  quoteTime: string;
+  /** The chain's own 30-day ATM IV (mid IVs on its parity forward). */
+  atmIv30: number;
+  /** UTC day of the DVOL close a replay at the quote time sees (the last one completed). */
+  dvolDay: string;
+  dvol: number;
+  ratio: number;
+}
+
+/** IBIT's 30-day ATM IV against DVOL: the level the replay feeds the chain model. */
+export interface IvLevel {
+  /** atmIv30 = DVOL × dvolRatio (+ any shift the user asks for). */
+  dvolRatio: number;
+  n: number;
+  /** Sample standard deviation of the daily ratios. */
+  sd: number;
+  /** sd / √n: the uncertainty of dvolRatio itself. */
+  standardError: number;
+  days: IvLevelDay[];
+}
+
 export interface ChainModelParams {
   version: string;
   provenance: {
     fitFile: string;
+    /** The chains the spread envelope and the IV level are fitted on. */
+    spreadFiles: string[];
     quoteTime: string;
     quoteTimeNote: string;
     underlying: number;
@@ -110,6 +143,7 @@ export interface ChainModelParams {
   atm: { atm30: number; nodes: TermNode[] };
   smile: { buckets: SmileBucket[] };
   spread: { buckets: SpreadBucket[] };
+  ivLevel: IvLevel;
   activity: {
     features: string[];
     openInterest: number[];
@@ -773,15 +807,26 @@ export function estimateAtm30(a: ChainAnalysis): number {
 
 // ---------------------------------------------------------------- spreads
 
-/** Least-absolute-deviation line with non-negative slope: exact, by trying every line through two points. */
-export function ladLine(xs: readonly number[], ys: readonly number[]): { a: number; c: number } {
+/**
+ * Quantile-`tau` line with non-negative slope (least absolute deviation at tau = 0.5): exact, by
+ * trying every line through two points (an optimum of the pinball loss lies on such a line).
+ */
+export function quantileLine(
+  xs: readonly number[],
+  ys: readonly number[],
+  tau: number,
+): { a: number; c: number } {
   const n = xs.length;
   const cost = (a: number, c: number) => {
     let s = 0;
-    for (let i = 0; i < n; i++) s += Math.abs(ys[i] - a - c * xs[i]);
+    for (let i = 0; i < n; i++) {
+      const r = ys[i] - a - c * xs[i];
+      s += r >= 0 ? tau * r : (tau - 1) * r;
+    }
     return s;
   };
-  let best = { a: median(ys), c: 0 };
+  const sorted = [...ys].sort((p, q) => p - q);
+  let best = { a: sorted[Math.min(n - 1, Math.floor(tau * n))], c: 0 };
   let bestCost = cost(best.a, 0);
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
@@ -826,17 +871,23 @@ export function spreadObservations(chain: ParsedChain, a: ChainAnalysis): Spread
 
 /** Fewer points than this in a tick regime: borrow the line fitted on the whole cell. */
 export const MIN_SPREAD_POINTS = 8;
+/**
+ * The quantile of the real half-spreads the model quotes at (before rounding outwards to the tick):
+ * high, so that the model's spreads are at least as wide as the real ones almost everywhere.
+ */
+export const SPREAD_QUANTILE = 0.9;
 
 /**
- * Per DTE bucket, OTM/ITM and tick regime: h = a + c·mid by LAD on (observed half-spread − half a
- * tick), since rounding bid down and ask up to the tick grid widens each side by half a tick on average.
+ * Per DTE bucket, OTM/ITM and tick regime: h = a + c·mid, the SPREAD_QUANTILE line of the observed
+ * half-spreads. Rounding the bid down and the ask up then only widens the quote further.
  */
 export function fitSpreads(obs: readonly SpreadObs[], ticks: TickSchedule): ChainModelParams['spread'] {
   const lineOf = (o: readonly SpreadObs[]): SpreadLine => {
     if (o.length === 0) return { a: 0, c: 0, points: 0 };
-    const f = ladLine(
+    const f = quantileLine(
       o.map((q) => q.mid),
       o.map((q) => q.halfSpread - tickAt(ticks, q.mid) / 2),
+      SPREAD_QUANTILE,
     );
     return { a: f.a, c: f.c, points: o.length };
   };
@@ -932,7 +983,54 @@ export function fitActivity(obs: readonly ActivityObs[], quoteTimeMs: number): C
 
 // ---------------------------------------------------------------- the whole fit
 
-export function fitChainModel(chain: ParsedChain): ChainModelParams {
+/** The last DVOL close completed at `ms` (what a replay sees), or null. */
+export function dvolCloseAt(dvol: readonly DvolClose[], ms: number): DvolClose | null {
+  let best: DvolClose | null = null;
+  for (const d of dvol)
+    if (d.dayStartMs + MS_PER_DAY <= ms && (!best || d.dayStartMs > best.dayStartMs)) best = d;
+  return best;
+}
+
+/** The IBIT-IV / DVOL ratio from real chains and the DVOL close each one's replay would see. */
+export function fitIvLevel(
+  chains: readonly ParsedChain[],
+  dvol: readonly DvolClose[],
+  rate: number,
+): IvLevel {
+  const days = chains.map((chain): IvLevelDay => {
+    const d = dvolCloseAt(dvol, chain.quoteTimeMs);
+    if (!d) throw new Error(`${chain.file}: no DVOL close before the quote time`);
+    const atmIv30 = estimateAtm30(analyseChain(chain, { rate }));
+    return {
+      file: chain.file.split('/').pop() ?? chain.file,
+      quoteTime: DateTime.fromMillis(chain.quoteTimeMs, { zone: 'utc' }).toISO() ?? '',
+      atmIv30,
+      dvolDay: DateTime.fromMillis(d.dayStartMs, { zone: 'utc' }).toISODate() ?? '',
+      dvol: d.close,
+      ratio: atmIv30 / d.close,
+    };
+  });
+  const n = days.length;
+  if (n < 2) throw new Error('the IV level needs at least two chains (one gives no uncertainty)');
+  const mean = days.reduce((s, d) => s + d.ratio, 0) / n;
+  const sd = Math.sqrt(days.reduce((s, d) => s + (d.ratio - mean) ** 2, 0) / (n - 1));
+  return { dvolRatio: mean, n, sd, standardError: sd / Math.sqrt(n), days };
+}
+
+/** The 30-day ATM IV the chain model is fed from a DVOL close, shifted by `shiftVp` vol points. */
+export function atmIv30FromDvol(level: IvLevel, dvol: number, shiftVp = 0): number {
+  return dvol * level.dvolRatio + shiftVp / 100;
+}
+
+export interface ChainFitInputs {
+  /** The chain the surface, strikes, ticks and activity are fitted on. */
+  chain: ParsedChain;
+  /** Every real chain (the fit chain included): the spreads and the IV level are fitted on all. */
+  chains: readonly ParsedChain[];
+  dvol: readonly DvolClose[];
+}
+
+export function fitChainModel({ chain, chains, dvol }: ChainFitInputs): ChainModelParams {
   const a = analyseChain(chain);
   const ticks = fitTickRule(chain.rows);
   if (ticks.violations > 0)
@@ -943,13 +1041,16 @@ export function fitChainModel(chain: ParsedChain): ChainModelParams {
     atOrAbove: ticks.atOrAbove,
   };
   const surface = fitSurface(a);
-  const sObs = spreadObservations(chain, a);
+  const sObs = chains.flatMap((c) =>
+    c === chain ? spreadObservations(c, a) : spreadObservations(c, analyseChain(c)),
+  );
   const aObs = activityObservations(chain, a);
   const file = chain.file.split('/').pop() ?? chain.file;
   return {
     version: CHAIN_MODEL_VERSION,
     provenance: {
       fitFile: file,
+      spreadFiles: chains.map((c) => c.file.split('/').pop() ?? c.file),
       quoteTime: DateTime.fromMillis(chain.quoteTimeMs, { zone: 'utc' }).toISO() ?? '',
       quoteTimeNote: 'latest lastTradeDate in the file',
       underlying: chain.underlying,
@@ -971,6 +1072,7 @@ export function fitChainModel(chain: ParsedChain): ChainModelParams {
     atm: surface.atm,
     smile: surface.smile,
     spread: fitSpreads(sObs, tickRule),
+    ivLevel: fitIvLevel(chains, dvol, a.rate),
     activity: fitActivity(aObs, chain.quoteTimeMs),
   };
 }

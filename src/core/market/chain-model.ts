@@ -1,8 +1,8 @@
 /**
  * Synthetic IBIT option chains from the fitted chain model (data/models/chain-model.json).
  *
- * `atmIv30` is IBIT's own 30-day ATM implied vol. The replay adapter maps Deribit DVOL (BTC's
- * 30-day ATM IV) onto it; that mapping is not fitted here (no overlapping IBIT/DVOL data).
+ * `atmIv30` is IBIT's own 30-day ATM implied vol. The replay feeds it Deribit DVOL (BTC's 30-day
+ * ATM IV) times the model's fitted level (`ivLevel`, see atmIv30FromDvol).
  * Quotes are European Black-Scholes at the surface IV: IBIT options are American, but for the
  * OTM puts a credit-spread seller trades the early-exercise premium is far below the tick.
  */
@@ -82,6 +82,9 @@ export function validateChainModel(x: unknown, where = 'chain model'): ChainMode
     fail('smile');
   }
   if (!m.spread?.buckets?.length) fail('spread');
+  const lv = m.ivLevel;
+  if (!lv || !(lv.dvolRatio > 0) || !(lv.n >= 2) || !(lv.standardError >= 0) || lv.days?.length !== lv.n)
+    fail('ivLevel');
   const nf = m.activity?.features?.length ?? 0;
   if (!nf || m.activity?.openInterest?.length !== nf || m.activity?.volume?.length !== nf) fail('activity');
   return m as ChainModel;

@@ -91,6 +91,58 @@ describe('argus farm run (command)', () => {
     expect(r.out).toContain('\nTop 10 traders by realised P&L:\n');
   });
 
+  it('--iv-shift -2: the replay runs with the fitted IV level 2 vol points lower and records the shift and the chain model', async () => {
+    const replay = (shift: string, db: string) =>
+      run(
+        [
+          '--source',
+          'replay',
+          '--grid',
+          grid,
+          '--from',
+          '2025-03-03',
+          '--to',
+          '2025-03-07',
+          '--engine',
+          'js',
+          '--iv-shift',
+          shift,
+          '--json',
+        ],
+        db,
+      );
+    const [base, low] = [join(dir, 'shift0.db'), join(dir, 'shift-2.db')];
+    const a = await replay('0', base);
+    const b = await replay('-2', low);
+    expect(a.error).toBeNull();
+    expect(b.error).toBeNull();
+    const market = (db: string, runId: string) => {
+      const d = new Database(db, { readonly: true });
+      try {
+        const p = JSON.parse(
+          (
+            d.prepare('SELECT provenance_json FROM runs WHERE id = ?').get(runId) as {
+              provenance_json: string;
+            }
+          ).provenance_json,
+        );
+        return { ivShift: p.market.replay.ivShift, chainModel: p.chainModel };
+      } finally {
+        d.close();
+      }
+    };
+    const ra = JSON.parse(a.out);
+    const rb = JSON.parse(b.out);
+    expect(market(base, ra.runId)).toEqual({ ivShift: 0, chainModel: 'chain-model-2' });
+    expect(market(low, rb.runId)).toEqual({ ivShift: -2, chainModel: 'chain-model-2' });
+    expect(ra.label).toBe('replayed real prices; option chains synthesised by the fitted chain model');
+    expect(rb.label).toBe(
+      'replayed real prices; option chains synthesised by the fitted chain model at its IV level -2 vp',
+    );
+    // Lower IV, smaller credits: the same traders book different P&L.
+    expect(rb.summary).not.toEqual(ra.summary);
+  });
+
   it('--fill-f abc: exit 2, naming the flag and the value', async () => {
     const r = await run(simArgs('abc', '0'), join(dir, 'bad.db'));
     expect((r.error as { oclif?: { exit?: number } }).oclif?.exit).toBe(2);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { annualise, deflatedSharpe, expectedMaxZ, moments, sharpe } from '../../../src/core/judge/stats.js';
+import {
+  annualise,
+  deflatedSharpe,
+  expectedMaxZ,
+  moments,
+  quantile,
+  sharpe,
+} from '../../../src/core/judge/stats.js';
 
 describe('deflated Sharpe ratio', () => {
   it('expected maximum of N standard normals: 4.683 at N = 400,000 (reference values)', () => {
@@ -42,5 +49,17 @@ describe('deflated Sharpe ratio', () => {
     expect(m.kurt).toBeGreaterThan(2);
     expect(sharpe(moments([5, 5, 5]))).toBeNull();
     expect(annualise(1)).toBeCloseTo(Math.sqrt(252), 12);
+  });
+});
+
+describe('quantile', () => {
+  it('interpolates linearly between order statistics (rank (n − 1)·p)', () => {
+    const s = [1, 2, 4, 8];
+    expect(quantile(s, 0)).toBe(1);
+    expect(quantile(s, 1)).toBe(8);
+    // rank 1.5 → halfway between 2 and 4; rank 0.3 → 1 + 0.3·1
+    expect(quantile(s, 0.5)).toBe(3);
+    expect(quantile(s, 0.1)).toBeCloseTo(1.3, 12);
+    expect(quantile([], 0.5)).toBeNaN();
   });
 });

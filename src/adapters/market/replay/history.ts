@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isoUtc } from '../../../core/time/clock.js';
 import { bundledFile } from '../../bundled/files.js';
 
 /**
@@ -46,7 +47,7 @@ export const HISTORY_FILES = {
   btcHourly: 'prices/btc_usd_1h_cryptocompare_2022-01-01_to_2026-03-05.csv',
   ibitDaily: 'prices/ibit_1d_yahoo_raw_ohlcv_2024-01-11_to_2026-05-01.csv',
   bitoDaily: 'prices/bito_1d_yahoo_raw_ohlcv_2021-10-20_to_2026-05-01.csv',
-  dvolDaily: 'prices/deribit_dvol_btc_1d_close_2022-11-06_to_2025-11-12.json',
+  dvolDaily: 'prices/deribit_btc_dvol_1d_ohlc_2021-03-24_to_2026-04-06.csv',
   funding8h: 'prices/binance_btcusdt_perp_funding_rate_8h_pct_2022-11_to_2025-11.json',
 } as const;
 
@@ -66,10 +67,9 @@ export function loadHistory(): History {
       readFileSync(bundledFile(HISTORY_FILES.bitoDaily), 'utf8'),
       HISTORY_FILES.bitoDaily,
     ),
-    dvolDaily: parsePairs(
+    dvolDaily: parseDvolDaily(
       readFileSync(bundledFile(HISTORY_FILES.dvolDaily), 'utf8'),
       HISTORY_FILES.dvolDaily,
-      0.01,
     ),
     funding8h: parsePairs(
       readFileSync(bundledFile(HISTORY_FILES.funding8h), 'utf8'),
@@ -146,6 +146,30 @@ export function parseDaily(text: string, file: string): DailyBars {
     out.volume[i] = num(c[iV], file, i + 2, 'Volume');
     out.dividends[i] = iDiv >= 0 && c[iDiv] !== '' ? num(c[iDiv], file, i + 2, 'Dividends') : 0;
   }
+  return out;
+}
+
+/** Deribit DVOL daily bars `date,symbol,open,high,low,close` (any row order): the closes, ascending, as fractions. */
+export function parseDvolDaily(text: string, file: string): TimedSeries {
+  const lines = text.trim().split(/\r?\n/);
+  const header = lines[0].split(',').map((h) => h.trim());
+  const iD = header.indexOf('date');
+  const iC = header.indexOf('close');
+  if (iD < 0 || iC < 0) throw new Error(`${file}: missing column ${iD < 0 ? 'date' : 'close'}`);
+  const rows = lines.slice(1).map((line, i) => {
+    const c = line.split(',');
+    const t = Date.parse(`${c[iD]}T00:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(c[iD]) || !Number.isFinite(t))
+      throw new Error(`${file}:${i + 2}: bad date "${c[iD]}"`);
+    return { t, close: num(c[iC], file, i + 2, 'close') };
+  });
+  rows.sort((a, b) => a.t - b.t);
+  const out: TimedSeries = { timeMs: new Float64Array(rows.length), value: new Float64Array(rows.length) };
+  rows.forEach((r, i) => {
+    if (i > 0 && r.t === rows[i - 1].t) throw new Error(`${file}: two rows for ${isoUtc(r.t).slice(0, 10)}`);
+    out.timeMs[i] = r.t;
+    out.value[i] = r.close / 100;
+  });
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { atmIv30FromDvol } from '../../../core/market/chain-fit.js';
 import { buildChain, type ChainInput, type ChainModel, quoteOne } from '../../../core/market/chain-model.js';
 import { listedExpiries } from '../../../core/market/listing.js';
 import {
@@ -51,7 +52,7 @@ export interface ReplayHooks {
   labels?: ReplayLabels;
   /** Options are quoted from this ET date on; null = no restriction. Default IBIT_OPTIONS_FIRST_LISTED. */
   optionsFirstListed?: string | null;
-  /** The 30-day ATM IV at a quote time, or why there is none (default: DVOL's last close × ivScale). */
+  /** The 30-day ATM IV at a quote time, or why there is none (default: the fitted level on DVOL's last close). */
   atmIv30?: (quoteMs: number) => number | string;
   /** A chain's quotes (default: the chain model's buildChain). */
   buildChain?: (model: ChainModel, input: ChainInput) => OptionQuote[];
@@ -67,8 +68,8 @@ export interface ReplayOptions {
   dailyExpiriesFrom?: string | null;
   /** Annual risk-free rate used to price the synthetic chains. */
   riskFreeRate: number;
-  /** IBIT ATM 30-day IV = DVOL × this (IBIT tracks BTC; 1.0 by default, see data/models/README.md). */
-  ivScale?: number;
+  /** Vol points added to the fitted IV level, DVOL × the chain model's ratio (data/models/README.md). */
+  ivShiftVp?: number;
   hooks?: ReplayHooks;
 }
 
@@ -291,7 +292,8 @@ export class ReplayMarketDataSource implements MarketDataSource {
       return `outside coverage, DVOL data ends ${isoUtc(this.dvolEndMs()).slice(0, 10)}`;
     const di = lastAtOrBefore(d.timeMs, quoteMs - MS_PER_DAY);
     if (di < 0) return 'outside coverage, before the first DVOL close';
-    return d.value[di] * (this.opts.ivScale ?? 1);
+    const iv = atmIv30FromDvol(this.chainModel().ivLevel, d.value[di], this.opts.ivShiftVp ?? 0);
+    return iv > 0 ? iv : `IV level ${(iv * 100).toFixed(1)} % after the shift: a shift must leave it above 0`;
   }
 
   async optionChain(symbol: EtfSymbol, atMs: number, req: ChainRequest = {}): Promise<Observed<OptionChain>> {

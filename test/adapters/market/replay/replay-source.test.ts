@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadMarketCalendar } from '../../../../src/adapters/bundled/calendars.js';
+import { loadChainModel } from '../../../../src/adapters/bundled/chain-model.js';
 import { ReplayMarketDataSource } from '../../../../src/adapters/market/replay/replay-source.js';
 
 const cal = loadMarketCalendar();
@@ -61,13 +62,28 @@ describe('replay source: values checked by hand against data/prices', () => {
 
   it('reports fields outside coverage as missing with a reason, never a default', async () => {
     const late = Date.parse('2025-12-01T15:00:00Z');
-    const d = await src.dvol(late);
+    // The DVOL bars end with 2026-04-06's, complete at 2026-04-07T00:00Z.
+    const d = await src.dvol(Date.parse('2026-04-15T15:00:00Z'));
     expect(d.status).toBe('missing');
-    expect(d.status === 'missing' && d.reason).toMatch(/outside coverage, data ends 2025-11-1/);
+    expect(d.status === 'missing' && d.reason).toMatch(/outside coverage, data ends 2026-04-07/);
     const f = await src.funding8h(late);
     expect(f.status).toBe('missing');
     const early = await src.btcSpot(Date.parse('2021-06-01T00:00:00Z'));
     expect(early.status).toBe('missing');
+  });
+
+  it("synthetic chains: IBIT's 30-day ATM IV = the last DVOL close × the fitted level, plus the shift", async () => {
+    // 2026-02-11 12:30 ET: the last complete DVOL bar is 2026-02-10's, close 54.84
+    const t = Date.parse('2026-02-11T17:30:00Z');
+    const k = loadChainModel().ivLevel.dvolRatio;
+    expect(k).toBeCloseTo((0.568099 / 0.5484 + 0.547365 / 0.5529) / 2, 4);
+    const shifted = new ReplayMarketDataSource({ calendar: cal, riskFreeRate: 0.04, ivShiftVp: -2 });
+    const a = okValue(await src.optionChain('IBIT', t));
+    const b = okValue(await shifted.optionChain('IBIT', t));
+    expect(b.quotes).toHaveLength(a.quotes.length);
+    // the whole surface scales with the level: (54.84 k − 2) / (54.84 k)
+    for (const i of [0, 100, 400])
+      expect(b.quotes[i].iv! / a.quotes[i].iv!).toBeCloseTo((0.5484 * k - 0.02) / (0.5484 * k), 12);
   });
 
   it('BITO has no replay option chain, with the reason', async () => {

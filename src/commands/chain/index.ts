@@ -1,8 +1,8 @@
 import { Args, Flags } from '@oclif/core';
-import { BaseCommand } from '../cli/base-command.js';
-import { dateFlag, sourceFlags } from '../cli/flags.js';
-import { renderChain } from '../cli/render/chain.js';
-import { type ChainViewResult, chain } from '../services/chain.js';
+import { BaseCommand } from '../../cli/base-command.js';
+import { dateFlag, sourceFlags } from '../../cli/flags.js';
+import { renderChain } from '../../cli/render/chain.js';
+import { type ChainViewResult, chain } from '../../services/chain.js';
 
 export default class ChainCommand extends BaseCommand<typeof ChainCommand> {
   static override description =

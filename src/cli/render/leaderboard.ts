@@ -1,47 +1,17 @@
-import Table from 'cli-table3';
 import { DIMENSIONS, type Dimension, type GridSpec } from '../../core/farm/grid.js';
 import type { DrillResult, DrillSpread } from '../../core/farm/resim.js';
 import { formatMoney, formatPct } from '../../core/format.js';
 import type { BoardResult, GroupResult } from '../../core/judge/ranking.js';
 import type { LeaderboardResult, TraderResult } from '../../services/leaderboard.js';
 import { lineChart } from './chart.js';
+import { signColor } from './style.js';
+import { table, tableText } from './table.js';
 import { DIMENSION_COLUMNS, dimensionValue, traderConfigLine } from './trader-config.js';
-
-const trimmed = (t: Table.Table) =>
-  t
-    .toString()
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .join('\n');
-
-// Borderless and colourless: fits more columns and pipes cleanly into files.
-function table(head: string[], align?: ('left' | 'right')[]): Table.Table {
-  return new Table({
-    head,
-    colAligns: align,
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
-    chars: {
-      top: '',
-      'top-mid': '',
-      'top-left': '',
-      'top-right': '',
-      bottom: '',
-      'bottom-mid': '',
-      'bottom-left': '',
-      'bottom-right': '',
-      left: '',
-      'left-mid': '',
-      mid: '',
-      'mid-mid': '',
-      right: '',
-      'right-mid': '',
-      middle: '',
-    },
-  });
-}
 
 const dash = '—';
 const money = (x: number | null) => (x === null ? dash : formatMoney(x));
+/** Money that is a gain or a loss: green or red on a terminal. */
+const pnl = (x: number | null) => (x === null ? dash : signColor(x, formatMoney(x)));
 const num = (x: number | null, d = 2) => (x === null ? dash : x.toFixed(d).replace(/^-/, '−'));
 const pct = (x: number | null, d = 0) => (x === null ? dash : formatPct(x, d));
 const int = (x: number) => x.toLocaleString('en-US');
@@ -121,13 +91,13 @@ export function renderBoard(r: BoardResult): string {
       int(x.trades),
       pct(x.winRate),
       pf,
-      formatMoney(x.realizedUsd),
-      x.openPositions ? `${formatMoney(x.openMtmUsd)} (${x.openPositions})` : dash,
+      pnl(x.realizedUsd),
+      x.openPositions ? `${pnl(x.openMtmUsd)} (${x.openPositions})` : dash,
       ...(live ? [] : [money(x.maxDrawdownUsd), num(x.sharpe), num(x.sortino)]),
       num(x.avgDaysInTrade, 1),
     ]);
   }
-  lines.push('', trimmed(t), '', ...r.notes);
+  lines.push('', tableText(t), '', ...r.notes);
   return lines.join('\n');
 }
 
@@ -161,14 +131,14 @@ export function renderGroups(r: GroupResult): string {
       pct(g.tradedShare),
       int(g.trades),
       pct(g.winRate, 1),
-      money(g.meanRealizedUsd),
-      money(g.medianRealizedUsd),
+      pnl(g.meanRealizedUsd),
+      pnl(g.medianRealizedUsd),
       ...(live ? [] : [num(g.meanSharpe)]),
-      money(g.meanOpenMtmUsd),
+      pnl(g.meanOpenMtmUsd),
       int(g.openPositions),
     ]);
   }
-  lines.push('', trimmed(t), '');
+  lines.push('', tableText(t), '');
   if (r.meanRealizedRangeUsd !== null) {
     lines.push(
       `Mean realised P&L varies by ${formatMoney(r.meanRealizedRangeUsd)} across ${r.dimension} values.`,
@@ -226,7 +196,7 @@ export function renderTrader(r: TraderResult, formatEt: (ms: number) => string):
         x.days.toFixed(1),
       ]);
     });
-    lines.push('', 'Closed trades, in exit order (credit and exit per share; P&L after fees):', trimmed(t));
+    lines.push('', 'Closed trades, in exit order (credit and exit per share; P&L after fees):', tableText(t));
   }
   if (d.open.length) {
     const t = table(
@@ -242,7 +212,7 @@ export function renderTrader(r: TraderResult, formatEt: (ms: number) => string):
         p.markUsd.toFixed(4),
         formatMoney(p.openMtmUsd),
       ]);
-    lines.push('', 'Open at the end (marked to market, not realised):', trimmed(t));
+    lines.push('', 'Open at the end (marked to market, not realised):', tableText(t));
   }
   if (d.equity.length) {
     const first = d.equity[0];

@@ -1,9 +1,9 @@
-import Table from 'cli-table3';
 import type { SignalResult } from '../../core/conditions/signal.js';
 import { formatMoney, formatPct } from '../../core/format.js';
 import type { MarketCalendar } from '../../core/time/market-calendar.js';
 import type { NotifyReport } from '../../services/notify.js';
 import { describeNotify } from './notify.js';
+import { table, tableText } from './table.js';
 
 /** `argus signal`: conditions, then each configuration's spread and its filters; the notification line last. */
 export function renderSignal(r: SignalResult & { notify?: NotifyReport }, m: MarketCalendar): string {
@@ -17,7 +17,7 @@ export function renderSignal(r: SignalResult & { notify?: NotifyReport }, m: Mar
     out.push(
       `Warmth ${w.display} / 10${w.missing.length ? ` (missing: ${w.missing.map((x) => `${x.name}: ${x.reason}`).join('; ')})` : ''}`,
     );
-    const t = new Table({ head: ['Component', 'Raw', 'Score 0–1', 'Weight', 'Points', 'Note'] });
+    const t = table(['Component', 'Raw', 'Score 0–1', 'Weight', 'Points', 'Note']);
     for (const c of w.components)
       t.push([
         c.name,
@@ -27,7 +27,7 @@ export function renderSignal(r: SignalResult & { notify?: NotifyReport }, m: Mar
         c.contribution.toFixed(2),
         c.note ?? '',
       ]);
-    out.push(t.toString());
+    out.push(tableText(t));
   } else out.push(`Warmth: ${w.reason}`);
   const r0 = k.ivRank;
   out.push(
@@ -53,9 +53,9 @@ export function renderSignal(r: SignalResult & { notify?: NotifyReport }, m: Mar
         `  Assignment: ${c.assignment!.reason}; events before expiry: ${c.eventsBeforeExpiry.map((e) => `${e.title} ${e.date}`).join(', ') || 'none'}`,
       );
     } else out.push(`  No candidate: ${c.reason}`);
-    const t = new Table({ head: ['Filter', 'Pass', 'Detail'] });
+    const t = table(['Filter', 'Pass', 'Detail']);
     for (const f of c.filters) t.push([f.filter, f.pass ? 'yes' : 'NO', f.detail]);
-    out.push(t.toString());
+    out.push(tableText(t));
   }
   if (r.notify) out.push(describeNotify(r.notify));
   return out.join('\n');

@@ -1,8 +1,8 @@
-import Table from 'cli-table3';
 import { formatAge, formatMoney, formatPct } from '../../core/format.js';
 import { isoUtc } from '../../core/time/clock.js';
 import type { MarketCalendar } from '../../core/time/market-calendar.js';
 import type { FieldView, Snapshot } from '../../services/snapshot.js';
+import { table, tableText } from './table.js';
 
 /** `argus snapshot`: market status, then each field with its provider and age. */
 export function renderSnapshot(s: Snapshot, m: MarketCalendar): string {
@@ -10,7 +10,7 @@ export function renderSnapshot(s: Snapshot, m: MarketCalendar): string {
     s.market.phase === 'open'
       ? `open (${s.market.sessionBucket} session)`
       : `${s.market.phase}: ${s.market.reason}`;
-  const t = new Table({ head: ['Field', 'Value', 'Source', 'As of (ET)', 'Age'] });
+  const t = table(['Field', 'Value', 'Source', 'As of (ET)', 'Age']);
   const row = <T>(label: string, f: FieldView<T>, fmt: (v: T) => string) => {
     if (f.status === 'missing') t.push([label, `missing: ${f.reason}`, f.source, '', '']);
     else {
@@ -35,6 +35,6 @@ export function renderSnapshot(s: Snapshot, m: MarketCalendar): string {
   return [
     `Snapshot at ${m.formatEt(s.atMs)} (${isoUtc(s.atMs)}) — source: ${s.source}`,
     `NYSE: ${phase}; next open ${m.formatEt(s.market.nextOpenMs)}, next close ${m.formatEt(s.market.nextCloseMs)}`,
-    t.toString(),
+    tableText(t),
   ].join('\n');
 }

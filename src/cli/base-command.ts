@@ -1,5 +1,5 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { ArgusError } from '../core/errors.js';
+import { ArgusError, ExitCode } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { AppContext } from './context.js';
 import { colorWanted, setColor } from './render/style.js';
@@ -70,6 +70,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** NDJSON and other streamed output: oclif suppresses this.log under --json, so write directly. */
   protected writeLine(line: string): void {
     process.stdout.write(`${line}\n`);
+  }
+
+  /**
+   * The command printed what it could, but its primary data is missing: say what on stderr and
+   * exit 3 (the result, --json included, is still printed).
+   */
+  protected dataMissing(what: string[]): void {
+    if (what.length === 0) return;
+    process.stderr.write(`Error: missing ${what.join('; ')}\n`);
+    process.exitCode = ExitCode.Data;
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {

@@ -75,3 +75,16 @@ export function lineChart(values: readonly number[], o: ChartOptions = {}): stri
   }
   return lines.join('\n');
 }
+
+const BLOCKS = '▁▂▃▄▅▆▇█';
+
+/** One character per value, lowest to highest. */
+export function sparkline(values: readonly number[]): string {
+  const v = values.filter((x) => Number.isFinite(x));
+  if (v.length === 0) return '';
+  const lo = Math.min(...v);
+  const hi = Math.max(...v);
+  return v
+    .map((x) => BLOCKS[hi === lo ? 3 : Math.round(((x - lo) / (hi - lo)) * (BLOCKS.length - 1))])
+    .join('');
+}

@@ -2,6 +2,7 @@ import type { SignalResult } from '../../core/conditions/signal.js';
 import { formatMoney, formatPct } from '../../core/format.js';
 import type { MarketCalendar } from '../../core/time/market-calendar.js';
 import type { NotifyReport } from '../../services/notify.js';
+import { MIN_WARMTH_COVERAGE } from '../../services/signal.js';
 import { describeNotify } from './notify.js';
 import { table, tableText } from './table.js';
 
@@ -14,8 +15,14 @@ export function renderSignal(r: SignalResult & { notify?: NotifyReport }, m: Mar
   );
   const w = k.warmth;
   if (w.status === 'ok') {
+    const points = w.components.reduce((a, c) => a + c.contribution, 0);
+    const low = w.coverage < MIN_WARMTH_COVERAGE;
     out.push(
-      `Warmth ${w.display} / 10${w.missing.length ? ` (missing: ${w.missing.map((x) => `${x.name}: ${x.reason}`).join('; ')})` : ''}`,
+      `Warmth ${low ? 'unavailable' : `${w.display} / 10`} = 1 + ${points.toFixed(1)} points` +
+        (low
+          ? ` from ${formatPct(w.coverage, 0)} of the weight (needs ${formatPct(MIN_WARMTH_COVERAGE, 0)})`
+          : '') +
+        (w.missing.length ? ` (missing: ${w.missing.map((x) => `${x.name}: ${x.reason}`).join('; ')})` : ''),
     );
     const t = table(['Component', 'Raw', 'Score 0–1', 'Weight', 'Points', 'Note']);
     for (const c of w.components)
@@ -27,6 +34,14 @@ export function renderSignal(r: SignalResult & { notify?: NotifyReport }, m: Mar
         c.contribution.toFixed(2),
         c.note ?? '',
       ]);
+    t.push([
+      'total',
+      '',
+      '',
+      w.components.reduce((a, c) => a + c.weight, 0),
+      points.toFixed(2),
+      '1 + points = score',
+    ]);
     out.push(tableText(t));
   } else out.push(`Warmth: ${w.reason}`);
   const r0 = k.ivRank;

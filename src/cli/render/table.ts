@@ -13,7 +13,7 @@ export function table(
 ): Table.Table {
   return new Table({
     head: head.map((h) => paint.bold(h)),
-    colAligns: align,
+    ...(align ? { colAligns: align } : {}),
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2, compact: true },
     chars: {
       top: '',

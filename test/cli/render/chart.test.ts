@@ -75,7 +75,7 @@ describe('payoffChart', () => {
     // $0 sits on row round(40/200 × 4) = 1
     expect(lines[1]).toMatch(/^ {3}\$0 ┤/);
     expect(lines[1]).toContain('-');
-    expect(lines.at(-1)).toBe('        | 41.60 breakeven');
+    expect(lines.at(-1)).toBe('       | 41.60 breakeven');
     expect(out).toContain('·');
   });
 });

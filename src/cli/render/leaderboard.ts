@@ -2,6 +2,7 @@ import { DIMENSIONS, type Dimension, type GridSpec } from '../../core/farm/grid.
 import type { DrillResult, DrillSpread } from '../../core/farm/resim.js';
 import { formatMoney, formatPct } from '../../core/format.js';
 import type { BoardResult, GroupResult } from '../../core/judge/ranking.js';
+import { daysBetween } from '../../core/units.js';
 import type { LeaderboardResult, TraderResult } from '../../services/leaderboard.js';
 import { lineChart } from './chart.js';
 import { signColor } from './style.js';
@@ -68,12 +69,14 @@ export function renderBoard(r: BoardResult): string {
     lines.push('', 'No trader matches.');
     return lines.join('\n');
   }
+  const short = shortRun(r);
   const metrics = [
     'Trades',
     'Win',
     'PF',
     'Realised',
     'Open MtM (n)',
+    'Total',
     ...(live ? [] : ['Max DD', 'Sharpe', 'Sortino']),
     'Avg days',
   ];
@@ -93,13 +96,36 @@ export function renderBoard(r: BoardResult): string {
       pf,
       pnl(x.realizedUsd),
       x.openPositions ? `${pnl(x.openMtmUsd)} (${x.openPositions})` : dash,
-      ...(live ? [] : [money(x.maxDrawdownUsd), num(x.sharpe), num(x.sortino)]),
+      pnl(x.totalUsd),
+      ...(live ? [] : [money(x.maxDrawdownUsd), ratio(x.sharpe, short), ratio(x.sortino, short)]),
       num(x.avgDaysInTrade, 1),
     ]);
   }
   lines.push('', tableText(t), '', ...r.notes);
+  if (short)
+    lines.push(
+      `* The run covers ${short} NYSE days: too short to annualise a Sharpe or Sortino ratio with any meaning (${MIN_ANNUALISE_DAYS} at least).`,
+    );
+  lines.push(
+    `These are the best of ${int(r.run.traders)} configurations tried on the same market: the top of such a list is expected to look good by luck. \`argus promote\` tests which edges are real.`,
+  );
   return lines.join('\n');
 }
+
+/** NYSE days a run should span before an annualised ratio says anything. */
+const MIN_ANNUALISE_DAYS = 60;
+
+/** The run's length in NYSE days when it is too short to annualise, else null. */
+function shortRun(r: BoardResult): number | null {
+  const w = r.run.window;
+  if (!w) return null;
+  const days = (daysBetween(w.from, w.to) + 1) * (252 / 365);
+  return days < MIN_ANNUALISE_DAYS ? Math.max(1, Math.round(days)) : null;
+}
+
+/** A ratio, starred when the run is too short for it. */
+const ratio = (x: number | null, short: number | null) =>
+  x === null ? dash : `${num(x)}${short ? '*' : ''}`;
 
 export function renderGroups(r: GroupResult): string {
   const live = r.run.kind === 'live';

@@ -44,18 +44,28 @@ describe('argus leaderboard (subprocess)', () => {
     // 2025-03-03 → 03-21: 19 days × 252/365 ≈ 13 NYSE days, too short to annualise
     expect(r.stdout).toContain('* The run covers 13 NYSE days');
     expect(r.stdout).toMatch(/\d\.\d\d\* /);
-    expect(r.stdout).toMatch(/These are the best of [\d,]+ configurations .* `argus promote` tests which edges are real\./);
+    expect(r.stdout).toMatch(
+      /These are the best of [\d,]+ configurations .* `argus promote` tests which edges are real\./,
+    );
   });
 
   it('on a terminal (FORCE_COLOR=1): P&L green or red, headers bold and never red; NO_COLOR wins', () => {
-    const r = runCli(['leaderboard', '--db', fx.dbPath, '--limit', '20'], { ...env, NO_COLOR: '', FORCE_COLOR: '1' });
+    const r = runCli(['leaderboard', '--db', fx.dbPath, '--limit', '20'], {
+      ...env,
+      NO_COLOR: '',
+      FORCE_COLOR: '1',
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('\u001b[1mTrader\u001b[22m');
     expect(r.stdout).toMatch(/\u001b\[3[12]m−?\$[\d,]+\.\d\d\u001b\[39m/);
     expect(r.stdout).not.toMatch(/\u001b\[31m[A-Z][a-z]/); // no red words (headers)
     const plain = runCli(['leaderboard', '--db', fx.dbPath], { ...env, NO_COLOR: '1', FORCE_COLOR: '1' });
     expect(plain.stdout).not.toContain('\u001b[');
-    const flag = runCli(['leaderboard', '--db', fx.dbPath, '--no-color'], { ...env, NO_COLOR: '', FORCE_COLOR: '1' });
+    const flag = runCli(['leaderboard', '--db', fx.dbPath, '--no-color'], {
+      ...env,
+      NO_COLOR: '',
+      FORCE_COLOR: '1',
+    });
     expect(flag.stdout).not.toContain('\u001b[');
   });
 
@@ -67,6 +77,8 @@ describe('argus leaderboard (subprocess)', () => {
       return x.totalUsd;
     });
     expect(totals).toEqual([...totals].sort((a: number, b: number) => b - a));
+    const bars = cli('--by', 'dte');
+    expect(bars.stdout.split('\n').filter((l) => /^(7|14|21) .*│/.test(l))).toHaveLength(3);
     const by = cli('--by', 'dte', '--json');
     expect(by.status, by.stderr).toBe(0);
     expect(JSON.parse(by.stdout).groups.map((g: { value: number }) => g.value)).toEqual([7, 14, 21]);

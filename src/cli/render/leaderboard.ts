@@ -141,6 +141,7 @@ export function renderGroups(r: GroupResult): string {
     'Trades',
     'Win rate',
     'Mean realised',
+    '',
     'Median realised',
     ...(live ? [] : ['Mean Sharpe']),
     'Mean open MtM',
@@ -148,8 +149,9 @@ export function renderGroups(r: GroupResult): string {
   ];
   const t = table(
     head,
-    head.map((_, i) => (i === 0 ? 'left' : 'right')),
+    head.map((_, i) => (i === 0 || i === 6 ? 'left' : 'right')),
   );
+  const scale = Math.max(0, ...r.groups.map((g) => Math.abs(g.meanRealizedUsd ?? 0)));
   for (const g of r.groups) {
     t.push([
       DIMENSION_COLUMNS[r.dimension].fmt(g.value),
@@ -158,6 +160,7 @@ export function renderGroups(r: GroupResult): string {
       int(g.trades),
       pct(g.winRate, 1),
       pnl(g.meanRealizedUsd),
+      g.meanRealizedUsd === null ? '' : signColor(g.meanRealizedUsd, centredBar(g.meanRealizedUsd, scale)),
       pnl(g.medianRealizedUsd),
       ...(live ? [] : [num(g.meanSharpe)]),
       pnl(g.meanOpenMtmUsd),
@@ -175,6 +178,16 @@ export function renderGroups(r: GroupResult): string {
     ...r.notes,
   );
   return lines.join('\n');
+}
+
+const BAR_HALF = 10;
+
+/** A bar from a centre line: losses to the left (░), gains to the right (█), scaled to the largest. */
+export function centredBar(x: number, scale: number): string {
+  const n = scale > 0 ? Math.round((Math.abs(x) / scale) * BAR_HALF) : 0;
+  const left = x < 0 ? `${' '.repeat(BAR_HALF - n)}${'░'.repeat(n)}` : ' '.repeat(BAR_HALF);
+  const right = x > 0 ? '█'.repeat(n) : '';
+  return `${left}│${right}`;
 }
 
 function strike(x: number): string {

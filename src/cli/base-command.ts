@@ -1,7 +1,8 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { ArgusError } from '../core/errors.js';
+import { ArgusError, ExitCode } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { AppContext } from './context.js';
+import { colorWanted, setColor } from './render/style.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -14,6 +15,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override baseFlags = {
     db: Flags.string({
       description: 'SQLite database file (default: ARGUS_DB, else argus.db in the data directory)',
+      helpGroup: 'GLOBAL',
+    }),
+    color: Flags.boolean({
+      allowNo: true,
+      description: 'colour P&L and headers (default: on a terminal, off with NO_COLOR or in pipes)',
       helpGroup: 'GLOBAL',
     }),
     'log-level': Flags.option({
@@ -38,6 +44,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     });
     this.flags = flags as BaseFlags<T>;
     this.args = args as Interfaces.InferredArgs<T['args']>;
+    const color = (flags as { color?: boolean }).color;
+    setColor(!this.jsonEnabled() && colorWanted(process.env, process.stdout.isTTY === true, color));
   }
 
   /** The composition root for this invocation (built on first use). */
@@ -62,6 +70,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** NDJSON and other streamed output: oclif suppresses this.log under --json, so write directly. */
   protected writeLine(line: string): void {
     process.stdout.write(`${line}\n`);
+  }
+
+  /**
+   * The command printed what it could, but its primary data is missing: say what on stderr and
+   * exit 3 (the result, --json included, is still printed).
+   */
+  protected dataMissing(what: string[]): void {
+    if (what.length === 0) return;
+    process.stderr.write(`Error: missing ${what.join('; ')}\n`);
+    process.exitCode = ExitCode.Data;
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {

@@ -9,6 +9,9 @@ type PriceFlagValues = Interfaces.InferredFlags<typeof priceFlags>;
 /** Turns `argus price` flags (already parsed as numbers) into a request; --spot and the expiry are required. */
 export function priceRequest(f: PriceFlagValues, type: 'call' | 'put', strike: number): PriceRequest {
   if (f.spot === undefined) throw new UsageError('--spot is required');
+  // Named by the flag given: --days 0 is a --days problem, not a --years one.
+  if (f.days !== undefined && !(f.days > 0))
+    throw new UsageError(`--days must be a positive number, got ${f.days}`);
   const years = f.years ?? (f.days !== undefined ? f.days / 365 : undefined);
   if (years === undefined) throw new UsageError('give the time to expiry with --years or --days');
   return {

@@ -44,6 +44,7 @@ export default class Signal extends BaseCommand<typeof Signal> {
       notify: f.notify,
     });
     if (!this.jsonEnabled()) this.log(renderSignal(result, this.ctx.calendar));
+    this.dataMissing(result.missing);
     return result;
   }
 }

@@ -15,6 +15,7 @@ export default class SnapshotCommand extends BaseCommand<typeof SnapshotCommand>
   async run(): Promise<Snapshot> {
     const result = await snapshot(this.ctx, { atMs: this.flags.at });
     if (!this.jsonEnabled()) this.log(renderSnapshot(result, this.ctx.calendar));
+    this.dataMissing(result.missing);
     return result;
   }
 }

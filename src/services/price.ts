@@ -43,13 +43,55 @@ export interface PriceResult {
   rho: number | null;
   paths: number | null;
   note: string | null;
+  /** The greeks as a trader reads them: one contract (100 shares), theta per day, vega per vol point, rho per rate point. */
+  perContract: ContractGreeks;
+  /** Inputs that are legal but probably not meant (e.g. --vol 65). */
+  warnings: string[];
+}
+
+export interface ContractGreeks {
+  /** Share-equivalent delta (Δ × 100). */
+  delta: number | null;
+  /** Change of the contract's delta per $1 (Γ × 100). */
+  gamma: number | null;
+  /** Dollars a day. */
+  thetaPerDay: number | null;
+  /** Dollars per volatility point (σ + 0.01). */
+  vegaPerVolPoint: number | null;
+  /** Dollars per rate point (r + 0.01). */
+  rhoPerRatePoint: number | null;
+}
+
+const SHARES = 100;
+
+export function contractGreeks(
+  g: Pick<PriceResult, 'delta' | 'gamma' | 'vega' | 'theta' | 'rho'>,
+): ContractGreeks {
+  const scale = (x: number | null, by: number) => (x === null ? null : x * by);
+  return {
+    delta: scale(g.delta, SHARES),
+    gamma: scale(g.gamma, SHARES),
+    thetaPerDay: scale(g.theta, SHARES / 365),
+    vegaPerVolPoint: scale(g.vega, SHARES / 100),
+    rhoPerRatePoint: scale(g.rho, SHARES / 100),
+  };
+}
+
+/** Annualised vols are fractions: 65 is 6,500 %, almost surely meant as 0.65. */
+function volWarnings(req: Pick<PriceRequest, 'vol'>): string[] {
+  return req.vol !== undefined && req.vol > 3
+    ? [
+        `--vol ${req.vol} is ${(req.vol * 100).toLocaleString('en-US')}% a year; volatilities are fractions — did you mean ${(req.vol / 100).toFixed(2)}?`,
+      ]
+    : [];
 }
 
 /** Builds the model spec from flags, naming every missing parameter. */
 export function modelSpec(req: Pick<PriceRequest, 'model' | 'vol' | 'heston' | 'jumps'>): ModelSpec {
+  const missing: string[] = [];
   const need = (v: number | undefined, flag: string): number => {
-    if (v === undefined) throw new UsageError(`--model ${req.model} needs --${flag}`);
-    return v;
+    if (v === undefined) missing.push(`--${flag}`);
+    return v ?? Number.NaN;
   };
   const h = () => ({
     v0: need(req.heston?.v0, 'v0'),
@@ -78,6 +120,8 @@ export function modelSpec(req: Pick<PriceRequest, 'model' | 'vol' | 'heston' | '
       spec = { model: 'heston-jump', heston: h(), jumps: j() };
       break;
   }
+  // All of them at once: a user should not discover them one run at a time.
+  if (missing.length) throw new UsageError(`--model ${req.model} needs ${missing.join(', ')}`);
   try {
     return validateModelSpec(spec);
   } catch (err) {
@@ -96,6 +140,33 @@ function checkNumbers(req: PriceRequest): void {
 
 /** An option's value under the requested model and method, with greeks where they are defined. */
 export function priceOption(req: PriceRequest): PriceResult {
+  const r = priceRaw(req);
+  return { ...r, perContract: contractGreeks(r), warnings: volWarnings(req) };
+}
+
+/** Greeks by central differences where no closed form exists: vega σ ± 1 point, theta one day on, rho r ± 1 bp. */
+function bumped(
+  f: (p: { S: number; T: number; r: number; vol?: number }) => number,
+  p: { S: number; T: number; r: number; vol?: number },
+  hS: number,
+) {
+  const p0 = f(p);
+  const [pu, pd] = [f({ ...p, S: p.S + hS }), f({ ...p, S: p.S - hS })];
+  const dt = Math.min(1 / 365, p.T / 2);
+  const dr = 1e-4;
+  return {
+    price: p0,
+    delta: (pu - pd) / (2 * hS),
+    gamma: (pu - 2 * p0 + pd) / (hS * hS),
+    vega:
+      p.vol === undefined ? null : (f({ ...p, vol: p.vol + 0.01 }) - f({ ...p, vol: p.vol - 0.01 })) / 0.02,
+    // Value lost as a day passes, per year like the closed form's theta.
+    theta: (f({ ...p, T: p.T - dt }) - p0) / dt,
+    rho: (f({ ...p, r: p.r + dr }) - f({ ...p, r: p.r - dr })) / (2 * dr),
+  };
+}
+
+function priceRaw(req: PriceRequest): Omit<PriceResult, 'perContract' | 'warnings'> {
   checkNumbers(req);
   const spec = modelSpec(req);
   const { type, spot: S, strike: K, rate: r, dividendYield: q, years: T } = req;
@@ -128,20 +199,16 @@ export function priceOption(req: PriceRequest): PriceResult {
         'American options by Monte Carlo are not supported',
         'use --method lattice (default)',
       );
-    const vol = spec.vol;
-    const price = (s: number) =>
+    const price = (p: { S: number; T: number; r: number; vol?: number }) =>
       method === 'lattice'
-        ? americanPrice(type, s, K, T, r, q, vol, { steps: req.steps })
-        : americanApprox(type, s, K, T, r, q, vol);
-    const h = S * 1e-3;
-    const [pu, p0, pd] = [price(S + h), price(S), price(S - h)];
+        ? americanPrice(type, p.S, K, p.T, p.r, q, p.vol!, { steps: req.steps })
+        : americanApprox(type, p.S, K, p.T, p.r, q, p.vol!);
+    const g = bumped(price, { S, T, r, vol: spec.vol }, S * 1e-3);
     return {
       ...base,
-      price: p0,
+      ...g,
       standardError: null,
       method: method === 'lattice' ? 'lattice' : 'analytic (Barone-Adesi–Whaley approximation)',
-      delta: (pu - pd) / (2 * h),
-      gamma: (pu - 2 * p0 + pd) / (h * h),
       note: method === 'lattice' ? null : 'fast approximation; use --method lattice for the converged value',
     };
   }
@@ -170,22 +237,15 @@ export function priceOption(req: PriceRequest): PriceResult {
       rho: g.rho,
     };
   }
-  const f = (s: number) =>
+  const f = (p: { S: number; T: number; r: number; vol?: number }) =>
     spec.model === 'heston'
-      ? hestonPrice(type, s, K, T, r, q, spec.heston)
+      ? hestonPrice(type, p.S, K, p.T, p.r, q, spec.heston)
       : spec.model === 'merton'
-        ? mertonPrice(type, s, K, T, r, q, spec.vol, spec.jumps)
-        : batesPrice(type, s, K, T, r, q, spec.heston, spec.jumps);
-  const h = S * 1e-4;
-  const [pu, p0, pd] = [f(S + h), f(S), f(S - h)];
-  return {
-    ...base,
-    price: p0,
-    standardError: null,
-    method: 'analytic',
-    delta: (pu - pd) / (2 * h),
-    gamma: (pu - 2 * p0 + pd) / (h * h),
-  };
+        ? mertonPrice(type, p.S, K, p.T, p.r, q, p.vol!, spec.jumps)
+        : batesPrice(type, p.S, K, p.T, p.r, q, spec.heston, spec.jumps);
+  // Heston's variance is a state, not one σ: vega is given for Merton's diffusion vol only.
+  const g = bumped(f, { S, T, r, vol: spec.model === 'merton' ? spec.vol : undefined }, S * 1e-4);
+  return { ...base, ...g, standardError: null, method: 'analytic' };
 }
 
 export interface SpreadPriceResult {
@@ -196,8 +256,19 @@ export interface SpreadPriceResult {
   /** The credit the PoP is computed for (--credit, else the model credit). */
   credit: number;
   maxLoss: number;
+  /** The underlying price the spread was priced at. */
+  spot: number;
+  /** Underlying price at expiry where the spread breaks even: short strike − credit. */
+  breakeven: number;
+  /** Credit ÷ max loss. */
+  creditToRisk: number;
+  /** Short one spread (short the short put, long the long put), per contract. */
+  netGreeks: ContractGreeks;
   outcomes: SpreadOutcomes;
   engine: string;
+  /** P&L per contract across underlying prices: at expiry, and now at the model's value. */
+  payoff: { spot: number[]; expiry: number[]; today: number[] };
+  warnings: string[];
 }
 
 export interface SpreadPriceRequest extends PriceRequest {
@@ -237,5 +308,49 @@ export function priceSpread(deps: PriceSpreadDeps, req: SpreadPriceRequest): Spr
     paths: req.paths,
     seed: req.seed,
   });
-  return { shortPut, longPut, modelCredit, credit, maxLoss: width - credit, outcomes, engine };
+  const net = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
+  const sg = shortPut.perContract;
+  const lg = longPut.perContract;
+  return {
+    shortPut,
+    longPut,
+    modelCredit,
+    credit,
+    maxLoss: width - credit,
+    spot: req.spot,
+    breakeven: req.shortStrike - credit,
+    creditToRisk: credit / (width - credit),
+    netGreeks: {
+      delta: net(sg.delta, lg.delta),
+      gamma: net(sg.gamma, lg.gamma),
+      thetaPerDay: net(sg.thetaPerDay, lg.thetaPerDay),
+      vegaPerVolPoint: net(sg.vegaPerVolPoint, lg.vegaPerVolPoint),
+      rhoPerRatePoint: net(sg.rhoPerRatePoint, lg.rhoPerRatePoint),
+    },
+    outcomes,
+    engine,
+    payoff: payoffCurve(req, credit),
+    warnings: shortPut.warnings,
+  };
+}
+
+const PAYOFF_POINTS = 61;
+
+/** The spread's P&L per contract from well below the long strike to above the short one. */
+function payoffCurve(req: SpreadPriceRequest, credit: number): SpreadPriceResult['payoff'] {
+  const width = req.shortStrike - req.longStrike;
+  const lo = Math.max(req.longStrike - 1.5 * width, req.longStrike * 0.5);
+  const hi = Math.max(req.shortStrike + 1.5 * width, req.spot * 1.03);
+  const spot: number[] = [];
+  const expiry: number[] = [];
+  const today: number[] = [];
+  for (let i = 0; i < PAYOFF_POINTS; i++) {
+    const S = lo + ((hi - lo) * i) / (PAYOFF_POINTS - 1);
+    spot.push(S);
+    expiry.push((credit - Math.max(0, req.shortStrike - S) + Math.max(0, req.longStrike - S)) * SHARES);
+    const v = (K: number) =>
+      priceRaw({ ...req, type: 'put', strike: K, spot: S, method: undefined, paths: req.paths }).price;
+    today.push((credit - (v(req.shortStrike) - v(req.longStrike))) * SHARES);
+  }
+  return { spot, expiry, today };
 }

@@ -5,6 +5,7 @@ import { indexChain, type PickedSpread, pickSpread } from '../core/conditions/sp
 import type { EngineRequest } from '../core/engine/resolve.js';
 import { farmSettings } from '../core/farm/settings.js';
 import { type FillParams, fees } from '../core/fill/fill.js';
+import { formatPct } from '../core/format.js';
 import type { MarketDataSource } from '../core/market/port.js';
 import type { SimParams } from '../core/market/sim-params.js';
 import type { ModelName, ModelSpec } from '../core/pricing/models.js';
@@ -254,8 +255,15 @@ async function computeSignal(
     c.verdict = c.filters.every((f) => f.pass) ? 'trade' : 'no trade';
     candidates.push(c);
   }
-  return { atMs: o.atMs, source: source.kind, conditions, candidates, engine };
+  const missing: string[] = [];
+  if (conditions.btc.status === 'missing') missing.push(`BTC: ${conditions.btc.reason}`);
+  if (conditions.dvol.status === 'missing') missing.push(`DVOL: ${conditions.dvol.reason}`);
+  if (chain.status === 'missing') missing.push(`IBIT chain: ${chain.reason}`);
+  return { atMs: o.atMs, source: source.kind, conditions, candidates, engine, missing };
 }
+
+/** Below this share of the warmth weights present, the score is unavailable, not a low number. */
+export const MIN_WARMTH_COVERAGE = 0.75;
 
 function verdicts(cfg: SignalConfig, k: Conditions, c: Candidate): FilterVerdict[] {
   const out: FilterVerdict[] = [];
@@ -268,15 +276,22 @@ function verdicts(cfg: SignalConfig, k: Conditions, c: Candidate): FilterVerdict
         : `${k.market.phase}: ${k.market.reason}`,
   });
   const w = k.warmth;
+  const covered = w.status === 'ok' && w.coverage >= MIN_WARMTH_COVERAGE;
   out.push({
     filter: `warmth ≥ ${cfg.warmthFloor}`,
-    pass: w.status === 'ok' && Number(w.display) >= cfg.warmthFloor,
-    detail: w.status === 'ok' ? `${w.display} / 10` : w.reason,
+    pass: covered && Number(w.display) >= cfg.warmthFloor,
+    detail:
+      w.status !== 'ok'
+        ? w.reason
+        : covered
+          ? `${w.display} / 10`
+          : `unavailable: ${formatPct(w.coverage, 0)} of the weight known (needs ${formatPct(MIN_WARMTH_COVERAGE, 0)})`,
   });
   const r = k.ivRank;
   out.push({
     filter: `IV rank ≥ ${cfg.ivRankFloor}`,
-    pass: cfg.ivRankFloor === 0 || (r.status === 'ok' && r.rank * 100 >= cfg.ivRankFloor),
+    // A floor of 0 still needs the rank: a missing input never passes a filter.
+    pass: r.status === 'ok' && r.rank * 100 >= cfg.ivRankFloor,
     detail:
       r.status === 'ok'
         ? `${(r.rank * 100).toFixed(0)} (percentile ${(r.percentile * 100).toFixed(0)})`
@@ -318,7 +333,7 @@ function verdicts(cfg: SignalConfig, k: Conditions, c: Candidate): FilterVerdict
   });
   out.push({
     filter: 'no early-assignment risk',
-    pass: !c.assignment?.atRisk,
+    pass: c.assignment !== null && !c.assignment.atRisk,
     detail: c.assignment ? c.assignment.reason : 'no candidate',
   });
   return out;

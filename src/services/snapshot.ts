@@ -41,10 +41,12 @@ export interface Snapshot {
   market: MarketStatus & { sessionBucket: string | null };
   btc: FieldView<BtcSpot>;
   dvol: FieldView<number>;
-  dvolHistory: FieldView<{ days: number; first: string; last: string }>;
+  dvolHistory: FieldView<{ days: number; first: string; last: string; recent: DvolPoint[] }>;
   funding8h: FieldView<number>;
   ibit: FieldView<EtfQuote>;
   bito: FieldView<EtfQuote>;
+  /** The fields a signal cannot do without that are missing (BTC, DVOL, IBIT): the command exits 3 when any is. */
+  missing: string[];
 }
 
 export function view<T, U = T>(field: string, o: Observed<T>, atMs: number, map?: (v: T) => U): FieldView<U> {
@@ -94,9 +96,17 @@ async function takeSnapshot(source: MarketDataSource, cal: MarketCalendar, atMs:
       days: pts.length,
       first: pts[0]?.date ?? '',
       last: pts[pts.length - 1]?.date ?? '',
+      recent: pts.slice(-30),
     })),
     funding8h: view('funding8h', funding, atMs),
     ibit: view('ibit', ibit, atMs),
     bito: view('bito', bito, atMs),
+    missing: [
+      ['BTC', btc],
+      ['DVOL', dvol],
+      ['IBIT', ibit],
+    ].flatMap(([name, o]) =>
+      (o as Observed<unknown>).status === 'missing' ? [`${name}: ${(o as { reason: string }).reason}`] : [],
+    ),
   };
 }

@@ -71,3 +71,33 @@ describe('argus signal --notify', () => {
     expect(server.requestsTo(`/bot${TOKEN}/sendMessage`)).toHaveLength(trades);
   });
 });
+
+describe('argus signal when inputs are missing', () => {
+  it('past the DVOL data: IV rank ≥ 0 does not pass, warmth is unavailable below 75 % coverage, exit 3', async () => {
+    const r = await runCommand(
+      Signal,
+      ['--source', 'replay', '--at', '2025-12-15T15:00:00Z', '--paths', '1000', '--engine', 'js', '--json'],
+      env,
+    );
+    const code = process.exitCode;
+    process.exitCode = undefined;
+    expect(code).toBe(3);
+    const j = JSON.parse(r.out);
+    expect(j.missing).toEqual([
+      'DVOL: outside coverage, data ends 2025-11-13',
+      'IBIT chain: outside coverage, DVOL data ends 2025-11-13',
+    ]);
+    const f = Object.fromEntries(
+      j.candidates[0].filters.map((x: { filter: string; pass: boolean; detail: string }) => [x.filter, x]),
+    );
+    expect(f['IV rank ≥ 0']).toMatchObject({ pass: false });
+    // DVOL (1.5), IV rank (2), regime (1.5) and funding (1) are missing: 4 of 10 weight points known.
+    expect(f['warmth ≥ 5']).toMatchObject({
+      pass: false,
+      detail: 'unavailable: 40% of the weight known (needs 75%)',
+    });
+    // no candidate: nothing to judge, so the assignment filter does not pass either
+    expect(f['no early-assignment risk']).toMatchObject({ pass: false, detail: 'no candidate' });
+    expect(j.candidates[0].verdict).toBe('no trade');
+  });
+});

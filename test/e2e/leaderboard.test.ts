@@ -40,9 +40,45 @@ describe('argus leaderboard (subprocess)', () => {
     expect(r.stdout).toContain('Where: dte=14');
     expect(r.stdout).toContain('marked to market (not realised)');
     expect(r.stdout).not.toContain('\u001b[');
+    expect(r.stdout).toMatch(/Realised +Open MtM \(n\) +Total +Max DD/);
+    // 2025-03-03 → 03-21: 19 days × 252/365 ≈ 13 NYSE days, too short to annualise
+    expect(r.stdout).toContain('* The run covers 13 NYSE days');
+    expect(r.stdout).toMatch(/\d\.\d\d\* /);
+    expect(r.stdout).toMatch(
+      /These are the best of [\d,]+ configurations .* `argus promote` tests which edges are real\./,
+    );
+  });
+
+  it('on a terminal (FORCE_COLOR=1): P&L green or red, headers bold and never red; NO_COLOR wins', () => {
+    const r = runCli(['leaderboard', '--db', fx.dbPath, '--limit', '20'], {
+      ...env,
+      NO_COLOR: '',
+      FORCE_COLOR: '1',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('\u001b[1mTrader\u001b[22m');
+    expect(r.stdout).toMatch(/\u001b\[3[12]m−?\$[\d,]+\.\d\d\u001b\[39m/);
+    expect(r.stdout).not.toMatch(/\u001b\[31m[A-Z][a-z]/); // no red words (headers)
+    const plain = runCli(['leaderboard', '--db', fx.dbPath], { ...env, NO_COLOR: '1', FORCE_COLOR: '1' });
+    expect(plain.stdout).not.toContain('\u001b[');
+    const flag = runCli(['leaderboard', '--db', fx.dbPath, '--no-color'], {
+      ...env,
+      NO_COLOR: '',
+      FORCE_COLOR: '1',
+    });
+    expect(flag.stdout).not.toContain('\u001b[');
   });
 
   it('--by dte --json and --trader ID --json (re-simulation agrees with the farm)', () => {
+    const sorted = JSON.parse(cli('--sort', 'total', '--json', '--limit', '50').stdout);
+    expect(sorted.sort.label).toBe('total P&L (realised + open marked)');
+    const totals = sorted.rows.map((x: { totalUsd: number; realizedUsd: number; openMtmUsd: number }) => {
+      expect(x.totalUsd).toBeCloseTo(x.realizedUsd + x.openMtmUsd, 9);
+      return x.totalUsd;
+    });
+    expect(totals).toEqual([...totals].sort((a: number, b: number) => b - a));
+    const bars = cli('--by', 'dte');
+    expect(bars.stdout.split('\n').filter((l) => /^(7|14|21) .*│/.test(l))).toHaveLength(3);
     const by = cli('--by', 'dte', '--json');
     expect(by.status, by.stderr).toBe(0);
     expect(JSON.parse(by.stdout).groups.map((g: { value: number }) => g.value)).toEqual([7, 14, 21]);
@@ -67,7 +103,7 @@ describe('argus leaderboard (subprocess)', () => {
     const r = cli('--sort', 'luck');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('unknown sort key "luck"');
-    expect(r.stderr).toContain('pnl, win-rate, profit-factor');
+    expect(r.stderr).toContain('pnl, total, win-rate, profit-factor');
     const w = cli('--where', 'dte=10');
     expect(w.status).toBe(2);
     expect(w.stderr).toContain('valid dte values: 7, 14, 21');

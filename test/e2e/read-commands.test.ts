@@ -94,10 +94,17 @@ describe('market data commands on the replay', () => {
     expect(j.market.phase).toBe('open');
   });
 
-  it('snapshot outside the data: fields missing with their reason, exit 0', () => {
-    const j = json(['snapshot', '--source', 'replay', '--at', '2026-04-15T15:00:00Z']);
+  it('snapshot outside the data: fields missing with their reason, still printed, and exit 3', () => {
+    const r = runCli(['snapshot', '--source', 'replay', '--at', '2026-04-15T15:00:00Z', '--json'], env);
+    expect(r.status).toBe(3);
+    const j = JSON.parse(r.stdout);
     expect(j.dvol.status).toBe('missing');
     expect(j.dvol.reason).toMatch(/outside coverage, data ends 2026-04-07/);
+    expect(j.missing.map((m: string) => m.split(':')[0])).toEqual(['BTC', 'DVOL', 'IBIT']);
+    expect(r.stderr).toMatch(/^Error: missing .*DVOL: outside coverage, data ends 2026-04-07/);
+    const chain = runCli(['chain', 'IBIT', '--source', 'replay', '--at', '2026-04-15T15:00:00Z'], env);
+    expect(chain.status).toBe(3);
+    expect(chain.stderr).toMatch(/^Error: missing IBIT chain/);
   });
 
   it('chain: the listed expiry nearest 14 days, strikes on the $0.50 grid, bids below asks', () => {

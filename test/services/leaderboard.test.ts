@@ -42,6 +42,8 @@ function key(k: SortKey, s: Stat): number | null {
   switch (k) {
     case 'pnl':
       return s.realized_cents;
+    case 'total':
+      return s.realized_cents + s.open_mtm_cents;
     case 'win-rate':
       return s.win_rate;
     case 'profit-factor':

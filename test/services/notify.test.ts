@@ -107,7 +107,7 @@ function signal(cands: Candidate[]): SignalResult {
     regime: { status: 'ok', regime: 'normal' },
     gap: { status: 'ok', gapFrac: -0.012 },
   } as unknown as Conditions;
-  return { atMs: clock.nowMs(), source: 'replay', conditions, candidates: cands, engine: 'js' };
+  return { atMs: clock.nowMs(), source: 'replay', conditions, candidates: cands, engine: 'js', missing: [] };
 }
 
 /** The outbox of the test's store with these settings. */

@@ -16,6 +16,7 @@ const AVG_DAYS_EXPR = '(days_in_trade / trades)';
 /** The ranked value of each sort key; identical to the expressions migration 004 indexes, so the index serves it. */
 export const SORT_EXPR: Record<SortKey, string> = {
   pnl: 'realized_cents',
+  total: '(realized_cents + open_mtm_cents)',
   'win-rate': 'win_rate',
   'profit-factor': PROFIT_FACTOR_EXPR,
   drawdown: 'max_drawdown_cents',

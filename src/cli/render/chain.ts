@@ -1,8 +1,8 @@
-import Table from 'cli-table3';
 import { formatMoney, formatPct } from '../../core/format.js';
 import { isoUtc } from '../../core/time/clock.js';
 import type { MarketCalendar } from '../../core/time/market-calendar.js';
 import type { ChainViewResult } from '../../services/chain.js';
+import { table, tableText } from './table.js';
 
 /** `argus chain`: the quote time and source, then one row per strike and right. */
 export function renderChain(r: ChainViewResult, m: MarketCalendar): string {
@@ -11,7 +11,7 @@ export function renderChain(r: ChainViewResult, m: MarketCalendar): string {
   }
   const note = [r.note, r.stale ? 'STALE' : null].filter(Boolean).join(', ');
   const money = (x: number | null) => (x === null ? '—' : x.toFixed(2));
-  const t = new Table({ head: ['Strike', 'Right', 'Bid', 'Ask', 'Mid', 'IV', 'Delta', 'OI', 'Volume'] });
+  const t = table(['Strike', 'Right', 'Bid', 'Ask', 'Mid', 'IV', 'Delta', 'OI', 'Volume']);
   for (const row of r.rows) {
     t.push([
       row.strike.toFixed(2),
@@ -27,7 +27,7 @@ export function renderChain(r: ChainViewResult, m: MarketCalendar): string {
   }
   return [
     `${r.symbol} ${r.expiry} (${r.dte} DTE) — underlying ${formatMoney(r.underlyingPrice)} — quotes ${m.formatEt(r.quoteTimeMs)} (${isoUtc(r.quoteTimeMs)}) from ${r.source}${note ? ` [${note}]` : ''}`,
-    t.toString(),
+    tableText(t),
     `Listed expiries: ${r.expiries.join(' ')}`,
   ].join('\n');
 }

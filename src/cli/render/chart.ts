@@ -75,3 +75,76 @@ export function lineChart(values: readonly number[], o: ChartOptions = {}): stri
   }
   return lines.join('\n');
 }
+
+const BLOCKS = '▁▂▃▄▅▆▇█';
+
+/** One character per value, lowest to highest. */
+export function sparkline(values: readonly number[]): string {
+  const v = values.filter((x) => Number.isFinite(x));
+  if (v.length === 0) return '';
+  const lo = Math.min(...v);
+  const hi = Math.max(...v);
+  return v
+    .map((x) => BLOCKS[hi === lo ? 3 : Math.round(((x - lo) / (hi - lo)) * (BLOCKS.length - 1))])
+    .join('');
+}
+
+export interface PayoffChartOptions {
+  width?: number;
+  height?: number;
+  /** Vertical markers on the price axis (breakeven, strikes), drawn as a column and labelled below. */
+  marks?: { x: number; label: string }[];
+}
+
+/**
+ * Profit and loss against the underlying price: `#` at expiry, `·` today, the zero line dashed,
+ * each mark a `|` column, the y axis in dollars. Plain characters so it survives any terminal.
+ */
+export function payoffChart(
+  xs: readonly number[],
+  series: { expiry: readonly number[]; today: readonly number[] },
+  o: PayoffChartOptions = {},
+): string {
+  const W = Math.max(10, o.width ?? 60);
+  const H = Math.max(5, o.height ?? 12);
+  const all = [...series.expiry, ...series.today, 0];
+  const lo = Math.min(...all);
+  const hi = Math.max(...all);
+  const x0 = xs[0];
+  const x1 = xs[xs.length - 1];
+  const col = (x: number) => Math.round(((x - x0) / (x1 - x0)) * (W - 1));
+  const row = (y: number) => (hi === lo ? 0 : Math.round(((hi - y) / (hi - lo)) * (H - 1)));
+  const grid = Array.from({ length: H }, () => Array<string>(W).fill(' '));
+  const zero = row(0);
+  for (let c = 0; c < W; c++) grid[zero][c] = '-';
+  for (const m of o.marks ?? []) {
+    const c = col(m.x);
+    if (c >= 0 && c < W) for (let r = 0; r < H; r++) if (grid[r][c] === ' ') grid[r][c] = '|';
+  }
+  // Sample each series at every column so the line has no gaps.
+  const at = (ys: readonly number[], c: number) => {
+    const x = x0 + ((x1 - x0) * c) / (W - 1);
+    let i = 1;
+    while (i < xs.length - 1 && xs[i] < x) i++;
+    const t = (x - xs[i - 1]) / (xs[i] - xs[i - 1]);
+    return ys[i - 1] + t * (ys[i] - ys[i - 1]);
+  };
+  for (let c = 0; c < W; c++) grid[row(at(series.today, c))][c] = '·';
+  for (let c = 0; c < W; c++) grid[row(at(series.expiry, c))][c] = '#';
+  const label = (y: number) => `${y < 0 ? '−' : ''}$${Math.abs(Math.round(y)).toLocaleString('en-US')}`;
+  const labels = grid.map((_, r) => (r === 0 ? label(hi) : r === H - 1 ? label(lo) : r === zero ? '$0' : ''));
+  const lw = Math.max(...labels.map((l) => l.length));
+  const lines = grid.map((cells, r) => `${labels[r].padStart(lw)} ┤${cells.join('')}`);
+  const axis = Array<string>(W).fill(' ');
+  const put = (c: number, text: string) => {
+    const start = Math.max(0, Math.min(W - text.length, c - Math.floor(text.length / 2)));
+    for (let i = 0; i < text.length; i++) axis[start + i] = text[i];
+  };
+  put(0, x0.toFixed(2));
+  put(W - 1, x1.toFixed(2));
+  lines.push(`${' '.repeat(lw)} └${'─'.repeat(W)}`);
+  lines.push(`${' '.repeat(lw)}  ${axis.join('').trimEnd()}`);
+  for (const m of [...(o.marks ?? [])].sort((a, b) => a.x - b.x))
+    lines.push(`${' '.repeat(lw)}  | ${m.x.toFixed(2)} ${m.label}`);
+  return lines.join('\n');
+}

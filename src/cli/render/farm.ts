@@ -1,8 +1,11 @@
-import Table from 'cli-table3';
+import { DIMENSIONS } from '../../core/farm/grid.js';
 import type { FarmProgress } from '../../core/farm/runner.js';
 import { formatMoney, formatPct } from '../../core/format.js';
 import type { LiveStepResult } from '../../services/farm-live.js';
 import type { BacktestResult } from '../../services/farm-run.js';
+import { signColor } from './style.js';
+import { table, tableText } from './table.js';
+import { DIMENSION_COLUMNS } from './trader-config.js';
 
 /** `farm run`'s report: a live step's, or a backtest's summary. */
 export function renderFarmRun(r: BacktestResult | LiveStepResult, fmtTime: (ms: number) => string): string {
@@ -30,44 +33,23 @@ export function renderBacktest(r: BacktestResult): string {
   lines.push(
     `Entries skipped (trader-steps in market hours): ${skips.map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ') || 'none'}`,
   );
-  const t = new Table({
-    head: [
-      'Trader',
-      'DTE',
-      'Δ',
-      'Width',
-      'PT',
-      'Stop',
-      'Trail',
-      'Size',
-      'Warmth≥',
-      'IVR≥',
-      'Session',
-      'Trades',
-      'Win',
-      'Realised',
-    ],
-  });
+  // The same columns and spelling as the leaderboard's.
+  const dims = DIMENSIONS.filter((d) => d !== 'symbol');
+  const t = table(
+    ['Trader', ...dims.map((d) => DIMENSION_COLUMNS[d].head), 'Trades', 'Win', 'Realised'],
+    ['right', ...dims.map(() => 'right' as const), 'right', 'right', 'right'],
+  );
   for (const x of r.top) {
     const c = x.config;
     t.push([
       x.trader,
-      c.dte,
-      c.shortDelta,
-      `$${c.width}`,
-      `${c.profitTargetPct}%`,
-      `${c.stopLossX}×`,
-      c.trailingStopPct ? `${c.trailingStopPct}` : 'off',
-      `${c.sizePct}%`,
-      c.warmthFloor,
-      c.ivRankFloor,
-      c.session,
+      ...dims.map((d) => DIMENSION_COLUMNS[d].fmt(c[d])),
       x.trades,
       x.winRate === null ? '—' : formatPct(x.winRate, 0),
-      formatMoney(x.realizedUsd),
+      signColor(x.realizedUsd, formatMoney(x.realizedUsd)),
     ]);
   }
-  lines.push('Top 10 traders by realised P&L:', t.toString());
+  lines.push('Top 10 traders by realised P&L:', tableText(t));
   return lines.join('\n');
 }
 
@@ -76,7 +58,7 @@ export function renderLiveStep(r: LiveStepResult, fmtTime: (ms: number) => strin
   const lines = [`${fmtTime(r.atMs)} live farm ${r.message}`];
   if (r.status !== 'done') return lines.join('\n');
   if (r.closed.length) {
-    const t = new Table({ head: ['Trader', 'Spread', 'Reason', 'P&L'] });
+    const t = table(['Trader', 'Spread', 'Reason', 'P&L']);
     for (const c of r.closed.slice(0, 50))
       t.push([
         c.trader,
@@ -84,7 +66,7 @@ export function renderLiveStep(r: LiveStepResult, fmtTime: (ms: number) => strin
         c.reason,
         formatMoney(c.pnlUsd),
       ]);
-    lines.push(`Closed (${r.closed.length}${r.closed.length > 50 ? ', first 50 shown' : ''}):`, t.toString());
+    lines.push(`Closed (${r.closed.length}${r.closed.length > 50 ? ', first 50 shown' : ''}):`, tableText(t));
   }
   if (r.opened.length) lines.push(`Opened ${r.opened.length} positions.`);
   lines.push(`Open positions now: ${r.openPositions}`);

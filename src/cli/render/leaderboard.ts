@@ -1,47 +1,18 @@
-import Table from 'cli-table3';
 import { DIMENSIONS, type Dimension, type GridSpec } from '../../core/farm/grid.js';
 import type { DrillResult, DrillSpread } from '../../core/farm/resim.js';
 import { formatMoney, formatPct } from '../../core/format.js';
 import type { BoardResult, GroupResult } from '../../core/judge/ranking.js';
+import { daysBetween } from '../../core/units.js';
 import type { LeaderboardResult, TraderResult } from '../../services/leaderboard.js';
 import { lineChart } from './chart.js';
+import { signColor } from './style.js';
+import { table, tableText } from './table.js';
 import { DIMENSION_COLUMNS, dimensionValue, traderConfigLine } from './trader-config.js';
-
-const trimmed = (t: Table.Table) =>
-  t
-    .toString()
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .join('\n');
-
-// Borderless and colourless: fits more columns and pipes cleanly into files.
-function table(head: string[], align?: ('left' | 'right')[]): Table.Table {
-  return new Table({
-    head,
-    colAligns: align,
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
-    chars: {
-      top: '',
-      'top-mid': '',
-      'top-left': '',
-      'top-right': '',
-      bottom: '',
-      'bottom-mid': '',
-      'bottom-left': '',
-      'bottom-right': '',
-      left: '',
-      'left-mid': '',
-      mid: '',
-      'mid-mid': '',
-      right: '',
-      'right-mid': '',
-      middle: '',
-    },
-  });
-}
 
 const dash = '—';
 const money = (x: number | null) => (x === null ? dash : formatMoney(x));
+/** Money that is a gain or a loss: green or red on a terminal. */
+const pnl = (x: number | null) => (x === null ? dash : signColor(x, formatMoney(x)));
 const num = (x: number | null, d = 2) => (x === null ? dash : x.toFixed(d).replace(/^-/, '−'));
 const pct = (x: number | null, d = 0) => (x === null ? dash : formatPct(x, d));
 const int = (x: number) => x.toLocaleString('en-US');
@@ -98,12 +69,14 @@ export function renderBoard(r: BoardResult): string {
     lines.push('', 'No trader matches.');
     return lines.join('\n');
   }
+  const short = shortRun(r);
   const metrics = [
     'Trades',
     'Win',
     'PF',
     'Realised',
     'Open MtM (n)',
+    'Total',
     ...(live ? [] : ['Max DD', 'Sharpe', 'Sortino']),
     'Avg days',
   ];
@@ -121,15 +94,38 @@ export function renderBoard(r: BoardResult): string {
       int(x.trades),
       pct(x.winRate),
       pf,
-      formatMoney(x.realizedUsd),
-      x.openPositions ? `${formatMoney(x.openMtmUsd)} (${x.openPositions})` : dash,
-      ...(live ? [] : [money(x.maxDrawdownUsd), num(x.sharpe), num(x.sortino)]),
+      pnl(x.realizedUsd),
+      x.openPositions ? `${pnl(x.openMtmUsd)} (${x.openPositions})` : dash,
+      pnl(x.totalUsd),
+      ...(live ? [] : [money(x.maxDrawdownUsd), ratio(x.sharpe, short), ratio(x.sortino, short)]),
       num(x.avgDaysInTrade, 1),
     ]);
   }
-  lines.push('', trimmed(t), '', ...r.notes);
+  lines.push('', tableText(t), '', ...r.notes);
+  if (short)
+    lines.push(
+      `* The run covers ${short} NYSE days: too short to annualise a Sharpe or Sortino ratio with any meaning (${MIN_ANNUALISE_DAYS} at least).`,
+    );
+  lines.push(
+    `These are the best of ${int(r.run.traders)} configurations tried on the same market: the top of such a list is expected to look good by luck. \`argus promote\` tests which edges are real.`,
+  );
   return lines.join('\n');
 }
+
+/** NYSE days a run should span before an annualised ratio says anything. */
+const MIN_ANNUALISE_DAYS = 60;
+
+/** The run's length in NYSE days when it is too short to annualise, else null. */
+function shortRun(r: BoardResult): number | null {
+  const w = r.run.window;
+  if (!w) return null;
+  const days = (daysBetween(w.from, w.to) + 1) * (252 / 365);
+  return days < MIN_ANNUALISE_DAYS ? Math.max(1, Math.round(days)) : null;
+}
+
+/** A ratio, starred when the run is too short for it. */
+const ratio = (x: number | null, short: number | null) =>
+  x === null ? dash : `${num(x)}${short ? '*' : ''}`;
 
 export function renderGroups(r: GroupResult): string {
   const live = r.run.kind === 'live';
@@ -145,6 +141,7 @@ export function renderGroups(r: GroupResult): string {
     'Trades',
     'Win rate',
     'Mean realised',
+    '',
     'Median realised',
     ...(live ? [] : ['Mean Sharpe']),
     'Mean open MtM',
@@ -152,8 +149,9 @@ export function renderGroups(r: GroupResult): string {
   ];
   const t = table(
     head,
-    head.map((_, i) => (i === 0 ? 'left' : 'right')),
+    head.map((_, i) => (i === 0 || i === 6 ? 'left' : 'right')),
   );
+  const scale = Math.max(0, ...r.groups.map((g) => Math.abs(g.meanRealizedUsd ?? 0)));
   for (const g of r.groups) {
     t.push([
       DIMENSION_COLUMNS[r.dimension].fmt(g.value),
@@ -161,14 +159,15 @@ export function renderGroups(r: GroupResult): string {
       pct(g.tradedShare),
       int(g.trades),
       pct(g.winRate, 1),
-      money(g.meanRealizedUsd),
-      money(g.medianRealizedUsd),
+      pnl(g.meanRealizedUsd),
+      g.meanRealizedUsd === null ? '' : signColor(g.meanRealizedUsd, centredBar(g.meanRealizedUsd, scale)),
+      pnl(g.medianRealizedUsd),
       ...(live ? [] : [num(g.meanSharpe)]),
-      money(g.meanOpenMtmUsd),
+      pnl(g.meanOpenMtmUsd),
       int(g.openPositions),
     ]);
   }
-  lines.push('', trimmed(t), '');
+  lines.push('', tableText(t), '');
   if (r.meanRealizedRangeUsd !== null) {
     lines.push(
       `Mean realised P&L varies by ${formatMoney(r.meanRealizedRangeUsd)} across ${r.dimension} values.`,
@@ -179,6 +178,16 @@ export function renderGroups(r: GroupResult): string {
     ...r.notes,
   );
   return lines.join('\n');
+}
+
+const BAR_HALF = 10;
+
+/** A bar from a centre line: losses to the left (░), gains to the right (█), scaled to the largest. */
+export function centredBar(x: number, scale: number): string {
+  const n = scale > 0 ? Math.round((Math.abs(x) / scale) * BAR_HALF) : 0;
+  const left = x < 0 ? `${' '.repeat(BAR_HALF - n)}${'░'.repeat(n)}` : ' '.repeat(BAR_HALF);
+  const right = x > 0 ? '█'.repeat(n) : '';
+  return `${left}│${right}`;
 }
 
 function strike(x: number): string {
@@ -226,7 +235,7 @@ export function renderTrader(r: TraderResult, formatEt: (ms: number) => string):
         x.days.toFixed(1),
       ]);
     });
-    lines.push('', 'Closed trades, in exit order (credit and exit per share; P&L after fees):', trimmed(t));
+    lines.push('', 'Closed trades, in exit order (credit and exit per share; P&L after fees):', tableText(t));
   }
   if (d.open.length) {
     const t = table(
@@ -242,7 +251,7 @@ export function renderTrader(r: TraderResult, formatEt: (ms: number) => string):
         p.markUsd.toFixed(4),
         formatMoney(p.openMtmUsd),
       ]);
-    lines.push('', 'Open at the end (marked to market, not realised):', trimmed(t));
+    lines.push('', 'Open at the end (marked to market, not realised):', tableText(t));
   }
   if (d.equity.length) {
     const first = d.equity[0];

@@ -2,6 +2,7 @@ import { formatAge, formatMoney, formatPct } from '../../core/format.js';
 import type { MonitorState } from '../../core/monitor/state.js';
 import { KEY_HELP, type PanelId } from '../../core/monitor/view-state.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../../core/units.js';
+import { sparkline } from './chart.js';
 
 /** A run of text with what it means: the Ink view colours by tone, the plain block ignores it. */
 export interface Seg {
@@ -43,19 +44,6 @@ export function countdown(ms: number): string {
   const h = Math.floor(ms / MS_PER_HOUR);
   if (h < 24) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
   return `${Math.floor(ms / MS_PER_DAY)}d ${h % 24}h`;
-}
-
-const BLOCKS = '▁▂▃▄▅▆▇█';
-
-/** One character per value, lowest to highest. */
-export function sparkline(values: readonly number[]): string {
-  const v = values.filter((x) => Number.isFinite(x));
-  if (v.length === 0) return '';
-  const lo = Math.min(...v);
-  const hi = Math.max(...v);
-  return v
-    .map((x) => BLOCKS[hi === lo ? 3 : Math.round(((x - lo) / (hi - lo)) * (BLOCKS.length - 1))])
-    .join('');
 }
 
 /** A bar of `width` cells filled in proportion to `value` in [lo, hi]. */

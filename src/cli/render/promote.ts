@@ -1,7 +1,7 @@
-import Table from 'cli-table3';
 import { formatMoney } from '../../core/format.js';
 import { fmtP, type WindowResult } from '../../core/judge/walk-forward.js';
 import type { PromoteOutcome } from '../../services/promote.js';
+import { table, tableText } from './table.js';
 import { traderConfigPhrase } from './trader-config.js';
 
 /** `argus promote`: the settings, each window (its candidates' table for the last, or all with verbose), the verdict. */
@@ -68,8 +68,8 @@ function windowLine(w: WindowResult): string {
 
 function candidateTable(w: WindowResult): string {
   if (!w.candidates.length) return '  (no candidates)';
-  const t = new Table({
-    head: [
+  const t = table(
+    [
       'Trader',
       'IS P&L',
       'Realised',
@@ -83,9 +83,9 @@ function candidateTable(w: WindowResult): string {
       'OOS P&L',
       'Verdict',
     ],
-    colWidths: [null, null, null, null, null, null, null, null, null, null, null, 48],
-    wordWrap: true,
-  });
+    undefined,
+    { colWidths: [null, null, null, null, null, null, null, null, null, null, null, 48], wordWrap: true },
+  );
   for (const c of w.candidates) {
     t.push([
       c.trader,
@@ -103,5 +103,5 @@ function candidateTable(w: WindowResult): string {
       c.reason.replace(/ \(Sharpe .* zero-edge trials shows\)/, '').replace(/ \(DSR [^)]*\)/, ''),
     ]);
   }
-  return t.toString();
+  return tableText(t);
 }

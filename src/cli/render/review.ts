@@ -1,9 +1,12 @@
-import Table from 'cli-table3';
 import { formatMoney, formatPct } from '../../core/format.js';
 import type { DailyReview } from '../../core/review.js';
 import type { MarketCalendar } from '../../core/time/market-calendar.js';
 import type { NotifyReport } from '../../services/notify.js';
 import { describeNotify } from './notify.js';
+import { signColor } from './style.js';
+import { table, tableText } from './table.js';
+
+const pnl = (x: number) => signColor(x, formatMoney(x));
 
 /** `argus review`: the day section by section, tables for exits, spreads and traders; the notification line last. */
 export function renderReview(r: DailyReview & { notify?: NotifyReport }, m: MarketCalendar): string {
@@ -19,49 +22,48 @@ export function renderReview(r: DailyReview & { notify?: NotifyReport }, m: Mark
   );
   const c = r.closed;
   out.push(
-    `Closed: ${c.trades.toLocaleString('en-US')} trades — realised ${formatMoney(c.realizedUsd)} (exits ${formatMoney(c.closedUsd)}, expiries ${formatMoney(c.expiredUsd)}; fees ${formatMoney(c.feesUsd)}); ${c.wins} wins, ${c.losses} losses${c.winRate === null ? '' : ` (${formatPct(c.winRate, 1)})`}`,
+    `Closed: ${c.trades.toLocaleString('en-US')} trades — realised ${pnl(c.realizedUsd)} (exits ${formatMoney(c.closedUsd)}, expiries ${formatMoney(c.expiredUsd)}; fees ${formatMoney(c.feesUsd)}); ${c.wins} wins, ${c.losses} losses${c.winRate === null ? '' : ` (${formatPct(c.winRate, 1)})`}`,
   );
   if (r.exitsByReason.length) {
-    const t = new Table({ head: ['Exit reason', 'Trades', 'P&L'] });
-    for (const e of r.exitsByReason)
-      t.push([e.reason, e.trades.toLocaleString('en-US'), formatMoney(e.pnlUsd)]);
-    out.push(t.toString());
+    const t = table(['Exit reason', 'Trades', 'P&L']);
+    for (const e of r.exitsByReason) t.push([e.reason, e.trades.toLocaleString('en-US'), pnl(e.pnlUsd)]);
+    out.push(tableText(t));
   }
   const op = r.open;
   out.push(
-    `Open at the end of the day: ${op.positions.toLocaleString('en-US')} positions, ${op.contracts.toLocaleString('en-US')} contracts — unrealised ${formatMoney(op.unrealizedUsd)} marked to market (${op.markedAtMs === null ? 'no mark yet' : `last mark ${fmt(op.markedAtMs)}`}), credit ${formatMoney(op.creditUsd)}, max loss ${formatMoney(op.maxLossUsd)}`,
+    `Open at the end of the day: ${op.positions.toLocaleString('en-US')} positions, ${op.contracts.toLocaleString('en-US')} contracts — unrealised ${pnl(op.unrealizedUsd)} marked to market (${op.markedAtMs === null ? 'no mark yet' : `last mark ${fmt(op.markedAtMs)}`}), credit ${formatMoney(op.creditUsd)}, max loss ${formatMoney(op.maxLossUsd)}`,
   );
   if (op.closedSince)
     out.push(
       `  ${op.closedSince.toLocaleString('en-US')} more were open then and have closed since (their mark that day was not kept)`,
     );
   if (op.bySpread.length) {
-    const t = new Table({ head: ['Spread', 'Positions', 'Contracts', 'Credit', 'Unrealised'] });
+    const t = table(['Spread', 'Positions', 'Contracts', 'Credit', 'Unrealised']);
     for (const s of op.bySpread.slice(0, 10)) {
       t.push([
         `${s.symbol} ${s.expiry} ${s.shortStrike}/${s.longStrike}P`,
         s.positions.toLocaleString('en-US'),
         s.contracts.toLocaleString('en-US'),
         formatMoney(s.creditUsd),
-        formatMoney(s.unrealizedUsd),
+        pnl(s.unrealizedUsd),
       ]);
     }
-    out.push(t.toString());
+    out.push(tableText(t));
   }
   for (const [label, list] of [
     ['Best traders', r.traders.best],
     ['Worst traders', r.traders.worst],
   ] as const) {
     if (!list.length) continue;
-    const t = new Table({ head: ['Trader', 'Trades', 'Wins', 'Realised', 'Config'] });
+    const t = table(['Trader', 'Trades', 'Wins', 'Realised', 'Config']);
     for (const x of list) {
       const cfg = x.config
         ? `${x.config.symbol} ${x.config.dte}d Δ${x.config.shortDelta} $${x.config.width} PT${x.config.profitTargetPct}% ${x.config.stopLossX}× ${x.config.session}`
         : '';
-      t.push([x.trader, x.trades, x.wins, formatMoney(x.realizedUsd), cfg]);
+      t.push([x.trader, x.trades, x.wins, pnl(x.realizedUsd), cfg]);
     }
     out.push(`${label} of the day:`);
-    out.push(t.toString());
+    out.push(tableText(t));
   }
   const p = r.promotions;
   if (p.status === 'ok') {
@@ -71,10 +73,10 @@ export function renderReview(r: DailyReview & { notify?: NotifyReport }, m: Mark
     );
   } else out.push(`Promotions: ${p.reason}`);
   if (r.events.entries.length) {
-    const t = new Table({ head: ['Upcoming', 'When (ET)', 'Detail'] });
+    const t = table(['Upcoming', 'When (ET)', 'Detail']);
     for (const e of r.events.entries)
       t.push([e.title, e.timeMs === null ? `${e.date} (all day)` : fmt(e.timeMs), e.detail]);
-    out.push(t.toString());
+    out.push(tableText(t));
   } else out.push('Upcoming: no FOMC, CPI or market closures in the next 7 days');
   for (const w of r.events.warnings) out.push(`  warning: ${w}`);
   const g = r.gap;

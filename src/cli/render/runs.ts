@@ -1,6 +1,6 @@
-import Table from 'cli-table3';
 import type { MarketCalendar } from '../../core/time/market-calendar.js';
 import type { RemovalPlan, RemoveRunResult, RunOverview } from '../../services/runs.js';
+import { table, tableText } from './table.js';
 
 /** Bytes for people: 1023 B, 1.5 KB, 10 MB. */
 export function formatBytes(n: number): string {
@@ -19,9 +19,17 @@ export function formatBytes(n: number): string {
 export function renderRunsList(runs: RunOverview[], m: MarketCalendar): string {
   if (runs.length === 0) return 'No runs.';
   const day = (ms: number | null) => (ms === null ? '' : m.etDate(ms));
-  const t = new Table({
-    head: ['Run', 'Kind', 'Status', 'Created (ET)', 'Window', 'Traders', 'Steps', 'Checkpoints', 'Note'],
-  });
+  const t = table([
+    'Run',
+    'Kind',
+    'Status',
+    'Created (ET)',
+    'Window',
+    'Traders',
+    'Steps',
+    'Checkpoints',
+    'Note',
+  ]);
   for (const r of runs) {
     const notes = [r.live ? 'live' : '', r.activePromotions ? `${r.activePromotions} promoted` : ''].filter(
       Boolean,
@@ -39,7 +47,7 @@ export function renderRunsList(runs: RunOverview[], m: MarketCalendar): string {
     ]);
   }
   return [
-    t.toString(),
+    tableText(t),
     'Remove one with `argus runs rm <run>` (the first 8 characters are enough); old backtests with `argus db prune --before DATE`.',
   ].join('\n');
 }

@@ -1,9 +1,10 @@
-import Table from 'cli-table3';
 import type { SignalResult } from '../../core/conditions/signal.js';
 import { formatMoney, formatPct } from '../../core/format.js';
 import type { MarketCalendar } from '../../core/time/market-calendar.js';
 import type { NotifyReport } from '../../services/notify.js';
+import { MIN_WARMTH_COVERAGE } from '../../services/signal.js';
 import { describeNotify } from './notify.js';
+import { table, tableText } from './table.js';
 
 /** `argus signal`: conditions, then each configuration's spread and its filters; the notification line last. */
 export function renderSignal(r: SignalResult & { notify?: NotifyReport }, m: MarketCalendar): string {
@@ -14,10 +15,16 @@ export function renderSignal(r: SignalResult & { notify?: NotifyReport }, m: Mar
   );
   const w = k.warmth;
   if (w.status === 'ok') {
+    const points = w.components.reduce((a, c) => a + c.contribution, 0);
+    const low = w.coverage < MIN_WARMTH_COVERAGE;
     out.push(
-      `Warmth ${w.display} / 10${w.missing.length ? ` (missing: ${w.missing.map((x) => `${x.name}: ${x.reason}`).join('; ')})` : ''}`,
+      `Warmth ${low ? 'unavailable' : `${w.display} / 10`} = 1 + ${points.toFixed(1)} points` +
+        (low
+          ? ` from ${formatPct(w.coverage, 0)} of the weight (needs ${formatPct(MIN_WARMTH_COVERAGE, 0)})`
+          : '') +
+        (w.missing.length ? ` (missing: ${w.missing.map((x) => `${x.name}: ${x.reason}`).join('; ')})` : ''),
     );
-    const t = new Table({ head: ['Component', 'Raw', 'Score 0–1', 'Weight', 'Points', 'Note'] });
+    const t = table(['Component', 'Raw', 'Score 0–1', 'Weight', 'Points', 'Note']);
     for (const c of w.components)
       t.push([
         c.name,
@@ -27,7 +34,15 @@ export function renderSignal(r: SignalResult & { notify?: NotifyReport }, m: Mar
         c.contribution.toFixed(2),
         c.note ?? '',
       ]);
-    out.push(t.toString());
+    t.push([
+      'total',
+      '',
+      '',
+      w.components.reduce((a, c) => a + c.weight, 0),
+      points.toFixed(2),
+      '1 + points = score',
+    ]);
+    out.push(tableText(t));
   } else out.push(`Warmth: ${w.reason}`);
   const r0 = k.ivRank;
   out.push(
@@ -53,9 +68,9 @@ export function renderSignal(r: SignalResult & { notify?: NotifyReport }, m: Mar
         `  Assignment: ${c.assignment!.reason}; events before expiry: ${c.eventsBeforeExpiry.map((e) => `${e.title} ${e.date}`).join(', ') || 'none'}`,
       );
     } else out.push(`  No candidate: ${c.reason}`);
-    const t = new Table({ head: ['Filter', 'Pass', 'Detail'] });
+    const t = table(['Filter', 'Pass', 'Detail']);
     for (const f of c.filters) t.push([f.filter, f.pass ? 'yes' : 'NO', f.detail]);
-    out.push(t.toString());
+    out.push(tableText(t));
   }
   if (r.notify) out.push(describeNotify(r.notify));
   return out.join('\n');

@@ -1,8 +1,9 @@
-import Table from 'cli-table3';
 import { formatAge, formatMoney, formatPct } from '../../core/format.js';
 import { isoUtc } from '../../core/time/clock.js';
 import type { MarketCalendar } from '../../core/time/market-calendar.js';
 import type { FieldView, Snapshot } from '../../services/snapshot.js';
+import { sparkline } from './chart.js';
+import { table, tableText } from './table.js';
 
 /** `argus snapshot`: market status, then each field with its provider and age. */
 export function renderSnapshot(s: Snapshot, m: MarketCalendar): string {
@@ -10,7 +11,7 @@ export function renderSnapshot(s: Snapshot, m: MarketCalendar): string {
     s.market.phase === 'open'
       ? `open (${s.market.sessionBucket} session)`
       : `${s.market.phase}: ${s.market.reason}`;
-  const t = new Table({ head: ['Field', 'Value', 'Source', 'As of (ET)', 'Age'] });
+  const t = table(['Field', 'Value', 'Source', 'As of (ET)', 'Age']);
   const row = <T>(label: string, f: FieldView<T>, fmt: (v: T) => string) => {
     if (f.status === 'missing') t.push([label, `missing: ${f.reason}`, f.source, '', '']);
     else {
@@ -32,9 +33,15 @@ export function renderSnapshot(s: Snapshot, m: MarketCalendar): string {
   row('Funding / 8h', s.funding8h, (v) => formatPct(v, 4, true));
   row('IBIT', s.ibit, etf);
   row('BITO', s.bito, etf);
+  const recent = s.dvolHistory.status === 'ok' ? s.dvolHistory.value!.recent.map((p) => p.vol * 100) : [];
   return [
     `Snapshot at ${m.formatEt(s.atMs)} (${isoUtc(s.atMs)}) — source: ${s.source}`,
     `NYSE: ${phase}; next open ${m.formatEt(s.market.nextOpenMs)}, next close ${m.formatEt(s.market.nextCloseMs)}`,
-    t.toString(),
+    tableText(t),
+    ...(recent.length >= 2
+      ? [
+          `DVOL, last ${recent.length} daily closes: ${sparkline(recent)}  ${Math.min(...recent).toFixed(1)}–${Math.max(...recent).toFixed(1)}`,
+        ]
+      : []),
   ].join('\n');
 }

@@ -37,6 +37,8 @@ export default class ChainCommand extends BaseCommand<typeof ChainCommand> {
       rights: f.right === 'both' ? ['put', 'call'] : [f.right],
     });
     if (!this.jsonEnabled()) this.log(renderChain(result, this.ctx.calendar));
+    if (result.status === 'missing')
+      this.dataMissing([`${result.symbol} chain (${result.source}): ${result.reason}`]);
     return result;
   }
 }

@@ -22,6 +22,7 @@ export default class Price extends BaseCommand<typeof Price> {
   async run(): Promise<PriceResult> {
     const f = this.flags;
     const result = priceOption(priceRequest(f, f.type, f.strike));
+    for (const w of result.warnings) process.stderr.write(`Warning: ${w}\n`);
     if (!this.jsonEnabled()) this.log(renderPrice(result, f.type));
     return result;
   }

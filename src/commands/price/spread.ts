@@ -29,6 +29,7 @@ export default class PriceSpread extends BaseCommand<typeof PriceSpread> {
       credit: f.credit,
       engine: f.engine,
     });
+    for (const w of result.warnings) process.stderr.write(`Warning: ${w}\n`);
     if (!this.jsonEnabled()) this.log(renderSpreadPrice(result, f.short, f.long));
     return result;
   }

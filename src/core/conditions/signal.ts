@@ -55,4 +55,6 @@ export interface SignalResult {
   conditions: Conditions;
   candidates: Candidate[];
   engine: string | null;
+  /** Inputs the recommendation cannot do without that were missing (BTC, DVOL, the IBIT chain). */
+  missing: string[];
 }

@@ -6,6 +6,7 @@ import { median } from './stats.js';
 /** The leaderboard's sort keys. Each names a fixed SQL expression in the store (leaderboard-sql.ts). */
 export const SORT_KEYS = [
   'pnl',
+  'total',
   'win-rate',
   'profit-factor',
   'drawdown',
@@ -29,6 +30,13 @@ export interface SortSpec {
 
 export const SORTS: Record<SortKey, SortSpec> = {
   pnl: { key: 'pnl', label: 'realised P&L', desc: true, nullable: false, live: true },
+  total: {
+    key: 'total',
+    label: 'total P&L (realised + open marked)',
+    desc: true,
+    nullable: false,
+    live: true,
+  },
   'win-rate': { key: 'win-rate', label: 'win rate', desc: true, nullable: true, live: true },
   'profit-factor': { key: 'profit-factor', label: 'profit factor', desc: true, nullable: true, live: true },
   drawdown: {
@@ -48,6 +56,8 @@ const SORT_ALIASES: Record<string, SortKey> = {
   pnl: 'pnl',
   realized: 'pnl',
   realised: 'pnl',
+  total: 'total',
+  totalpnl: 'total',
   winrate: 'win-rate',
   win: 'win-rate',
   profitfactor: 'profit-factor',
@@ -111,6 +121,8 @@ export interface BoardRow {
   realizedUsd: number;
   /** Open positions marked to market at the last mark (entry fees included): not realised. */
   openMtmUsd: number;
+  /** Realised plus open marked: what the account would show. */
+  totalUsd: number;
   openPositions: number;
   grossProfitUsd: number;
   grossLossUsd: number;
@@ -179,6 +191,7 @@ export function boardRow(grid: Grid, r: TraderStatRow, rank: number): BoardRow {
     profitFactor: r.profit_factor,
     realizedUsd: r.realized_cents / 100,
     openMtmUsd: r.open_mtm_cents / 100,
+    totalUsd: (r.realized_cents + r.open_mtm_cents) / 100,
     openPositions: r.open_positions,
     grossProfitUsd: r.gross_profit_cents / 100,
     grossLossUsd: r.gross_loss_cents / 100,

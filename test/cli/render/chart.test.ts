@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineChart } from '../../../src/cli/render/chart.js';
+import { lineChart, payoffChart } from '../../../src/cli/render/chart.js';
 
 /** The braille dots of a chart as a 0/1 pixel grid (row 0 at the top). */
 function pixels(chart: string, width: number): number[][] {
@@ -57,5 +57,25 @@ describe('lineChart (braille)', () => {
     const withBase = pixels(lineChart([10, 10, 10, 10], { width: 8, height: 2, baseline: 0 }), 8);
     expect(withBase[7].some((v) => v === 1)).toBe(true);
     expect(lineChart([])).toBe('(no data)');
+  });
+});
+
+describe('payoffChart', () => {
+  it('expiry # and today ·, zero dashed, marks as columns and listed with their prices', () => {
+    const xs = [38, 40, 42, 44];
+    const out = payoffChart(
+      xs,
+      { expiry: [-160, -160, 40, 40], today: [-120, -60, 0, 20] },
+      { width: 10, height: 5, marks: [{ x: 41.6, label: 'breakeven' }] },
+    );
+    const lines = out.split('\n');
+    // the mark at 41.6 is column round(3.6 / 6 × 9) = 5; from column 6 (price 42) the expiry line is at $40
+    expect(lines[0]).toBe('  $40 ┤     |####');
+    expect(lines[4].startsWith('−$160 ┤###')).toBe(true);
+    // $0 sits on row round(40/200 × 4) = 1
+    expect(lines[1]).toMatch(/^ {3}\$0 ┤/);
+    expect(lines[1]).toContain('-');
+    expect(lines.at(-1)).toBe('       | 41.60 breakeven');
+    expect(out).toContain('·');
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { sparkline } from '../../../src/cli/render/chart.js';
 import {
   countdown,
   gauge,
   lineText,
   monitorPanels,
   renderMonitorBlock,
-  sparkline,
 } from '../../../src/cli/render/monitor.js';
 import type { MonitorState } from '../../../src/core/monitor/state.js';
 import { formatEt } from '../../../src/core/time/market-calendar.js';

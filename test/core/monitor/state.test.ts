@@ -52,6 +52,7 @@ const signal = (candidates: Candidate[]): SignalResult => ({
   conditions,
   candidates,
   engine: 'js',
+  missing: [],
 });
 
 const review = {

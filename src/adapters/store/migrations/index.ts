@@ -5,6 +5,7 @@ import { m004Leaderboard } from './004-leaderboard.js';
 import { m005Promotions } from './005-promotions.js';
 import { m006Outbox } from './006-outbox.js';
 import { m007Monitor } from './007-monitor.js';
+import { m008LeaderboardTotal } from './008-leaderboard-total.js';
 
 import type { Migration } from './migration.js';
 
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m005Promotions,
   m006Outbox,
   m007Monitor,
+  m008LeaderboardTotal,
 ];

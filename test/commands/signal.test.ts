@@ -73,10 +73,10 @@ describe('argus signal --notify', () => {
 });
 
 describe('argus signal when inputs are missing', () => {
-  it('past the DVOL data: IV rank ≥ 0 does not pass, warmth is unavailable below 75 % coverage, exit 3', async () => {
+  it('past the data: IV rank ≥ 0 does not pass, warmth is unavailable below 75 % coverage, exit 3', async () => {
     const r = await runCommand(
       Signal,
-      ['--source', 'replay', '--at', '2025-12-15T15:00:00Z', '--paths', '1000', '--engine', 'js', '--json'],
+      ['--source', 'replay', '--at', '2026-04-15T15:00:00Z', '--paths', '1000', '--engine', 'js', '--json'],
       env,
     );
     const code = process.exitCode;
@@ -84,8 +84,9 @@ describe('argus signal when inputs are missing', () => {
     expect(code).toBe(3);
     const j = JSON.parse(r.out);
     expect(j.missing).toEqual([
-      'DVOL: outside coverage, data ends 2025-11-13',
-      'IBIT chain: outside coverage, DVOL data ends 2025-11-13',
+      'BTC: outside coverage, data ends 2026-03-05T01:00:00.000Z',
+      'DVOL: outside coverage, data ends 2026-04-07',
+      'IBIT chain: outside coverage of the BTC hourly data',
     ]);
     const f = Object.fromEntries(
       j.candidates[0].filters.map((x: { filter: string; pass: boolean; detail: string }) => [x.filter, x]),

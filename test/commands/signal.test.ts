@@ -92,10 +92,10 @@ describe('argus signal when inputs are missing', () => {
       j.candidates[0].filters.map((x: { filter: string; pass: boolean; detail: string }) => [x.filter, x]),
     );
     expect(f['IV rank ≥ 0']).toMatchObject({ pass: false });
-    // DVOL (1.5), IV rank (2), regime (1.5) and funding (1) are missing: 4 of 10 weight points known.
+    // Only the event (1) and market-hours (0.5) components are known: 1.5 of 10 weight points.
     expect(f['warmth ≥ 5']).toMatchObject({
       pass: false,
-      detail: 'unavailable: 40% of the weight known (needs 75%)',
+      detail: 'unavailable: 15% of the weight known (needs 75%)',
     });
     // no candidate: nothing to judge, so the assignment filter does not pass either
     expect(f['no early-assignment risk']).toMatchObject({ pass: false, detail: 'no candidate' });

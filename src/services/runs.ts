@@ -113,6 +113,15 @@ export function planRemoveRun(deps: RunsDeps, idOrPrefix: string): RemovalPlan {
   return { run: summary, rows, checkpointFiles: files, blockers };
 }
 
+function refuseBlocked(plan: RemovalPlan, force: boolean): void {
+  if (plan.blockers.length && !force) {
+    throw new UsageError(
+      `not removing run ${plan.run.id}: ${plan.blockers.join('; ')}`,
+      'pass --force to remove it anyway (--dry-run shows what would go)',
+    );
+  }
+}
+
 export interface RemovalResult extends RemovalPlan {
   removed: true;
   freedCheckpointBytes: number;
@@ -123,12 +132,7 @@ export interface RemovalResult extends RemovalPlan {
  * (after the commit, so a failed delete never leaves rows pointing at missing files).
  */
 export function applyRemoval(deps: RunsDeps, plan: RemovalPlan, o: { force?: boolean } = {}): RemovalResult {
-  if (plan.blockers.length && !o.force) {
-    throw new UsageError(
-      `not removing run ${plan.run.id}: ${plan.blockers.join('; ')}`,
-      'pass --force to remove it anyway (--dry-run shows what would go)',
-    );
-  }
+  refuseBlocked(plan, o.force === true);
   const id = plan.run.id;
   try {
     deps.housekeeping.deleteRun(id);
@@ -150,14 +154,22 @@ export interface RemoveRunOptions {
   force: boolean;
   /** Called with the plan before anything is deleted (or refused), e.g. to show it. */
   onPlan?: (plan: RemovalPlan) => void;
+  /** Asked after the plan is shown and before anything is deleted; false keeps the run. */
+  confirm?: (plan: RemovalPlan) => Promise<boolean>;
 }
 
-export type RemoveRunResult = (RemovalPlan & { dryRun: true }) | (RemovalResult & { dryRun: false });
+export type RemoveRunResult =
+  | (RemovalPlan & { dryRun: true })
+  | (RemovalResult & { dryRun: false })
+  | (RemovalPlan & { dryRun: false; removed: false; cancelled: true });
 
-/** `runs rm`: plan, then (unless a dry run) remove; blockers refuse without --force. */
-export function removeRun(deps: RunsDeps, o: RemoveRunOptions): RemoveRunResult {
+/** `runs rm`: plan, then (unless a dry run) ask if asked to, and remove; blockers refuse without --force. */
+export async function removeRun(deps: RunsDeps, o: RemoveRunOptions): Promise<RemoveRunResult> {
   const plan = planRemoveRun(deps, o.run);
   o.onPlan?.(plan);
   if (o.dryRun) return { ...plan, dryRun: true };
+  refuseBlocked(plan, o.force);
+  if (o.confirm && !(await o.confirm(plan)))
+    return { ...plan, dryRun: false, removed: false, cancelled: true };
   return { ...applyRemoval(deps, plan, { force: o.force }), dryRun: false };
 }

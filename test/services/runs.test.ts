@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CheckpointFiles } from '../../src/adapters/store/checkpoints.js';
 import type { Store } from '../../src/adapters/store/store.js';
 import { UsageError } from '../../src/core/errors.js';
-import { applyRemoval, listRuns, planRemoveRun, resolveRun } from '../../src/services/runs.js';
+import { applyRemoval, listRuns, planRemoveRun, removeRun, resolveRun } from '../../src/services/runs.js';
 import {
   addBacktest,
   closeHousekeepingStore,
@@ -135,5 +135,36 @@ describe('runs rm', () => {
       '1 active promotion(s) come from it and would go with it',
     ]);
     expect(listRuns(deps(), { status: 'completed' })[0].activePromotions).toBe(1);
+  });
+});
+
+describe('runs rm asks first', () => {
+  it('a no keeps the run; a yes removes it; a blocked run is refused before anyone is asked', async () => {
+    const a = backtest({ status: 'completed' });
+    const asked: string[] = [];
+    const no = await removeRun(deps(), {
+      run: a,
+      dryRun: false,
+      force: false,
+      confirm: async (p) => {
+        asked.push(p.run.id);
+        return false;
+      },
+    });
+    expect(no).toMatchObject({ removed: false, cancelled: true });
+    expect(listRuns(deps()).map((r) => r.id)).toContain(a);
+    const yes = await removeRun(deps(), { run: a, dryRun: false, force: false, confirm: async () => true });
+    expect(yes).toMatchObject({ removed: true });
+    expect(listRuns(deps()).map((r) => r.id)).not.toContain(a);
+    const live = store.liveRun('t').id;
+    await expect(
+      removeRun(deps(), {
+        run: live,
+        dryRun: false,
+        force: false,
+        confirm: async () => asked.push(live) > 0,
+      }),
+    ).rejects.toThrow(/not removing run .*live farm run/);
+    expect(asked).toEqual([a]);
   });
 });

@@ -63,12 +63,18 @@ export function renderRemovalPlan(p: RemovalPlan, m: MarketCalendar): string {
 }
 
 /** `argus runs rm`, after: what a dry run would refuse, or what was freed. */
+/** The question `runs rm` asks on a terminal. */
+export function removalQuestion(p: RemovalPlan): string {
+  return `Remove run ${p.run.id.slice(0, 8)} (${p.run.kind}, ${p.run.status}) and everything listed above? [y/N] `;
+}
+
 export function renderRemoval(r: RemoveRunResult): string {
   if (r.dryRun) {
     return r.blockers.length
       ? `Dry run: nothing deleted. Without --force this would be refused: ${r.blockers.join('; ')}.`
       : 'Dry run: nothing deleted.';
   }
+  if (!r.removed) return 'Cancelled: nothing deleted.';
   return [
     `Removed run ${r.run.id}; ${formatBytes(r.freedCheckpointBytes)} of checkpoint files deleted.`,
     'The database file shrinks only after `argus db prune` (it runs VACUUM).',

@@ -19,7 +19,15 @@ describe('runs rm', () => {
     const list = JSON.parse((await h.ok(RunsList, ['--json'])).out);
     expect(list.runs).toHaveLength(2);
 
-    const done = await h.ok(RunsRm, [h.runId.slice(0, 8), '--json']);
+    // Off a terminal it cannot ask: it refuses and names --yes, and nothing goes.
+    const unasked = await runCommand(RunsRm, [h.runId.slice(0, 8), '--json'], h.env);
+    expect((unasked.error as { oclif?: { exit?: number } }).oclif?.exit).toBe(2);
+    expect(JSON.parse(unasked.out).error).toMatchObject({
+      message: 'runs rm asks before it deletes, and there is no terminal to ask on',
+      hint: 'pass --yes to remove without asking (or --dry-run to see what would go)',
+    });
+    expect(JSON.parse((await h.ok(RunsList, ['--json'])).out).runs).toHaveLength(2);
+    const done = await h.ok(RunsRm, [h.runId.slice(0, 8), '--yes', '--json']);
     expect(JSON.parse(done.out)).toMatchObject({ removed: true, dryRun: false, freedCheckpointBytes: 4096 });
     expect(JSON.parse((await h.ok(RunsList, ['--json'])).out).runs).toHaveLength(1);
   });

@@ -57,8 +57,9 @@ describe('argus leaderboard (subprocess)', () => {
     });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('\u001b[1mTrader\u001b[22m');
-    expect(r.stdout).toMatch(/\u001b\[3[12]m−?\$[\d,]+\.\d\d\u001b\[39m/);
-    expect(r.stdout).not.toMatch(/\u001b\[31m[A-Z][a-z]/); // no red words (headers)
+    const esc = '\u001b';
+    expect(r.stdout).toMatch(new RegExp(`${esc}\\[3[12]m−?\\$[\\d,]+\\.\\d\\d${esc}\\[39m`));
+    expect(r.stdout).not.toMatch(new RegExp(`${esc}\\[31m[A-Z][a-z]`)); // no red words (headers)
     const plain = runCli(['leaderboard', '--db', fx.dbPath], { ...env, NO_COLOR: '1', FORCE_COLOR: '1' });
     expect(plain.stdout).not.toContain('\u001b[');
     const flag = runCli(['leaderboard', '--db', fx.dbPath, '--no-color'], {

@@ -46,6 +46,7 @@ export async function farmRun(
   o: FarmRunOptions,
 ): Promise<BacktestResult | LiveStepResult> {
   const kind = o.resumeRunId ? 'replay' : (o.source ?? deps.defaultSource);
+  refuseMeaningless(kind, o);
   if (kind === 'live') return farmLiveStep(deps, { mode: 'full', engine: o.engine, gridFile: o.gridFile });
   return farmBacktest(deps, {
     source: kind === 'sim' ? 'sim' : 'replay',
@@ -62,6 +63,26 @@ export async function farmRun(
     stopAfterSteps: o.stopAfterSteps,
     onProgress: o.onProgress,
   });
+}
+
+/** Flags that would be silently ignored for this kind of run are errors instead. */
+function refuseMeaningless(kind: string, o: FarmRunOptions): void {
+  if (o.resumeRunId) return;
+  if (kind === 'live' && (o.from !== undefined || o.to !== undefined))
+    throw new UsageError(
+      '--from/--to name a backtest window, but this is a live farm step (the source is live)',
+      'add --source replay (or --source sim) to run a backtest over that window',
+    );
+  const simOnly = [
+    o.fair ? '--fair' : null,
+    o.model !== undefined ? '--model' : null,
+    o.premium !== undefined ? '--premium' : null,
+  ].filter((x) => x !== null);
+  if (kind !== 'sim' && simOnly.length)
+    throw new UsageError(
+      `${simOnly.join(', ')} shape${simOnly.length === 1 ? 's' : ''} the simulated market and mean nothing with --source ${kind}`,
+      'use --source sim, or drop them',
+    );
 }
 
 export interface BacktestRequest {

@@ -148,4 +148,21 @@ describe('argus farm run (command)', () => {
     expect((r.error as { oclif?: { exit?: number } }).oclif?.exit).toBe(2);
     expect(JSON.parse(r.out).error.message).toContain('--fill-f "abc" is not a number');
   });
+
+  it('flags that would be ignored are errors: a window without --source, sim settings on a replay', async () => {
+    const live = await run(['--from', '2025-03-03', '--to', '2025-03-07', '--json'], join(dir, 'window.db'));
+    expect((live.error as { oclif?: { exit?: number } }).oclif?.exit).toBe(2);
+    expect(JSON.parse(live.out).error).toMatchObject({
+      message: '--from/--to name a backtest window, but this is a live farm step (the source is live)',
+      hint: 'add --source replay (or --source sim) to run a backtest over that window',
+    });
+    const fair = await run(
+      ['--source', 'replay', '--fair', '--model', 'gbm', '--json'],
+      join(dir, 'fair.db'),
+    );
+    expect((fair.error as { oclif?: { exit?: number } }).oclif?.exit).toBe(2);
+    expect(JSON.parse(fair.out).error.message).toBe(
+      '--fair, --model shape the simulated market and mean nothing with --source replay',
+    );
+  });
 });

@@ -28,6 +28,9 @@ export function renderBacktest(r: BacktestResult): string {
   const p = s.realizedPnlUsd;
   lines.push(
     `Realised P&L per trader: min ${formatMoney(p.min)}, p10 ${formatMoney(p.p10)}, median ${formatMoney(p.p50)}, p90 ${formatMoney(p.p90)}, max ${formatMoney(p.max)}, mean ${formatMoney(p.mean)}; ${s.tradersWithTrades.toLocaleString('en-US')} traders traded`,
+    ...(s.realizedHistogram && s.realizedHistogram.counts.length > 1
+      ? histogramLines(s.realizedHistogram)
+      : []),
   );
   const skips = Object.entries(s.skipsByReason).sort((a, b) => b[1] - a[1]);
   lines.push(
@@ -73,32 +76,81 @@ export function renderLiveStep(r: LiveStepResult, fmtTime: (ms: number) => strin
   return lines.join('\n');
 }
 
-/** Progress for a long run: a redrawn bar on a TTY, periodic plain lines otherwise. No Ink needed. */
+/** The distribution of realised P&L as bars, one per bin, losses red and gains green on a terminal. */
+export function histogramLines(h: { edges: number[]; counts: number[] }, width = 40): string[] {
+  const max = Math.max(...h.counts);
+  const last = h.counts.length - 1;
+  const labels = h.counts.map((_, i) =>
+    i === 0
+      ? `below ${compactMoney(h.edges[1])}`
+      : i === last
+        ? `${compactMoney(h.edges[i])} and up`
+        : `${compactMoney(h.edges[i])} to ${compactMoney(h.edges[i + 1])}`,
+  );
+  const lw = Math.max(...labels.map((l) => l.length));
+  return [
+    'Traders that traded, by realised P&L (the end bins hold the tails):',
+    ...h.counts.map((c, i) => {
+      const mid = (h.edges[i] + h.edges[i + 1]) / 2;
+      const bar = '█'.repeat(max ? Math.round((c / max) * width) : 0) || (c ? '▏' : '');
+      return `  ${labels[i].padStart(lw)}  ${signColor(mid, bar)} ${c.toLocaleString('en-US')}`;
+    }),
+  ];
+}
+
+/** $1,234 below ten thousand, then $12.3k, $1.23M: money that fits a progress line. */
+export function compactMoney(x: number): string {
+  const a = Math.abs(x);
+  const sign = x < 0 ? '−' : '';
+  if (a < 10_000) return formatMoney(x, 0);
+  if (a < 1_000_000) return `${sign}$${(a / 1_000).toFixed(1)}k`;
+  return `${sign}$${(a / 1_000_000).toFixed(2)}M`;
+}
+
+/** The progress line's text: where the run is in market time, its money so far, the leader, the ETA. */
+export function progressLine(p: FarmProgress, fmtTime: (ms: number) => string): string {
+  const m = p.money();
+  const leader = m.leader ? ` · leader #${m.leader.trader} ${compactMoney(m.leader.realizedUsd)}` : '';
+  return (
+    `step ${p.step.toLocaleString('en-US')}/${p.steps.toLocaleString('en-US')} ${fmtTime(p.tMs)} · ` +
+    `realised ${compactMoney(m.realizedUsd)} · open ${compactMoney(m.openMtmUsd)}${leader} · ETA ${formatDuration(p.etaMs)}`
+  );
+}
+
+/**
+ * Progress on stderr. On a terminal one line redrawn in place, never wider than the terminal (a
+ * wrapped line would make every redraw a new one); elsewhere a line every 10 %. The final write
+ * gets a line of its own, so the silence after 100 % is explained.
+ */
 export function progressReporter(
   stream: NodeJS.WriteStream,
   fmtTime: (ms: number) => string,
 ): (p: FarmProgress) => void {
   const tty = stream.isTTY === true;
   let lastPct = -1;
-  let lastDraw = 0;
+  let lastDraw = -Infinity;
   return (p) => {
+    if (p.phase === 'final-write') {
+      const m = p.money();
+      stream.write(
+        `${tty ? '\r\x1b[K' : ''}Writing results: ${p.traders.toLocaleString('en-US')} traders' statistics, monthly and daily P&L (realised ${compactMoney(m.realizedUsd)}) …\n`,
+      );
+      return;
+    }
     const pct = Math.floor((p.step / p.steps) * 100);
-    const eta = formatDuration(p.etaMs);
-    const line =
-      `step ${p.step}/${p.steps} (${fmtTime(p.tMs)}) · ${p.traders.toLocaleString('en-US')} traders · ` +
-      `${p.openPositions.toLocaleString('en-US')} open · ${Math.round(p.tradesPerSec).toLocaleString('en-US')} trades/s · ETA ${eta}`;
     if (tty) {
       if (p.elapsedMs - lastDraw < 100 && p.step < p.steps) return;
       lastDraw = p.elapsedMs;
-      const width = 24;
-      const filled = Math.round((p.step / p.steps) * width);
-      stream.write(
-        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${line}\x1b[K`,
-      );
+      const columns = stream.columns || 80;
+      const bar = Math.max(0, Math.min(24, columns - 100));
+      const filled = Math.round((p.step / p.steps) * bar);
+      const head = bar ? `[${'#'.repeat(filled)}${'.'.repeat(bar - filled)}] ` : '';
+      const line = `${head}${String(pct).padStart(3)}% ${progressLine(p, fmtTime)}`;
+      stream.write(`\r${[...line].slice(0, columns - 1).join('')}\x1b[K`);
       if (p.step === p.steps) stream.write('\n');
     } else if (pct >= lastPct + 10 || p.step === p.steps) {
       lastPct = pct - (pct % 10);
-      stream.write(`${pct}% ${line}\n`);
+      stream.write(`${pct}% ${progressLine(p, fmtTime)}\n`);
     }
   };
 }

@@ -27,6 +27,11 @@ export interface FarmSummary {
   tradersWithTrades: number;
   realizedPnlUsd: { min: number; p10: number; p50: number; p90: number; max: number; mean: number };
   openPositionsAtEnd: number;
+  /**
+   * Realised P&L of the traders that traded, in equal bins from their 1st to 99th percentile;
+   * the first and last bins also hold the tails. Absent in runs stored before it existed.
+   */
+  realizedHistogram?: { edges: number[]; counts: number[] };
 }
 
 /** What a farm run is fixed to when it starts: a resume or a live step rebuilds from this. */

@@ -16,6 +16,8 @@ import { FarmState } from './state.js';
 import { traderStatRows } from './stats.js';
 
 export interface FarmProgress {
+  /** 'steps' while stepping; 'final-write' once before the results are written (tens of seconds on a full grid). */
+  phase: 'steps' | 'final-write';
   step: number;
   steps: number;
   tMs: number;
@@ -26,6 +28,32 @@ export interface FarmProgress {
   elapsedMs: number;
   tradesPerSec: number;
   etaMs: number;
+  /** The farm's money so far, computed on demand (a pass over every trader): call it only to draw. */
+  money: () => FarmMoney;
+}
+
+export interface FarmMoney {
+  realizedUsd: number;
+  openMtmUsd: number;
+  /** The trader with the most realised P&L so far. */
+  leader: { trader: number; realizedUsd: number } | null;
+}
+
+function farmMoney(host: FarmHost): FarmMoney {
+  const t = host.state.t;
+  let realized = 0;
+  let open = 0;
+  let best = -1;
+  for (let i = 0; i < host.state.traders; i++) {
+    realized += t.realizedCents[i];
+    open += t.openMtmCents[i];
+    if (best < 0 || t.realizedCents[i] > t.realizedCents[best]) best = i;
+  }
+  return {
+    realizedUsd: realized / 100,
+    openMtmUsd: open / 100,
+    leader: best < 0 ? null : { trader: best, realizedUsd: t.realizedCents[best] / 100 },
+  };
 }
 
 export interface RunnerOptions {
@@ -251,6 +279,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       const elapsed = o.clock.monotonicMs() - t0;
       const perStep = elapsed / done;
       o.onProgress({
+        phase: 'steps',
         step: k + 1,
         steps: steps.length,
         tMs,
@@ -261,6 +290,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         elapsedMs: elapsed,
         tradesPerSec: elapsed > 0 ? ((totals.opened + totals.closed) * 1000) / elapsed : 0,
         etaMs: perStep * (steps.length - k - 1),
+        money: () => farmMoney(host),
       });
     }
     if (o.stopAfterSteps !== undefined && done >= o.stopAfterSteps && k < steps.length - 1) {
@@ -276,6 +306,23 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
     }
   }
 
+  if (o.onProgress) {
+    const elapsed = o.clock.monotonicMs() - t0;
+    o.onProgress({
+      phase: 'final-write',
+      step: steps.length,
+      steps: steps.length,
+      tMs: steps[steps.length - 1] ?? 0,
+      traders: grid.count,
+      openPositions: 0,
+      opened: totals.opened,
+      closed: totals.closed,
+      elapsedMs: elapsed,
+      tradesPerSec: 0,
+      etaMs: 0,
+      money: () => farmMoney(host),
+    });
+  }
   // Results: one row per trader, the monthly P&L and the daily sample, in one transaction.
   const blobs: BacktestResults['blobs'] = [
     { name: 'monthly_cents', meta: { months, traders: grid.count }, data: host.state.monthlyCents },
@@ -296,6 +343,27 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
     host,
     registry: builder.registry,
   };
+}
+
+const HISTOGRAM_BINS = 12;
+
+/** Equal bins between the 1st and 99th percentiles; the outer bins take the tails. */
+export function histogram(values: Float64Array, bins: number): { edges: number[]; counts: number[] } {
+  if (values.length === 0) return { edges: [], counts: [] };
+  const sorted = values.slice().sort();
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  let lo = at(0.01);
+  let hi = at(0.99);
+  if (hi <= lo) {
+    lo = sorted[0];
+    hi = sorted[sorted.length - 1];
+  }
+  if (hi <= lo) return { edges: [lo, lo], counts: [values.length] };
+  const w = (hi - lo) / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => lo + i * w);
+  const counts = Array<number>(bins).fill(0);
+  for (const v of values) counts[Math.max(0, Math.min(bins - 1, Math.floor((v - lo) / w)))]++;
+  return { edges, counts };
 }
 
 export function buildSummary(host: FarmHost, totals: FarmTotals): FarmSummary {
@@ -331,5 +399,9 @@ export function buildSummary(host: FarmHost, totals: FarmTotals): FarmSummary {
       mean: pnl.reduce((a, b) => a + b, 0) / n,
     },
     openPositionsAtEnd: open,
+    realizedHistogram: histogram(
+      pnl.filter((_, i) => t.trades[i] > 0),
+      HISTOGRAM_BINS,
+    ),
   };
 }

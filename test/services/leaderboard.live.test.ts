@@ -173,7 +173,7 @@ describe('--run live: the leaderboard from the positions table', () => {
       expect(err).toBeInstanceOf(UsageError);
       expect((err as UsageError).message).toContain('--sort sharpe is not available for the live farm');
       expect((err as UsageError).hint).toBe(
-        'valid for --run live: pnl, win-rate, profit-factor, trades, avg-days',
+        'valid for --run live: pnl, total, win-rate, profit-factor, trades, avg-days',
       );
     }
   });

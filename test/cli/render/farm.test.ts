@@ -50,7 +50,7 @@ describe('farm run progress', () => {
     const t = terminal(100);
     const report = progressReporter(t.stream, fmt);
     report(progress());
-    const drawn = t.out[0].replace(/^\r/, '').replace(/\u001b\[K$/, '');
+    const drawn = t.out[0].replace(/^\r/, '').slice(0, -'\u001b[K'.length);
     expect([...drawn].length).toBeLessThanOrEqual(99);
     expect(drawn.startsWith(' 56% step 860/1,509')).toBe(true);
     report(progress({ phase: 'final-write', step: 1509 }));

@@ -3,6 +3,8 @@ import { ArgusError, ExitCode } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { AppContext } from './context.js';
 import { colorWanted, setColor } from './render/style.js';
+import { wrapText } from './render/wrap.js';
+import { outputWidth } from './terminal.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -65,6 +67,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected get logger(): Logger {
     return this.ctx.log;
+  }
+
+  /** Text output, wrapped at spaces to the terminal's width (COLUMNS when set; never into a pipe). */
+  public override log(message = '', ...args: unknown[]): void {
+    super.log(wrapText(message, outputWidth()), ...args);
   }
 
   /** NDJSON and other streamed output: oclif suppresses this.log under --json, so write directly. */

@@ -72,3 +72,24 @@ export const priceFlags = {
   }),
   seed: Flags.integer({ description: 'Monte Carlo seed', default: 1, min: 0 }),
 };
+
+/** --columns and --csv for a command that prints a table. */
+export const tableFlags = {
+  columns: Flags.string({
+    description: 'show these columns, comma-separated, by heading (default: as many as fit the terminal)',
+  }),
+  csv: Flags.boolean({
+    description: 'print the table as CSV (every column, raw numbers)',
+    exclusive: ['json'],
+  }),
+};
+
+/** The --columns list. */
+export function columnList(v: string | undefined): string[] | undefined {
+  return v === undefined
+    ? undefined
+    : v
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
+}

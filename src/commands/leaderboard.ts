@@ -1,6 +1,9 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { columnList, tableFlags } from '../cli/flags.js';
 import { renderLeaderboard } from '../cli/render/leaderboard.js';
+import { outputWidth } from '../cli/terminal.js';
+import { UsageError } from '../core/errors.js';
 import { SORT_KEYS } from '../core/judge/ranking.js';
 import { type LeaderboardResult, leaderboardQuery } from '../services/leaderboard.js';
 
@@ -14,6 +17,8 @@ export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
     '<%= config.bin %> leaderboard --by dte',
     '<%= config.bin %> leaderboard --trader 24781',
     '<%= config.bin %> leaderboard --run live',
+    '<%= config.bin %> leaderboard --sort total --columns trader,dte,realised,total --limit 5',
+    '<%= config.bin %> leaderboard --limit 1000 --csv > top.csv',
   ];
   static override flags = {
     run: Flags.string({
@@ -37,6 +42,7 @@ export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
       description: 'group by one dimension: P&L, trades and Sharpe per value (e.g. dte, session, delta)',
       exclusive: ['trader', 'sort'],
     }),
+    ...tableFlags,
     trader: Flags.integer({
       description: 'drill into one trader: config, trades and equity curve (re-simulated: a few seconds)',
       min: 0,
@@ -46,6 +52,11 @@ export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
 
   async run(): Promise<LeaderboardResult> {
     const f = this.flags;
+    if (f.csv && f.trader !== undefined)
+      throw new UsageError(
+        '--csv prints the ranking or the --by table',
+        'drop --trader, or use --json for one trader',
+      );
     const result = await leaderboardQuery(this.ctx, {
       run: f.run,
       sort: f.sort,
@@ -56,7 +67,14 @@ export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
       by: f.by,
       trader: f.trader,
     });
-    if (!this.jsonEnabled()) this.log(renderLeaderboard(result, (ms) => this.ctx.calendar.formatEt(ms)));
+    if (!this.jsonEnabled())
+      this.log(
+        renderLeaderboard(result, (ms) => this.ctx.calendar.formatEt(ms), {
+          width: outputWidth(),
+          pick: columnList(f.columns),
+          csv: f.csv,
+        }),
+      );
     return result;
   }
 }

@@ -224,3 +224,47 @@ describe('market data commands on the replay', () => {
     expect(jb.snapshot.ibitClose).toBeCloseTo(44.91, 6);
   });
 });
+
+describe('a 100-column terminal and a pipe', () => {
+  const at = ['--source', 'replay', '--at', '2025-03-10T15:00:00Z'];
+  const commands = [
+    ['snapshot', ...at],
+    ['chain', 'IBIT', ...at, '--right', 'both'],
+    ['signal', ...at, '--paths', '1000', '--engine', 'js'],
+    ['calendar', '--from', '2026-11-20', '--to', '2026-12-31'],
+    [
+      'price',
+      'spread',
+      '--spot',
+      '45.37',
+      '--short',
+      '42',
+      '--long',
+      '40',
+      '--vol',
+      '0.65',
+      '--days',
+      '11',
+      '--paths',
+      '2000',
+      '--engine',
+      'js',
+    ],
+    ['monitor', '--once', ...at, '--paths', '1000', '--engine', 'js'],
+  ];
+  it.each(commands.map((c) => [c.slice(0, 2).join(' '), c]))(
+    '%s: no line longer than 100 (COLUMNS=100)',
+    (_, args) => {
+      const r = runCli(args as string[], { ...env, COLUMNS: '100' });
+      expect(r.status, r.stderr).toBe(0);
+      const long = r.stdout.split('\n').filter((l) => [...l].length > 100);
+      expect(long).toEqual([]);
+    },
+  );
+
+  it('runs list through a pipe carries no escape codes even with colour allowed', () => {
+    const r = runCli(['runs', 'list'], { ...env, NO_COLOR: '' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.includes('\u001b')).toBe(false);
+  });
+});

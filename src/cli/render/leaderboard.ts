@@ -1,12 +1,12 @@
 import { DIMENSIONS, type Dimension, type GridSpec } from '../../core/farm/grid.js';
 import type { DrillResult, DrillSpread } from '../../core/farm/resim.js';
 import { formatMoney, formatPct } from '../../core/format.js';
-import type { BoardResult, GroupResult } from '../../core/judge/ranking.js';
+import type { BoardResult, BoardRow, GroupResult, GroupRow } from '../../core/judge/ranking.js';
 import { daysBetween } from '../../core/units.js';
 import type { LeaderboardResult, TraderResult } from '../../services/leaderboard.js';
 import { lineChart } from './chart.js';
 import { signColor } from './style.js';
-import { table, tableText } from './table.js';
+import { type Column, columnsTable, csvTable, type TableView, table, tableText } from './table.js';
 import { DIMENSION_COLUMNS, dimensionValue, traderConfigLine } from './trader-config.js';
 
 const dash = '—';
@@ -34,9 +34,22 @@ function varying(grid: GridSpec, filters: BoardResult['filters']): { shown: Dime
   return { shown, fixed };
 }
 
-export function renderLeaderboard(r: LeaderboardResult, formatEt: (ms: number) => string): string {
-  if (r.view === 'leaderboard') return renderBoard(r);
-  if (r.view === 'by') return renderGroups(r);
+export function renderLeaderboard(
+  r: LeaderboardResult,
+  formatEt: (ms: number) => string,
+  view: TableView & { csv?: boolean } = {},
+): string {
+  if (r.view === 'leaderboard')
+    return view.csv
+      ? csvTable(boardColumns(r, varying(r.run.grid, r.filters).shown, null), r.rows)
+      : renderBoard(r, view);
+  if (r.view === 'by')
+    return view.csv
+      ? csvTable(
+          groupColumns(r).filter((c) => c.head),
+          r.groups,
+        )
+      : renderGroups(r, view);
   return renderTrader(r, formatEt);
 }
 
@@ -51,8 +64,7 @@ function header(
   return [...lines, ...extra];
 }
 
-export function renderBoard(r: BoardResult): string {
-  const live = r.run.kind === 'live';
+export function renderBoard(r: BoardResult, view: TableView = {}): string {
   const { shown, fixed } = varying(r.run.grid, r.filters);
   const order =
     r.sort.key === 'drawdown'
@@ -70,38 +82,8 @@ export function renderBoard(r: BoardResult): string {
     return lines.join('\n');
   }
   const short = shortRun(r);
-  const metrics = [
-    'Trades',
-    'Win',
-    'PF',
-    'Realised',
-    'Open MtM (n)',
-    'Total',
-    ...(live ? [] : ['Max DD', 'Sharpe', 'Sortino']),
-    'Avg days',
-  ];
-  const head = ['#', 'Trader', ...shown.map((d) => DIMENSION_COLUMNS[d].head), ...metrics];
-  const t = table(
-    head,
-    head.map((_, i) => (i < 2 || i >= 2 + shown.length ? 'right' : 'left')),
-  );
-  for (const x of r.rows) {
-    const pf = x.profitFactor === null ? (x.grossProfitUsd > 0 ? '∞' : dash) : x.profitFactor.toFixed(2);
-    t.push([
-      x.rank,
-      x.trader,
-      ...shown.map((d) => DIMENSION_COLUMNS[d].fmt(x.config[d])),
-      int(x.trades),
-      pct(x.winRate),
-      pf,
-      pnl(x.realizedUsd),
-      x.openPositions ? `${pnl(x.openMtmUsd)} (${x.openPositions})` : dash,
-      pnl(x.totalUsd),
-      ...(live ? [] : [money(x.maxDrawdownUsd), ratio(x.sharpe, short), ratio(x.sortino, short)]),
-      num(x.avgDaysInTrade, 1),
-    ]);
-  }
-  lines.push('', tableText(t), '', ...r.notes);
+  lines.push('', columnsTable(boardColumns(r, shown, short), r.rows, view));
+  lines.push('', ...r.notes);
   if (short)
     lines.push(
       `* The run covers ${short} NYSE days: too short to annualise a Sharpe or Sortino ratio with any meaning (${MIN_ANNUALISE_DAYS} at least).`,
@@ -110,6 +92,112 @@ export function renderBoard(r: BoardResult): string {
     `These are the best of ${int(r.run.traders)} configurations tried on the same market: the top of such a list is expected to look good by luck. \`argus promote\` tests which edges are real.`,
   );
   return lines.join('\n');
+}
+
+/** The --by table's columns, with a bar of each value's mean realised P&L. */
+export function groupColumns(r: GroupResult): Column<GroupRow>[] {
+  const live = r.run.kind === 'live';
+  const scale = Math.max(0, ...r.groups.map((g) => Math.abs(g.meanRealizedUsd ?? 0)));
+  const usd = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
+  const cols: Column<GroupRow>[] = [
+    {
+      head: r.dimension,
+      cell: (g) => DIMENSION_COLUMNS[r.dimension].fmt(g.value),
+      align: 'left',
+      priority: 1,
+      csv: (g) => g.value,
+    },
+    { head: 'Traders', cell: (g) => int(g.traders), priority: 3, csv: (g) => g.traders },
+    { head: 'Traded', cell: (g) => pct(g.tradedShare), priority: 4, csv: (g) => g.tradedShare },
+    { head: 'Trades', cell: (g) => int(g.trades), priority: 3, csv: (g) => g.trades },
+    { head: 'Win rate', cell: (g) => pct(g.winRate, 1), priority: 2, csv: (g) => g.winRate },
+    {
+      head: 'Mean realised',
+      cell: (g) => pnl(g.meanRealizedUsd),
+      priority: 1,
+      csv: (g) => usd(g.meanRealizedUsd),
+    },
+    {
+      head: '',
+      cell: (g) =>
+        g.meanRealizedUsd === null ? '' : signColor(g.meanRealizedUsd, centredBar(g.meanRealizedUsd, scale)),
+      align: 'left',
+      priority: 1,
+      csv: () => null,
+    },
+    {
+      head: 'Median realised',
+      cell: (g) => pnl(g.medianRealizedUsd),
+      priority: 3,
+      csv: (g) => usd(g.medianRealizedUsd),
+    },
+  ];
+  if (!live)
+    cols.push({ head: 'Mean Sharpe', cell: (g) => num(g.meanSharpe), priority: 2, csv: (g) => g.meanSharpe });
+  cols.push(
+    {
+      head: 'Mean open MtM',
+      cell: (g) => pnl(g.meanOpenMtmUsd),
+      priority: 4,
+      csv: (g) => usd(g.meanOpenMtmUsd),
+    },
+    { head: 'Open', cell: (g) => int(g.openPositions), priority: 5, csv: (g) => g.openPositions },
+  );
+  return cols;
+}
+
+/** The board's columns; what matters most to a credit seller is kept longest on a narrow terminal. */
+export function boardColumns(r: BoardResult, shown: Dimension[], short: number | null): Column<BoardRow>[] {
+  const live = r.run.kind === 'live';
+  const usd = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
+  const cols: Column<BoardRow>[] = [
+    { head: '#', cell: (x) => String(x.rank), priority: 1, csv: (x) => x.rank },
+    { head: 'Trader', cell: (x) => String(x.trader), priority: 1, csv: (x) => x.trader },
+    ...shown.map(
+      (d): Column<BoardRow> => ({
+        head: DIMENSION_COLUMNS[d].head,
+        cell: (x) => DIMENSION_COLUMNS[d].fmt(x.config[d]),
+        align: 'left',
+        priority: 3,
+        csv: (x) => x.config[d] as string | number,
+      }),
+    ),
+    { head: 'Trades', cell: (x) => int(x.trades), priority: 2, csv: (x) => x.trades },
+    { head: 'Win', cell: (x) => pct(x.winRate), priority: 3, csv: (x) => x.winRate },
+    {
+      head: 'PF',
+      cell: (x) =>
+        x.profitFactor === null ? (x.grossProfitUsd > 0 ? '∞' : dash) : x.profitFactor.toFixed(2),
+      priority: 4,
+      csv: (x) => x.profitFactor ?? (x.grossProfitUsd > 0 ? 'inf' : null),
+    },
+    { head: 'Realised', cell: (x) => pnl(x.realizedUsd), priority: 1, csv: (x) => usd(x.realizedUsd) },
+    {
+      head: 'Open MtM (n)',
+      cell: (x) => (x.openPositions ? `${pnl(x.openMtmUsd)} (${x.openPositions})` : dash),
+      priority: 2,
+      csv: (x) => usd(x.openMtmUsd),
+    },
+    { head: 'Total', cell: (x) => pnl(x.totalUsd), priority: 1, csv: (x) => usd(x.totalUsd) },
+  ];
+  if (!live)
+    cols.push(
+      {
+        head: 'Max DD',
+        cell: (x) => money(x.maxDrawdownUsd),
+        priority: 3,
+        csv: (x) => usd(x.maxDrawdownUsd),
+      },
+      { head: 'Sharpe', cell: (x) => ratio(x.sharpe, short), priority: 2, csv: (x) => x.sharpe },
+      { head: 'Sortino', cell: (x) => ratio(x.sortino, short), priority: 5, csv: (x) => x.sortino },
+    );
+  cols.push({
+    head: 'Avg days',
+    cell: (x) => num(x.avgDaysInTrade, 1),
+    priority: 5,
+    csv: (x) => x.avgDaysInTrade,
+  });
+  return cols;
 }
 
 /** NYSE days a run should span before an annualised ratio says anything. */
@@ -127,47 +215,14 @@ function shortRun(r: BoardResult): number | null {
 const ratio = (x: number | null, short: number | null) =>
   x === null ? dash : `${num(x)}${short ? '*' : ''}`;
 
-export function renderGroups(r: GroupResult): string {
-  const live = r.run.kind === 'live';
+export function renderGroups(r: GroupResult, view: TableView = {}): string {
   const first = `By ${r.dimension} — ${plural(
     r.groups.reduce((a, g) => a + g.traders, 0),
     'trader',
   )}${r.minTrades ? ` with ≥${plural(r.minTrades, 'closed trade')}` : ''}`;
   const lines = header(r, first, r.where);
-  const head = [
-    r.dimension,
-    'Traders',
-    'Traded',
-    'Trades',
-    'Win rate',
-    'Mean realised',
-    '',
-    'Median realised',
-    ...(live ? [] : ['Mean Sharpe']),
-    'Mean open MtM',
-    'Open',
-  ];
-  const t = table(
-    head,
-    head.map((_, i) => (i === 0 || i === 6 ? 'left' : 'right')),
-  );
-  const scale = Math.max(0, ...r.groups.map((g) => Math.abs(g.meanRealizedUsd ?? 0)));
-  for (const g of r.groups) {
-    t.push([
-      DIMENSION_COLUMNS[r.dimension].fmt(g.value),
-      int(g.traders),
-      pct(g.tradedShare),
-      int(g.trades),
-      pct(g.winRate, 1),
-      pnl(g.meanRealizedUsd),
-      g.meanRealizedUsd === null ? '' : signColor(g.meanRealizedUsd, centredBar(g.meanRealizedUsd, scale)),
-      pnl(g.medianRealizedUsd),
-      ...(live ? [] : [num(g.meanSharpe)]),
-      pnl(g.meanOpenMtmUsd),
-      int(g.openPositions),
-    ]);
-  }
-  lines.push('', tableText(t), '');
+  lines.push('', columnsTable(groupColumns(r), r.groups, view));
+  lines.push('');
   if (r.meanRealizedRangeUsd !== null) {
     lines.push(
       `Mean realised P&L varies by ${formatMoney(r.meanRealizedRangeUsd)} across ${r.dimension} values.`,

@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { UsageError } from '../../core/errors.js';
 import { paint } from './style.js';
 
 /**
@@ -43,4 +44,82 @@ export function tableText(t: Table.Table): string {
     .split('\n')
     .map((l) => l.trimEnd())
     .join('\n');
+}
+
+/** A column of a table built from rows: how to show it, how important it is, and its CSV value. */
+export interface Column<R> {
+  head: string;
+  cell: (r: R) => string;
+  align?: 'left' | 'right';
+  /** 1 is kept longest; higher numbers are dropped first when the table is too wide. */
+  priority: number;
+  /** The raw value for --csv (default: the cell text). */
+  csv?: (r: R) => string | number | null;
+}
+
+export interface TableView {
+  /** Fit to this many columns of text (a terminal's width); none: every column. */
+  width?: number;
+  /** Exactly these columns, by heading (case-insensitive), in this order. */
+  pick?: string[];
+}
+
+const SGR = new RegExp(`${'\u001b'}\\[[0-9;]*m`, 'g');
+const visible = (s: string) => [...s.replace(SGR, '')].length;
+
+/** Columns chosen by --columns, or else dropped from the least important until the table fits. */
+export function chooseColumns<R>(
+  cols: Column<R>[],
+  rows: R[],
+  v: TableView,
+): { cols: Column<R>[]; dropped: string[] } {
+  if (v.pick?.length) {
+    const byName = new Map(cols.map((c) => [c.head.toLowerCase(), c]));
+    const unknown = v.pick.filter((p) => !byName.has(p.toLowerCase()));
+    if (unknown.length)
+      throw new UsageError(
+        `--columns: no column ${unknown.map((u) => `"${u}"`).join(', ')}`,
+        `columns: ${cols.map((c) => c.head).join(', ')}`,
+      );
+    return { cols: v.pick.map((p) => byName.get(p.toLowerCase())!), dropped: [] };
+  }
+  const kept = [...cols];
+  const dropped: string[] = [];
+  const widthOf = (c: Column<R>) => Math.max(visible(c.head), ...rows.map((r) => visible(c.cell(r)))) + 2;
+  while (v.width !== undefined && kept.length > 1 && kept.reduce((a, c) => a + widthOf(c), 0) - 2 > v.width) {
+    let worst = 0;
+    kept.forEach((c, i) => {
+      if (c.priority >= kept[worst].priority) worst = i;
+    });
+    dropped.push(kept[worst].head);
+    kept.splice(worst, 1);
+  }
+  return { cols: kept, dropped };
+}
+
+/** The rows as a table in the one style, fitted to the view; says which columns were left out. */
+export function columnsTable<R>(cols: Column<R>[], rows: R[], v: TableView = {}): string {
+  const chosen = chooseColumns(cols, rows, v);
+  const t = table(
+    chosen.cols.map((c) => c.head),
+    chosen.cols.map((c) => c.align ?? 'right'),
+  );
+  for (const r of rows) t.push(chosen.cols.map((c) => c.cell(r)));
+  const out = tableText(t);
+  return chosen.dropped.length
+    ? `${out}\n(left out to fit ${v.width} columns: ${chosen.dropped.join(', ')}; --columns chooses)`
+    : out;
+}
+
+/** RFC 4180 CSV of the rows: every column, raw values, a header line. */
+export function csvTable<R>(cols: Column<R>[], rows: R[]): string {
+  const esc = (x: string | number | null) => {
+    if (x === null) return '';
+    const s = String(x);
+    return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  return [
+    cols.map((c) => esc(c.head)).join(','),
+    ...rows.map((r) => cols.map((c) => esc(c.csv ? c.csv(r) : c.cell(r))).join(',')),
+  ].join('\n');
 }

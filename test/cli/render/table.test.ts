@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setColor } from '../../../src/cli/render/style.js';
-import { table, tableText } from '../../../src/cli/render/table.js';
+import {
+  type Column,
+  chooseColumns,
+  columnsTable,
+  csvTable,
+  table,
+  tableText,
+} from '../../../src/cli/render/table.js';
 
 afterEach(() => setColor(false));
 
@@ -19,5 +26,49 @@ describe('the one table style', () => {
     const out = tableText(t);
     expect(out).toContain('\u001b[1mP&L\u001b[22m');
     expect(out).not.toContain('\u001b[31m');
+  });
+});
+
+describe('tables from columns', () => {
+  interface Row {
+    name: string;
+    pnl: number;
+  }
+  const rows: Row[] = [
+    { name: 'alpha', pnl: 1234.5 },
+    { name: 'beta, "b"', pnl: -2 },
+  ];
+  const cols: Column<Row>[] = [
+    { head: 'Name', cell: (r) => r.name, align: 'left', priority: 1 },
+    { head: 'P&L', cell: (r) => `$${r.pnl.toFixed(2)}`, priority: 1, csv: (r) => r.pnl },
+    { head: 'Note', cell: () => 'a long low-priority note', priority: 5 },
+  ];
+
+  it('drops the least important columns until the table fits, and says which', () => {
+    expect(columnsTable(cols, rows, { width: 30 }).split('\n')).toEqual([
+      'Name            P&L',
+      'alpha      $1234.50',
+      'beta, "b"    $-2.00',
+      '(left out to fit 30 columns: Note; --columns chooses)',
+    ]);
+    expect(chooseColumns(cols, rows, {}).cols).toHaveLength(3);
+  });
+
+  it('--columns picks by heading in the given order; an unknown heading names the valid ones', () => {
+    expect(chooseColumns(cols, rows, { pick: ['p&l', 'name'] }).cols.map((c) => c.head)).toEqual([
+      'P&L',
+      'Name',
+    ]);
+    expect(() => chooseColumns(cols, rows, { pick: ['name', 'x'] })).toThrow('--columns: no column "x"');
+  });
+
+  it('CSV: every column, raw values, quoting per RFC 4180', () => {
+    expect(csvTable(cols, rows)).toBe(
+      [
+        'Name,P&L,Note',
+        'alpha,1234.5,a long low-priority note',
+        '"beta, ""b""",-2,a long low-priority note',
+      ].join('\n'),
+    );
   });
 });

@@ -64,7 +64,11 @@ export default class Promote extends BaseCommand<typeof Promote> {
       description: 'correlation above which configurations count as one trial',
       default: DEFAULT_PARAMS.rho,
     }),
-    verbose: Flags.boolean({ description: "print every window's candidates, not only the last window's" }),
+    all: Flags.boolean({
+      description:
+        "print every window and every candidate (default: the verdict and the last window's best five)",
+      aliases: ['verbose'],
+    }),
   };
 
   async run(): Promise<PromoteOutcome> {
@@ -84,7 +88,7 @@ export default class Promote extends BaseCommand<typeof Promote> {
       rho: f.rho,
       log: quiet ? undefined : (m) => process.stderr.write(`${m}\n`),
     });
-    if (!quiet) this.log(renderPromote(r, f.verbose));
+    if (!quiet) this.log(renderPromote(r, f.all));
     return r;
   }
 }

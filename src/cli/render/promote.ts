@@ -4,8 +4,11 @@ import type { PromoteOutcome } from '../../services/promote.js';
 import { table, tableText } from './table.js';
 import { traderConfigPhrase } from './trader-config.js';
 
-/** `argus promote`: the settings, each window (its candidates' table for the last, or all with verbose), the verdict. */
-export function renderPromote(r: PromoteOutcome, verbose: boolean): string {
+/** Candidates shown per window without --all. */
+const BEST_FEW = 5;
+
+/** `argus promote`: the settings, the verdict, then the evidence (the last window's best few, or everything with --all). */
+export function renderPromote(r: PromoteOutcome, all: boolean): string {
   const p = r.params;
   const lines = [
     `Run ${r.runId} (${r.source}, ${r.months[0]} → ${r.months[r.months.length - 1]}): walk-forward ${p.isMonths} months in sample, ${p.oosMonths} out; deflated Sharpe ratio at α ${p.alpha}`,
@@ -18,24 +21,30 @@ export function renderPromote(r: PromoteOutcome, verbose: boolean): string {
     `Eligible: ≥ ${p.minTrades} trades closed in sample, ≥ ${formatMoney(p.minPnlUsd)} realised in sample, ≥ ${p.minDays} days since the first trade; ${p.candidates} re-simulated per window`,
   );
   const last = r.windows[r.windows.length - 1];
-  for (const w of r.windows) {
-    lines.push(`\n${windowLine(w)}`);
-    if (verbose || w === last) lines.push(candidateTable(w));
-  }
   const wf = r.walkForward;
-  lines.push(
-    `\nWalk-forward: selections in ${wf.windowsWithSelection} of ${wf.windows} windows, ${wf.selected} in all; out of sample ${formatMoney(wf.oosPnlUsd)}, ${wf.oosPositive} of ${wf.selected} made money`,
-  );
+  // The verdict first, then the evidence: the windows and the best candidates, all of them with --all.
   if (r.promoted.length) {
     lines.push(
-      `Promoted (passed in sample ${last.is.from} → ${last.is.to}, made money ${last.oos.from} → ${last.oos.to}):`,
+      `\nPromoted ${r.promoted.length} (passed in sample ${last.is.from} → ${last.is.to}, made money ${last.oos.from} → ${last.oos.to}):`,
     );
     for (const x of r.promoted) {
       lines.push(
         `  ${x.rank}. trader ${x.trader}: ${traderConfigPhrase(x.config)} — p ${fmtP(x.evidence.pValue ?? 1)}, out of sample ${formatMoney(x.evidence.oosPnlUsd ?? 0)}`,
       );
     }
-  } else lines.push(r.message);
+  } else lines.push(`\nNothing promoted: ${r.message}`);
+  lines.push(
+    `Walk-forward: selections in ${wf.windowsWithSelection} of ${wf.windows} windows, ${wf.selected} in all; out of sample ${formatMoney(wf.oosPnlUsd)}, ${wf.oosPositive} of ${wf.selected} made money`,
+  );
+  for (const w of r.windows) {
+    if (!all && w !== last) continue;
+    lines.push(`\n${windowLine(w)}`);
+    lines.push(candidateTable(w, all ? Number.POSITIVE_INFINITY : BEST_FEW));
+  }
+  if (!all)
+    lines.push(
+      `\n${r.windows.length > 1 ? 'The last window only, the' : 'The'} ${BEST_FEW} best candidates; --all prints every window and candidate.`,
+    );
   if (r.dryRun) lines.push('Dry run: nothing recorded.');
   else if (r.promoted.length)
     lines.push(
@@ -66,8 +75,12 @@ function windowLine(w: WindowResult): string {
   );
 }
 
-function candidateTable(w: WindowResult): string {
+function candidateTable(w: WindowResult, limit: number): string {
   if (!w.candidates.length) return '  (no candidates)';
+  // Passed first, then by deflated Sharpe: the ones that came closest.
+  const shown = [...w.candidates]
+    .sort((a, b) => Number(b.passed) - Number(a.passed) || (b.dsr ?? -1) - (a.dsr ?? -1))
+    .slice(0, limit);
   const t = table(
     [
       'Trader',
@@ -86,7 +99,7 @@ function candidateTable(w: WindowResult): string {
     undefined,
     { colWidths: [null, null, null, null, null, null, null, null, null, null, null, 48], wordWrap: true },
   );
-  for (const c of w.candidates) {
+  for (const c of shown) {
     t.push([
       c.trader,
       formatMoney(c.isPnlUsd, 0),
@@ -103,5 +116,6 @@ function candidateTable(w: WindowResult): string {
       c.reason.replace(/ \(Sharpe .* zero-edge trials shows\)/, '').replace(/ \(DSR [^)]*\)/, ''),
     ]);
   }
-  return tableText(t);
+  const more = w.candidates.length - shown.length;
+  return more > 0 ? `${tableText(t)}\n  … and ${more} more candidates (--all)` : tableText(t);
 }

@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { dateFlag } from '../cli/flags.js';
+import { columnList, dateFlag, tableFlags } from '../cli/flags.js';
 import { renderCalendar } from '../cli/render/calendar.js';
+import { outputWidth } from '../cli/terminal.js';
 import { type CalendarResult, calendar } from '../services/calendar.js';
 
 export default class Calendar extends BaseCommand<typeof Calendar> {
@@ -15,6 +16,7 @@ export default class Calendar extends BaseCommand<typeof Calendar> {
   ];
 
   static override flags = {
+    ...tableFlags,
     from: dateFlag({ description: 'first day (US/Eastern); default today' }),
     to: dateFlag({ description: 'last day (inclusive)', exclusive: ['days'] }),
     days: Flags.integer({ description: 'number of days from --from (default 30)', min: 1, max: 3660 }),
@@ -29,7 +31,13 @@ export default class Calendar extends BaseCommand<typeof Calendar> {
     const f = this.flags;
     const result = calendar(this.ctx, { from: f.from, to: f.to, days: f.days, types: f.type });
     if (!this.jsonEnabled()) {
-      this.log(renderCalendar(result));
+      this.log(
+        renderCalendar(result, {
+          width: outputWidth(),
+          pick: columnList(this.flags.columns),
+          csv: this.flags.csv,
+        }),
+      );
       for (const w of result.warnings) this.warn(w);
     }
     return result;

@@ -268,3 +268,37 @@ describe('a 100-column terminal and a pipe', () => {
     expect(r.stdout.includes('\u001b')).toBe(false);
   });
 });
+
+describe('--csv and --columns on tables', () => {
+  it('calendar --csv: every column, quoted where a value has a comma', () => {
+    const r = runCli(['calendar', '--from', '2026-11-20', '--to', '2026-12-10', '--csv'], {
+      ...env,
+      TZ: 'UTC',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      'Date,Day,Time ET,Local (UTC),Type,Event,Detail',
+      '2026-11-26,Thu,,,MARKET,Thanksgiving Day,NYSE closed',
+      '2026-11-27,Fri,13:00,18:00 UTC,MARKET,Day after Thanksgiving,NYSE closes early at 13:00 ET',
+      '2026-12-09,Wed,14:00,19:00 UTC,FOMC,FOMC statement,"meeting 2026-12-08/09, SEP, press conference 14:30 ET"',
+      '2026-12-10,Thu,08:30,13:30 UTC,CPI,CPI release,CPI for 2026-11',
+    ]);
+  });
+
+  it('calendar --columns picks and orders; a narrow terminal drops the least important', () => {
+    const r = runCli(
+      ['calendar', '--from', '2026-12-09', '--to', '2026-12-10', '--columns', 'event,date'],
+      env,
+    );
+    expect(r.stdout.trim().split('\n').slice(1)).toEqual([
+      'Event           Date',
+      'FOMC statement  2026-12-09',
+      'CPI release     2026-12-10',
+    ]);
+    const narrow = runCli(['calendar', '--from', '2026-12-09', '--to', '2026-12-10'], {
+      ...env,
+      COLUMNS: '60',
+    });
+    expect(narrow.stdout).toMatch(/left out to fit 60 columns: Detail/);
+  });
+});

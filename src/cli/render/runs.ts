@@ -1,6 +1,6 @@
 import type { MarketCalendar } from '../../core/time/market-calendar.js';
 import type { RemovalPlan, RemoveRunResult, RunOverview } from '../../services/runs.js';
-import { table, tableText } from './table.js';
+import { type Column, columnsTable, csvTable, type TableView } from './table.js';
 
 /** Bytes for people: 1023 B, 1.5 KB, 10 MB. */
 export function formatBytes(n: number): string {
@@ -15,39 +15,63 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
-/** `argus runs list`: one row per run, and how to remove them. */
-export function renderRunsList(runs: RunOverview[], m: MarketCalendar): string {
-  if (runs.length === 0) return 'No runs.';
+/** The runs table's columns: the id and what the run is first, sizes last. */
+function runColumns(m: MarketCalendar): Column<RunOverview>[] {
   const day = (ms: number | null) => (ms === null ? '' : m.etDate(ms));
-  const t = table([
-    'Run',
-    'Kind',
-    'Status',
-    'Created (ET)',
-    'Window',
-    'Traders',
-    'Steps',
-    'Checkpoints',
-    'Note',
-  ]);
-  for (const r of runs) {
-    const notes = [r.live ? 'live' : '', r.activePromotions ? `${r.activePromotions} promoted` : ''].filter(
-      Boolean,
-    );
-    t.push([
-      r.id.slice(0, 8),
-      r.kind,
-      r.status,
-      m.formatEt(r.createdMs),
-      r.windowFromMs === null ? '' : `${day(r.windowFromMs)} → ${day(r.windowToMs)}`,
-      r.traders === null ? '' : r.traders.toLocaleString('en-US'),
-      r.stepsDone === null ? '' : r.stepsTotal ? `${r.stepsDone}/${r.stepsTotal}` : String(r.stepsDone),
-      r.checkpointBytes ? formatBytes(r.checkpointBytes) : '',
-      notes.join(', '),
-    ]);
-  }
   return [
-    tableText(t),
+    { head: 'Run', cell: (r) => r.id.slice(0, 8), align: 'left', priority: 1, csv: (r) => r.id },
+    { head: 'Kind', cell: (r) => r.kind, align: 'left', priority: 1 },
+    { head: 'Status', cell: (r) => r.status, align: 'left', priority: 1 },
+    { head: 'Created (ET)', cell: (r) => m.formatEt(r.createdMs), align: 'left', priority: 3 },
+    {
+      head: 'Window',
+      cell: (r) => (r.windowFromMs === null ? '' : `${day(r.windowFromMs)} → ${day(r.windowToMs)}`),
+      align: 'left',
+      priority: 2,
+    },
+    {
+      head: 'Traders',
+      cell: (r) => (r.traders === null ? '' : r.traders.toLocaleString('en-US')),
+      priority: 2,
+      csv: (r) => r.traders,
+    },
+    {
+      head: 'Steps',
+      cell: (r) =>
+        r.stepsDone === null ? '' : r.stepsTotal ? `${r.stepsDone}/${r.stepsTotal}` : String(r.stepsDone),
+      priority: 3,
+      csv: (r) => r.stepsDone,
+    },
+    {
+      head: 'Checkpoints',
+      cell: (r) => (r.checkpointBytes ? formatBytes(r.checkpointBytes) : ''),
+      priority: 4,
+      csv: (r) => r.checkpointBytes,
+    },
+    {
+      head: 'Note',
+      cell: (r) =>
+        [r.live ? 'live' : '', r.activePromotions ? `${r.activePromotions} promoted` : '']
+          .filter(Boolean)
+          .join(', '),
+      align: 'left',
+      priority: 2,
+    },
+  ];
+}
+
+/** `argus runs list`: one row per run, and how to remove them. */
+export function renderRunsList(
+  runs: RunOverview[],
+  m: MarketCalendar,
+  view: TableView & { csv?: boolean } = {},
+): string {
+  const cols = runColumns(m);
+  if (view.csv) return csvTable(cols, runs);
+  if (runs.length === 0) return 'No runs.';
+  const text = columnsTable(cols, runs, view);
+  return [
+    text,
     'Remove one with `argus runs rm <run>` (the first 8 characters are enough); old backtests with `argus db prune --before DATE`.',
   ].join('\n');
 }

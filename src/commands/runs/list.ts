@@ -1,6 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { columnList, tableFlags } from '../../cli/flags.js';
 import { renderRunsList } from '../../cli/render/runs.js';
+import { outputWidth } from '../../cli/terminal.js';
 import { listRuns, type RunOverview } from '../../services/runs.js';
 
 export default class RunsList extends BaseCommand<typeof RunsList> {
@@ -11,6 +13,7 @@ export default class RunsList extends BaseCommand<typeof RunsList> {
     '<%= config.bin %> runs list --kind replay --limit 100 --json',
   ];
   static override flags = {
+    ...tableFlags,
     limit: Flags.integer({ description: 'at most this many runs', default: 50, min: 1, max: 100_000 }),
     kind: Flags.option({
       options: ['live', 'replay', 'sim'] as const,
@@ -25,7 +28,14 @@ export default class RunsList extends BaseCommand<typeof RunsList> {
   async run(): Promise<{ runs: RunOverview[] }> {
     const f = this.flags;
     const runs = listRuns(this.ctx, { limit: f.limit, kind: f.kind, status: f.status });
-    if (!this.jsonEnabled()) this.log(renderRunsList(runs, this.ctx.calendar));
+    if (!this.jsonEnabled())
+      this.log(
+        renderRunsList(runs, this.ctx.calendar, {
+          width: outputWidth(),
+          pick: columnList(this.flags.columns),
+          csv: this.flags.csv,
+        }),
+      );
     return { runs };
   }
 }

@@ -186,7 +186,7 @@ export class AppContext implements Deps {
   }
 
   grid(file?: string): Grid {
-    return loadGrid(file);
+    return loadGrid(file ?? this.config.config.farm.grid ?? undefined);
   }
 
   chainModel(): ChainModel {

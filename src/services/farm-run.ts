@@ -136,7 +136,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
   let to = req.to;
   let engineName = req.engine;
   let seed = req.seed;
-  let gridFile = req.gridFile;
+  let gridFile = req.gridFile ?? deps.farmConfig.grid ?? undefined;
   let sim = req.sim;
   // A resumed replay rebuilds the market recorded with its run (IV shift, rate), not today's config.
   let recorded: ReturnType<typeof recordedReplay> = null;
@@ -156,8 +156,8 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
     if (kind === 'replay') recorded = recordedReplay(p as RecordedMarket);
   }
   const win = kind === 'replay' ? REPLAY_WINDOW : SIM_WINDOW;
-  from ??= win.from;
-  to ??= win.to;
+  from ??= deps.farmConfig.backtestFrom ?? win.from;
+  to ??= deps.farmConfig.backtestTo ?? win.to;
   if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
   const grid = deps.grid(gridFile);
   const fair = kind === 'sim' && (sim?.fair ?? false);

@@ -140,6 +140,30 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: 'steps between engine checkpoints in a backtest (resume restarts from the last one)',
   },
   {
+    path: 'farm.grid',
+    env: 'ARGUS_GRID',
+    kind: 'string',
+    schema: z.string().min(1).nullable(),
+    default: null,
+    description: 'the trader grid file when --grid is not given (null: the bundled 432,000-trader grid)',
+  },
+  {
+    path: 'farm.backtestFrom',
+    env: 'ARGUS_BACKTEST_FROM',
+    kind: 'string',
+    schema: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').nullable(),
+    default: null,
+    description: "a backtest's first day when --from is not given (null: the start of the data)",
+  },
+  {
+    path: 'farm.backtestTo',
+    env: 'ARGUS_BACKTEST_TO',
+    kind: 'string',
+    schema: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').nullable(),
+    default: null,
+    description: "a backtest's last day when --to is not given (null: the end of the data)",
+  },
+  {
     path: 'farm.engine',
     env: 'ARGUS_ENGINE',
     flag: 'engine',
@@ -306,6 +330,9 @@ export interface ArgusConfig {
     rules: Record<string, unknown>;
     checkpointEvery: number;
     engine: EngineRequest;
+    grid: string | null;
+    backtestFrom: string | null;
+    backtestTo: string | null;
   };
   notifications: {
     telegram: { token: string | null; chatId: string | null; url: string };

@@ -10,7 +10,7 @@ export default class Honesty extends BaseCommand<typeof Honesty> {
     'Honesty test of `argus promote` on simulated markets: null (fair market, nothing may be promoted) and power (a real edge)';
   static override examples = [
     '<%= config.bin %> honesty --scenario null --seeds 20',
-    '<%= config.bin %> honesty --scenario both --seeds 20 --grid data/grids/default.json --json',
+    '<%= config.bin %> honesty --scenario both --seeds 20 --json',
   ];
   static override flags = {
     scenario: Flags.option({ options: ['null', 'power', 'both'] as const, default: 'both' })(),

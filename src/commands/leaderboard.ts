@@ -15,7 +15,7 @@ export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
     '<%= config.bin %> leaderboard --limit 20',
     '<%= config.bin %> leaderboard --sort sharpe --where dte=14,session=morning',
     '<%= config.bin %> leaderboard --by dte',
-    '<%= config.bin %> leaderboard --trader 24781',
+    '<%= config.bin %> leaderboard --trader <trader-id>',
     '<%= config.bin %> leaderboard --run live',
     '<%= config.bin %> leaderboard --sort total --columns trader,dte,realised,total --limit 5',
     '<%= config.bin %> leaderboard --limit 1000 --csv > top.csv',

@@ -6,7 +6,7 @@ import { farmBacktest, SIM_WINDOW } from './farm-run.js';
 import { loadBacktest } from './promote.js';
 import { resimulate } from './promote-resim.js';
 
-export type HonestyDeps = Pick<Deps, 'workDatabases'>;
+export type HonestyDeps = Pick<Deps, 'workDatabases' | 'farmConfig'>;
 
 /**
  * The honesty test of `argus promote`.
@@ -112,7 +112,10 @@ export async function runHonesty(deps: HonestyDeps, o: HonestyOptions): Promise<
     o.premium !== undefined && o.scenario === 'power'
       ? { ...base0, sim: { ...base0.sim, premium: o.premium } }
       : base0;
-  const window = o.window ?? SIM_WINDOW;
+  const window = o.window ?? {
+    from: deps.farmConfig.backtestFrom ?? SIM_WINDOW.from,
+    to: deps.farmConfig.backtestTo ?? SIM_WINDOW.to,
+  };
   const results: SeedResult[] = [];
   const { seed: _seed, ...base } = { ...DEFAULT_PARAMS, ...o.params };
   for (const seed of o.seeds) {

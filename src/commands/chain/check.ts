@@ -9,7 +9,7 @@ export default class ChainCheck extends BaseCommand<typeof ChainCheck> {
     'Compare the synthetic chain with real chain exports (CSV as in data/options/): spreads, mids and IVs by DTE and moneyness, and the crossing cost of the spreads the grid would trade';
   static override examples = [
     '<%= config.bin %> chain check data/options/ibit_chain_yahoo_2026-02-11_underlying37.735.csv',
-    '<%= config.bin %> chain check my-broker-export.csv --iv 52 --json',
+    '<%= config.bin %> chain check <export.csv> --iv 52 --json',
   ];
   static override strict = false;
   static override args = {

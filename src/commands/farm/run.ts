@@ -10,7 +10,7 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
     'Run the paper-trader farm: one live step, or a backtest over replayed history (--source replay) or the seeded simulator (--source sim)';
   static override examples = [
     '<%= config.bin %> farm run --source replay',
-    '<%= config.bin %> farm run --source replay --from 2025-03-03 --to 2025-04-30 --grid my-grid.json',
+    '<%= config.bin %> farm run --source replay --from 2025-03-03 --to 2025-04-30 --grid <grid.json>',
     '<%= config.bin %> farm run --source sim --model gbm --premium 0 --fair --fill-f 0 --fee 0 --seed 7',
     '<%= config.bin %> farm run --resume <run-id>',
   ];

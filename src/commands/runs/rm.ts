@@ -9,9 +9,9 @@ export default class RunsRm extends BaseCommand<typeof RunsRm> {
   static override description =
     "Remove a run with all its rows (positions, trader stats, steps, events) and its checkpoint files. The live farm's run and runs marked running need --force";
   static override examples = [
-    '<%= config.bin %> runs rm 3f2a9c1e --dry-run',
-    '<%= config.bin %> runs rm 3f2a9c1e',
-    '<%= config.bin %> runs rm 3f2a9c1e-0b7d-4c1e-9a51-2f0e8d6b7c44 --yes',
+    '<%= config.bin %> runs rm <run-id> --dry-run',
+    '<%= config.bin %> runs rm <run-id>',
+    '<%= config.bin %> runs rm <run-id> --yes',
   ];
   static override args = {
     id: Args.string({

@@ -18,6 +18,7 @@ const REF = 'src/core/farm/reference.ts';
 const KJS = 'src/core/farm/kernels-js.ts';
 const KGPU = 'src/core/farm/kernels.ts';
 const PICK = 'src/core/conditions/spread-pick.ts';
+const STEP_SRC = 'src/core/farm/market-step.ts';
 
 /** rule, mutation, patches [file, from, to] (each `from` must occur exactly once), test file and name. */
 const MUTATIONS = [
@@ -231,6 +232,54 @@ const MUTATIONS = [
       [REF, 'this.fee() * p.contracts * (2 + exitLegs)', 'this.fee() * p.contracts * 4'],
     ],
     test: [RULES, 'expiry: settled at intrinsic'],
+  },
+  {
+    rule: 'early exercise: distributions',
+    mutation: 'the lattice ignores the fund’s distributions',
+    patches: [
+      [
+        'src/core/pricing/lattice.ts',
+        'const ahead = distributions.filter(',
+        'const ahead: CashDistribution[] = [];\n  void distributions.filter(',
+      ],
+    ],
+    test: [STEP, 'BITO before its distribution'],
+  },
+  {
+    rule: 'early exercise: own underlying',
+    mutation: 'every position checked against IBIT’s price',
+    patches: [[STEP_SRC, 'const S = spot.get(info.symbol);', "const S = spot.get('IBIT');"]],
+    test: [STEP, 'BITO after its distribution'],
+  },
+  {
+    rule: 'early exercise: the holder’s decision',
+    mutation: 'exercise never taken',
+    patches: [[STEP_SRC, 'if (exercise.exercise) {', 'if (exercise.exercise && false) {']],
+    test: [STEP, 'IBIT deep in the money with 3 days left'],
+  },
+  {
+    rule: 'early exercise: boundary',
+    mutation: 'exercised whenever in the money',
+    patches: [
+      [
+        'src/core/pricing/lattice.ts',
+        'exerciseNow: intrinsic > 0 && intrinsic >= hold,',
+        'exerciseNow: intrinsic > 0,',
+      ],
+    ],
+    test: [STEP, 'not exercised where holding is worth more'],
+  },
+  {
+    rule: 'exercise settled at the next open',
+    mutation: 'settled at the exercise close’s price',
+    patches: [[STEP_SRC, 'const openMs = cal.nextOpen(ex.closeMs).openMs;', 'const openMs = ex.closeMs;']],
+    test: [STEP, 'IBIT deep in the money with 3 days left'],
+  },
+  {
+    rule: 'expiry delivery at the next open',
+    mutation: 'short-only in the money settled at the close',
+    patches: [[STEP_SRC, 'if (S < info.shortStrike && S >= info.longStrike) {', 'if (false) {']],
+    test: [STEP, 'at expiry with only the short in the money'],
   },
   {
     rule: 'batched backtest step (#12)',

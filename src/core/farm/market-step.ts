@@ -1,10 +1,18 @@
+import { putExercise } from '../conditions/assignment.js';
 import { type Conditions, computeConditions } from '../conditions/compute.js';
 import { indexChain, pickSpread } from '../conditions/spread-pick.js';
 import { closeSpreadDebit, type FillParams, legFill, spreadMid } from '../fill/fill.js';
-import { contractKey, type EtfSymbol, type MarketDataSource, type OptionContract } from '../market/port.js';
+import { expectedDistributions } from '../market/distributions.js';
+import {
+  contractKey,
+  type Distribution,
+  type EtfSymbol,
+  type MarketDataSource,
+  type OptionContract,
+} from '../market/port.js';
 import type { EconomicCalendar } from '../time/economic-calendar.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
-import { daysBetween } from '../units.js';
+import { daysBetween, MS_PER_YEAR } from '../units.js';
 import type { Grid } from './grid.js';
 import { FarmHost } from './host.js';
 import type { FarmRules } from './rules.js';
@@ -16,6 +24,11 @@ export interface SpreadInfo {
   expiry: string;
   shortStrike: number;
   longStrike: number;
+  /**
+   * The short put was exercised at this close (`early`: the holder's choice; `expiry`: in the
+   * money at expiry with the long out of it): settled at the next session's open.
+   */
+  exercised?: { closeMs: number; kind: 'early' | 'expiry' };
 }
 
 /** Distinct spreads get small integer ids that positions point at (few per step, built once). */
@@ -44,7 +57,10 @@ export class SpreadRegistry {
 
   static fromJSON(list: SpreadInfo[]): SpreadRegistry {
     const r = new SpreadRegistry();
-    for (const s of list) r.idFor(s.symbol, s.expiry, s.shortStrike, s.longStrike);
+    for (const s of list) {
+      const id = r.idFor(s.symbol, s.expiry, s.shortStrike, s.longStrike);
+      if (s.exercised) r.list[id].exercised = { ...s.exercised };
+    }
     return r;
   }
 }
@@ -80,10 +96,13 @@ export class MarketStepBuilder {
   private readonly o: MarketStepOptions;
   private readonly combos: ReturnType<typeof FarmHost.comboValues>[];
   private readonly optionLifeHours: number;
+  /** Spreads whose short was exercised and is not settled yet. */
+  private readonly exercisedIds = new Set<number>();
 
   constructor(o: MarketStepOptions) {
     this.o = o;
     this.registry = o.registry ?? new SpreadRegistry();
+    for (const s of this.registry.list) if (s.exercised) this.exercisedIds.add(s.id);
     this.combos = Array.from({ length: FarmHost.comboCount(o.grid) }, (_, c) =>
       FarmHost.comboValues(o.grid, c),
     );
@@ -227,38 +246,122 @@ export class MarketStepBuilder {
     return q.status === 'ok' ? q.value.price : null;
   }
 
-  /** Marks, closing debits, assignment and expiry settlement for every spread held open. */
+  /** Each fund's price at `atMs`, for the symbols asked (its own underlying for every position). */
+  private async prices(symbols: Set<EtfSymbol>, atMs: number): Promise<Map<EtfSymbol, number>> {
+    const out = new Map<EtfSymbol, number>();
+    for (const sym of symbols) {
+      const q = await this.o.source.etfQuote(sym, atMs);
+      if (q.status === 'ok') out.set(sym, q.value.price);
+    }
+    return out;
+  }
+
+  /**
+   * Settles an exercised short at the next session's open: the shares taken at the strike are
+   * sold at the open (the real opening print, or the derived price where the fund did not trade),
+   * so the overnight gap is paid; after an early exercise the long is sold through the fill model
+   * at the open (or exercised, when that pays more or it cannot be sold). Null until that open has
+   * passed or while its price is missing.
+   */
+  private async settleExercise(info: SpreadInfo, tMs: number, expiryMs: number): Promise<SpreadMark | null> {
+    const { source, calendar: cal, fill } = this.o;
+    const ex = info.exercised as NonNullable<SpreadInfo['exercised']>;
+    const openMs = cal.nextOpen(ex.closeMs).openMs;
+    if (tMs < openMs) return null;
+    const open = await source.etfQuote(info.symbol, openMs);
+    if (open.status !== 'ok') return null;
+    const shortDebit = info.shortStrike - open.value.price;
+    const base = {
+      noFillReason: null,
+      dteDays: Math.max(0, daysBetween(cal.etDate(tMs), info.expiry)),
+      expiryMs,
+    };
+    if (ex.kind === 'expiry') {
+      // The long expired out of the money: nothing to sell.
+      const settle = pips(shortDebit);
+      return {
+        ...base,
+        midPips: Math.max(0, settle),
+        closeDebitPips: NO_FILL,
+        assign: false,
+        assignDebitPips: NO_FILL,
+        expiresNow: true,
+        settlePips: settle,
+      };
+    }
+    const long = { symbol: info.symbol, expiry: info.expiry, strike: info.longStrike, right: 'put' as const };
+    const key = contractKey(long);
+    // The long's quote at the open; failing that, at this step.
+    let lq = (await source.optionQuotes([long], openMs)).get(key);
+    if (lq?.status !== 'ok') lq = (await source.optionQuotes([long], tMs)).get(key);
+    const sale =
+      lq?.status === 'ok' ? legFill('sell', { ...lq.value, stale: lq.stale ?? false }, fill) : null;
+    const exercised = Math.max(0, info.longStrike - open.value.price);
+    const debit = pips(shortDebit - Math.max(sale?.ok ? sale.price : 0, exercised));
+    return {
+      ...base,
+      midPips: Math.max(0, debit),
+      closeDebitPips: NO_FILL,
+      assign: true,
+      assignDebitPips: debit,
+      expiresNow: false,
+      settlePips: 0,
+    };
+  }
+
+  /** Marks, closing debits, exercise and expiry settlement for every spread held open. */
   private async markSpreads(
     open: Set<number>,
     tMs: number,
     isClose: boolean,
     expiredOnly = false,
   ): Promise<Map<number, SpreadMark>> {
-    const { source, calendar: cal, fill, rules } = this.o;
+    const { source, calendar: cal, fill } = this.o;
     const marks = new Map<number, SpreadMark>();
+    // An exercised spread no one holds any more is done with.
+    for (const id of this.exercisedIds) {
+      if (open.has(id)) continue;
+      delete this.registry.get(id).exercised;
+      this.exercisedIds.delete(id);
+    }
     if (open.size === 0) return marks;
     const today = cal.etDate(tMs);
     const live: { info: SpreadInfo; expiryMs: number }[] = [];
     const contracts: OptionContract[] = [];
     for (const id of open) {
       const info = this.registry.get(id);
-      const expiryMs = cal.etToUtcMs(info.expiry, '16:00');
-      const settleMs = cal.tradingDay(info.expiry)?.closeMs ?? expiryMs;
-      if (settleMs <= tMs || (isClose && info.expiry === today)) {
-        const S = await this.settlement(info.symbol, info.expiry, settleMs);
+      const expiryMs = expiryInstant(cal, info.expiry);
+      if (!info.exercised && (expiryMs <= tMs || (isClose && info.expiry === today))) {
+        const S = await this.settlement(info.symbol, info.expiry, expiryMs);
         if (S === null) continue; // cannot settle yet; retried next step
-        const intrinsic = Math.max(0, info.shortStrike - S) - Math.max(0, info.longStrike - S);
-        marks.set(id, {
-          midPips: pips(intrinsic),
-          closeDebitPips: NO_FILL,
-          noFillReason: 'expired',
-          assign: false,
-          assignDebitPips: NO_FILL,
-          expiresNow: true,
-          settlePips: pips(intrinsic),
-          dteDays: 0,
-          expiryMs,
-        });
+        if (S < info.shortStrike && S >= info.longStrike) {
+          // Only the short is in the money: its shares are delivered and sold at the next open.
+          info.exercised = { closeMs: expiryMs, kind: 'expiry' };
+          this.exercisedIds.add(id);
+        } else {
+          const intrinsic = Math.max(0, info.shortStrike - S) - Math.max(0, info.longStrike - S);
+          marks.set(id, {
+            midPips: pips(intrinsic),
+            closeDebitPips: NO_FILL,
+            noFillReason: 'expired',
+            assign: false,
+            assignDebitPips: NO_FILL,
+            expiresNow: true,
+            settlePips: pips(intrinsic),
+            dteDays: 0,
+            expiryMs,
+          });
+          continue;
+        }
+      }
+      if (info.exercised) {
+        const m = await this.settleExercise(info, tMs, expiryMs);
+        if (m) {
+          // Every holder settles on this mark; a position opened afterwards is a new short.
+          marks.set(id, m);
+          delete info.exercised;
+          this.exercisedIds.delete(id);
+        }
         continue;
       }
       if (expiredOnly) continue;
@@ -269,10 +372,11 @@ export class MarketStepBuilder {
       );
     }
     if (!live.length) return marks;
-    const [quotes, ibit] = await Promise.all([
+    const [quotes, spot] = await Promise.all([
       source.optionQuotes(contracts, tMs),
-      source.etfQuote('IBIT', tMs),
+      isClose ? this.prices(new Set(live.map((l) => l.info.symbol)), tMs) : new Map<EtfSymbol, number>(),
     ]);
+    const distributions = new Map<EtfSymbol, Distribution[]>();
     for (const { info, expiryMs } of live) {
       const sq = quotes.get(
         contractKey({ symbol: info.symbol, expiry: info.expiry, strike: info.shortStrike, right: 'put' }),
@@ -301,25 +405,37 @@ export class MarketStepBuilder {
       const l = { ...lq.value, stale: lq.stale ?? false };
       const mid = spreadMid(s, l);
       const close = closeSpreadDebit(s, l, fill);
-      // Early assignment: the short put in the money with almost no time value left.
-      let assign = false;
-      let assignDebit = NO_FILL;
-      const S = info.symbol === 'IBIT' && ibit.status === 'ok' ? ibit.value.price : null;
-      if (S !== null && S < info.shortStrike && s.bid !== null && s.ask !== null) {
-        const intrinsic = info.shortStrike - S;
-        const timeValue = (s.bid + s.ask) / 2 - intrinsic;
-        if (timeValue < rules.assignmentTimeValueUsd) {
-          assign = true;
-          const longSale = legFill('sell', l, fill);
-          if (longSale.ok) assignDebit = pips(intrinsic - longSale.price);
+      // At the close the holder of the short put decides on exercise, against its own fund's price.
+      const S = spot.get(info.symbol);
+      if (isClose && S !== undefined && S < info.shortStrike && s.iv !== null && s.iv > 0) {
+        let paid = distributions.get(info.symbol);
+        if (!paid) {
+          const d = await source.distributions(info.symbol, tMs);
+          paid = d.status === 'ok' ? d.value : [];
+          distributions.set(info.symbol, paid);
+        }
+        const exercise = putExercise({
+          S,
+          K: info.shortStrike,
+          T: (expiryMs - tMs) / MS_PER_YEAR,
+          r: this.o.riskFreeRate,
+          vol: s.iv,
+          distributions: expectedDistributions(paid, cal, today, info.expiry, S).map((d) => ({
+            tYears: (cal.etToUtcMs(d.exDate, '09:30') - tMs) / MS_PER_YEAR,
+            amount: d.amount,
+          })),
+        });
+        if (exercise.exercise) {
+          info.exercised = { closeMs: tMs, kind: 'early' };
+          this.exercisedIds.add(info.id);
         }
       }
       marks.set(info.id, {
         midPips: mid.ok ? Math.max(0, pips(mid.mid)) : -1,
         closeDebitPips: close.ok ? pips(close.debit) : NO_FILL,
         noFillReason: close.ok ? null : close.reason,
-        assign,
-        assignDebitPips: assignDebit,
+        assign: false,
+        assignDebitPips: NO_FILL,
         expiresNow: false,
         settlePips: 0,
         dteDays,
@@ -328,4 +444,9 @@ export class MarketStepBuilder {
     }
     return marks;
   }
+}
+
+/** When an expiry's options stop trading: its session's close (13:00 ET on an early-close day). */
+export function expiryInstant(cal: MarketCalendar, expiry: string): number {
+  return cal.tradingDay(expiry)?.closeMs ?? cal.etToUtcMs(expiry, '16:00');
 }

@@ -12,6 +12,7 @@ import { DEFAULT_RULES } from '../../../src/core/farm/rules.js';
 import { DEFAULT_FILL } from '../../../src/core/fill/fill.js';
 import {
   contractKey,
+  type Distribution,
   type EtfQuote,
   type EtfSymbol,
   type MarketDataSource,
@@ -77,13 +78,12 @@ const CHAIN: OptionChain = {
   ],
 };
 
-/** The port fed by hand: one chain, its quotes, a spot per instant; everything else missing. */
+/** The port fed by hand: chains by instant, their quotes and spots, the funds' distributions; everything else missing. */
 class HandSource implements MarketDataSource {
   readonly kind = 'replay' as const;
   constructor(
-    private readonly chains: Partial<Record<EtfSymbol, OptionChain>>,
-    private readonly spot: (symbol: EtfSymbol, atMs: number) => number | null = (s) =>
-      this.chains[s]?.underlyingPrice ?? null,
+    private readonly chainsAt: (atMs: number) => Partial<Record<EtfSymbol, OptionChain>>,
+    private readonly paid: Partial<Record<EtfSymbol, Distribution[]>> = {},
   ) {}
   private none<T>(): Promise<Observed<T>> {
     return Promise.resolve(missing('hand', 'not in this test'));
@@ -93,19 +93,26 @@ class HandSource implements MarketDataSource {
   dvol = () => this.none<number>();
   dvolHistory = () => this.none<never>();
   funding8h = () => this.none<number>();
+  async distributions(symbol: EtfSymbol, atMs: number): Promise<Observed<Distribution[]>> {
+    return ok(
+      (this.paid[symbol] ?? []).filter((d) => d.exDate <= cal.etDate(atMs)),
+      atMs,
+      'hand',
+    );
+  }
   async etfQuote(symbol: EtfSymbol, atMs: number): Promise<Observed<EtfQuote>> {
-    const price = this.spot(symbol, atMs);
-    if (price === null) return missing('hand', 'no price');
-    return ok({ symbol, price, previousClose: null, phase: 'regular' as never }, atMs, 'hand');
+    const c = this.chainsAt(atMs)[symbol];
+    if (!c) return missing('hand', 'no price');
+    return ok({ symbol, price: c.underlyingPrice, previousClose: null, phase: 'open' }, atMs, 'hand');
   }
   async optionChain(symbol: EtfSymbol, atMs: number): Promise<Observed<OptionChain>> {
-    const c = this.chains[symbol];
+    const c = this.chainsAt(atMs)[symbol];
     return c ? ok(c, atMs, 'hand') : missing('hand', 'no chain');
   }
   async optionQuotes(contracts: OptionContract[], atMs: number): Promise<Map<string, Observed<OptionQuote>>> {
     const out = new Map<string, Observed<OptionQuote>>();
     for (const c of contracts) {
-      const q = this.chains[c.symbol]?.quotes.find((x) => contractKey(x) === contractKey(c));
+      const q = this.chainsAt(atMs)[c.symbol]?.quotes.find((x) => contractKey(x) === contractKey(c));
       out.set(contractKey(c), q ? ok(q, atMs, 'hand') : missing('hand', 'not listed'));
     }
     return out;
@@ -142,7 +149,7 @@ function builder(source: MarketDataSource) {
 
 describe('selection of expiry, short strike and long strike (B, #5)', () => {
   it('each (dte, delta, width) builds the spread worked out from the chain', async () => {
-    const b = builder(new HandSource({ IBIT: CHAIN }));
+    const b = builder(new HandSource(() => ({ IBIT: CHAIN })));
     const { input } = await b.build(0, NOW, new Set());
     const built = input.candidates.map((c, k) => {
       const v = FarmHost.comboValues(grid, k);
@@ -170,9 +177,143 @@ describe('selection of expiry, short strike and long strike (B, #5)', () => {
         q.expiry === '2026-03-06' && q.strike === 47 ? { ...q, bid: 0.14 } : q,
       ),
     };
-    const { input } = await builder(new HandSource({ IBIT: thin })).build(0, NOW, new Set());
+    const { input } = await builder(new HandSource(() => ({ IBIT: thin }))).build(0, NOW, new Set());
     // 0.14 − 0.10 = 0.04 < 0.05.
     expect(input.candidates[0]).toBeNull();
     expect(input.candidates[1]).not.toBeNull();
+  });
+});
+
+describe('exercise of the short put: decided at the close, settled at the next open', () => {
+  const at = (date: string, hhmm: string) => cal.etToUtcMs(date, hhmm);
+  const chain = (
+    symbol: EtfSymbol,
+    spot: number,
+    expiry: string,
+    quotes: [number, number, number][],
+  ): OptionChain => ({
+    symbol,
+    underlyingPrice: spot,
+    expiries: [expiry],
+    quotes: quotes.map(([k, bid, ask]) => put(expiry, k, bid, ask, symbol)),
+  });
+  const marksOnly = { entries: false, marks: 'all' as const };
+
+  /** IBIT 2026-03-06 47/45 held; the market at Tuesday's close, Wednesday's open and 10:00. */
+  function ibitDeep(closeSpot: number) {
+    const close = at('2026-03-03', '16:00');
+    const open = at('2026-03-04', '09:30');
+    const source = new HandSource((t) => ({
+      IBIT:
+        t <= close
+          ? chain('IBIT', closeSpot, '2026-03-06', [
+              [47, 47 - closeSpot - 0.05, 47 - closeSpot + 0.1],
+              [45, Math.max(0, 45 - closeSpot) - 0.05 + 0.1, Math.max(0, 45 - closeSpot) + 0.2],
+            ])
+          : t === open
+            ? chain('IBIT', 35, '2026-03-06', [
+                [47, 11.9, 12.1],
+                [45, 10.15, 10.35],
+              ])
+            : chain('IBIT', 35.5, '2026-03-06', [
+                [47, 11.4, 11.6],
+                [45, 9.45, 9.6],
+              ]),
+    }));
+    const b = builder(source);
+    const id = b.registry.idFor('IBIT', '2026-03-06', 47, 45);
+    return { b, id, close, next: at('2026-03-04', '10:00') };
+  }
+
+  it('IBIT deep in the money with 3 days left: exercised at the close, settled across the gap', async () => {
+    // Close 36 vs strike 47: 4.9 σ in the money (ln(36/47) / (0.6 × √(3/365)) = −4.9) while a 4 % rate
+    // pays 47 × 0.04 × 3/365 = $0.015 for exercising now: the lattice says exercise.
+    const { b, id, close, next } = ibitDeep(36);
+    const atClose = (await b.build(0, close, new Set([id]), marksOnly)).input.marks.get(id)!;
+    expect(atClose.assign).toBe(false);
+    expect(b.registry.get(id).exercised).toEqual({ closeMs: close, kind: 'early' });
+    const after = (await b.build(1, next, new Set([id]), marksOnly)).input.marks.get(id)!;
+    // The shares taken at 47 are sold at Wednesday's 35.00 open (a $1 gap below the close); the
+    // long sold at the open's 10.15 bid (more than its 10.00 intrinsic): 47 − 35 − 10.15 = 1.85
+    // (settled at the close's prices it would be 47 − 36 − 9.05 = 1.95).
+    expect(after).toMatchObject({ assign: true, assignDebitPips: 18_500 });
+    expect(b.registry.get(id).exercised).toBeUndefined();
+  });
+
+  it('not exercised where holding is worth more: 0.50 in the money with 3 days left', async () => {
+    const { b, id, close, next } = ibitDeep(46.5);
+    await b.build(0, close, new Set([id]), marksOnly);
+    expect(b.registry.get(id).exercised).toBeUndefined();
+    expect((await b.build(1, next, new Set([id]), marksOnly)).input.marks.get(id)?.assign).toBe(false);
+  });
+
+  /** BITO 12/10 held, BITO at 9.00 at the close (IBIT at 50: its own price decides, not IBIT's). */
+  function bito(
+    closeDate: string,
+    expiry: string,
+    paid = [{ exDate: '2026-03-02', amount: 0.6, yieldFrac: 0.06 }],
+  ) {
+    const source = new HandSource(
+      () => ({
+        IBIT: CHAIN,
+        BITO: chain('BITO', 9, expiry, [
+          [12, 2.95, 3.1],
+          [10, 1.0, 1.1],
+        ]),
+      }),
+      // BITO went ex $0.60 (6 %) on Monday 2026-03-02; the next is due on the first trading day of April.
+      { BITO: paid },
+    );
+    const b = builder(source);
+    const id = b.registry.idFor('BITO', expiry, 12, 10);
+    return { b, id, close: at(closeDate, '16:00') };
+  }
+
+  it('BITO after its distribution: deep in the money with 4 days left is exercised', async () => {
+    const { b, id, close } = bito('2026-03-16', '2026-03-20');
+    await b.build(0, close, new Set([id]), marksOnly);
+    expect(b.registry.get(id).exercised).toEqual({ closeMs: close, kind: 'early' });
+  });
+
+  it('BITO before its distribution: held for the ex-date drop', async () => {
+    // A 6 % × 9.00 = $0.54 distribution goes ex on 2026-04-01, before the 04-10 expiry: the put is
+    // worth at least (12 − 8.46) e^(−0.04 × 14/365) = 3.53 after the drop, more than 3.00 now.
+    const { b, id, close } = bito('2026-03-27', '2026-04-10');
+    await b.build(0, close, new Set([id]), marksOnly);
+    expect(b.registry.get(id).exercised).toBeUndefined();
+    // A fund that pays nothing: the same put is exercised.
+    const none = bito('2026-03-27', '2026-04-10', []);
+    await none.b.build(0, none.close, new Set([none.id]), marksOnly);
+    expect(none.b.registry.get(none.id).exercised).toEqual({ closeMs: none.close, kind: 'early' });
+  });
+
+  /** IBIT 47/45 expiring Friday 2026-03-06 with the close at `closeSpot`; Monday opens at 44. */
+  function expiring(closeSpot: number) {
+    const close = at('2026-03-06', '16:00');
+    const source = new HandSource((t) => ({
+      IBIT: chain('IBIT', t <= close ? closeSpot : 44, '2026-03-06', [
+        [47, 1, 1.1],
+        [45, 0.1, 0.2],
+      ]),
+    }));
+    const b = builder(source);
+    const id = b.registry.idFor('IBIT', '2026-03-06', 47, 45);
+    return { b, id, close, monday: at('2026-03-09', '10:00') };
+  }
+
+  it('at expiry with only the short in the money: the shares are sold at the next open', async () => {
+    const { b, id, close, monday } = expiring(46);
+    // Nothing settles at Friday's close…
+    expect((await b.build(0, close, new Set([id]), marksOnly)).input.marks.has(id)).toBe(false);
+    // …the shares taken at 47 are sold at Monday's 44 open: 47 − 44 = $3.00, more than the $2 width.
+    const m = (await b.build(1, monday, new Set([id]), marksOnly)).input.marks.get(id)!;
+    expect(m).toMatchObject({ expiresNow: true, settlePips: 30_000 });
+  });
+
+  it('at expiry with both legs in the money: settled at the close for the width', async () => {
+    const { b, id, close } = expiring(44.5);
+    const m = (await b.build(0, close, new Set([id]), marksOnly)).input.marks.get(id)!;
+    // (47 − 44.5) − (45 − 44.5) = 2.00.
+    expect(m).toMatchObject({ expiresNow: true, settlePips: 20_000 });
   });
 });

@@ -12,6 +12,7 @@ import {
   type BtcSpot,
   type ChainRequest,
   contractKey,
+  type Distribution,
   type DvolPoint,
   type EtfQuote,
   type EtfSymbol,
@@ -265,6 +266,10 @@ export class SimMarketDataSource implements MarketDataSource {
 
   etfQuote(symbol: EtfSymbol, atMs: number): Promise<Observed<EtfQuote>> {
     return this.guarded(this.labels.etf(symbol), atMs, () => this.replay.etfQuote(symbol, atMs));
+  }
+
+  distributions(symbol: EtfSymbol, atMs: number): Promise<Observed<Distribution[]>> {
+    return this.guarded(this.labels.etf(symbol), atMs, () => this.replay.distributions(symbol, atMs));
   }
 
   optionChain(symbol: EtfSymbol, atMs: number, req?: ChainRequest): Promise<Observed<OptionChain>> {

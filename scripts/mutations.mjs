@@ -282,6 +282,23 @@ const MUTATIONS = [
     test: [STEP, 'at expiry with only the short in the money'],
   },
   {
+    rule: 'stops that cannot fire',
+    mutation: 'a stop exactly at the width counted as able to fire',
+    patches: [
+      [
+        HOST,
+        'if (s.stopMidPips[k] >= c.maxLossCents + credit)',
+        'if (s.stopMidPips[k] > c.maxLossCents + credit)',
+      ],
+      [
+        REF,
+        'Math.ceil(c.creditPips * (1 + cfg.stopLossX)) >= c.maxLossCents + c.creditPips',
+        'Math.ceil(c.creditPips * (1 + cfg.stopLossX)) > c.maxLossCents + c.creditPips',
+      ],
+    ],
+    test: [RULES, 'a stop at credit × (1 + X) at or beyond the width'],
+  },
+  {
     rule: 'batched backtest step (#12)',
     mutation: 'step rows written outside a transaction',
     patches: [

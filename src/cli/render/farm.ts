@@ -26,6 +26,14 @@ export function renderBacktest(r: BacktestResult): string {
   lines.push(
     `Realised P&L per trader: min ${formatMoney(p.min)}, p10 ${formatMoney(p.p10)}, median ${formatMoney(p.p50)}, p90 ${formatMoney(p.p90)}, max ${formatMoney(p.max)}, mean ${formatMoney(p.mean)}; ${s.tradersWithTrades.toLocaleString('en-US')} traders traded`,
   );
+  const ns = s.stopCannotFire;
+  lines.push(
+    `Stops that could not fire (credit × (1 + X) ≥ width): ${ns.entries.toLocaleString('en-US')} entries, ${formatPct(ns.share, 1)} of all, in ${ns.configurations.toLocaleString('en-US')} configurations; by stop X: ${Object.entries(
+      ns.shareByStopX,
+    )
+      .map(([x, v]) => `${x}× ${formatPct(v, 1)}`)
+      .join(', ')}`,
+  );
   const skips = Object.entries(s.skipsByReason).sort((a, b) => b[1] - a[1]);
   lines.push(
     `Entries skipped (trader-steps in market hours): ${skips.map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ') || 'none'}`,
@@ -45,6 +53,7 @@ export function renderBacktest(r: BacktestResult): string {
       'Session',
       'Trades',
       'Win',
+      'No stop',
       'Realised',
     ],
   });
@@ -64,6 +73,7 @@ export function renderBacktest(r: BacktestResult): string {
       c.session,
       x.trades,
       x.winRate === null ? '—' : formatPct(x.winRate, 0),
+      x.noStopShare === null ? '—' : formatPct(x.noStopShare, 0),
       formatMoney(x.realizedUsd),
     ]);
   }

@@ -449,6 +449,8 @@ export class FarmHost {
     s.creditPips[k] = credit;
     s.ptMidPips[k] = Math.floor(credit * (1 - this.ptPct[i] / 100));
     s.stopMidPips[k] = Math.ceil(credit * (1 + this.stopX[i]));
+    // The spread's mid never exceeds its width: a stop at or beyond it cannot fire.
+    if (s.stopMidPips[k] >= c.maxLossCents + credit) t.noStopEntries[i]++;
     s.armMidPips[k] = tp > 0 ? Math.floor(credit * (1 - tp / 100)) : -1;
     s.trailGapPips[k] = tp > 0 ? Math.ceil((credit * tp) / 100) : -1;
     s.lowMidPips[k] = c.midPips;

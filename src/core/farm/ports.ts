@@ -27,6 +27,16 @@ export interface FarmSummary {
   tradersWithTrades: number;
   realizedPnlUsd: { min: number; p10: number; p50: number; p90: number; max: number; mean: number };
   openPositionsAtEnd: number;
+  /**
+   * Entries whose stop could not fire (credit × (1 + X) ≥ width): their share of all entries, the
+   * configurations with any, and the share by stop multiple X.
+   */
+  stopCannotFire: {
+    entries: number;
+    share: number;
+    configurations: number;
+    shareByStopX: Record<string, number>;
+  };
 }
 
 /** What a farm run is fixed to when it starts: a resume or a live step rebuilds from this. */

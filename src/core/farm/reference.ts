@@ -57,6 +57,8 @@ export class ReferenceTrader {
   maxDrawdownCents = 0;
   dayStart: number;
   dailyPnl: number[] = [];
+  /** Entries whose stop sits at or beyond the width (it cannot fire). */
+  noStopEntries = 0;
   equityCurve: { tMs: number; equityCents: number }[] = [];
 
   constructor(cfg: TraderConfig, rules: FarmRules, combo: number, symbolLevel: number) {
@@ -202,6 +204,7 @@ export class ReferenceTrader {
     if (n < 1) return SKIP.deltaCap;
     n = Math.min(n, capFit(vega, c.vegaUsd, r.vegaCapFrac * eqUsd));
     if (n < 1) return SKIP.vegaCap;
+    if (Math.ceil(c.creditPips * (1 + cfg.stopLossX)) >= c.maxLossCents + c.creditPips) this.noStopEntries++;
     const k = this.positions.indexOf(null);
     this.positions[k] = {
       spreadId: c.spreadId,

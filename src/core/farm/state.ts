@@ -40,6 +40,8 @@ const TRADER_LAYOUT = {
   dailySumSq: 'f64',
   dailyDownSq: 'f64',
   entries: 'i32',
+  /** Entries whose stop sits at or beyond the width (credit × (1 + X) ≥ width): it cannot fire. */
+  noStopEntries: 'i32',
 } as const satisfies Record<string, ArrayKind>;
 
 /** Per-slot columns (trader i's slots are i*slots … i*slots + slots − 1). */

@@ -110,6 +110,7 @@ interface Outcome {
   skips: number[];
   realizedCents: number;
   equityCents: number;
+  noStopEntries: number;
 }
 
 /** Runs the steps through the engine and the reference; both must agree, and the engine's outcome is returned. */
@@ -154,12 +155,14 @@ function run(steps: StepInput[], rules: FarmRules = RULES, spec: GridSpec = ONE)
     (s) => ref.events.find((e) => e.step === s.step && e.kind === 'skip')?.reason ?? 0,
   );
   expect(refSkips, 'reference skip reasons').toEqual(skips);
+  expect(ref.noStopEntries).toBe(host.state.t.noStopEntries[0]);
   return {
     trades,
     opened,
     skips,
     realizedCents: host.state.t.realizedCents[0],
     equityCents: host.equityCents(0),
+    noStopEntries: host.state.t.noStopEntries[0],
   };
 }
 
@@ -381,5 +384,14 @@ describe('exit reasons, fees per leg', () => {
       markAt(2, 0, mark(10_500, { closeDebitPips: 10_600 })),
     ]);
     expect(o.trades.map((t) => [t.exitMs, t.exitPips])).toEqual([[T0 + 2 * H, 10_600]]);
+  });
+});
+
+describe('stops that cannot fire (grid honesty)', () => {
+  it('a stop at credit × (1 + X) at or beyond the width is counted: X 9 on a 0.50 credit, $5 width', () => {
+    // ceil(5,000 × 10) = 50,000 pips ≥ the 50,000-pip width: the mid never gets there.
+    expect(run([enterAt(0)], RULES, { ...ONE, stopLossX: [9] }).noStopEntries).toBe(1);
+    // X 8: 45,000 < 50,000, the stop can fire.
+    expect(run([enterAt(0)], RULES, { ...ONE, stopLossX: [8] }).noStopEntries).toBe(0);
   });
 });

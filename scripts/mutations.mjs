@@ -124,6 +124,17 @@ const MUTATIONS = [
     test: [RULES, 'vega'],
   },
   {
+    rule: 'caps on current greeks',
+    mutation: 'greeks kept from entry',
+    patches: [
+      [HOST, 's.deltaUsd[k] = s.contracts[k] * markDelta[sp];', ''],
+      [HOST, 's.vegaUsd[k] = s.contracts[k] * markVega[sp];', ''],
+      [REF, 'p.deltaUsd = p.contracts * m.greeks.deltaUsd;', ''],
+      [REF, 'p.vegaUsd = p.contracts * m.greeks.vegaUsd;', ''],
+    ],
+    test: [RULES, 'caps re-checked with the greeks'],
+  },
+  {
     rule: 'drawdown breaker pause (J)',
     mutation: 'a 1-hour pause',
     patches: [
@@ -297,6 +308,18 @@ const MUTATIONS = [
       ],
     ],
     test: [RULES, 'a stop at credit × (1 + X) at or beyond the width'],
+  },
+  {
+    rule: 'early-close expiries at 13:00',
+    mutation: 'every expiry at 16:00',
+    patches: [
+      [
+        'src/core/time/market-calendar.ts',
+        'return this.tradingDay(expiry)?.closeMs ?? etToUtcMs(expiry, REGULAR_CLOSE_ET);',
+        'return etToUtcMs(expiry, REGULAR_CLOSE_ET);',
+      ],
+    ],
+    test: [STEP, 'an expiry on an early-close day runs to 13:00 ET'],
   },
   {
     rule: 'batched backtest step (#12)',

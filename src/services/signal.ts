@@ -236,7 +236,7 @@ async function computeSignal(
         vol: picked.short.iv!,
         distributions: [],
       });
-      const expiryMs = cal.etToUtcMs(picked.expiry, '16:00');
+      const expiryMs = cal.expiryCloseMs(picked.expiry);
       c.eventsBeforeExpiry = econ.events(o.atMs, expiryMs).events;
     }
     c.filters = verdicts(cfg, conditions, c);

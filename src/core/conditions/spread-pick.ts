@@ -26,7 +26,7 @@ export function indexChain(
     if (q.right !== 'put' || q.iv === null || !(q.iv > 0)) continue;
     let e = byExpiry.get(q.expiry);
     if (!e) {
-      const T = Math.max((cal.etToUtcMs(q.expiry, '16:00') - asOfMs) / MS_PER_YEAR, 1e-6);
+      const T = Math.max((cal.expiryCloseMs(q.expiry) - asOfMs) / MS_PER_YEAR, 1e-6);
       e = { T, puts: [], greeks: [] };
       byExpiry.set(q.expiry, e);
     }

@@ -10,6 +10,7 @@ import {
   type MarketDataSource,
   type OptionContract,
 } from '../market/port.js';
+import { bsGreeks } from '../pricing/bs.js';
 import type { EconomicCalendar } from '../time/economic-calendar.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
 import { daysBetween, MS_PER_YEAR } from '../units.js';
@@ -273,6 +274,7 @@ export class MarketStepBuilder {
     const shortDebit = info.shortStrike - open.value.price;
     const base = {
       noFillReason: null,
+      greeks: null,
       dteDays: Math.max(0, daysBetween(cal.etDate(tMs), info.expiry)),
       expiryMs,
     };
@@ -330,7 +332,7 @@ export class MarketStepBuilder {
     const contracts: OptionContract[] = [];
     for (const id of open) {
       const info = this.registry.get(id);
-      const expiryMs = expiryInstant(cal, info.expiry);
+      const expiryMs = cal.expiryCloseMs(info.expiry);
       if (!info.exercised && (expiryMs <= tMs || (isClose && info.expiry === today))) {
         const S = await this.settlement(info.symbol, info.expiry, expiryMs);
         if (S === null) continue; // cannot settle yet; retried next step
@@ -348,6 +350,7 @@ export class MarketStepBuilder {
             assignDebitPips: NO_FILL,
             expiresNow: true,
             settlePips: pips(intrinsic),
+            greeks: null,
             dteDays: 0,
             expiryMs,
           });
@@ -374,7 +377,7 @@ export class MarketStepBuilder {
     if (!live.length) return marks;
     const [quotes, spot] = await Promise.all([
       source.optionQuotes(contracts, tMs),
-      isClose ? this.prices(new Set(live.map((l) => l.info.symbol)), tMs) : new Map<EtfSymbol, number>(),
+      this.prices(new Set(live.map((l) => l.info.symbol)), tMs),
     ]);
     const distributions = new Map<EtfSymbol, Distribution[]>();
     for (const { info, expiryMs } of live) {
@@ -396,6 +399,7 @@ export class MarketStepBuilder {
           assignDebitPips: NO_FILL,
           expiresNow: false,
           settlePips: 0,
+          greeks: null,
           dteDays,
           expiryMs,
         });
@@ -430,6 +434,15 @@ export class MarketStepBuilder {
           this.exercisedIds.add(info.id);
         }
       }
+      // The position's greeks now, per contract, as an entry's (for the caps).
+      const T = (expiryMs - tMs) / MS_PER_YEAR;
+      let greeks: SpreadMark['greeks'] = null;
+      if (S !== undefined && T > 0 && s.iv !== null && s.iv > 0 && l.iv !== null && l.iv > 0) {
+        const r = this.o.riskFreeRate;
+        const gs = bsGreeks('put', S, info.shortStrike, T, r, 0, s.iv);
+        const gl = bsGreeks('put', S, info.longStrike, T, r, 0, l.iv);
+        greeks = { deltaUsd: (-gs.delta + gl.delta) * S * 100, vegaUsd: gl.vega - gs.vega };
+      }
       marks.set(info.id, {
         midPips: mid.ok ? Math.max(0, pips(mid.mid)) : -1,
         closeDebitPips: close.ok ? pips(close.debit) : NO_FILL,
@@ -438,15 +451,11 @@ export class MarketStepBuilder {
         assignDebitPips: NO_FILL,
         expiresNow: false,
         settlePips: 0,
+        greeks,
         dteDays,
         expiryMs,
       });
     }
     return marks;
   }
-}
-
-/** When an expiry's options stop trading: its session's close (13:00 ET on an early-close day). */
-export function expiryInstant(cal: MarketCalendar, expiry: string): number {
-  return cal.tradingDay(expiry)?.closeMs ?? cal.etToUtcMs(expiry, '16:00');
 }

@@ -140,6 +140,11 @@ export class ReferenceTrader {
       }
       p.lastMarkPips = mid;
       if (mid < p.bestMidPips) p.bestMidPips = mid;
+      // The caps see the portfolio's greeks at current marks.
+      if (m.greeks) {
+        p.deltaUsd = p.contracts * m.greeks.deltaUsd;
+        p.vegaUsd = p.contracts * m.greeks.vegaUsd;
+      }
     }
     // Entry.
     if (inp.marketOpen) {

@@ -25,8 +25,6 @@ const TRADER_LAYOUT = {
   breakerUntilMs: 'f64',
   openCount: 'u8',
   openMaxLossCents: 'f64',
-  openDeltaUsd: 'f64',
-  openVegaUsd: 'f64',
   trades: 'i32',
   wins: 'i32',
   grossProfitCents: 'f64',
@@ -59,6 +57,7 @@ const SLOT_LAYOUT = {
   lowMidPips: 'i32',
   entryMs: 'f64',
   maxLossCents: 'f64',
+  /** The position's greeks at its last mark (at entry until marked). */
   deltaUsd: 'f64',
   vegaUsd: 'f64',
   lastMarkPips: 'i32',

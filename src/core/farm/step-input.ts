@@ -31,6 +31,8 @@ export interface SpreadMark {
   expiresNow: boolean;
   /** The spread's intrinsic value at the expiry close, or strike − the next open for a short delivered alone, pips. */
   settlePips: number;
+  /** The spread's greeks per contract at this mark (as an entry's), for the caps; null = not known now. */
+  greeks: { deltaUsd: number; vegaUsd: number } | null;
   /** Calendar days to expiry (for the DTE exit), and the expiry instant. */
   dteDays: number;
   expiryMs: number;

@@ -356,6 +356,14 @@ export class MarketCalendar {
     };
   }
 
+  /**
+   * When an expiry's options stop trading: that session's close, 13:00 ET on an early-close day
+   * (16:00 on a date the exchange is closed). Time to maturity is measured to it.
+   */
+  expiryCloseMs(expiry: string): number {
+    return this.tradingDay(expiry)?.closeMs ?? etToUtcMs(expiry, REGULAR_CLOSE_ET);
+  }
+
   /** True if the exchange trades on `date`. */
   isTradingDay(date: string): boolean {
     return this.closure(date) === null;

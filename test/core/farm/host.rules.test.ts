@@ -71,6 +71,7 @@ function mark(midPips: number, over: Partial<SpreadMark> = {}): SpreadMark {
     assignDebitPips: NO_FILL,
     expiresNow: false,
     settlePips: 0,
+    greeks: null,
     dteDays: 20,
     expiryMs: T0 + 100 * H,
     ...over,
@@ -228,6 +229,31 @@ describe('caps (F, #2): each blocks the entry it should and lets through the one
     const o = run([enterAt(0)], { ...RULES, vegaCapFrac: 0.0001 });
     expect(o.opened).toEqual([]);
     expect(o.skips).toEqual([SKIP.vegaCap]);
+  });
+});
+
+describe('caps re-checked with the greeks at current marks', () => {
+  // Equity after the first entry: 10,000,000 − 1,430 fees = 9,998,570 cents ($99,985.70).
+  const moved = (g: { deltaUsd: number; vegaUsd: number }) => [
+    enterAt(0),
+    step(1, { candidates: [candidate({ spreadId: 1 })], marks: new Map([[0, mark(5_000, { greeks: g })]]) }),
+  ];
+
+  it('delta: 11 contracts at $1,000 grew to $1,300 each, so a 15 % cap ($14,997.86) has no room left', () => {
+    const rules = { ...RULES, deltaCapFrac: 0.15 };
+    // Now: (14,997.86 − 11 × 1,300) / 1,000 = 0.70 → blocked (at entry greeks it was 3.99 → 3).
+    const o = run(moved({ deltaUsd: 1_300, vegaUsd: -20 }), rules);
+    expect(o.opened).toEqual([11]);
+    expect(o.skips).toEqual([0, SKIP.deltaCap]);
+    expect(run(moved({ deltaUsd: 1_000, vegaUsd: -20 }), rules).opened).toEqual([11, 3]);
+  });
+
+  it('vega: −$20 a contract grew to −$26, so a 0.3 % cap ($299.96) has no room left', () => {
+    const rules = { ...RULES, vegaCapFrac: 0.003 };
+    // Now: (299.96 − 11 × 26) / 20 = 0.70 → blocked (at entry greeks (299.96 − 220) / 20 = 3.99 → 3).
+    const o = run(moved({ deltaUsd: 1_000, vegaUsd: -26 }), rules);
+    expect(o.skips).toEqual([0, SKIP.vegaCap]);
+    expect(run(moved({ deltaUsd: 1_000, vegaUsd: -20 }), rules).opened).toEqual([11, 3]);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadEconomicCalendar, loadMarketCalendar } from '../../../src/adapters/bundled/calendars.js';
+import { indexChain } from '../../../src/core/conditions/spread-pick.js';
 import { Grid } from '../../../src/core/farm/grid.js';
 import { FarmHost } from '../../../src/core/farm/host.js';
 import { MarketStepBuilder } from '../../../src/core/farm/market-step.js';
@@ -168,6 +169,26 @@ describe('selection of expiry, short strike and long strike (B, #5)', () => {
       // 0.30: K 46 (0.020 beats 47's 0.023); long 44: 2.05 − 1.45 = 0.60.
       [30, 0.3, '2026-04-02', 46, 44, 6_000, 14_000],
     ]);
+  });
+
+  it('a held spread is marked with the greeks an entry at that instant would get (the caps read them)', async () => {
+    const b = builder(new HandSource(() => ({ IBIT: CHAIN })));
+    const { input } = await b.build(0, NOW, new Set());
+    const c = input.candidates[3]!;
+    const held = await b.build(1, NOW, new Set([c.spreadId]), { entries: false, marks: 'all' });
+    const g = held.input.marks.get(c.spreadId)?.greeks;
+    expect(g?.deltaUsd).toBeCloseTo(c.deltaUsd, 9);
+    expect(g?.vegaUsd).toBeCloseTo(c.vegaUsd, 9);
+    // 46/44 on 2026-04-02 at $50: (0.280 − 0.202) × $50 × 100 ≈ $390 of delta a contract.
+    expect(c.deltaUsd).toBeCloseTo(390, -1);
+  });
+
+  it('an expiry on an early-close day runs to 13:00 ET: three hours less to maturity', async () => {
+    // Friday 2025-11-28 closes at 13:00. From Monday 11-24 10:30 ET: 4 days 2.5 h = 98.5 h, not 101.5 h.
+    const at = cal.etToUtcMs('2025-11-24', '10:30');
+    const chainOn = { ...CHAIN, expiries: ['2025-11-28'], quotes: [put('2025-11-28', 47, 0.3, 0.34)] };
+    const ix = indexChain(chainOn, at, false, cal, 0.04);
+    expect(ix.byExpiry.get('2025-11-28')!.T * 365 * 24).toBeCloseTo(98.5, 9);
   });
 
   it('a credit below the $0.05 minimum is no candidate', async () => {

@@ -337,7 +337,7 @@ export class ReplayMarketDataSource implements MarketDataSource {
       const extra = [...new Set(contracts.map((c) => c.expiry))].filter((e) => !listed.has(e));
       const today = this.cal.etDate(ci.quoteMs);
       const added = extra
-        .map((e) => ({ expiry: e, closeMs: this.cal.etToUtcMs(e, '16:00') }))
+        .map((e) => ({ expiry: e, closeMs: this.cal.expiryCloseMs(e) }))
         .filter((e) => e.closeMs > ci.quoteMs)
         .map((e) => ({
           expiry: e.expiry,
@@ -356,7 +356,7 @@ export class ReplayMarketDataSource implements MarketDataSource {
         out.set(key, missing(src, typeof ci === 'string' ? ci : 'no chain'));
         continue;
       }
-      if (this.cal.etToUtcMs(c.expiry, '16:00') <= ci.quoteMs) {
+      if (this.cal.expiryCloseMs(c.expiry) <= ci.quoteMs) {
         out.set(key, missing(src, `expired ${c.expiry}: settle at intrinsic value`));
         continue;
       }

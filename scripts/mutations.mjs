@@ -322,6 +322,18 @@ const MUTATIONS = [
     test: [STEP, 'an expiry on an early-close day runs to 13:00 ET'],
   },
   {
+    rule: 'slippage without time-of-day bias',
+    mutation: 'volume so far read raw',
+    patches: [
+      [
+        'src/core/fill/slippage.ts',
+        'return volume / Math.min(1, Math.max(MIN_ELAPSED, sessionElapsedFrac));',
+        'return volume + 0 * MIN_ELAPSED * sessionElapsedFrac;',
+      ],
+    ],
+    test: [STEP, 'slippage has no time-of-day bias'],
+  },
+  {
     rule: 'batched backtest step (#12)',
     mutation: 'step rows written outside a transaction',
     patches: [

@@ -2,6 +2,7 @@ import { putExercise } from '../conditions/assignment.js';
 import { type Conditions, computeConditions } from '../conditions/compute.js';
 import { indexChain, pickSpread } from '../conditions/spread-pick.js';
 import { closeSpreadDebit, type FillParams, legFill, spreadMid } from '../fill/fill.js';
+import { dayPaceVolume } from '../fill/slippage.js';
 import { expectedDistributions } from '../market/distributions.js';
 import {
   contractKey,
@@ -297,7 +298,17 @@ export class MarketStepBuilder {
     let lq = (await source.optionQuotes([long], openMs)).get(key);
     if (lq?.status !== 'ok') lq = (await source.optionQuotes([long], tMs)).get(key);
     const sale =
-      lq?.status === 'ok' ? legFill('sell', { ...lq.value, stale: lq.stale ?? false }, fill) : null;
+      lq?.status === 'ok'
+        ? legFill(
+            'sell',
+            {
+              ...lq.value,
+              stale: lq.stale ?? false,
+              volume: dayPaceVolume(lq.value.volume, cal.sessionElapsedFrac(lq.value.quoteTimeMs)),
+            },
+            fill,
+          )
+        : null;
     const exercised = Math.max(0, info.longStrike - open.value.price);
     const debit = pips(shortDebit - Math.max(sale?.ok ? sale.price : 0, exercised));
     return {
@@ -380,6 +391,7 @@ export class MarketStepBuilder {
       this.prices(new Set(live.map((l) => l.info.symbol)), tMs),
     ]);
     const distributions = new Map<EtfSymbol, Distribution[]>();
+    const elapsed = cal.sessionElapsedFrac(tMs);
     for (const { info, expiryMs } of live) {
       const sq = quotes.get(
         contractKey({ symbol: info.symbol, expiry: info.expiry, strike: info.shortStrike, right: 'put' }),
@@ -405,8 +417,8 @@ export class MarketStepBuilder {
         });
         continue;
       }
-      const s = { ...sq.value, stale: sq.stale ?? false };
-      const l = { ...lq.value, stale: lq.stale ?? false };
+      const s = { ...sq.value, stale: sq.stale ?? false, volume: dayPaceVolume(sq.value.volume, elapsed) };
+      const l = { ...lq.value, stale: lq.stale ?? false, volume: dayPaceVolume(lq.value.volume, elapsed) };
       const mid = spreadMid(s, l);
       const close = closeSpreadDebit(s, l, fill);
       // At the close the holder of the short put decides on exercise, against its own fund's price.

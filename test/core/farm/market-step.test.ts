@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadEconomicCalendar, loadMarketCalendar } from '../../../src/adapters/bundled/calendars.js';
-import { indexChain } from '../../../src/core/conditions/spread-pick.js';
+import { indexChain, pickSpread } from '../../../src/core/conditions/spread-pick.js';
 import { Grid } from '../../../src/core/farm/grid.js';
 import { FarmHost } from '../../../src/core/farm/host.js';
 import { MarketStepBuilder } from '../../../src/core/farm/market-step.js';
 import { DEFAULT_RULES } from '../../../src/core/farm/rules.js';
-import { DEFAULT_FILL } from '../../../src/core/fill/fill.js';
+import { DEFAULT_FILL, ORATS_FILL } from '../../../src/core/fill/fill.js';
 import {
   contractKey,
   type Distribution,
@@ -189,6 +189,23 @@ describe('selection of expiry, short strike and long strike (B, #5)', () => {
     const chainOn = { ...CHAIN, expiries: ['2025-11-28'], quotes: [put('2025-11-28', 47, 0.3, 0.34)] };
     const ix = indexChain(chainOn, at, false, cal, 0.04);
     expect(ix.byExpiry.get('2025-11-28')!.T * 365 * 24).toBeCloseTo(98.5, 9);
+  });
+
+  it('slippage has no time-of-day bias: volume so far is read as the day’s pace', async () => {
+    // f = 0.32 with slippage; the same day's activity: 10 contracts by 10:00 (1/13 of the session)
+    // and 110 by 15:00 (11/13) are both a 130-contract day: 0.25/(1 + 130/50) + 0.25/(1 + 5,000/250)
+    // = 0.081 more of the half-spread. 47 put 0.30 × 0.34: sold at 0.32 − 0.401 × 0.02 = 0.312 → 0.31;
+    // 45 put 0.08 × 0.10: bought at 0.098 → 0.10. Credit 0.21 at both hours (read raw, 10:00's
+    // 10 contracts would cost 0.208 more of the half-spread: 0.30 − 0.11 = 0.19).
+    const credit = (hhmm: string, volume: number) => {
+      const at = cal.etToUtcMs('2026-03-02', hhmm);
+      const quotes = CHAIN.quotes.filter((q) => q.expiry === '2026-03-06').map((q) => ({ ...q, volume }));
+      const ix = indexChain({ ...CHAIN, quotes }, at, false, cal, 0.04);
+      const p = pickSpread(ix, { dte: 7, shortDelta: 0.15, width: 2 }, ORATS_FILL);
+      return typeof p === 'string' ? p : p.credit;
+    };
+    expect(credit('10:00', 10)).toBeCloseTo(0.21, 9);
+    expect(credit('15:00', 110)).toBeCloseTo(0.21, 9);
   });
 
   it('a credit below the $0.05 minimum is no candidate', async () => {

@@ -106,6 +106,7 @@ export function renderBoard(r: BoardResult): string {
     'Open MtM (n)',
     ...(live ? [] : ['Max DD', 'Sharpe', 'Sortino']),
     'Avg days',
+    'No stop',
   ];
   const head = ['#', 'Trader', ...shown.map((d) => DIMENSION_COLUMNS[d].head), ...metrics];
   const t = table(
@@ -125,6 +126,7 @@ export function renderBoard(r: BoardResult): string {
       x.openPositions ? `${formatMoney(x.openMtmUsd)} (${x.openPositions})` : dash,
       ...(live ? [] : [money(x.maxDrawdownUsd), num(x.sharpe), num(x.sortino)]),
       num(x.avgDaysInTrade, 1),
+      pct(x.noStopShare),
     ]);
   }
   lines.push('', trimmed(t), '', ...r.notes);

@@ -10,6 +10,7 @@ import { type ClosedTrade, FarmHost } from '../../../src/core/farm/host.js';
 import { JsFarmKernels } from '../../../src/core/farm/kernels-js.js';
 import { ReferenceTrader } from '../../../src/core/farm/reference.js';
 import { DEFAULT_RULES, EXIT_REASON, type FarmRules, SKIP } from '../../../src/core/farm/rules.js';
+import { traderStatRows } from '../../../src/core/farm/stats.js';
 import {
   type EntryCandidate,
   NO_FILL,
@@ -112,6 +113,8 @@ interface Outcome {
   realizedCents: number;
   equityCents: number;
   noStopEntries: number;
+  /** The trader's stored statistics row (trader_stats column order after run_no). */
+  statRow: (number | null)[];
 }
 
 /** Runs the steps through the engine and the reference; both must agree, and the engine's outcome is returned. */
@@ -164,6 +167,7 @@ function run(steps: StepInput[], rules: FarmRules = RULES, spec: GridSpec = ONE)
     realizedCents: host.state.t.realizedCents[0],
     equityCents: host.equityCents(0),
     noStopEntries: host.state.t.noStopEntries[0],
+    statRow: traderStatRows(host)[0],
   };
 }
 
@@ -416,7 +420,13 @@ describe('exit reasons, fees per leg', () => {
 describe('stops that cannot fire (grid honesty)', () => {
   it('a stop at credit × (1 + X) at or beyond the width is counted: X 9 on a 0.50 credit, $5 width', () => {
     // ceil(5,000 × 10) = 50,000 pips ≥ the 50,000-pip width: the mid never gets there.
-    expect(run([enterAt(0)], RULES, { ...ONE, stopLossX: [9] }).noStopEntries).toBe(1);
+    const o = run([enterAt(0), enterAt(1, { spreadId: 1, creditPips: 4_000, maxLossCents: 46_000 })], RULES, {
+      ...ONE,
+      stopLossX: [9],
+    });
+    // The second, a 0.40 credit: 40,000 < 50,000, its stop can fire. Stored per trader: 1 of 2.
+    expect(o.noStopEntries).toBe(1);
+    expect(o.statRow.at(-1)).toBe(0.5);
     // X 8: 45,000 < 50,000, the stop can fire.
     expect(run([enterAt(0)], RULES, { ...ONE, stopLossX: [8] }).noStopEntries).toBe(0);
   });

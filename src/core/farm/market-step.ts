@@ -262,15 +262,18 @@ export class MarketStepBuilder {
    * Settles an exercised short at the next session's open: the shares taken at the strike are
    * sold at the open (the real opening print, or the derived price where the fund did not trade),
    * so the overnight gap is paid; after an early exercise the long is sold through the fill model
-   * at the open (or exercised, when that pays more or it cannot be sold). Null until that open has
-   * passed or while its price is missing.
+   * at the open (or exercised, when that pays more or it cannot be sold). A source that answers
+   * only for the present (live) gives the first price after the open. Null until that open has
+   * passed or while no price is known.
    */
   private async settleExercise(info: SpreadInfo, tMs: number, expiryMs: number): Promise<SpreadMark | null> {
     const { source, calendar: cal, fill } = this.o;
     const ex = info.exercised as NonNullable<SpreadInfo['exercised']>;
     const openMs = cal.nextOpen(ex.closeMs).openMs;
     if (tMs < openMs) return null;
-    const open = await source.etfQuote(info.symbol, openMs);
+    // A live source answers only for the present: then the first price seen after the open.
+    let open = await source.etfQuote(info.symbol, openMs);
+    if (open.status !== 'ok') open = await source.etfQuote(info.symbol, tMs);
     if (open.status !== 'ok') return null;
     const shortDebit = info.shortStrike - open.value.price;
     const base = {

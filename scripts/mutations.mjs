@@ -259,7 +259,13 @@ const MUTATIONS = [
   {
     rule: 'early exercise: own underlying',
     mutation: 'every position checked against IBIT’s price',
-    patches: [[STEP_SRC, 'const S = spot.get(info.symbol);', "const S = spot.get('IBIT');"]],
+    patches: [
+      [
+        STEP_SRC,
+        'await this.closePrice(info.symbol, last, closes)',
+        "await this.closePrice('IBIT', last, closes)",
+      ],
+    ],
     test: [STEP, 'BITO after its distribution'],
   },
   {

@@ -115,10 +115,19 @@ export class MarketStepBuilder {
     step: number,
     tMs: number,
     open: Set<number>,
-    what: { entries: boolean; marks: 'all' | 'expired' } = { entries: true, marks: 'all' },
+    what: {
+      entries: boolean;
+      marks: 'all' | 'expired';
+      /** Decide exercise on the last close now (a step after the close, as `argus expire`). */
+      exercise?: boolean;
+    } = { entries: true, marks: 'all' },
   ): Promise<{ input: StepInput; conditions: Conditions | null }> {
     const { source, calendar: cal, rules } = this.o;
-    if (!what.entries) return { input: await this.exitsOnly(step, tMs, open, what.marks), conditions: null };
+    if (!what.entries)
+      return {
+        input: await this.exitsOnly(step, tMs, open, what.marks, what.exercise ?? false),
+        conditions: null,
+      };
     const conditions = await computeConditions(source, cal, this.o.economic, tMs, {
       optionLifeHours: this.optionLifeHours,
       blackout: {
@@ -144,7 +153,7 @@ export class MarketStepBuilder {
         });
       }
     }
-    const marks = await this.markSpreads(open, tMs, isClose);
+    const marks = await this.markSpreads(open, tMs, isClose, false, isClose);
     const w = conditions.warmth;
     const et = cal.etDate(tMs).slice(0, 7);
     const monthIndex = this.o.months.indexOf(et);
@@ -174,10 +183,12 @@ export class MarketStepBuilder {
     tMs: number,
     open: Set<number>,
     marks: 'all' | 'expired',
+    exercise: boolean,
   ): Promise<StepInput> {
     const cal = this.o.calendar;
     const day = cal.tradingDay(cal.etDate(tMs));
-    const m = await this.markSpreads(open, tMs, day !== null && day.closeMs === tMs, marks === 'expired');
+    const isClose = day !== null && day.closeMs === tMs;
+    const m = await this.markSpreads(open, tMs, isClose, marks === 'expired', isClose || exercise);
     return {
       step,
       tMs,
@@ -246,6 +257,16 @@ export class MarketStepBuilder {
     if (this.o.settlementPrice) return this.o.settlementPrice(symbol, date, closeMs);
     const q = await this.o.source.etfQuote(symbol, closeMs);
     return q.status === 'ok' ? q.value.price : null;
+  }
+
+  /** A fund's official close (cached per step in `seen`). */
+  private async closePrice(
+    symbol: EtfSymbol,
+    last: { date: string; closeMs: number },
+    seen: Map<EtfSymbol, number | null>,
+  ): Promise<number | null> {
+    if (!seen.has(symbol)) seen.set(symbol, await this.settlement(symbol, last.date, last.closeMs));
+    return seen.get(symbol) ?? null;
   }
 
   /** Each fund's price at `atMs`, for the symbols asked (its own underlying for every position). */
@@ -325,12 +346,16 @@ export class MarketStepBuilder {
     };
   }
 
-  /** Marks, closing debits, exercise and expiry settlement for every spread held open. */
+  /**
+   * Marks, closing debits, exercise and expiry settlement for every spread held open. `decide`:
+   * the holders decide on exercise at the last close (at the close step, or after it).
+   */
   private async markSpreads(
     open: Set<number>,
     tMs: number,
     isClose: boolean,
-    expiredOnly = false,
+    expiredOnly: boolean,
+    decide: boolean,
   ): Promise<Map<number, SpreadMark>> {
     const { source, calendar: cal, fill } = this.o;
     const marks = new Map<number, SpreadMark>();
@@ -381,7 +406,7 @@ export class MarketStepBuilder {
         }
         continue;
       }
-      if (expiredOnly) continue;
+      if (expiredOnly && !decide) continue;
       live.push({ info, expiryMs });
       contracts.push(
         { symbol: info.symbol, expiry: info.expiry, strike: info.shortStrike, right: 'put' },
@@ -394,6 +419,8 @@ export class MarketStepBuilder {
       this.prices(new Set(live.map((l) => l.info.symbol)), tMs),
     ]);
     const distributions = new Map<EtfSymbol, Distribution[]>();
+    const last = cal.lastClose(tMs);
+    const closes = new Map<EtfSymbol, number | null>();
     const elapsed = cal.sessionElapsedFrac(tMs);
     for (const { info, expiryMs } of live) {
       const sq = quotes.get(
@@ -406,27 +433,29 @@ export class MarketStepBuilder {
       if (!sq || !lq || sq.status === 'missing' || lq.status === 'missing') {
         const reason =
           sq?.status === 'missing' ? sq.reason : lq?.status === 'missing' ? lq.reason : 'no quote';
-        marks.set(info.id, {
-          midPips: -1,
-          closeDebitPips: NO_FILL,
-          noFillReason: reason,
-          assign: false,
-          assignDebitPips: NO_FILL,
-          expiresNow: false,
-          settlePips: 0,
-          greeks: null,
-          dteDays,
-          expiryMs,
-        });
+        if (!expiredOnly)
+          marks.set(info.id, {
+            midPips: -1,
+            closeDebitPips: NO_FILL,
+            noFillReason: reason,
+            assign: false,
+            assignDebitPips: NO_FILL,
+            expiresNow: false,
+            settlePips: 0,
+            greeks: null,
+            dteDays,
+            expiryMs,
+          });
         continue;
       }
       const s = { ...sq.value, stale: sq.stale ?? false, volume: dayPaceVolume(sq.value.volume, elapsed) };
       const l = { ...lq.value, stale: lq.stale ?? false, volume: dayPaceVolume(lq.value.volume, elapsed) };
       const mid = spreadMid(s, l);
       const close = closeSpreadDebit(s, l, fill);
-      // At the close the holder of the short put decides on exercise, against its own fund's price.
       const S = spot.get(info.symbol);
-      if (isClose && S !== undefined && S < info.shortStrike && s.iv !== null && s.iv > 0) {
+      // After the close the short put's holder decides on exercise, against its own fund's close.
+      const closeS = decide ? await this.closePrice(info.symbol, last, closes) : null;
+      if (closeS !== null && closeS < info.shortStrike && s.iv !== null && s.iv > 0) {
         let paid = distributions.get(info.symbol);
         if (!paid) {
           const d = await source.distributions(info.symbol, tMs);
@@ -434,21 +463,22 @@ export class MarketStepBuilder {
           distributions.set(info.symbol, paid);
         }
         const exercise = putExercise({
-          S,
+          S: closeS,
           K: info.shortStrike,
-          T: (expiryMs - tMs) / MS_PER_YEAR,
+          T: (expiryMs - last.closeMs) / MS_PER_YEAR,
           r: this.o.riskFreeRate,
           vol: s.iv,
-          distributions: expectedDistributions(paid, cal, today, info.expiry, S).map((d) => ({
-            tYears: (cal.etToUtcMs(d.exDate, '09:30') - tMs) / MS_PER_YEAR,
+          distributions: expectedDistributions(paid, cal, last.date, info.expiry, closeS).map((d) => ({
+            tYears: (cal.etToUtcMs(d.exDate, '09:30') - last.closeMs) / MS_PER_YEAR,
             amount: d.amount,
           })),
         });
         if (exercise.exercise) {
-          info.exercised = { closeMs: tMs, kind: 'early' };
+          info.exercised = { closeMs: last.closeMs, kind: 'early' };
           this.exercisedIds.add(info.id);
         }
       }
+      if (expiredOnly) continue;
       // The position's greeks now, per contract, as an entry's (for the caps).
       const T = (expiryMs - tMs) / MS_PER_YEAR;
       let greeks: SpreadMark['greeks'] = null;

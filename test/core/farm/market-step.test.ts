@@ -278,6 +278,20 @@ describe('exercise of the short put: decided at the close, settled at the next o
     expect(b.registry.get(id).exercised).toBeUndefined();
   });
 
+  it('decided after the close too (the live farm’s `argus expire`): on the close, with no marks then', async () => {
+    const { b, id, close, next } = ibitDeep(36);
+    const evening = at('2026-03-03', '17:00');
+    const after = await b.build(0, evening, new Set([id]), {
+      entries: false,
+      marks: 'expired',
+      exercise: true,
+    });
+    expect(after.input.marks.has(id)).toBe(false);
+    expect(b.registry.get(id).exercised).toEqual({ closeMs: close, kind: 'early' });
+    const m = (await b.build(1, next, new Set([id]), marksOnly)).input.marks.get(id)!;
+    expect(m).toMatchObject({ assign: true, assignDebitPips: 18_500 });
+  });
+
   it('not exercised where holding is worth more: 0.50 in the money with 3 days left', async () => {
     const { b, id, close, next } = ibitDeep(46.5);
     await b.build(0, close, new Set([id]), marksOnly);

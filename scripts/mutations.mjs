@@ -271,7 +271,7 @@ const MUTATIONS = [
   {
     rule: 'early exercise: the holder’s decision',
     mutation: 'exercise never taken',
-    patches: [[STEP_SRC, 'if (exercise.exercise) {', 'if (exercise.exercise && false) {']],
+    patches: [[STEP_SRC, 'if (exercise) {', 'if (exercise && false) {']],
     test: [STEP, 'IBIT deep in the money with 3 days left'],
   },
   {

@@ -12,8 +12,12 @@
  * within `nearExpiryDays` of expiry.
  */
 
-import { bsGreeks } from '../pricing/bs.js';
-import { americanPutWithDistributions, type CashDistribution } from '../pricing/lattice.js';
+import { bsGreeks, bsPrice } from '../pricing/bs.js';
+import {
+  americanPutWithDistributions,
+  type CashDistribution,
+  netOfDistributions,
+} from '../pricing/lattice.js';
 
 export interface ExerciseInput {
   S: number;
@@ -41,6 +45,22 @@ export function putExercise(x: ExerciseInput): PutExercise {
   const v = americanPutWithDistributions(x.S, x.K, x.T, x.r, x.vol, x.distributions);
   const intrinsic = Math.max(x.K - x.S, 0);
   return { intrinsic, value: v.value, timeValue: v.value - intrinsic, exercise: v.exerciseNow };
+}
+
+/**
+ * The holder's decision alone, as `putExercise` decides it: holding is worth at least the
+ * European put on the price net of the distributions ahead, so while that is above intrinsic the
+ * lattice is not needed (most in-the-money puts, most closes).
+ */
+export function exercisesNow(x: ExerciseInput): boolean {
+  const intrinsic = Math.max(x.K - x.S, 0);
+  if (intrinsic <= 0) return false;
+  if (x.T > 0 && x.vol > 0) {
+    const ahead = x.distributions.filter((d) => d.tYears <= x.T);
+    const euro = bsPrice('put', netOfDistributions(x.S, ahead, x.r), x.K, x.T, x.r, 0, x.vol);
+    if (euro > intrinsic) return false;
+  }
+  return putExercise(x).exercise;
 }
 
 export interface AssignmentOptions {

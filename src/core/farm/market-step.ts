@@ -1,4 +1,4 @@
-import { putExercise } from '../conditions/assignment.js';
+import { exercisesNow } from '../conditions/assignment.js';
 import { type Conditions, computeConditions } from '../conditions/compute.js';
 import { indexChain, pickSpread } from '../conditions/spread-pick.js';
 import { closeSpreadDebit, type FillParams, legFill, spreadMid } from '../fill/fill.js';
@@ -462,7 +462,7 @@ export class MarketStepBuilder {
           paid = d.status === 'ok' ? d.value : [];
           distributions.set(info.symbol, paid);
         }
-        const exercise = putExercise({
+        const exercise = exercisesNow({
           S: closeS,
           K: info.shortStrike,
           T: (expiryMs - last.closeMs) / MS_PER_YEAR,
@@ -473,7 +473,7 @@ export class MarketStepBuilder {
             amount: d.amount,
           })),
         });
-        if (exercise.exercise) {
+        if (exercise) {
           info.exercised = { closeMs: last.closeMs, kind: 'early' };
           this.exercisedIds.add(info.id);
         }

@@ -194,6 +194,21 @@ export interface CashDistribution {
   amount: number;
 }
 
+/** Present value at time t (years) of the distributions going ex after t. */
+function distributionsPv(distributions: readonly CashDistribution[], t: number, r: number): number {
+  let pv = 0;
+  for (const d of distributions)
+    if (d.tYears > t && d.amount > 0) pv += d.amount * Math.exp(-r * (d.tYears - t));
+  return pv;
+}
+
+/** The price net of the distributions still to come before T: what the lattice carries. */
+export function netOfDistributions(S: number, ahead: readonly CashDistribution[], r: number): number {
+  const net = S - distributionsPv(ahead, 0, r);
+  if (!(net > 0)) throw new RangeError(`distributions (${S - net}) exceed the price ${S}`);
+  return net;
+}
+
 export interface PutExerciseValue {
   /** American value with the distributions (never below intrinsic). */
   value: number;
@@ -223,13 +238,8 @@ export function americanPutWithDistributions(
   const intrinsic = Math.max(K - S, 0);
   if (!(T > 0)) return { value: intrinsic, hold: intrinsic, exerciseNow: intrinsic > 0 };
   const ahead = distributions.filter((d) => d.tYears > 0 && d.tYears <= T && d.amount > 0);
-  const escrow = (t: number) => {
-    let pv = 0;
-    for (const d of ahead) if (d.tYears > t) pv += d.amount * Math.exp(-r * (d.tYears - t));
-    return pv;
-  };
-  const net = S - escrow(0);
-  if (!(net > 0)) throw new RangeError(`distributions (${S - net}) exceed the price ${S}`);
+  const escrow = (t: number) => distributionsPv(ahead, t, r);
+  const net = netOfDistributions(S, ahead, r);
   if (!(vol > 0)) {
     const v = Math.max(intrinsic, Math.max(0, K - net) * Math.exp(-r * T));
     return { value: v, hold: v, exerciseNow: intrinsic > 0 && intrinsic >= v };

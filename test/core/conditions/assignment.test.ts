@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignmentRisk, putExercise } from '../../../src/core/conditions/assignment.js';
+import { assignmentRisk, exercisesNow, putExercise } from '../../../src/core/conditions/assignment.js';
 import { bsPrice } from '../../../src/core/pricing/bs.js';
 
 const DAY = 1 / 365;
@@ -47,6 +47,19 @@ describe('putExercise: the holder’s decision at the close (shared by signal an
     const after = putExercise({ S: 9.4, K: 12, T: 8 * DAY, r: 0.04, vol: 0.6, distributions: [] });
     expect(after).toMatchObject({ exercise: true, timeValue: 0 });
     expect(after.intrinsic).toBeCloseTo(2.6, 12);
+  });
+
+  it('exercisesNow (the farm’s shortcut past the lattice) decides exactly as putExercise', () => {
+    let exercised = 0;
+    for (const S of [5, 20, 30, 36, 39, 45])
+      for (const T of [DAY, 3 * DAY, 7 * DAY, 60 * DAY])
+        for (const d of [[], [{ tYears: 2 * DAY, amount: 0.5 }]]) {
+          const x = { S, K: 40, T, r: 0.05, vol: 0.6, distributions: d };
+          const e = putExercise(x).exercise;
+          expect(exercisesNow(x), `S ${S} T ${T}`).toBe(e);
+          if (e) exercised++;
+        }
+    expect(exercised).toBeGreaterThan(5);
   });
 
   it('the time value is never negative', () => {

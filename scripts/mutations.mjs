@@ -246,12 +246,12 @@ const MUTATIONS = [
   },
   {
     rule: 'early exercise: distributions',
-    mutation: 'the lattice ignores the fund’s distributions',
+    mutation: 'the fund’s distributions left out of the decision',
     patches: [
       [
-        'src/core/pricing/lattice.ts',
-        'const ahead = distributions.filter(',
-        'const ahead: CashDistribution[] = [];\n  void distributions.filter(',
+        STEP_SRC,
+        'const d = await source.distributions(info.symbol, tMs);',
+        "const d = await source.distributions('IBIT', tMs);",
       ],
     ],
     test: [STEP, 'BITO before its distribution'],
@@ -283,8 +283,21 @@ const MUTATIONS = [
         'exerciseNow: intrinsic > 0 && intrinsic >= hold,',
         'exerciseNow: intrinsic > 0,',
       ],
+      ['src/core/conditions/assignment.ts', 'if (euro > intrinsic) return false;', ''],
     ],
     test: [STEP, 'not exercised where holding is worth more'],
+  },
+  {
+    rule: 'early exercise: European bound',
+    mutation: 'the bound taken as the whole decision',
+    patches: [
+      [
+        'src/core/conditions/assignment.ts',
+        'if (euro > intrinsic) return false;',
+        'return euro < intrinsic - 1e9;',
+      ],
+    ],
+    test: [STEP, 'IBIT deep in the money with 3 days left'],
   },
   {
     rule: 'exercise settled at the next open',

@@ -180,9 +180,11 @@ async function attemptStep(
       },
     });
     const open = host.openSpreads();
+    // `argus expire` runs after the close: the holders' exercise decisions are taken then.
     const { input } = await builder.build(version, now, open, {
       entries: mode === 'full',
       marks: mode === 'expire' ? 'expired' : 'all',
+      exercise: mode === 'expire',
     });
     input.monthIndex = 0;
     // `farm exits` closes by triggers only; settlement is `argus expire`'s job.

@@ -107,6 +107,8 @@ export interface TopTrader {
   openMtmUsd: number;
   trades: number;
   winRate: number | null;
+  /** Share of its entries whose stop could not fire (credit × (1 + X) ≥ width); null without entries. */
+  noStopShare: number | null;
 }
 
 export interface BacktestResult {
@@ -233,6 +235,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
         openMtmUsd: t.openMtmCents[i] / 100,
         trades: t.trades[i],
         winRate: t.trades[i] ? t.wins[i] / t.trades[i] : null,
+        noStopShare: t.entries[i] ? t.noStopEntries[i] / t.entries[i] : null,
       })),
     };
   } finally {

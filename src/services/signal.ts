@@ -237,18 +237,16 @@ async function computeSignal(
       c.outcomes = mc.outcomes;
       c.expectedValuePerContract = mc.outcomes.expectedPnl * 100 - roundTripFees;
       c.expectedValueSE = mc.outcomes.expectedPnlSE * 100;
+      // The farm's exercise valuation; IBIT pays no distributions.
       c.assignment = assignmentRisk({
-        right: 'put',
         S,
         K: picked.short.strike,
         T: picked.T,
         r: o.riskFreeRate,
-        q: 0,
         vol: picked.short.iv!,
-        bid: picked.short.bid,
-        ask: picked.short.ask,
+        distributions: [],
       });
-      const expiryMs = cal.etToUtcMs(picked.expiry, '16:00');
+      const expiryMs = cal.expiryCloseMs(picked.expiry);
       c.eventsBeforeExpiry = econ.events(o.atMs, expiryMs).events;
     }
     c.filters = verdicts(cfg, conditions, c);

@@ -55,6 +55,8 @@ export function randomScenario(seed: number, grid: Grid, steps: number): StepInp
         assignDebitPips: u() > 0.2 ? p.mid + 100 : NO_FILL,
         expiresNow: isClose && p.expiryStep <= step,
         settlePips: Math.round(p.widthPips * (u() < 0.8 ? 0 : u())),
+        greeks:
+          u() < 0.8 ? { deltaUsd: Math.round(500 + 3000 * u()), vegaUsd: -Math.round(1 + 10 * u()) } : null,
         dteDays: Math.max(0, p.expiryStep - step),
         expiryMs: 1e12 + p.expiryStep * 3_600_000,
       });

@@ -8,7 +8,8 @@ import type { Db } from './db.js';
 import { LEVEL_EXPR, orderBy, registerMedian, SORT_EXPR, whereTerms } from './leaderboard-sql.js';
 
 const STAT_COLUMNS = `trader_id, realized_cents, open_mtm_cents, open_positions, trades, wins, gross_profit_cents,
-  gross_loss_cents, fees_cents, days_in_trade, max_drawdown_cents, max_drawdown_frac, sharpe, sortino, win_rate, profit_factor`;
+  gross_loss_cents, fees_cents, days_in_trade, max_drawdown_cents, max_drawdown_frac, sharpe, sortino, win_rate, profit_factor,
+  no_stop_share`;
 
 /**
  * The live farm's per-trader figures from its positions: closed trades are realised, open ones
@@ -31,7 +32,8 @@ const LIVE_SOURCE = `(
       THEN count(CASE WHEN status = 'closed' AND pnl_cents > 0 THEN 1 END) * 1.0 / count(CASE WHEN status = 'closed' THEN 1 END) END AS win_rate,
     CASE WHEN total(CASE WHEN status = 'closed' AND pnl_cents <= 0 THEN -pnl_cents END) > 0
       THEN total(CASE WHEN status = 'closed' AND pnl_cents > 0 THEN pnl_cents END)
-        / total(CASE WHEN status = 'closed' AND pnl_cents <= 0 THEN -pnl_cents END) END AS profit_factor
+        / total(CASE WHEN status = 'closed' AND pnl_cents <= 0 THEN -pnl_cents END) END AS profit_factor,
+    avg(CASE WHEN stop_mid_pips * contracts >= max_loss_cents + credit_pips * contracts THEN 1.0 ELSE 0.0 END) AS no_stop_share
   FROM positions WHERE run_id = ? GROUP BY trader_id
 )`;
 

@@ -32,6 +32,14 @@ export function renderBacktest(r: BacktestResult): string {
       ? histogramLines(s.realizedHistogram)
       : []),
   );
+  const ns = s.stopCannotFire;
+  lines.push(
+    `Stops that could not fire (credit × (1 + X) ≥ width): ${ns.entries.toLocaleString('en-US')} entries, ${formatPct(ns.share, 1)} of all, in ${ns.configurations.toLocaleString('en-US')} configurations; by stop X: ${Object.entries(
+      ns.shareByStopX,
+    )
+      .map(([x, v]) => `${x}× ${formatPct(v, 1)}`)
+      .join(', ')}`,
+  );
   const skips = Object.entries(s.skipsByReason).sort((a, b) => b[1] - a[1]);
   lines.push(
     `Entries skipped (trader-steps in market hours): ${skips.map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ') || 'none'}`,
@@ -39,8 +47,8 @@ export function renderBacktest(r: BacktestResult): string {
   // The same columns and spelling as the leaderboard's.
   const dims = DIMENSIONS.filter((d) => d !== 'symbol');
   const t = table(
-    ['Trader', ...dims.map((d) => DIMENSION_COLUMNS[d].head), 'Trades', 'Win', 'Realised'],
-    ['right', ...dims.map(() => 'right' as const), 'right', 'right', 'right'],
+    ['Trader', ...dims.map((d) => DIMENSION_COLUMNS[d].head), 'Trades', 'Win', 'No stop', 'Realised'],
+    ['right', ...dims.map(() => 'right' as const), 'right', 'right', 'right', 'right'],
   );
   for (const x of r.top) {
     const c = x.config;
@@ -49,6 +57,7 @@ export function renderBacktest(r: BacktestResult): string {
       ...dims.map((d) => DIMENSION_COLUMNS[d].fmt(c[d])),
       x.trades,
       x.winRate === null ? '—' : formatPct(x.winRate, 0),
+      x.noStopShare === null ? '—' : formatPct(x.noStopShare, 0),
       signColor(x.realizedUsd, formatMoney(x.realizedUsd)),
     ]);
   }

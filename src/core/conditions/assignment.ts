@@ -1,33 +1,66 @@
 /**
- * Early-assignment risk on a short American put (IBIT and BITO options are American, and
- * the seed modelled no early assignment).
+ * Early exercise of a short American put (IBIT and BITO options are American): the one valuation
+ * `argus signal` and the farm share.
  *
- * A holder exercises a put early only when it is in the money and the time value left is worth less
- * than what exercise gains (interest on the strike): an OTM put is never at risk. An ITM short
- * put is flagged when any of these holds:
- *  - its time value (quote mid − intrinsic, or the American lattice value − intrinsic without a
- *    usable quote) is below `minTimeValue` — nothing left for the holder to give up;
- *  - exercise is optimal on the lattice (spot at or below the early-exercise boundary);
- *  - it is deep in the money (|delta| ≥ `deepDelta`) within `nearExpiryDays` of expiry, where
- *    the time value is mostly noise in the quote.
- * Dividends make early put exercise less likely, so BITO's distributions do not add put risk.
+ * The holder exercises at the close when the put is at or below its American exercise boundary:
+ * on a lattice with the rate, the fund's discrete distributions before expiry and the chain's IV
+ * at the strike, exercising now is worth at least holding. The time value is that lattice's value
+ * less intrinsic, so it is never negative (a European synthetic price is, deep in the money).
+ *
+ * `assignmentRisk` is signal's conservative flag on that valuation: exercise is optimal, or the
+ * time value left is under `minTimeValue`, or the put is deep in the money (|delta| ≥ `deepDelta`)
+ * within `nearExpiryDays` of expiry.
  */
 
-import { bsGreeks, checkInputs } from '../pricing/bs.js';
-import { americanPrice, earlyExerciseOptimal } from '../pricing/lattice.js';
+import { bsGreeks, bsPrice } from '../pricing/bs.js';
+import {
+  americanPutWithDistributions,
+  type CashDistribution,
+  netOfDistributions,
+} from '../pricing/lattice.js';
 
-export interface AssignmentInput {
-  right: 'put';
+export interface ExerciseInput {
   S: number;
   K: number;
   /** Years to expiry. */
   T: number;
   r: number;
-  q: number;
+  /** The chain's implied vol at the strike. */
   vol: number;
-  /** Quote of the short put, when there is one (null = not quoted). */
-  bid?: number | null;
-  ask?: number | null;
+  /** The fund's cash distributions going ex before expiry ([] for IBIT). */
+  distributions: readonly CashDistribution[];
+}
+
+export interface PutExercise {
+  intrinsic: number;
+  /** American value, USD per share. */
+  value: number;
+  /** value − intrinsic, ≥ 0. */
+  timeValue: number;
+  /** The holder exercises at this close. */
+  exercise: boolean;
+}
+
+export function putExercise(x: ExerciseInput): PutExercise {
+  const v = americanPutWithDistributions(x.S, x.K, x.T, x.r, x.vol, x.distributions);
+  const intrinsic = Math.max(x.K - x.S, 0);
+  return { intrinsic, value: v.value, timeValue: v.value - intrinsic, exercise: v.exerciseNow };
+}
+
+/**
+ * The holder's decision alone, as `putExercise` decides it: holding is worth at least the
+ * European put on the price net of the distributions ahead, so while that is above intrinsic the
+ * lattice is not needed (most in-the-money puts, most closes).
+ */
+export function exercisesNow(x: ExerciseInput): boolean {
+  const intrinsic = Math.max(x.K - x.S, 0);
+  if (intrinsic <= 0) return false;
+  if (x.T > 0 && x.vol > 0) {
+    const ahead = x.distributions.filter((d) => d.tYears <= x.T);
+    const euro = bsPrice('put', netOfDistributions(x.S, ahead, x.r), x.K, x.T, x.r, 0, x.vol);
+    if (euro > intrinsic) return false;
+  }
+  return putExercise(x).exercise;
 }
 
 export interface AssignmentOptions {
@@ -49,70 +82,48 @@ export interface AssignmentRisk {
   atRisk: boolean;
   reason: string;
   intrinsic: number;
-  /** USD per share; negative when the quote trades below intrinsic. */
+  /** USD per share, from the American valuation (never negative). */
   timeValue: number;
-  timeValueSource: 'quote' | 'model';
   exerciseOptimal: boolean;
 }
 
-/** A usable two-sided quote gives the market's time value; otherwise the model's. */
-function quoteMid(bid: number | null | undefined, ask: number | null | undefined): number | null {
-  if (bid === null || bid === undefined || ask === null || ask === undefined) return null;
-  if (!(Number.isFinite(bid) && Number.isFinite(ask) && bid >= 0 && ask > 0 && bid <= ask)) return null;
-  return (bid + ask) / 2;
-}
-
 export function assignmentRisk(
-  x: AssignmentInput,
+  x: ExerciseInput,
   opts: AssignmentOptions = DEFAULT_ASSIGNMENT,
 ): AssignmentRisk {
-  if (x.right !== 'put') throw new RangeError(`assignmentRisk: only puts are modelled, got ${x.right}`);
-  checkInputs(x.S, x.K, x.T, x.r, x.q, x.vol);
-  const intrinsic = Math.max(x.K - x.S, 0);
-  const mid = quoteMid(x.bid, x.ask);
-  const value = (): number => americanPrice('put', x.S, x.K, x.T, x.r, x.q, x.vol);
-  const timeValueOf = () =>
-    mid !== null
-      ? { timeValue: mid - intrinsic, timeValueSource: 'quote' as const }
-      : { timeValue: value() - intrinsic, timeValueSource: 'model' as const };
-
-  if (intrinsic <= 0) {
+  const e = putExercise(x);
+  if (e.intrinsic <= 0) {
     return {
       atRisk: false,
       reason: 'out of the money: never exercised early',
       intrinsic: 0,
+      timeValue: e.timeValue,
       exerciseOptimal: false,
-      ...timeValueOf(),
     };
   }
   if (x.T <= 0) {
     return {
       atRisk: true,
       reason: 'expiring in the money: exercised automatically',
-      intrinsic,
+      intrinsic: e.intrinsic,
       timeValue: 0,
-      timeValueSource: 'model',
       exerciseOptimal: true,
     };
   }
-  const tv = timeValueOf();
-  const exerciseOptimal = earlyExerciseOptimal('put', x.S, x.K, x.T, x.r, x.q, x.vol);
-  const delta = bsGreeks('put', x.S, x.K, x.T, x.r, x.q, x.vol).delta;
+  const delta = bsGreeks('put', x.S, x.K, x.T, x.r, 0, x.vol).delta;
   const why: string[] = [];
-  if (tv.timeValue < opts.minTimeValue)
-    why.push(
-      `time value ${tv.timeValue.toFixed(3)} < ${opts.minTimeValue.toFixed(2)} (${tv.timeValueSource})`,
-    );
-  if (exerciseOptimal) why.push('early exercise is optimal (spot at or below the exercise boundary)');
+  if (e.exercise) why.push('early exercise is optimal (spot at or below the exercise boundary)');
+  if (e.timeValue < opts.minTimeValue)
+    why.push(`time value ${e.timeValue.toFixed(3)} < ${opts.minTimeValue.toFixed(2)}`);
   const days = x.T * 365;
   if (-delta >= opts.deepDelta && days <= opts.nearExpiryDays)
     why.push(`deep in the money (delta ${delta.toFixed(2)}) with ${days.toFixed(1)} days left`);
   return {
     atRisk: why.length > 0,
     reason:
-      why.length > 0 ? why.join('; ') : `in the money, time value ${tv.timeValue.toFixed(3)} still protects`,
-    intrinsic,
-    exerciseOptimal,
-    ...tv,
+      why.length > 0 ? why.join('; ') : `in the money, time value ${e.timeValue.toFixed(3)} still protects`,
+    intrinsic: e.intrinsic,
+    timeValue: e.timeValue,
+    exerciseOptimal: e.exercise,
   };
 }

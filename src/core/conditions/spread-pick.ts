@@ -1,4 +1,5 @@
 import { type FillParams, openSpreadCredit, spreadMid } from '../fill/fill.js';
+import { dayPaceVolume } from '../fill/slippage.js';
 import type { OptionChain, OptionQuote } from '../market/port.js';
 import { bsGreeks, type Greeks } from '../pricing/bs.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
@@ -10,6 +11,8 @@ export interface ChainIndex {
   asOfMs: number;
   today: string;
   stale: boolean;
+  /** Share of the session elapsed at asOfMs: quotes' volume so far is scaled to the day's pace for fills. */
+  sessionElapsedFrac: number;
   expiries: string[];
   byExpiry: Map<string, { T: number; puts: OptionQuote[]; greeks: Greeks[] }>;
 }
@@ -26,7 +29,7 @@ export function indexChain(
     if (q.right !== 'put' || q.iv === null || !(q.iv > 0)) continue;
     let e = byExpiry.get(q.expiry);
     if (!e) {
-      const T = Math.max((cal.etToUtcMs(q.expiry, '16:00') - asOfMs) / MS_PER_YEAR, 1e-6);
+      const T = Math.max((cal.expiryCloseMs(q.expiry) - asOfMs) / MS_PER_YEAR, 1e-6);
       e = { T, puts: [], greeks: [] };
       byExpiry.set(q.expiry, e);
     }
@@ -41,6 +44,7 @@ export function indexChain(
     asOfMs,
     today: cal.etDate(asOfMs),
     stale,
+    sessionElapsedFrac: cal.sessionElapsedFrac(asOfMs),
     expiries: chain.expiries.filter((e) => byExpiry.has(e)),
     byExpiry,
   };
@@ -91,7 +95,12 @@ export function pickSpread(
   const li = e.puts.findIndex((q) => Math.abs(q.strike - (sq.strike - target.width)) < 1e-6);
   if (li < 0) return `no ${expiry} strike $${target.width} below ${sq.strike}`;
   const lq = e.puts[li];
-  const credit = openSpreadCredit({ ...sq, stale: ix.stale }, { ...lq, stale: ix.stale }, fill);
+  const pace = (q: OptionQuote) => ({
+    ...q,
+    stale: ix.stale,
+    volume: dayPaceVolume(q.volume, ix.sessionElapsedFrac),
+  });
+  const credit = openSpreadCredit(pace(sq), pace(lq), fill);
   if (!credit.ok) return credit.reason;
   const mid = spreadMid(sq, lq);
   if (!mid.ok) return mid.reason;

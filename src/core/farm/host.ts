@@ -238,7 +238,14 @@ export class FarmHost {
     const closeDebit = new Float64Array(maxId + 1);
     const assignDebit = new Float64Array(maxId + 1);
     const settle = new Float64Array(maxId + 1);
+    // Greeks per contract at this mark; NaN = not known now (the last ones are kept).
+    const markDelta = new Float64Array(maxId + 1).fill(Number.NaN);
+    const markVega = new Float64Array(maxId + 1).fill(Number.NaN);
     for (const [id, m] of inp.marks) {
+      if (m.greeks) {
+        markDelta[id] = m.greeks.deltaUsd;
+        markVega[id] = m.greeks.vegaUsd;
+      }
       markMid[id] = m.midPips;
       assign[id] = m.assign ? 1 : 0;
       expiring[id] = m.expiresNow ? 1 : 0;
@@ -291,6 +298,11 @@ export class FarmHost {
           s.lastMarkPips[k] = mid;
         }
         if (mid < s.lowMidPips[k]) s.lowMidPips[k] = mid;
+        // The caps see the portfolio's greeks at current marks.
+        if (!Number.isNaN(markDelta[sp])) {
+          s.deltaUsd[k] = s.contracts[k] * markDelta[sp];
+          s.vegaUsd[k] = s.contracts[k] * markVega[sp];
+        }
       }
     }
 
@@ -390,8 +402,6 @@ export class FarmHost {
     t.lastTradeMs[i] = tMs;
     t.openCount[i]--;
     t.openMaxLossCents[i] -= s.maxLossCents[k];
-    t.openDeltaUsd[i] -= s.deltaUsd[k];
-    t.openVegaUsd[i] -= s.vegaUsd[k];
     this.opts.onClose?.({
       trader: i,
       spreadId: s.spread[k],
@@ -433,9 +443,17 @@ export class FarmHost {
     if (room < n) n = room;
     if (n < 1) return SKIP.exposureCap;
     const eqUsd = equity / 100;
-    n = Math.min(n, capCount(t.openDeltaUsd[i], c.deltaUsd, r.deltaCapFrac * eqUsd));
+    // The open positions' greeks at their last marks, summed in slot order (as the reference does).
+    let openDelta = 0;
+    let openVega = 0;
+    for (let k = i * st.slots; k < (i + 1) * st.slots; k++) {
+      if (s.spread[k] < 0) continue;
+      openDelta += s.deltaUsd[k];
+      openVega += s.vegaUsd[k];
+    }
+    n = Math.min(n, capCount(openDelta, c.deltaUsd, r.deltaCapFrac * eqUsd));
     if (n < 1) return SKIP.deltaCap;
-    n = Math.min(n, capCount(t.openVegaUsd[i], c.vegaUsd, r.vegaCapFrac * eqUsd));
+    n = Math.min(n, capCount(openVega, c.vegaUsd, r.vegaCapFrac * eqUsd));
     if (n < 1) return SKIP.vegaCap;
 
     const base = i * st.slots;
@@ -449,6 +467,8 @@ export class FarmHost {
     s.creditPips[k] = credit;
     s.ptMidPips[k] = Math.floor(credit * (1 - this.ptPct[i] / 100));
     s.stopMidPips[k] = Math.ceil(credit * (1 + this.stopX[i]));
+    // The spread's mid never exceeds its width: a stop at or beyond it cannot fire.
+    if (s.stopMidPips[k] >= c.maxLossCents + credit) t.noStopEntries[i]++;
     s.armMidPips[k] = tp > 0 ? Math.floor(credit * (1 - tp / 100)) : -1;
     s.trailGapPips[k] = tp > 0 ? Math.ceil((credit * tp) / 100) : -1;
     s.lowMidPips[k] = c.midPips;
@@ -460,8 +480,6 @@ export class FarmHost {
     s.vegaUsd[k] = n * c.vegaUsd;
     t.openCount[i]++;
     t.openMaxLossCents[i] += s.maxLossCents[k];
-    t.openDeltaUsd[i] += s.deltaUsd[k];
-    t.openVegaUsd[i] += s.vegaUsd[k];
     t.entries[i]++;
     this.touched[i] = 1;
     if (Number.isNaN(t.firstTradeMs[i])) t.firstTradeMs[i] = inp.tMs;

@@ -1,10 +1,20 @@
+import { exercisesNow } from '../conditions/assignment.js';
 import { type Conditions, computeConditions } from '../conditions/compute.js';
 import { indexChain, pickSpread } from '../conditions/spread-pick.js';
 import { closeSpreadDebit, type FillParams, legFill, spreadMid } from '../fill/fill.js';
-import { contractKey, type EtfSymbol, type MarketDataSource, type OptionContract } from '../market/port.js';
+import { dayPaceVolume } from '../fill/slippage.js';
+import { expectedDistributions } from '../market/distributions.js';
+import {
+  contractKey,
+  type Distribution,
+  type EtfSymbol,
+  type MarketDataSource,
+  type OptionContract,
+} from '../market/port.js';
+import { bsGreeks } from '../pricing/bs.js';
 import type { EconomicCalendar } from '../time/economic-calendar.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
-import { daysBetween } from '../units.js';
+import { daysBetween, MS_PER_YEAR } from '../units.js';
 import type { Grid } from './grid.js';
 import { FarmHost } from './host.js';
 import type { FarmRules } from './rules.js';
@@ -16,6 +26,11 @@ export interface SpreadInfo {
   expiry: string;
   shortStrike: number;
   longStrike: number;
+  /**
+   * The short put was exercised at this close (`early`: the holder's choice; `expiry`: in the
+   * money at expiry with the long out of it): settled at the next session's open.
+   */
+  exercised?: { closeMs: number; kind: 'early' | 'expiry' };
 }
 
 /** Distinct spreads get small integer ids that positions point at (few per step, built once). */
@@ -44,7 +59,10 @@ export class SpreadRegistry {
 
   static fromJSON(list: SpreadInfo[]): SpreadRegistry {
     const r = new SpreadRegistry();
-    for (const s of list) r.idFor(s.symbol, s.expiry, s.shortStrike, s.longStrike);
+    for (const s of list) {
+      const id = r.idFor(s.symbol, s.expiry, s.shortStrike, s.longStrike);
+      if (s.exercised) r.list[id].exercised = { ...s.exercised };
+    }
     return r;
   }
 }
@@ -80,10 +98,13 @@ export class MarketStepBuilder {
   private readonly o: MarketStepOptions;
   private readonly combos: ReturnType<typeof FarmHost.comboValues>[];
   private readonly optionLifeHours: number;
+  /** Spreads whose short was exercised and is not settled yet. */
+  private readonly exercisedIds = new Set<number>();
 
   constructor(o: MarketStepOptions) {
     this.o = o;
     this.registry = o.registry ?? new SpreadRegistry();
+    for (const s of this.registry.list) if (s.exercised) this.exercisedIds.add(s.id);
     this.combos = Array.from({ length: FarmHost.comboCount(o.grid) }, (_, c) =>
       FarmHost.comboValues(o.grid, c),
     );
@@ -94,10 +115,19 @@ export class MarketStepBuilder {
     step: number,
     tMs: number,
     open: Set<number>,
-    what: { entries: boolean; marks: 'all' | 'expired' } = { entries: true, marks: 'all' },
+    what: {
+      entries: boolean;
+      marks: 'all' | 'expired';
+      /** Decide exercise on the last close now (a step after the close, as `argus expire`). */
+      exercise?: boolean;
+    } = { entries: true, marks: 'all' },
   ): Promise<{ input: StepInput; conditions: Conditions | null }> {
     const { source, calendar: cal, rules } = this.o;
-    if (!what.entries) return { input: await this.exitsOnly(step, tMs, open, what.marks), conditions: null };
+    if (!what.entries)
+      return {
+        input: await this.exitsOnly(step, tMs, open, what.marks, what.exercise ?? false),
+        conditions: null,
+      };
     const conditions = await computeConditions(source, cal, this.o.economic, tMs, {
       optionLifeHours: this.optionLifeHours,
       blackout: {
@@ -123,7 +153,7 @@ export class MarketStepBuilder {
         });
       }
     }
-    const marks = await this.markSpreads(open, tMs, isClose);
+    const marks = await this.markSpreads(open, tMs, isClose, false, isClose);
     const w = conditions.warmth;
     const et = cal.etDate(tMs).slice(0, 7);
     const monthIndex = this.o.months.indexOf(et);
@@ -153,10 +183,12 @@ export class MarketStepBuilder {
     tMs: number,
     open: Set<number>,
     marks: 'all' | 'expired',
+    exercise: boolean,
   ): Promise<StepInput> {
     const cal = this.o.calendar;
     const day = cal.tradingDay(cal.etDate(tMs));
-    const m = await this.markSpreads(open, tMs, day !== null && day.closeMs === tMs, marks === 'expired');
+    const isClose = day !== null && day.closeMs === tMs;
+    const m = await this.markSpreads(open, tMs, isClose, marks === 'expired', isClose || exercise);
     return {
       step,
       tMs,
@@ -227,41 +259,154 @@ export class MarketStepBuilder {
     return q.status === 'ok' ? q.value.price : null;
   }
 
-  /** Marks, closing debits, assignment and expiry settlement for every spread held open. */
+  /** A fund's official close (cached per step in `seen`). */
+  private async closePrice(
+    symbol: EtfSymbol,
+    last: { date: string; closeMs: number },
+    seen: Map<EtfSymbol, number | null>,
+  ): Promise<number | null> {
+    if (!seen.has(symbol)) seen.set(symbol, await this.settlement(symbol, last.date, last.closeMs));
+    return seen.get(symbol) ?? null;
+  }
+
+  /** Each fund's price at `atMs`, for the symbols asked (its own underlying for every position). */
+  private async prices(symbols: Set<EtfSymbol>, atMs: number): Promise<Map<EtfSymbol, number>> {
+    const out = new Map<EtfSymbol, number>();
+    for (const sym of symbols) {
+      const q = await this.o.source.etfQuote(sym, atMs);
+      if (q.status === 'ok') out.set(sym, q.value.price);
+    }
+    return out;
+  }
+
+  /**
+   * Settles an exercised short at the next session's open: the shares taken at the strike are
+   * sold at the open (the real opening print, or the derived price where the fund did not trade),
+   * so the overnight gap is paid; after an early exercise the long is sold through the fill model
+   * at the open (or exercised, when that pays more or it cannot be sold). A source that answers
+   * only for the present (live) gives the first price after the open. Null until that open has
+   * passed or while no price is known.
+   */
+  private async settleExercise(info: SpreadInfo, tMs: number, expiryMs: number): Promise<SpreadMark | null> {
+    const { source, calendar: cal, fill } = this.o;
+    const ex = info.exercised as NonNullable<SpreadInfo['exercised']>;
+    const openMs = cal.nextOpen(ex.closeMs).openMs;
+    if (tMs < openMs) return null;
+    // A live source answers only for the present: then the first price seen after the open.
+    let open = await source.etfQuote(info.symbol, openMs);
+    if (open.status !== 'ok') open = await source.etfQuote(info.symbol, tMs);
+    if (open.status !== 'ok') return null;
+    const shortDebit = info.shortStrike - open.value.price;
+    const base = {
+      noFillReason: null,
+      greeks: null,
+      dteDays: Math.max(0, daysBetween(cal.etDate(tMs), info.expiry)),
+      expiryMs,
+    };
+    if (ex.kind === 'expiry') {
+      // The long expired out of the money: nothing to sell.
+      const settle = pips(shortDebit);
+      return {
+        ...base,
+        midPips: Math.max(0, settle),
+        closeDebitPips: NO_FILL,
+        assign: false,
+        assignDebitPips: NO_FILL,
+        expiresNow: true,
+        settlePips: settle,
+      };
+    }
+    const long = { symbol: info.symbol, expiry: info.expiry, strike: info.longStrike, right: 'put' as const };
+    const key = contractKey(long);
+    // The long's quote at the open; failing that, at this step.
+    let lq = (await source.optionQuotes([long], openMs)).get(key);
+    if (lq?.status !== 'ok') lq = (await source.optionQuotes([long], tMs)).get(key);
+    const sale =
+      lq?.status === 'ok'
+        ? legFill(
+            'sell',
+            {
+              ...lq.value,
+              stale: lq.stale ?? false,
+              volume: dayPaceVolume(lq.value.volume, cal.sessionElapsedFrac(lq.value.quoteTimeMs)),
+            },
+            fill,
+          )
+        : null;
+    const exercised = Math.max(0, info.longStrike - open.value.price);
+    const debit = pips(shortDebit - Math.max(sale?.ok ? sale.price : 0, exercised));
+    return {
+      ...base,
+      midPips: Math.max(0, debit),
+      closeDebitPips: NO_FILL,
+      assign: true,
+      assignDebitPips: debit,
+      expiresNow: false,
+      settlePips: 0,
+    };
+  }
+
+  /**
+   * Marks, closing debits, exercise and expiry settlement for every spread held open. `decide`:
+   * the holders decide on exercise at the last close (at the close step, or after it).
+   */
   private async markSpreads(
     open: Set<number>,
     tMs: number,
     isClose: boolean,
-    expiredOnly = false,
+    expiredOnly: boolean,
+    decide: boolean,
   ): Promise<Map<number, SpreadMark>> {
-    const { source, calendar: cal, fill, rules } = this.o;
+    const { source, calendar: cal, fill } = this.o;
     const marks = new Map<number, SpreadMark>();
+    // An exercised spread no one holds any more is done with.
+    for (const id of this.exercisedIds) {
+      if (open.has(id)) continue;
+      delete this.registry.get(id).exercised;
+      this.exercisedIds.delete(id);
+    }
     if (open.size === 0) return marks;
     const today = cal.etDate(tMs);
     const live: { info: SpreadInfo; expiryMs: number }[] = [];
     const contracts: OptionContract[] = [];
     for (const id of open) {
       const info = this.registry.get(id);
-      const expiryMs = cal.etToUtcMs(info.expiry, '16:00');
-      const settleMs = cal.tradingDay(info.expiry)?.closeMs ?? expiryMs;
-      if (settleMs <= tMs || (isClose && info.expiry === today)) {
-        const S = await this.settlement(info.symbol, info.expiry, settleMs);
+      const expiryMs = cal.expiryCloseMs(info.expiry);
+      if (!info.exercised && (expiryMs <= tMs || (isClose && info.expiry === today))) {
+        const S = await this.settlement(info.symbol, info.expiry, expiryMs);
         if (S === null) continue; // cannot settle yet; retried next step
-        const intrinsic = Math.max(0, info.shortStrike - S) - Math.max(0, info.longStrike - S);
-        marks.set(id, {
-          midPips: pips(intrinsic),
-          closeDebitPips: NO_FILL,
-          noFillReason: 'expired',
-          assign: false,
-          assignDebitPips: NO_FILL,
-          expiresNow: true,
-          settlePips: pips(intrinsic),
-          dteDays: 0,
-          expiryMs,
-        });
+        if (S < info.shortStrike && S >= info.longStrike) {
+          // Only the short is in the money: its shares are delivered and sold at the next open.
+          info.exercised = { closeMs: expiryMs, kind: 'expiry' };
+          this.exercisedIds.add(id);
+        } else {
+          const intrinsic = Math.max(0, info.shortStrike - S) - Math.max(0, info.longStrike - S);
+          marks.set(id, {
+            midPips: pips(intrinsic),
+            closeDebitPips: NO_FILL,
+            noFillReason: 'expired',
+            assign: false,
+            assignDebitPips: NO_FILL,
+            expiresNow: true,
+            settlePips: pips(intrinsic),
+            greeks: null,
+            dteDays: 0,
+            expiryMs,
+          });
+          continue;
+        }
+      }
+      if (info.exercised) {
+        const m = await this.settleExercise(info, tMs, expiryMs);
+        if (m) {
+          // Every holder settles on this mark; a position opened afterwards is a new short.
+          marks.set(id, m);
+          delete info.exercised;
+          this.exercisedIds.delete(id);
+        }
         continue;
       }
-      if (expiredOnly) continue;
+      if (expiredOnly && !decide) continue;
       live.push({ info, expiryMs });
       contracts.push(
         { symbol: info.symbol, expiry: info.expiry, strike: info.shortStrike, right: 'put' },
@@ -269,10 +414,14 @@ export class MarketStepBuilder {
       );
     }
     if (!live.length) return marks;
-    const [quotes, ibit] = await Promise.all([
+    const [quotes, spot] = await Promise.all([
       source.optionQuotes(contracts, tMs),
-      source.etfQuote('IBIT', tMs),
+      this.prices(new Set(live.map((l) => l.info.symbol)), tMs),
     ]);
+    const distributions = new Map<EtfSymbol, Distribution[]>();
+    const last = cal.lastClose(tMs);
+    const closes = new Map<EtfSymbol, number | null>();
+    const elapsed = cal.sessionElapsedFrac(tMs);
     for (const { info, expiryMs } of live) {
       const sq = quotes.get(
         contractKey({ symbol: info.symbol, expiry: info.expiry, strike: info.shortStrike, right: 'put' }),
@@ -284,44 +433,70 @@ export class MarketStepBuilder {
       if (!sq || !lq || sq.status === 'missing' || lq.status === 'missing') {
         const reason =
           sq?.status === 'missing' ? sq.reason : lq?.status === 'missing' ? lq.reason : 'no quote';
-        marks.set(info.id, {
-          midPips: -1,
-          closeDebitPips: NO_FILL,
-          noFillReason: reason,
-          assign: false,
-          assignDebitPips: NO_FILL,
-          expiresNow: false,
-          settlePips: 0,
-          dteDays,
-          expiryMs,
-        });
+        if (!expiredOnly)
+          marks.set(info.id, {
+            midPips: -1,
+            closeDebitPips: NO_FILL,
+            noFillReason: reason,
+            assign: false,
+            assignDebitPips: NO_FILL,
+            expiresNow: false,
+            settlePips: 0,
+            greeks: null,
+            dteDays,
+            expiryMs,
+          });
         continue;
       }
-      const s = { ...sq.value, stale: sq.stale ?? false };
-      const l = { ...lq.value, stale: lq.stale ?? false };
+      const s = { ...sq.value, stale: sq.stale ?? false, volume: dayPaceVolume(sq.value.volume, elapsed) };
+      const l = { ...lq.value, stale: lq.stale ?? false, volume: dayPaceVolume(lq.value.volume, elapsed) };
       const mid = spreadMid(s, l);
       const close = closeSpreadDebit(s, l, fill);
-      // Early assignment: the short put in the money with almost no time value left.
-      let assign = false;
-      let assignDebit = NO_FILL;
-      const S = info.symbol === 'IBIT' && ibit.status === 'ok' ? ibit.value.price : null;
-      if (S !== null && S < info.shortStrike && s.bid !== null && s.ask !== null) {
-        const intrinsic = info.shortStrike - S;
-        const timeValue = (s.bid + s.ask) / 2 - intrinsic;
-        if (timeValue < rules.assignmentTimeValueUsd) {
-          assign = true;
-          const longSale = legFill('sell', l, fill);
-          if (longSale.ok) assignDebit = pips(intrinsic - longSale.price);
+      const S = spot.get(info.symbol);
+      // After the close the short put's holder decides on exercise, against its own fund's close.
+      const closeS = decide ? await this.closePrice(info.symbol, last, closes) : null;
+      if (closeS !== null && closeS < info.shortStrike && s.iv !== null && s.iv > 0) {
+        let paid = distributions.get(info.symbol);
+        if (!paid) {
+          const d = await source.distributions(info.symbol, tMs);
+          paid = d.status === 'ok' ? d.value : [];
+          distributions.set(info.symbol, paid);
         }
+        const exercise = exercisesNow({
+          S: closeS,
+          K: info.shortStrike,
+          T: (expiryMs - last.closeMs) / MS_PER_YEAR,
+          r: this.o.riskFreeRate,
+          vol: s.iv,
+          distributions: expectedDistributions(paid, cal, last.date, info.expiry, closeS).map((d) => ({
+            tYears: (cal.etToUtcMs(d.exDate, '09:30') - last.closeMs) / MS_PER_YEAR,
+            amount: d.amount,
+          })),
+        });
+        if (exercise) {
+          info.exercised = { closeMs: last.closeMs, kind: 'early' };
+          this.exercisedIds.add(info.id);
+        }
+      }
+      if (expiredOnly) continue;
+      // The position's greeks now, per contract, as an entry's (for the caps).
+      const T = (expiryMs - tMs) / MS_PER_YEAR;
+      let greeks: SpreadMark['greeks'] = null;
+      if (S !== undefined && T > 0 && s.iv !== null && s.iv > 0 && l.iv !== null && l.iv > 0) {
+        const r = this.o.riskFreeRate;
+        const gs = bsGreeks('put', S, info.shortStrike, T, r, 0, s.iv);
+        const gl = bsGreeks('put', S, info.longStrike, T, r, 0, l.iv);
+        greeks = { deltaUsd: (-gs.delta + gl.delta) * S * 100, vegaUsd: gl.vega - gs.vega };
       }
       marks.set(info.id, {
         midPips: mid.ok ? Math.max(0, pips(mid.mid)) : -1,
         closeDebitPips: close.ok ? pips(close.debit) : NO_FILL,
         noFillReason: close.ok ? null : close.reason,
-        assign,
-        assignDebitPips: assignDebit,
+        assign: false,
+        assignDebitPips: NO_FILL,
         expiresNow: false,
         settlePips: 0,
+        greeks,
         dteDays,
         expiryMs,
       });

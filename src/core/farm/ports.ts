@@ -32,6 +32,16 @@ export interface FarmSummary {
    * the first and last bins also hold the tails. Absent in runs stored before it existed.
    */
   realizedHistogram?: { edges: number[]; counts: number[] };
+  /**
+   * Entries whose stop could not fire (credit × (1 + X) ≥ width): their share of all entries, the
+   * configurations with any, and the share by stop multiple X.
+   */
+  stopCannotFire: {
+    entries: number;
+    share: number;
+    configurations: number;
+    shareByStopX: Record<string, number>;
+  };
 }
 
 /** What a farm run is fixed to when it starts: a resume or a live step rebuilds from this. */

@@ -57,6 +57,8 @@ export class ReferenceTrader {
   maxDrawdownCents = 0;
   dayStart: number;
   dailyPnl: number[] = [];
+  /** Entries whose stop sits at or beyond the width (it cannot fire). */
+  noStopEntries = 0;
   equityCurve: { tMs: number; equityCents: number }[] = [];
 
   constructor(cfg: TraderConfig, rules: FarmRules, combo: number, symbolLevel: number) {
@@ -138,6 +140,11 @@ export class ReferenceTrader {
       }
       p.lastMarkPips = mid;
       if (mid < p.bestMidPips) p.bestMidPips = mid;
+      // The caps see the portfolio's greeks at current marks.
+      if (m.greeks) {
+        p.deltaUsd = p.contracts * m.greeks.deltaUsd;
+        p.vegaUsd = p.contracts * m.greeks.vegaUsd;
+      }
     }
     // Entry.
     if (inp.marketOpen) {
@@ -202,6 +209,7 @@ export class ReferenceTrader {
     if (n < 1) return SKIP.deltaCap;
     n = Math.min(n, capFit(vega, c.vegaUsd, r.vegaCapFrac * eqUsd));
     if (n < 1) return SKIP.vegaCap;
+    if (Math.ceil(c.creditPips * (1 + cfg.stopLossX)) >= c.maxLossCents + c.creditPips) this.noStopEntries++;
     const k = this.positions.indexOf(null);
     this.positions[k] = {
       spreadId: c.spreadId,

@@ -26,8 +26,6 @@ export interface FarmRules {
   thetaCaptureFactor: number | null;
   /** Smallest credit per share worth selling: below it the ticks and fees eat the trade. */
   minCreditUsd: number;
-  /** Early assignment: the short put ITM with time value below this. */
-  assignmentTimeValueUsd: number;
   /** Drawdown breaker (J). */
   breakerDrawdownFrac: number;
   breakerPauseHours: number;
@@ -50,7 +48,6 @@ export const DEFAULT_RULES: FarmRules = {
   dteExitDays: null,
   thetaCaptureFactor: null,
   minCreditUsd: 0.05,
-  assignmentTimeValueUsd: 0.02,
   breakerDrawdownFrac: 0.1,
   breakerPauseHours: 24,
   monthlyDrawdownFrac: 0.15,

@@ -7,7 +7,7 @@ import type { Clock } from '../time/clock.js';
 import { isoUtc } from '../time/clock.js';
 import type { EconomicCalendar } from '../time/economic-calendar.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
-import type { Grid } from './grid.js';
+import { DIMENSIONS, type Grid } from './grid.js';
 import { FarmHost, type FarmKernels } from './host.js';
 import { MarketStepBuilder, SpreadRegistry } from './market-step.js';
 import type { BacktestResults, FarmRunStore, FarmSummary, FarmTotals } from './ports.js';
@@ -374,9 +374,20 @@ export function buildSummary(host: FarmHost, totals: FarmTotals): FarmSummary {
   const q = (p: number) => sorted[Math.min(n - 1, Math.floor(p * n))];
   let withTrades = 0;
   let open = 0;
+  let entries = 0;
+  let noStop = 0;
+  let configurations = 0;
+  const xs = host.grid.spec.stopLossX;
+  const byX = xs.map(() => ({ entries: 0, noStop: 0 }));
+  const xLevel = host.grid.levels(DIMENSIONS.indexOf('stopLossX'));
   for (let i = 0; i < n; i++) {
     if (t.trades[i] > 0) withTrades++;
     open += t.openCount[i];
+    entries += t.entries[i];
+    noStop += t.noStopEntries[i];
+    if (t.noStopEntries[i] > 0) configurations++;
+    byX[xLevel[i]].entries += t.entries[i];
+    byX[xLevel[i]].noStop += t.noStopEntries[i];
   }
   const named = (arr: number[], names: Record<number, string> | readonly string[]) =>
     Object.fromEntries(
@@ -403,5 +414,13 @@ export function buildSummary(host: FarmHost, totals: FarmTotals): FarmSummary {
       pnl.filter((_, i) => t.trades[i] > 0),
       HISTOGRAM_BINS,
     ),
+    stopCannotFire: {
+      entries: noStop,
+      share: entries ? noStop / entries : 0,
+      configurations,
+      shareByStopX: Object.fromEntries(
+        xs.map((x, k) => [String(x), byX[k].entries ? byX[k].noStop / byX[k].entries : 0]),
+      ),
+    },
   };
 }

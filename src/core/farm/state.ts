@@ -25,8 +25,6 @@ const TRADER_LAYOUT = {
   breakerUntilMs: 'f64',
   openCount: 'u8',
   openMaxLossCents: 'f64',
-  openDeltaUsd: 'f64',
-  openVegaUsd: 'f64',
   trades: 'i32',
   wins: 'i32',
   grossProfitCents: 'f64',
@@ -40,6 +38,8 @@ const TRADER_LAYOUT = {
   dailySumSq: 'f64',
   dailyDownSq: 'f64',
   entries: 'i32',
+  /** Entries whose stop sits at or beyond the width (credit × (1 + X) ≥ width): it cannot fire. */
+  noStopEntries: 'i32',
 } as const satisfies Record<string, ArrayKind>;
 
 /** Per-slot columns (trader i's slots are i*slots … i*slots + slots − 1). */
@@ -57,6 +57,7 @@ const SLOT_LAYOUT = {
   lowMidPips: 'i32',
   entryMs: 'f64',
   maxLossCents: 'f64',
+  /** The position's greeks at its last mark (at entry until marked). */
   deltaUsd: 'f64',
   vegaUsd: 'f64',
   lastMarkPips: 'i32',

@@ -48,6 +48,7 @@ export function traderStatRows(host: FarmHost): (number | null)[][] {
       sortino,
       trades > 0 ? t.wins[i] / trades : null,
       t.grossLossCents[i] > 0 ? t.grossProfitCents[i] / t.grossLossCents[i] : null,
+      t.entries[i] > 0 ? t.noStopEntries[i] / t.entries[i] : null,
     ];
   }
   return rows;

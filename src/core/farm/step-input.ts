@@ -23,14 +23,16 @@ export interface SpreadMark {
   /** Cost to close through the fill model, pips; NO_FILL = no fill (missing or stale quote). */
   closeDebitPips: number;
   noFillReason: string | null;
-  /** Early assignment now: short put ITM with negligible time value or optimal exercise. */
+  /** The short was exercised early at the last close: settled now, at the next session's open. */
   assign: boolean;
-  /** Short settled at intrinsic, long sold through the fill model; NO_FILL = no fill for the long. */
+  /** Strike − the open for the short's shares, less the long sold (or exercised) at the open. */
   assignDebitPips: number;
-  /** Settles at this step's official close. */
+  /** Settles now: at the expiry close, or at the next open when only the short was in the money. */
   expiresNow: boolean;
-  /** Intrinsic value of the spread at the official close on expiry, pips. */
+  /** The spread's intrinsic value at the expiry close, or strike − the next open for a short delivered alone, pips. */
   settlePips: number;
+  /** The spread's greeks per contract at this mark (as an entry's), for the caps; null = not known now. */
+  greeks: { deltaUsd: number; vegaUsd: number } | null;
   /** Calendar days to expiry (for the DTE exit), and the expiry instant. */
   dteDays: number;
   expiryMs: number;

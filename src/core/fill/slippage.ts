@@ -41,6 +41,18 @@ export function validateSlippage(s: SlippageParams): void {
     if (!(Number.isFinite(s[k]) && s[k] > 0)) throw new RangeError(`slippage.${k} must be > 0, got ${s[k]}`);
 }
 
+/** Below half an hour of trading the day's pace is too noisy to scale up further. */
+const MIN_ELAPSED = 1 / 13;
+
+/**
+ * A quote's volume so far today as the whole day's pace (volume / share of the session elapsed),
+ * so a 10:00 fill and a 15:00 fill on the same day's activity pay the same slippage.
+ */
+export function dayPaceVolume(volume: number | null, sessionElapsedFrac: number): number | null {
+  if (volume === null) return null;
+  return volume / Math.min(1, Math.max(MIN_ELAPSED, sessionElapsedFrac));
+}
+
 /**
  * Extra fraction of the half-spread (uncapped; 0 when disabled). A null volume or OI counts as 0:
  * Yahoo leaves volume empty for a strike that has not traded today, so the worst case is the honest one.

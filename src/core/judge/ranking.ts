@@ -133,6 +133,8 @@ export interface BoardRow {
   maxDrawdownPct: number | null;
   sharpe: number | null;
   sortino: number | null;
+  /** Share of its entries whose stop could not fire (credit × (1 + X) ≥ width); null without entries. */
+  noStopShare: number | null;
 }
 
 export interface BoardResult {
@@ -178,6 +180,8 @@ export interface TraderStatRow {
   sortino: number | null;
   win_rate: number | null;
   profit_factor: number | null;
+  /** Share of entries whose stop could not fire (credit × (1 + X) ≥ width). */
+  no_stop_share: number | null;
 }
 
 export function boardRow(grid: Grid, r: TraderStatRow, rank: number): BoardRow {
@@ -201,6 +205,7 @@ export function boardRow(grid: Grid, r: TraderStatRow, rank: number): BoardRow {
     maxDrawdownPct: r.max_drawdown_frac === null ? null : r.max_drawdown_frac * 100,
     sharpe: r.sharpe,
     sortino: r.sortino,
+    noStopShare: r.no_stop_share ?? null,
   };
 }
 

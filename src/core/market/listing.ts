@@ -50,7 +50,7 @@ function listedOn(
   for (const e of all) {
     const close = cal.tradingDay(e);
     if (!close) continue;
-    const closeMs = cal.etToUtcMs(e, '16:00');
+    const closeMs = close.closeMs;
     const dte = daysBetween(today, e);
     const monthly = isMonthly(e);
     const yr = Number(e.slice(0, 4));

@@ -95,6 +95,14 @@ export interface OptionChain {
   quotes: OptionQuote[];
 }
 
+/** A cash distribution per share, by its ex-date (ET). */
+export interface Distribution {
+  exDate: string;
+  amount: number;
+  /** amount / the close before the ex-date. */
+  yieldFrac: number;
+}
+
 export interface FieldCoverage {
   field: string;
   /** ISO instants (UTC) of the first and last moment the field is available; null = open-ended. */
@@ -121,6 +129,8 @@ export interface MarketDataSource {
   funding8h(atMs: number): Promise<Observed<number>>;
   etfQuote(symbol: EtfSymbol, atMs: number): Promise<Observed<EtfQuote>>;
   optionChain(symbol: EtfSymbol, atMs: number, req?: ChainRequest): Promise<Observed<OptionChain>>;
+  /** The fund's cash distributions gone ex on or before `atMs`'s ET date, oldest first ([] for a fund that pays none). */
+  distributions(symbol: EtfSymbol, atMs: number): Promise<Observed<Distribution[]>>;
   /** Price lookup for a set of contracts (how the farm marks and closes positions). Keyed by contractKey(). */
   optionQuotes(contracts: OptionContract[], atMs: number): Promise<Map<string, Observed<OptionQuote>>>;
   coverage(): FieldCoverage[];

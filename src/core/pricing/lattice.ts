@@ -74,6 +74,7 @@ function lrLattice(
   q: number,
   vol: number,
   steps: number,
+  escrow?: (t: number) => number,
 ): Root | null {
   const n = steps % 2 === 0 ? steps + 1 : steps;
   const dt = T / n;
@@ -100,15 +101,17 @@ function lrLattice(
   }
   for (let i = n - 1; i >= 1; i--) {
     s = S * d ** i;
+    // Exercise is against the traded price: the escrowed price plus the distributions still to come.
+    const add = escrow ? escrow(i * dt) : 0;
     for (let j = 0; j <= i; j++) {
       const c = pd * v[j] + pu * v[j + 1];
-      const e = w * (s - K);
+      const e = w * (s + add - K);
       v[j] = Math.max(e, c);
       s *= ud;
     }
   }
   const hold = pd * v[0] + pu * v[1];
-  const e0 = w * (S - K);
+  const e0 = w * (S + (escrow ? escrow(0) : 0) - K);
   v[0] = Math.max(e0, hold);
   return { value: v[0], hold };
 }
@@ -122,15 +125,16 @@ function richardson(
   q: number,
   vol: number,
   opts?: LatticeOptions,
+  escrow?: (t: number) => number,
 ): Root | null {
   const steps = opts?.steps ?? DEFAULT_LATTICE_STEPS;
   checkSteps(steps);
   const n2 = steps % 2 === 0 ? steps + 1 : steps;
-  const fine = lrLattice(w, S, K, T, r, q, vol, n2);
+  const fine = lrLattice(w, S, K, T, r, q, vol, n2, escrow);
   if (fine === null || opts?.extrapolate === false || n2 < 5) return fine;
   let n1 = Math.floor(n2 / 2);
   if (n1 % 2 === 0) n1++;
-  const coarse = lrLattice(w, S, K, T, r, q, vol, n1);
+  const coarse = lrLattice(w, S, K, T, r, q, vol, n1, escrow);
   if (coarse === null) return fine;
   // LR American error is ~c/n; combine the two lattices to cancel it.
   const a = n2 / (n2 - n1);
@@ -182,6 +186,72 @@ export function earlyExerciseOptimal(
   const res = richardson(w, S, K, T, r, q, vol);
   if (res === null) return deterministicAmerican(w, S, K, T, r, q) <= intrinsic;
   return intrinsic >= res.hold;
+}
+
+/** A cash distribution: the amount per share and its ex-date, in years from now. */
+export interface CashDistribution {
+  tYears: number;
+  amount: number;
+}
+
+/** Present value at time t (years) of the distributions going ex after t. */
+function distributionsPv(distributions: readonly CashDistribution[], t: number, r: number): number {
+  let pv = 0;
+  for (const d of distributions)
+    if (d.tYears > t && d.amount > 0) pv += d.amount * Math.exp(-r * (d.tYears - t));
+  return pv;
+}
+
+/** The price net of the distributions still to come before T: what the lattice carries. */
+export function netOfDistributions(S: number, ahead: readonly CashDistribution[], r: number): number {
+  const net = S - distributionsPv(ahead, 0, r);
+  if (!(net > 0)) throw new RangeError(`distributions (${S - net}) exceed the price ${S}`);
+  return net;
+}
+
+export interface PutExerciseValue {
+  /** American value with the distributions (never below intrinsic). */
+  value: number;
+  /** Value of holding one more instant (the lattice's continuation at the root). */
+  hold: number;
+  /** Exercising now is optimal: spot at or below the exercise boundary. */
+  exerciseNow: boolean;
+}
+
+/**
+ * An American put on a fund paying discrete cash distributions (BITO pays 4–7 % a month), on the
+ * Leisen–Reimer lattice with the escrowed-distribution model: the lattice carries the price net
+ * of the distributions still to come before expiry, and exercise pays against the traded price
+ * (that net price plus what is still to come). A distribution ahead makes holding worth more (the
+ * price drops on the ex-date); once it has gone ex, a deep in-the-money put is exercised.
+ */
+export function americanPutWithDistributions(
+  S: number,
+  K: number,
+  T: number,
+  r: number,
+  vol: number,
+  distributions: readonly CashDistribution[],
+  opts?: LatticeOptions,
+): PutExerciseValue {
+  checkInputs(S, K, T, r, 0, vol);
+  const intrinsic = Math.max(K - S, 0);
+  if (!(T > 0)) return { value: intrinsic, hold: intrinsic, exerciseNow: intrinsic > 0 };
+  const ahead = distributions.filter((d) => d.tYears > 0 && d.tYears <= T && d.amount > 0);
+  const escrow = (t: number) => distributionsPv(ahead, t, r);
+  const net = netOfDistributions(S, ahead, r);
+  if (!(vol > 0)) {
+    const v = Math.max(intrinsic, Math.max(0, K - net) * Math.exp(-r * T));
+    return { value: v, hold: v, exerciseNow: intrinsic > 0 && intrinsic >= v };
+  }
+  const res = richardson(-1, net, K, T, r, 0, vol, opts, ahead.length ? escrow : undefined);
+  const euro = bsPrice('put', net, K, T, r, 0, vol);
+  const hold = res === null ? euro : Math.max(res.hold, euro);
+  return {
+    value: Math.max(intrinsic, hold),
+    hold,
+    exerciseNow: intrinsic > 0 && intrinsic >= hold,
+  };
 }
 
 /** Boundary as time to maturity goes to 0 (Kim 1990): put min(K, rK/q), call max(K, rK/q). */

@@ -356,6 +356,24 @@ export class MarketCalendar {
     };
   }
 
+  /**
+   * When an expiry's options stop trading: that session's close, 13:00 ET on an early-close day
+   * (16:00 on a date the exchange is closed). Time to maturity is measured to it.
+   */
+  expiryCloseMs(expiry: string): number {
+    return this.tradingDay(expiry)?.closeMs ?? etToUtcMs(expiry, REGULAR_CLOSE_ET);
+  }
+
+  /**
+   * Share of `ms`'s session elapsed (to a 13:00 close on an early-close day); 1 outside a session,
+   * where a chain shows the last session's full volume.
+   */
+  sessionElapsedFrac(ms: number): number {
+    const day = this.tradingDay(etDate(ms));
+    if (!day || ms <= day.openMs || ms >= day.closeMs) return 1;
+    return (ms - day.openMs) / (day.closeMs - day.openMs);
+  }
+
   /** True if the exchange trades on `date`. */
   isTradingDay(date: string): boolean {
     return this.closure(date) === null;

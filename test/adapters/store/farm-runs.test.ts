@@ -81,4 +81,47 @@ describe('SqliteFarmRuns', () => {
     expect(runs.farmRun(live)?.stepsDone).toBe(1);
     expect(runs.checkpoint(live)).toMatchObject({ step: 0, totals: null });
   });
+
+  // #12: a step's writes are one transaction, so a failure part-way leaves nothing of the step.
+  it('a backtest step whose checkpoint cannot be written leaves no step behind', () => {
+    const id = runs.startRun({ kind: 'replay', command: 'farm run', appVersion: 't', provenance: {} }, setup);
+    const step = { step: 0, tMs: 5, opened: 1, closed: 0, realizedCents: 0, openPositions: 1 };
+    // A BigInt cannot be JSON-encoded: the checkpoint row fails after the step row was written.
+    const bad = { state: [Buffer.from('a')], registry: [], totals: { n: 1n } as never, createdMs: 9 };
+    expect(() => runs.commitStep(id, step, bad)).toThrow(/BigInt/);
+    expect(runs.farmRun(id)?.stepsDone).toBe(0);
+    expect(runs.checkpoint(id)).toBeNull();
+  });
+
+  it('a live step with two new positions is written whole or not at all', () => {
+    const live = runs.liveRun('t').id;
+    const position = (key: string, shortStrike: number) => ({
+      trader: 3,
+      symbol: 'IBIT' as const,
+      expiry: '2026-03-20',
+      shortStrike,
+      longStrike: shortStrike - 2,
+      idempotencyKey: key,
+      contracts: 2,
+      creditPips: 3_000,
+      entryMs: 1,
+      ptMidPips: 1_500,
+      stopMidPips: 6_000,
+      armMidPips: -1,
+      trailGapPips: -1,
+      lowMidPips: 3_100,
+      lastMarkPips: 3_100,
+      maxLossCents: 34_000,
+      deltaUsd: 900,
+      vegaUsd: -4,
+    });
+    // The second position reuses the first one's key: refused, and the first is not kept either…
+    expect(() =>
+      runs.commitLiveStep(live, { ...liveStep(0), opened: [position('k1', 45), position('k1', 44)] }),
+    ).toThrow(/UNIQUE/);
+    expect(runs.farmRun(live)).toBeNull();
+    // …so the same step with distinct keys goes through (a kept 'k1' would collide again).
+    runs.commitLiveStep(live, { ...liveStep(0), opened: [position('k1', 45), position('k2', 44)] });
+    expect(runs.farmRun(live)?.stepsDone).toBe(1);
+  });
 });

@@ -92,19 +92,16 @@ describe('farm invariants (property test over random sequences)', () => {
       for (let i = 0; i < grid.count; i++) {
         let open = 0;
         let loss = 0;
-        let delta = 0;
         const held = new Set<number>();
         for (let k = i * st.slots; k < (i + 1) * st.slots; k++) {
           if (st.s.spread[k] < 0) continue;
           open++;
           loss += st.s.maxLossCents[k];
-          delta += st.s.deltaUsd[k];
           expect(held.has(st.s.spread[k])).toBe(false);
           held.add(st.s.spread[k]);
         }
         expect(st.t.openCount[i]).toBe(open);
         expect(st.t.openMaxLossCents[i]).toBeCloseTo(loss, 6);
-        expect(st.t.openDeltaUsd[i]).toBeCloseTo(delta, 6);
         expect(st.t.realizedCents[i]).toBe(realized[i]);
         expect(st.t.entries[i]).toBe(st.t.trades[i] + open);
         exits += st.t.trades[i];

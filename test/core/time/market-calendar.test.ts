@@ -444,3 +444,11 @@ describe('MarketCalendar construction', () => {
     );
   });
 });
+
+describe('expiryCloseMs: the instant time to maturity runs to', () => {
+  it('13:00 ET on an early-close day, 16:00 ET on a regular one', () => {
+    // Friday 2025-11-28 (after Thanksgiving) closes at 13:00 EST = 18:00 UTC.
+    expect(new Date(cal.expiryCloseMs('2025-11-28')).toISOString()).toBe('2025-11-28T18:00:00.000Z');
+    expect(new Date(cal.expiryCloseMs('2025-11-21')).toISOString()).toBe('2025-11-21T21:00:00.000Z');
+  });
+});

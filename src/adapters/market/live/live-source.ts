@@ -4,6 +4,7 @@ import {
   type BtcSpot,
   type ChainRequest,
   contractKey,
+  type Distribution,
   type DvolPoint,
   type EtfQuote,
   type EtfSymbol,
@@ -17,8 +18,9 @@ import {
   ok,
 } from '../../../core/market/port.js';
 import type { Clock } from '../../../core/time/clock.js';
-import type { MarketPhase } from '../../../core/time/market-calendar.js';
+import { etDate, type MarketPhase } from '../../../core/time/market-calendar.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../../../core/units.js';
+import { distributionsOf, loadHistory } from '../replay/history.js';
 import { BYBIT_DEFAULT_URL, BybitClient } from './bybit.js';
 import { CBOE_DEFAULT_URL, type CboeChain, CboeClient } from './cboe.js';
 import { DERIBIT_DEFAULT_URL, DeribitClient } from './deribit.js';
@@ -196,6 +198,13 @@ export class LiveMarketDataSource implements MarketDataSource {
           : `Bybit settles funding every ${f.intervalHours} h (from ${f.intervalFrom}); scaled to 8 h`;
       return this.crypto(f.rate8h, f.asOfMs, 'bybit', note);
     });
+  }
+
+  /** From the bundled daily history (Yahoo's Dividends column): the live feeds carry no distributions. */
+  async distributions(symbol: EtfSymbol, atMs: number): Promise<Observed<Distribution[]>> {
+    const h = loadHistory();
+    const bars = symbol === 'IBIT' ? h.ibitDaily : h.bitoDaily;
+    return ok(distributionsOf(bars, etDate(atMs)), atMs, `bundled:${symbol}`);
   }
 
   async etfQuote(symbol: EtfSymbol, atMs: number): Promise<Observed<EtfQuote>> {

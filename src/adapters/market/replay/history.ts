@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Distribution } from '../../../core/market/port.js';
 import { isoUtc } from '../../../core/time/clock.js';
 import { bundledFile } from '../../bundled/files.js';
 
@@ -205,3 +206,14 @@ export function lastAtOrBefore<T extends number | string>(arr: ArrayLike<T>, x: 
 
 /** The same search over ascending YYYY-MM-DD strings. */
 export const lastDateAtOrBefore = (arr: string[], x: string): number => lastAtOrBefore(arr, x);
+
+/** The cash distributions in daily bars gone ex on or before `date`, oldest first. */
+export function distributionsOf(bars: DailyBars, date: string): Distribution[] {
+  const end = lastDateAtOrBefore(bars.dates, date);
+  const out: Distribution[] = [];
+  for (let i = 1; i <= end; i++) {
+    const amount = bars.dividends[i];
+    if (amount > 0) out.push({ exDate: bars.dates[i], amount, yieldFrac: amount / bars.close[i - 1] });
+  }
+  return out;
+}

@@ -6,6 +6,7 @@ import {
   type BtcSpot,
   type ChainRequest,
   contractKey,
+  type Distribution,
   type DvolPoint,
   type EtfQuote,
   type EtfSymbol,
@@ -22,7 +23,14 @@ import { isoUtc } from '../../../core/time/clock.js';
 import type { MarketCalendar } from '../../../core/time/market-calendar.js';
 import { daysBetween, MS_PER_DAY, MS_PER_HOUR, MS_PER_YEAR } from '../../../core/units.js';
 import { loadChainModel } from '../../bundled/chain-model.js';
-import { type DailyBars, type History, lastAtOrBefore, lastDateAtOrBefore, loadHistory } from './history.js';
+import {
+  type DailyBars,
+  distributionsOf,
+  type History,
+  lastAtOrBefore,
+  lastDateAtOrBefore,
+  loadHistory,
+} from './history.js';
 
 /** IBIT options were first listed on 2024-11-19. */
 export const IBIT_OPTIONS_FIRST_LISTED = '2024-11-19';
@@ -228,6 +236,10 @@ export class ReplayMarketDataSource implements MarketDataSource {
     if (!this.cal.isOpen(atMs)) {
       return { price: bars.close[li], prevClose, asOfMs: last.closeMs, closing: true };
     }
+    // At the open bell the day's real opening print, where the fund traded that day.
+    const today = this.cal.etDate(atMs);
+    if (atMs === this.cal.tradingDay(today)?.openMs && bars.dates[li + 1] === today && bars.open[li + 1] > 0)
+      return { price: bars.open[li + 1], prevClose: bars.close[li], asOfMs: atMs, closing: false };
     const btcAtClose = this.btcAt(last.closeMs);
     const btcNow = this.btcAt(atMs);
     if (btcAtClose === null || btcNow === null) return 'outside coverage of the BTC hourly data';
@@ -250,6 +262,10 @@ export class ReplayMarketDataSource implements MarketDataSource {
       src,
       p.closing ? { note: 'last session close' } : {},
     );
+  }
+
+  async distributions(symbol: EtfSymbol, atMs: number): Promise<Observed<Distribution[]>> {
+    return ok(distributionsOf(this.bars(symbol), this.cal.etDate(atMs)), atMs, this.labels.etf(symbol));
   }
 
   // ---- Options -------------------------------------------------------------------------------
@@ -323,7 +339,7 @@ export class ReplayMarketDataSource implements MarketDataSource {
       const extra = [...new Set(contracts.map((c) => c.expiry))].filter((e) => !listed.has(e));
       const today = this.cal.etDate(ci.quoteMs);
       const added = extra
-        .map((e) => ({ expiry: e, closeMs: this.cal.etToUtcMs(e, '16:00') }))
+        .map((e) => ({ expiry: e, closeMs: this.cal.expiryCloseMs(e) }))
         .filter((e) => e.closeMs > ci.quoteMs)
         .map((e) => ({
           expiry: e.expiry,
@@ -342,7 +358,7 @@ export class ReplayMarketDataSource implements MarketDataSource {
         out.set(key, missing(src, typeof ci === 'string' ? ci : 'no chain'));
         continue;
       }
-      if (this.cal.etToUtcMs(c.expiry, '16:00') <= ci.quoteMs) {
+      if (this.cal.expiryCloseMs(c.expiry) <= ci.quoteMs) {
         out.set(key, missing(src, `expired ${c.expiry}: settle at intrinsic value`));
         continue;
       }

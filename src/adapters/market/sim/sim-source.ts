@@ -12,6 +12,7 @@ import {
   type BtcSpot,
   type ChainRequest,
   contractKey,
+  type Distribution,
   type DvolPoint,
   type EtfQuote,
   type EtfSymbol,
@@ -150,7 +151,7 @@ export class SimMarketDataSource implements MarketDataSource {
   }
 
   private sessionCloseMs(expiry: string): number {
-    return this.cal.tradingDay(expiry)?.closeMs ?? this.cal.etToUtcMs(expiry, '16:00');
+    return this.cal.expiryCloseMs(expiry);
   }
 
   /**
@@ -210,7 +211,7 @@ export class SimMarketDataSource implements MarketDataSource {
     // A held contract's expiry may have left the listing window; quote it all the same.
     const e = input.expiries.find((x) => x.expiry === c.expiry) ?? {
       expiry: c.expiry,
-      T: (this.cal.etToUtcMs(c.expiry, '16:00') - input.asOfMs) / MS_PER_YEAR,
+      T: (this.cal.expiryCloseMs(c.expiry) - input.asOfMs) / MS_PER_YEAR,
       dte: daysBetween(this.cal.etDate(input.asOfMs), c.expiry),
     };
     const sub = this.subInput(model, input, e);
@@ -265,6 +266,10 @@ export class SimMarketDataSource implements MarketDataSource {
 
   etfQuote(symbol: EtfSymbol, atMs: number): Promise<Observed<EtfQuote>> {
     return this.guarded(this.labels.etf(symbol), atMs, () => this.replay.etfQuote(symbol, atMs));
+  }
+
+  distributions(symbol: EtfSymbol, atMs: number): Promise<Observed<Distribution[]>> {
+    return this.guarded(this.labels.etf(symbol), atMs, () => this.replay.distributions(symbol, atMs));
   }
 
   optionChain(symbol: EtfSymbol, atMs: number, req?: ChainRequest): Promise<Observed<OptionChain>> {

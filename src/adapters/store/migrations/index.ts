@@ -6,6 +6,7 @@ import { m005Promotions } from './005-promotions.js';
 import { m006Outbox } from './006-outbox.js';
 import { m007Monitor } from './007-monitor.js';
 import { m008LeaderboardTotal } from './008-leaderboard-total.js';
+import { m009NoStop } from './009-no-stop.js';
 
 import type { Migration } from './migration.js';
 
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m006Outbox,
   m007Monitor,
   m008LeaderboardTotal,
+  m009NoStop,
 ];

@@ -1,8 +1,8 @@
-import Table from 'cli-table3';
 import { formatMoney, formatPct } from '../../core/format.js';
 import type { CheckedSpread, RatioStats } from '../../core/market/chain-check.js';
 import type { MarketCalendar } from '../../core/time/market-calendar.js';
 import type { ChainCheckEntry, ChainCheckResult } from '../../services/chain-check.js';
+import { table, tableText } from './table.js';
 
 const vp = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)} vp`;
 const usd = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '—');
@@ -28,9 +28,16 @@ function ivLine(c: ChainCheckEntry, r: ChainCheckResult): string {
 
 /** Traded spreads by expiry: means of the real and model figures at f = 1. */
 function spreadTable(spreads: readonly CheckedSpread[]): string {
-  const t = new Table({
-    head: ['Expiry', 'DTE', 'n', 'Cost real', 'Cost model', 'Credit real', 'Credit model', 'Cost ≥ real'],
-  });
+  const t = table([
+    'Expiry',
+    'DTE',
+    'n',
+    'Cost real',
+    'Cost model',
+    'Credit real',
+    'Credit model',
+    'Cost ≥ real',
+  ]);
   const byExpiry = new Map<string, CheckedSpread[]>();
   for (const s of spreads) byExpiry.set(s.expiry, [...(byExpiry.get(s.expiry) ?? []), s]);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -46,23 +53,21 @@ function spreadTable(spreads: readonly CheckedSpread[]): string {
       `${ss.filter((s) => s.crossingCostRatio >= 1).length}/${ss.length}`,
     ]);
   }
-  return t.toString();
+  return tableText(t);
 }
 
 function chainBlock(c: ChainCheckEntry, r: ChainCheckResult, m: MarketCalendar): string {
-  const b = new Table({
-    head: [
-      'DTE',
-      'Put',
-      'n',
-      'Width real',
-      'Width model',
-      '% mid real',
-      '% mid model',
-      'Mid bias',
-      'IV bias',
-    ],
-  });
+  const b = table([
+    'DTE',
+    'Put',
+    'n',
+    'Width real',
+    'Width model',
+    '% mid real',
+    '% mid model',
+    'Mid bias',
+    'IV bias',
+  ]);
   for (const row of c.buckets) {
     b.push([
       row.dte,
@@ -83,7 +88,7 @@ function chainBlock(c: ChainCheckEntry, r: ChainCheckResult, m: MarketCalendar):
     ivLine(c, r),
     `ATM 30-day IV: model ${formatPct(c.modelAtmIv30, 2)}, real ${formatPct(c.realAtmIv30, 2)}: bias ${vp(c.summary.ivBiasVp)}`,
     'Puts by DTE and moneyness (wing |Δ| < 0.05, far < 0.2, near < 0.5, itm); widths are ask − bid, biases model − real:',
-    b.toString(),
+    tableText(b),
     `Spreads the grid would trade (real credit at f = 1 ≥ the minimum, both legs listed)${skipped ? `; not traded: ${skipped}` : ''}:`,
     spreadTable(c.spreads),
     ratios('Crossing cost (mid − credit at f = 1), model / real', c.summary.crossingCostRatio),

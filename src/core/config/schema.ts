@@ -151,7 +151,10 @@ export const SETTINGS: readonly SettingSpec[] = [
     path: 'farm.backtestFrom',
     env: 'ARGUS_BACKTEST_FROM',
     kind: 'string',
-    schema: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').nullable(),
+    schema: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+      .nullable(),
     default: null,
     description: "a backtest's first day when --from is not given (null: the start of the data)",
   },
@@ -159,7 +162,10 @@ export const SETTINGS: readonly SettingSpec[] = [
     path: 'farm.backtestTo',
     env: 'ARGUS_BACKTEST_TO',
     kind: 'string',
-    schema: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').nullable(),
+    schema: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+      .nullable(),
     default: null,
     description: "a backtest's last day when --to is not given (null: the end of the data)",
   },

@@ -45,12 +45,14 @@ describe('overlapping live steps: a step is its market minute', () => {
       expect(r.runId).toBe(first.runId);
       expect(r.step).toBe(1);
       expect(r.message).toBe(
-        `exits for 2025-03-17 11:00 ET already done by live run ${first.runId.slice(0, 8)} (step 1)`,
+        `exits for 2025-03-17 11:00 ET already done by live run ${String(first.runId).slice(0, 8)} (step 1)`,
       );
     }
     // Exactly one step after the first: steps_done went 1 → 2, each position closed once.
     expect(count(cs[0], 'SELECT steps_done AS n FROM farm_runs')).toBe(2);
-    expect(count(cs[0], "SELECT count(*) AS n FROM positions WHERE status = 'closed'")).toBe(done[0].closed.length);
+    expect(count(cs[0], "SELECT count(*) AS n FROM positions WHERE status = 'closed'")).toBe(
+      done[0].closed.length,
+    );
     for (const c of cs) c.close();
   });
 
@@ -63,7 +65,9 @@ describe('overlapping live steps: a step is its market minute', () => {
     const b = ctx(db, '2025-03-17T15:01:00Z');
     const [ra, rb] = await Promise.all([step(a, 'exits'), step(b, 'exits')]);
     expect([ra.status, rb.status]).toEqual(['done', 'done']);
-    expect(ra.closed.length + rb.closed.length).toBe(count(a, "SELECT count(*) AS n FROM positions WHERE status = 'closed'"));
+    expect(ra.closed.length + rb.closed.length).toBe(
+      count(a, "SELECT count(*) AS n FROM positions WHERE status = 'closed'"),
+    );
     expect(count(a, 'SELECT steps_done AS n FROM farm_runs')).toBe(3);
     a.close();
     b.close();

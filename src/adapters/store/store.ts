@@ -43,7 +43,7 @@ const LIVE_RUN_KEY = 'live_run_id';
 /** The store's typed operations; SQL stays here, statements are prepared once. */
 export class Store implements Runs {
   readonly db: Db;
-  private readonly clock: Clock;
+  readonly clock: Clock;
   private readonly stmts;
 
   constructor(db: Db, clock: Clock) {

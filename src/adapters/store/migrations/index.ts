@@ -4,6 +4,7 @@ import { m003Gap } from './003-gap.js';
 import { m004Leaderboard } from './004-leaderboard.js';
 import { m005Promotions } from './005-promotions.js';
 import { m006Outbox } from './006-outbox.js';
+import { m007LiveSteps } from './007-live-steps.js';
 
 import type { Migration } from './migration.js';
 
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m004Leaderboard,
   m005Promotions,
   m006Outbox,
+  m007LiveSteps,
 ];

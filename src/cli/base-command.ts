@@ -1,4 +1,5 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
+import { storeError } from '../adapters/store/db.js';
 import { ArgusError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { AppContext } from './context.js';
@@ -64,7 +65,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.stdout.write(`${line}\n`);
   }
 
-  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+  protected override async catch(caught: Error & { exitCode?: number }): Promise<unknown> {
+    const err = this.asStoreError(caught) ?? caught;
     if (err instanceof ArgusError) {
       // oclif wraps an error thrown inside a flag's parse; ours already name the flag.
       err.message = err.message
@@ -83,6 +85,20 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.exit(err.exitCode);
     }
     return super.catch(err);
+  }
+
+  /**
+   * A driver error, or a file-system error on the database or its checkpoints, as a store error
+   * naming the file; other errors stay as they are.
+   */
+  private asStoreError(err: Error): ArgusError | null {
+    if (err instanceof ArgusError || !this.ctxInstance) return null;
+    const db = this.ctxInstance.dbPath;
+    const e = err as { code?: unknown; path?: unknown };
+    const onStore =
+      (typeof e.code === 'string' && e.code.startsWith('SQLITE_')) ||
+      (typeof e.path === 'string' && e.path.startsWith(db));
+    return onStore ? storeError(err, db) : null;
   }
 
   protected override async finally(err: Error | undefined): Promise<unknown> {

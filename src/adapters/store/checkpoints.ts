@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { StoreError } from '../../core/errors.js';
-import type { Db } from './db.js';
+import { type Db, dbFile } from './db.js';
 
 /**
  * Farm-state checkpoints live in files beside the database (a 180 MB blob rewritten inside SQLite
@@ -25,7 +25,8 @@ export class CheckpointFiles {
   readonly dir: string;
 
   constructor(db: Db) {
-    const name = db.name && db.name !== ':memory:' ? db.name : join(tmpdir(), 'argus-memory.db');
+    const file = dbFile(db);
+    const name = file && file !== ':memory:' ? file : join(tmpdir(), 'argus-memory.db');
     this.dir = `${name}.checkpoints`;
   }
 

@@ -208,6 +208,10 @@ export class SqliteFarmRuns implements FarmRuns {
     };
   }
 
+  setRunStatus(runId: string, status: 'running' | 'interrupted'): void {
+    this.store.setRunStatus(runId, status);
+  }
+
   dropStepsFrom(runId: string, step: number): void {
     this.stmts.dropSteps.run(runId, step);
   }

@@ -99,6 +99,8 @@ export interface FarmRunStore {
   commitStep(runId: string, step: StepRecord, checkpoint: NewCheckpoint | null): void;
   /** The results, the run marked completed and its checkpoint removed, in one transaction. */
   completeRun(runId: string, results: BacktestResults): void;
+  /** `interrupted` when a run stops on an error (or a signal); `running` again when it resumes. */
+  setRunStatus(runId: string, status: 'running' | 'interrupted'): void;
 }
 
 interface PositionKey {

@@ -139,6 +139,13 @@ export class YahooClient {
   /** Lists the expiries, then fetches each wanted one once (all when `expiries` is absent). */
   async optionChain(symbol: EtfSymbol, expiries?: readonly string[]): Promise<YahooOptionChain> {
     const first = await this.optionsPage(symbol);
+    if (!first.expirationDates.length) {
+      const fieldPath = 'optionChain.result[0].expirationDates';
+      throw new ProviderError(
+        { ...this.req(`v7/finance/options/${symbol}`), kind: 'schema', fieldPath },
+        `lists no expiries (${fieldPath} is empty)`,
+      );
+    }
     const listed = first.expirationDates.map((s) => ({ sec: s, date: utcDate(s * 1000) }));
     const wanted = expiries ? listed.filter((e) => expiries.includes(e.date)) : listed;
     const pages = new Map(first.options.map((o) => [o.expirationDate, o]));

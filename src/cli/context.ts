@@ -215,6 +215,7 @@ export class AppContext implements Deps {
           maxQuoteAgeMs: c.data.maxQuoteAgeSec * 1000,
           dvolStore: { load: () => store.loadDvol(), save: (pts) => store.saveDvol(pts) },
           timeoutMs: 10_000,
+          budgetMs: request.budgetMs,
         });
       }
       default:

@@ -71,6 +71,8 @@ export interface LiveStepResult {
 /** A cron step runs every minute: waiting longer for another process's step than this is a fault. */
 const TURN_WAIT_MS = 90_000;
 const MS_PER_MINUTE = 60_000;
+/** All of one step's provider requests together (real time): a slow provider cannot hold a cron step for minutes. */
+const STEP_MARKET_BUDGET_MS = 45_000;
 
 /** Months in live state: monthly P&L comes from the positions table, not a fixed-size array. */
 const LIVE_MONTHS = 1;
@@ -183,7 +185,7 @@ async function attemptStep(
   const opened: OpenedPosition[] = [];
   const closed: ClosedTrade[] = [];
   const kernels = farmKernels(resolveEngine(req.engine ?? deps.farmConfig.engine, { kernel: 'farmStep' }));
-  const source = deps.source(req.sourceKind ?? 'live', { atMs: now });
+  const source = deps.source(req.sourceKind ?? 'live', { atMs: now, budgetMs: STEP_MARKET_BUDGET_MS });
   try {
     const host = new FarmHost(
       grid,

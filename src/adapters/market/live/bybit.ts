@@ -133,7 +133,14 @@ export class BybitClient {
       fundingSchema,
     );
     return body.result.list
-      .map((x) => ({ timeMs: x.fundingRateTimestamp, rate: x.fundingRate }))
+      .map((x, i) => ({
+        timeMs: x.fundingRateTimestamp,
+        rate: inBand(x.fundingRate, PLAUSIBLE.fundingRate, {
+          provider: 'bybit',
+          endpoint: 'market/funding/history',
+          fieldPath: `result.list[${i}].fundingRate`,
+        }),
+      }))
       .sort((a, b) => b.timeMs - a.timeMs);
   }
 

@@ -3,7 +3,7 @@ import type { EtfSymbol, OptionQuote } from '../../../core/market/port.js';
 import type { Clock } from '../../../core/time/clock.js';
 import { etToUtcMs, isCalendarDate } from '../../../core/time/market-calendar.js';
 import type { HttpClient } from './http.js';
-import { inBand, optionPrice, PLAUSIBLE } from './plausible.js';
+import { inBand, inBandOrNull, optionPrice, PLAUSIBLE } from './plausible.js';
 import { ProviderError } from './provider-error.js';
 import { trimBase } from './util.js';
 
@@ -81,7 +81,7 @@ export class CboeClient {
     for (const [i, o] of body.data.options.entries()) {
       const c = parseOccSymbol(o.option, symbol);
       if (!c) continue;
-      const iv = o.iv ?? null;
+      const iv = inBandOrNull(o.iv, PLAUSIBLE.ivFrac, at(`data.options[${i}].iv`));
       const price = (v: number | null | undefined, field: string) =>
         optionPrice(v ?? null, c.right, c.strike, underlying, at(`data.options[${i}].${field}`));
       const last = price(o.last_trade_price, 'last_trade_price');
@@ -94,8 +94,12 @@ export class CboeClient {
         last: last !== null && last > 0 ? last : null,
         // Cboe's iv is a fraction already (0.55 = 55 %); 0 means not computed.
         iv: iv !== null && iv > 0 ? iv : null,
-        volume: o.volume ?? null,
-        openInterest: o.open_interest ?? null,
+        volume: inBandOrNull(o.volume, PLAUSIBLE.contracts, at(`data.options[${i}].volume`)),
+        openInterest: inBandOrNull(
+          o.open_interest,
+          PLAUSIBLE.contracts,
+          at(`data.options[${i}].open_interest`),
+        ),
         quoteTimeMs,
       });
     }

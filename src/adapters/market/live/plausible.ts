@@ -12,6 +12,12 @@ export const PLAUSIBLE = {
   change24hFrac: { what: '24 h change', min: -0.99, max: 10, unit: '(fraction)' },
   /** Funding for one interval; exchanges cap it at a few percent. */
   fundingRate: { what: 'funding rate', min: -0.1, max: 0.1, unit: '(fraction per interval)' },
+  /** An option's implied volatility as a fraction: 2000 % is past any quoted market. */
+  ivFrac: { what: 'implied volatility', min: 0, max: 20, unit: '(fraction)' },
+  /** Volume and open interest: counts of contracts. */
+  contracts: { what: 'contract count', min: 0, max: 1e9, unit: 'contracts' },
+  /** Expiries and quote times in epoch seconds: this century. */
+  epochSec: { what: 'time', min: 946_684_800, max: 4_102_444_800, unit: 's since 1970' },
 } as const;
 
 export type Band = (typeof PLAUSIBLE)[keyof typeof PLAUSIBLE];
@@ -20,6 +26,11 @@ export interface FieldAt {
   provider: ProviderName;
   endpoint: string;
   fieldPath: string;
+}
+
+/** Like inBand, for a value a provider may leave out. */
+export function inBandOrNull(value: number | null | undefined, band: Band, at: FieldAt): number | null {
+  return value === null || value === undefined ? null : inBand(value, band, at);
 }
 
 /** The value, or a ProviderError naming provider, endpoint and field when it lies outside the band. */
@@ -44,9 +55,12 @@ export function optionPrice(
 ): number | null {
   if (value === null) return null;
   const cap = (right === 'put' ? strike : underlying) + 0.01;
-  if (value <= cap) return value;
+  if (value >= 0 && value <= cap) return value;
+  const name = at.fieldPath.split('.').at(-1);
   throw new ProviderError(
     { ...at, kind: 'implausible' },
-    `${at.fieldPath.split('.').at(-1)} ${value} at ${at.fieldPath} is more than the contract can be worth (${right} ${strike}, underlying ${underlying})`,
+    value < 0
+      ? `${name} ${value} at ${at.fieldPath} is negative`
+      : `${name} ${value} at ${at.fieldPath} is more than the contract can be worth (${right} ${strike}, underlying ${underlying})`,
   );
 }

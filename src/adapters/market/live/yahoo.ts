@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EtfSymbol, OptionQuote, OptionRight } from '../../../core/market/port.js';
 import { type HttpClient, type HttpResponse, parseJsonText, parseWith } from './http.js';
-import { type FieldAt, inBand, optionPrice, PLAUSIBLE } from './plausible.js';
+import { type FieldAt, inBand, inBandOrNull, optionPrice, PLAUSIBLE } from './plausible.js';
 import { ProviderError } from './provider-error.js';
 import { trimBase, utcDate } from './util.js';
 
@@ -127,7 +127,10 @@ export class YahooClient {
     );
     const meta = body.chart.result?.[0]?.meta;
     if (!meta) throw this.answerError(endpoint, body.chart.error);
-    this.checkSymbol(endpoint, meta.symbol, symbol, meta.currency);
+    this.checkSymbol(endpoint, meta.symbol, symbol, meta.currency, [
+      'chart.result[0].meta.symbol',
+      'chart.result[0].meta.currency',
+    ]);
     const at = (field: string) => ({ ...this.req(endpoint), fieldPath: `chart.result[0].meta.${field}` });
     const prev = meta.previousClose ?? meta.chartPreviousClose ?? null;
     if (prev !== null)
@@ -193,7 +196,10 @@ export class YahooClient {
     const body = parseWith(optionsSchema, await this.apiJson(endpoint, query), this.req(endpoint));
     const r = body.optionChain.result?.[0];
     if (!r) throw this.answerError(endpoint, body.optionChain.error);
-    this.checkSymbol(endpoint, r.underlyingSymbol, symbol, r.quote.currency);
+    this.checkSymbol(endpoint, r.underlyingSymbol, symbol, r.quote.currency, [
+      'optionChain.result[0].underlyingSymbol',
+      'optionChain.result[0].quote.currency',
+    ]);
     return r;
   }
 
@@ -276,16 +282,22 @@ export class YahooClient {
     return new ProviderError({ ...this.req(endpoint), kind: 'provider-error' }, what);
   }
 
-  private checkSymbol(endpoint: string, got: string, want: string, currency: string | undefined): void {
+  private checkSymbol(
+    endpoint: string,
+    got: string,
+    want: string,
+    currency: string | undefined,
+    [symbolPath, currencyPath]: [string, string],
+  ): void {
     if (got !== want) {
       throw new ProviderError(
-        { ...this.req(endpoint), kind: 'provider-error' },
+        { ...this.req(endpoint), kind: 'provider-error', fieldPath: symbolPath },
         `answer is for ${got}, not ${want}`,
       );
     }
     if (currency !== undefined && currency !== 'USD') {
       throw new ProviderError(
-        { ...this.req(endpoint), kind: 'implausible' },
+        { ...this.req(endpoint), kind: 'implausible', fieldPath: currencyPath },
         `prices are in ${currency}, not USD`,
       );
     }
@@ -302,9 +314,12 @@ function toQuote(
   at: (field: string) => FieldAt,
 ): OptionQuote {
   const strike = inBand(c.strike, PLAUSIBLE.strikeUsd, at('strike'));
+  inBand(c.expiration, PLAUSIBLE.epochSec, at('expiration'));
   const bid = optionPrice(c.bid ?? null, right, strike, underlying, at('bid'));
   const ask = optionPrice(c.ask ?? null, right, strike, underlying, at('ask'));
   const iv = c.impliedVolatility ?? null;
+  // Below the band is Yahoo's placeholder (null below); above it, garbage.
+  if (iv !== null && iv > PLAUSIBLE.ivFrac.max) inBand(iv, PLAUSIBLE.ivFrac, at('impliedVolatility'));
   // A 0 × 0 market has nothing to solve from: Yahoo then reports its solver's start (0.500005).
   const noMarket = bid === 0 && ask === 0;
   return {
@@ -316,8 +331,8 @@ function toQuote(
     ask,
     last: optionPrice(c.lastPrice ?? null, right, strike, underlying, at('lastPrice')),
     iv: iv === null || iv <= IV_PLACEHOLDER_MAX || noMarket ? null : iv,
-    volume: c.volume ?? null,
-    openInterest: c.openInterest ?? null,
+    volume: inBandOrNull(c.volume, PLAUSIBLE.contracts, at('volume')),
+    openInterest: inBandOrNull(c.openInterest, PLAUSIBLE.contracts, at('openInterest')),
     quoteTimeMs,
   };
 }

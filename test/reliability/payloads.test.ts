@@ -10,7 +10,7 @@ import type { OptionQuote } from '../../src/core/market/port.js';
 import { apiFixture } from '../support/api-fixtures.js';
 import { AutoClock } from '../support/clocks.js';
 import { FakeHttpServer, type FakeResponse } from '../support/fake-servers.js';
-import { FULL, report, sample, scale, seeded } from '../support/reliability.js';
+import { FULL, report, sample, seeded } from '../support/reliability.js';
 
 /**
  * Mutations of the recorded real payloads, run in-process against each adapter: every answer is

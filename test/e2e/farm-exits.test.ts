@@ -71,6 +71,17 @@ describe('overlapping cron steps (subprocess, live source against local fake pro
         '2026-02-11 12:35 ET live farm nothing is open: the live farm has not started (`argus farm run` starts it)\n',
       );
     }
+    // Nor do the other read-mostly cron commands: expire and review.
+    const [expire, review] = await together(
+      [
+        ['expire', '--json'],
+        ['review', '--json'],
+      ],
+      env,
+    );
+    expect(expire.code, expire.stderr).toBe(0);
+    expect(JSON.parse(expire.stdout).status).toBe('nothing-open');
+    expect(review.code, review.stderr).toBe(0);
     expect(query<{ n: number }>(db, 'SELECT count(*) AS n FROM runs').n).toBe(0);
   });
 });

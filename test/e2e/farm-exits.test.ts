@@ -84,4 +84,21 @@ describe('overlapping cron steps (subprocess, live source against local fake pro
     expect(review.code, review.stderr).toBe(0);
     expect(query<{ n: number }>(db, 'SELECT count(*) AS n FROM runs').n).toBe(0);
   });
+
+  it('two first `farm run` steps at once on a new database: one live run, one step, both exit 0', async () => {
+    const db = join(dir, 'first.db');
+    const env = {
+      ...providers.env,
+      ARGUS_DB: db,
+      ARGUS_CONFIG: join(dir, 'none.json'),
+      ARGUS_FAKE_NOW: '2026-02-11T17:35:00Z',
+    };
+    const grid = new URL('../fixtures/grids/small.json', import.meta.url).pathname;
+    const args = ['farm', 'run', '--grid', grid, '--engine', 'js', '--json'];
+    const rs = await together([args, args], env);
+    for (const r of rs) expect(r.code, r.stderr).toBe(0);
+    expect(rs.map((r) => JSON.parse(r.stdout).status).sort()).toEqual(['already-done', 'done']);
+    expect(query<{ n: number }>(db, "SELECT count(*) AS n FROM runs WHERE kind = 'live'").n).toBe(1);
+    expect(query<{ n: number }>(db, 'SELECT count(*) AS n FROM live_steps').n).toBe(1);
+  });
 });

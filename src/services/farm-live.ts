@@ -8,6 +8,7 @@ import type { LiveMode, PositionMark } from '../core/farm/ports.js';
 import { EXIT_REASON_NAMES, type FarmRules } from '../core/farm/rules.js';
 import { farmSettings } from '../core/farm/settings.js';
 import { FarmState } from '../core/farm/state.js';
+import { MS_PER_MINUTE } from '../core/units.js';
 import type { Deps } from './deps.js';
 
 export type FarmLiveDeps = Pick<
@@ -70,7 +71,6 @@ export interface LiveStepResult {
 
 /** A cron step runs every minute: waiting longer for another process's step than this is a fault. */
 const TURN_WAIT_MS = 90_000;
-const MS_PER_MINUTE = 60_000;
 /** All of one step's provider requests together (real time): a slow provider cannot hold a cron step for minutes. */
 const STEP_MARKET_BUDGET_MS = 45_000;
 

@@ -157,7 +157,7 @@ export class SqliteFarmRuns implements FarmRuns {
       if (!holder) return () => void this.stmts.releaseTurn.run(token);
       if (performance.now() >= deadline) {
         throw new ArgusError(
-          `another live step (process ${holder.pid} on ${holder.host}, since ${isoUtc(holder.since_ms)}) still had its turn after ${Math.round(waitMs / 1000)} s`,
+          `another live step (process ${holder.pid} on ${holder.host}, since ${isoUtc(holder.since_ms)}) still had its turn after ${(waitMs / 1000).toFixed(waitMs < 10_000 ? 1 : 0)} s`,
           { hint: `it may be slow or stuck: try again later, or stop process ${holder.pid} if it hangs` },
         );
       }

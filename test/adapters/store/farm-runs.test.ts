@@ -120,7 +120,7 @@ describe('SqliteFarmRuns', () => {
     lock(process.pid);
     await expect(runs.takeLiveTurn(120)).rejects.toThrow(
       new RegExp(
-        `^another live step \\(process ${process.pid} on .+, since 1970-01-01T00:00:00.000Z\\) still had its turn after 0 s$`,
+        `^another live step \\(process ${process.pid} on .+, since 1970-01-01T00:00:00.000Z\\) still had its turn after 0.1 s$`,
       ),
     );
   });

@@ -8,6 +8,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  writeFileSync,
   writevSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,9 @@ import { type Db, dbFile } from './db.js';
  * under a temporary name, renamed, and only then referenced by the step's transaction, so the
  * database always points at a complete checkpoint.
  */
+/** Room for a handful of WAL frames of 4 KiB pages. */
+const RESERVE_BYTES = 64 * 1024;
+
 export class CheckpointFiles {
   readonly dir: string;
 
@@ -65,6 +69,30 @@ export class CheckpointFiles {
     return { file, bytes, sha256: hash.digest('hex') };
   }
 
+  /**
+   * A few pages of disk kept aside while a backtest runs: if the disk fills, giving them back is
+   * what lets the run be marked interrupted (SQLite needs room for one more log frame).
+   */
+  reserve(bytes = RESERVE_BYTES): void {
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      const f = join(this.dir, `reserve.${process.pid}`);
+      writeFileSync(f, Buffer.alloc(bytes), { mode: 0o600 });
+    } catch {
+      // No room even for the reserve: the run fails on its first write and says why.
+    }
+  }
+
+  /** Gives the reserve back (a full disk) or drops it (the run is over). */
+  release(): void {
+    rmSync(join(this.dir, `reserve.${process.pid}`), { force: true });
+  }
+
+  /** Deletes a file this writer wrote but never referenced (its step's transaction failed). */
+  discard(file: string): void {
+    rmSync(join(this.dir, file), { force: true });
+  }
+
   read(file: string, bytes: number, sha256: string): Buffer {
     let buf: Buffer;
     try {
@@ -98,6 +126,9 @@ export class CheckpointFiles {
       return;
     }
     for (const n of names) {
+      // A reserve left by a process that was killed.
+      if (/^reserve\.\d+$/.test(n) && !processAlive(Number(n.slice(8))))
+        rmSync(join(this.dir, n), { force: true });
       if (!n.startsWith(`${runId}.`)) continue;
       const parts = n.slice(runId.length + 1).split('.');
       const step = Number(parts[0]);

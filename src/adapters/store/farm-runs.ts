@@ -167,6 +167,7 @@ export class SqliteFarmRuns implements FarmRuns {
   }
 
   startRun(run: NewRun, setup: FarmRunSetup): string {
+    this.files.reserve();
     return this.db.transaction(() => {
       const id = this.store.createRun(run).id;
       this.insertFarmRun(id, setup);
@@ -210,6 +211,8 @@ export class SqliteFarmRuns implements FarmRuns {
   }
 
   setRunStatus(runId: string, status: 'running' | 'interrupted'): void {
+    if (status === 'running') this.files.reserve();
+    else this.files.release();
     this.store.setRunStatus(runId, status);
   }
 
@@ -219,6 +222,23 @@ export class SqliteFarmRuns implements FarmRuns {
 
   commitStep(runId: string, step: StepRecord, checkpoint: NewCheckpoint | null): void {
     const file = checkpoint ? this.files.write(runId, step.step, checkpoint.state) : null;
+    try {
+      this.commitStepRows(runId, step, checkpoint, file);
+    } catch (err) {
+      // Unreferenced, the file is only in the way: on a full disk its space is what lets the run
+      // still be marked interrupted.
+      if (file) this.files.discard(file.file);
+      throw err;
+    }
+    if (file) this.files.prune(runId, step.step);
+  }
+
+  private commitStepRows(
+    runId: string,
+    step: StepRecord,
+    checkpoint: NewCheckpoint | null,
+    file: { file: string; bytes: number; sha256: string } | null,
+  ): void {
     this.db.transaction(() => {
       this.stmts.insertStep.run(
         runId,
@@ -243,7 +263,6 @@ export class SqliteFarmRuns implements FarmRuns {
         );
       }
     })();
-    if (file) this.files.prune(runId, step.step);
   }
 
   completeRun(runId: string, results: BacktestResults): void {
@@ -262,6 +281,7 @@ export class SqliteFarmRuns implements FarmRuns {
       this.stmts.deleteCheckpoint.run(runId);
       this.store.setRunStatus(runId, 'completed');
     })();
+    this.files.release();
     this.files.prune(runId, null);
   }
 

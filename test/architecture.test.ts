@@ -20,10 +20,10 @@ function readTests(dir: string): string[] {
 
 describe('the house rule on src/', () => {
   it('test/ mirrors src/: each test file names the source file it tests', () => {
-    // test/<dir>/<name>[.<aspect>].test.ts tests src/<dir>/<name>.ts; e2e, gpu and support are outside the mirror.
+    // test/<dir>/<name>[.<aspect>].test.ts tests src/<dir>/<name>.ts; e2e, gpu, reliability and support are outside the mirror.
     const sources = new Set(readSources(SRC).map((f) => f.path));
     const orphans = readTests(TEST)
-      .filter((t) => !/^(e2e|gpu|support|fixtures)\//.test(t) && t.includes('/'))
+      .filter((t) => !/^(e2e|gpu|reliability|support|fixtures)\//.test(t) && t.includes('/'))
       .filter((t) => {
         const dir = t.slice(0, t.lastIndexOf('/') + 1);
         const name = t.slice(dir.length).split('.')[0];

@@ -1,5 +1,6 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { ArgusError, ExitCode } from '../core/errors.js';
+import { storeError } from '../adapters/store/db.js';
+import { ArgusError, ExitCode, UsageError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { AppContext } from './context.js';
 import { colorWanted, setColor } from './render/style.js';
@@ -89,7 +90,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.exitCode = ExitCode.Data;
   }
 
-  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+  protected override async catch(caught: Error & { exitCode?: number }): Promise<unknown> {
+    const err = this.asStoreError(caught) ?? this.asUsageError(caught) ?? caught;
     if (err instanceof ArgusError) {
       // oclif wraps an error thrown inside a flag's parse; ours already name the flag.
       err.message = err.message
@@ -108,6 +110,41 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.exit(err.exitCode);
     }
     return super.catch(err);
+  }
+
+  /**
+   * oclif's own parse errors (an unknown flag, a missing value, a bad option) as one line and a
+   * hint instead of a usage screen, or under --json a dump of the parser's state.
+   */
+  private asUsageError(err: Error): ArgusError | null {
+    if (err instanceof ArgusError) return null;
+    const e = err as { parse?: unknown; code?: unknown; oclif?: { exit?: unknown } };
+    // Parser errors carry `parse`; a few (a flag without its value) are plain oclif errors of exit 2.
+    if (!('parse' in e) && !(e.oclif?.exit === 2 && e.code !== 'EEXIT')) return null;
+    const nonexistent = (err as { flags?: unknown }).flags;
+    const first = err.message.split('\n')[0].trim();
+    const message =
+      Array.isArray(nonexistent) && nonexistent.length
+        ? `unknown flag${nonexistent.length > 1 ? 's' : ''} ${nonexistent.join(', ')}`
+        : first.charAt(0).toLowerCase() + first.slice(1);
+    return new UsageError(
+      message,
+      `see \`${this.config.bin} ${this.id?.replaceAll(':', ' ')} --help\` for its flags`,
+    );
+  }
+
+  /**
+   * A driver error, or a file-system error on the database or its checkpoints, as a store error
+   * naming the file; other errors stay as they are.
+   */
+  private asStoreError(err: Error): ArgusError | null {
+    if (err instanceof ArgusError || !this.ctxInstance) return null;
+    const db = this.ctxInstance.dbPath;
+    const e = err as { code?: unknown; path?: unknown };
+    const onStore =
+      (typeof e.code === 'string' && e.code.startsWith('SQLITE_')) ||
+      (typeof e.path === 'string' && e.path.startsWith(db));
+    return onStore ? storeError(err, db) : null;
   }
 
   protected override async finally(err: Error | undefined): Promise<unknown> {

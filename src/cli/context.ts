@@ -36,7 +36,7 @@ import type { BtcTicks, MarketSnapshots } from '../core/monitor/ports.js';
 import type { MessageSender, Outbox, TelegramSettings } from '../core/notify.js';
 import type { Reviews } from '../core/review.js';
 import type { Runs } from '../core/runs.js';
-import { type Clock, ManualClock, SystemClock } from '../core/time/clock.js';
+import { type Clock, PinnedClock, SystemClock } from '../core/time/clock.js';
 import type { EconomicCalendar } from '../core/time/economic-calendar.js';
 import type { MarketCalendar } from '../core/time/market-calendar.js';
 import { MS_PER_DAY } from '../core/units.js';
@@ -242,6 +242,7 @@ export class AppContext implements Deps {
           maxQuoteAgeMs: c.data.maxQuoteAgeSec * 1000,
           dvolStore: { load: () => store.loadDvol(), save: (pts) => store.saveDvol(pts) },
           timeoutMs: 10_000,
+          budgetMs: request.budgetMs,
         });
       }
       default:
@@ -297,14 +298,14 @@ export class AppContext implements Deps {
 }
 
 /**
- * ARGUS_FAKE_NOW (ISO instant) pins the clock: used by end-to-end tests and for reproducing a
- * user's report at a given moment.
+ * ARGUS_FAKE_NOW (ISO instant) pins wall time: used by end-to-end tests and for reproducing a
+ * user's report at a given moment. Sleeps stay real, so retries and waits still end.
  */
 function clockFromEnv(env: Record<string, string | undefined>): Clock {
   const fake = env.ARGUS_FAKE_NOW;
   if (!fake) return new SystemClock();
   try {
-    return ManualClock.at(fake);
+    return PinnedClock.at(fake);
   } catch {
     throw new UsageError(
       `ARGUS_FAKE_NOW="${fake}" is not an ISO instant`,

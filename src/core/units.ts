@@ -1,5 +1,6 @@
 /** Time units in milliseconds, and calendar-day arithmetic on plain YYYY-MM-DD dates (no time zone). */
 
+export const MS_PER_MINUTE = 60_000;
 export const MS_PER_HOUR = 3_600_000;
 export const MS_PER_DAY = 86_400_000;
 /** ACT/365: the year option pricing measures T in. */

@@ -32,6 +32,8 @@ export interface SourceRequest {
   sim?: SimRequest | null;
   /** Market settings recorded with a run: replay is rebuilt with these, not with today's config. */
   recorded?: { riskFreeRate: number; replay: ArgusConfig['replay'] } | null;
+  /** Live: real milliseconds all of the source's provider requests may take together (a cron step). */
+  budgetMs?: number;
 }
 
 /**

@@ -4,10 +4,11 @@ import { parseGrid } from '../core/farm/grid.js';
 import { type ClosedTrade, FarmHost, type OpenedPosition } from '../core/farm/host.js';
 import { farmKernels } from '../core/farm/kernels-gpujs.js';
 import { MarketStepBuilder, SpreadRegistry } from '../core/farm/market-step.js';
-import { type PositionMark, StepConflictError } from '../core/farm/ports.js';
+import type { LiveMode, PositionMark } from '../core/farm/ports.js';
 import { EXIT_REASON_NAMES, type FarmRules } from '../core/farm/rules.js';
 import { farmSettings } from '../core/farm/settings.js';
 import { FarmState } from '../core/farm/state.js';
+import { MS_PER_MINUTE } from '../core/units.js';
 import type { Deps } from './deps.js';
 
 export type FarmLiveDeps = Pick<
@@ -24,8 +25,6 @@ export type FarmLiveDeps = Pick<
   | 'farmRuns'
 >;
 
-export type LiveMode = 'full' | 'exits' | 'expire';
-
 export interface LiveStepRequest {
   mode?: LiveMode;
   /** Default: the farm config's engine. */
@@ -35,12 +34,16 @@ export interface LiveStepRequest {
   force?: boolean;
   /** The market to step against; 'live' for users. Tests replay history through the same path. */
   sourceKind?: 'live' | 'replay' | 'sim';
+  /** How long to wait for another process's step to finish (real time). */
+  turnWaitMs?: number;
 }
 
 export interface LiveStepResult {
-  runId: string;
+  /** Null when there is no live farm yet (nothing was created). */
+  runId: string | null;
   mode: LiveMode;
-  status: 'done' | 'market-closed';
+  /** `already-done`: a step for this market minute was recorded by another process (its run and step given). */
+  status: 'done' | 'market-closed' | 'already-done' | 'nothing-open';
   atMs: number;
   step: number;
   message: string;
@@ -66,43 +69,71 @@ export interface LiveStepResult {
   openPositions: number;
 }
 
-const MAX_ATTEMPTS = 3;
+/** A cron step runs every minute: waiting longer for another process's step than this is a fault. */
+const TURN_WAIT_MS = 90_000;
+/** All of one step's provider requests together (real time): a slow provider cannot hold a cron step for minutes. */
+const STEP_MARKET_BUDGET_MS = 45_000;
 
 /** Months in live state: monthly P&L comes from the positions table, not a fixed-size array. */
 const LIVE_MONTHS = 1;
 
 /**
- * One live step. State is read, advanced and written under an optimistic version check (the
- * step counter): a concurrent run that got there first makes this one start again from the new
- * state, so two `farm exits` at once close each position exactly once.
+ * One live step, defined by its market minute. Steps take turns (one process at a time); a step
+ * for a minute another process has already stepped (or a later one) does nothing and names the run
+ * and step that did it, so overlapping cron runs all succeed and close each position exactly once.
  */
 export async function farmLiveStep(deps: FarmLiveDeps, req: LiveStepRequest): Promise<LiveStepResult> {
   const mode = req.mode ?? 'full';
   const cal = deps.calendar;
   const now = deps.clock.nowMs();
-  const run = deps.farmRuns.liveRun(deps.appVersion);
+  const minuteMs = Math.floor(now / MS_PER_MINUTE) * MS_PER_MINUTE;
+  const runs = deps.farmRuns;
+  // Reads and closes never create the live farm: only a full step starts it.
+  const existing = runs.liveRunId();
+  const started = existing !== null && runs.farmRun(existing) !== null;
+  const quiet = (status: LiveStepResult['status'], message: string): LiveStepResult => ({
+    runId: existing,
+    mode,
+    status,
+    atMs: now,
+    step: 0,
+    message,
+    opened: [],
+    closed: [],
+    exitsBlocked: 0,
+    openPositions: 0,
+  });
   if (mode !== 'expire' && !cal.isOpen(now) && !req.force) {
-    const next = cal.nextOpen(now);
-    return {
-      runId: run.id,
-      mode,
-      status: 'market-closed',
-      atMs: now,
-      step: 0,
-      message: `market closed (next open ${cal.formatEt(next.openMs)})`,
-      opened: [],
-      closed: [],
-      exitsBlocked: 0,
-      openPositions: 0,
-    };
+    return quiet('market-closed', `market closed (next open ${cal.formatEt(cal.nextOpen(now).openMs)})`);
   }
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await attemptStep(deps, req, mode, run.id, now);
-    } catch (err) {
-      if (err instanceof StepConflictError && attempt < MAX_ATTEMPTS) continue;
-      throw err;
-    }
+  if (mode !== 'full' && !started) {
+    return quiet(
+      'nothing-open',
+      'nothing is open: the live farm has not started (`argus farm run` starts it)',
+    );
+  }
+  const runId = existing ?? runs.liveRun(deps.appVersion).id;
+  const done = () => {
+    const d = runs.liveStepCovering(runId, minuteMs, mode);
+    if (!d) return null;
+    return {
+      ...quiet(
+        'already-done',
+        `${mode} for ${cal.formatEt(d.minuteMs)} already done by live run ${runId.slice(0, 8)} (step ${d.step})`,
+      ),
+      runId,
+      atMs: d.minuteMs,
+      step: d.step,
+    };
+  };
+  const before = done();
+  if (before) return before;
+  const release = await runs.takeLiveTurn(req.turnWaitMs ?? TURN_WAIT_MS);
+  try {
+    // Checked again with the turn held: the step that held it before may have been this minute's.
+    return done() ?? (await attemptStep(deps, req, mode, runId, now, minuteMs));
+  } finally {
+    release();
   }
 }
 
@@ -129,6 +160,7 @@ async function attemptStep(
   mode: LiveMode,
   runId: string,
   now: number,
+  minuteMs: number,
 ): Promise<LiveStepResult> {
   const runs = deps.farmRuns;
   const cal = deps.calendar;
@@ -153,7 +185,7 @@ async function attemptStep(
   const opened: OpenedPosition[] = [];
   const closed: ClosedTrade[] = [];
   const kernels = farmKernels(resolveEngine(req.engine ?? deps.farmConfig.engine, { kernel: 'farmStep' }));
-  const source = deps.source(req.sourceKind ?? 'live', { atMs: now });
+  const source = deps.source(req.sourceKind ?? 'live', { atMs: now, budgetMs: STEP_MARKET_BUDGET_MS });
   try {
     const host = new FarmHost(
       grid,
@@ -210,6 +242,8 @@ async function attemptStep(
     }
     runs.commitLiveStep(runId, {
       version,
+      minuteMs,
+      mode,
       setup: row
         ? null
         : {

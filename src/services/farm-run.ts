@@ -16,7 +16,7 @@ export const REPLAY_WINDOW = { from: '2025-01-02', to: '2025-11-11' } as const;
 export const SIM_WINDOW = { from: '2025-01-02', to: '2026-12-31' } as const;
 
 /** A live step's deps, and the replay settings a backtest records. */
-export type FarmRunDeps = FarmLiveDeps & Pick<Deps, 'defaultSource' | 'replayConfig'>;
+export type FarmRunDeps = FarmLiveDeps & Pick<Deps, 'defaultSource' | 'replayConfig' | 'runs'>;
 
 export interface FarmRunOptions {
   /** Market data (default: the configured source); a resume uses the run's own. */
@@ -27,6 +27,7 @@ export interface FarmRunOptions {
   /** Default: the farm config's engine. */
   engine?: EngineRequest;
   seed: number;
+  /** A run reference (id, id prefix, `latest`); even an empty one means a resume, never a live step. */
   resumeRunId?: string;
   /** The simulated market (--source sim); a resume uses the one recorded with the run. */
   model?: SimModel;
@@ -45,7 +46,7 @@ export async function farmRun(
   deps: FarmRunDeps,
   o: FarmRunOptions,
 ): Promise<BacktestResult | LiveStepResult> {
-  const kind = o.resumeRunId ? 'replay' : (o.source ?? deps.defaultSource);
+  const kind = o.resumeRunId !== undefined ? 'replay' : (o.source ?? deps.defaultSource);
   refuseMeaningless(kind, o);
   if (kind === 'live') return farmLiveStep(deps, { mode: 'full', engine: o.engine, gridFile: o.gridFile });
   return farmBacktest(deps, {
@@ -67,7 +68,7 @@ export async function farmRun(
 
 /** Flags that would be silently ignored for this kind of run are errors instead. */
 function refuseMeaningless(kind: string, o: FarmRunOptions): void {
-  if (o.resumeRunId) return;
+  if (o.resumeRunId !== undefined) return;
   if (kind === 'live' && (o.from !== undefined || o.to !== undefined))
     throw new UsageError(
       '--from/--to name a backtest window, but this is a live farm step (the source is live)',
@@ -142,9 +143,10 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
   let sim = req.sim;
   // A resumed replay rebuilds the market recorded with its run (IV shift, rate), not today's config.
   let recorded: ReturnType<typeof recordedReplay> = null;
-  if (req.resumeRunId) {
-    const run = runs.run(req.resumeRunId);
-    if (!run) throw new UsageError(`no run ${req.resumeRunId}`, 'see `argus runs list`');
+  const resumeRunId = req.resumeRunId === undefined ? undefined : resumeRef(deps, req.resumeRunId);
+  if (resumeRunId) {
+    const run = runs.run(resumeRunId);
+    if (!run) throw new UsageError(`no run ${resumeRunId}`, 'see `argus runs list`');
     if (run.status === 'completed') throw new UsageError(`run ${run.id} already completed`);
     kind = run.kind === 'sim' ? 'sim' : 'replay';
     const p = run.provenance as Record<string, unknown> & { window: { from: string; to: string } };
@@ -164,9 +166,9 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
   const grid = deps.grid(gridFile);
   const fair = kind === 'sim' && (sim?.fair ?? false);
   const { rules, fill } = farmSettings(deps.farmConfig, fair);
-  if (req.resumeRunId) {
+  if (resumeRunId) {
     // A resume uses the rules and fill recorded with the run, not today's config.
-    const recorded = runs.farmRun(req.resumeRunId);
+    const recorded = runs.farmRun(resumeRunId);
     if (recorded) {
       Object.assign(rules, recorded.rules);
       Object.assign(fill, recorded.fill);
@@ -205,7 +207,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
         },
       },
       checkpointEvery: deps.farmConfig.checkpointEvery,
-      resumeRunId: req.resumeRunId,
+      resumeRunId,
       stopAfterSteps: req.stopAfterSteps,
       onProgress: req.onProgress,
     });
@@ -241,5 +243,29 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
   } finally {
     kernels.destroy();
     await source.close?.();
+  }
+}
+
+/** The backtest a `--resume` names, by the one run-reference grammar (id, prefix, `latest`). */
+function resumeRef(deps: Pick<Deps, 'runs'>, ref: string): string {
+  const hint = 'see `argus runs list`';
+  if (!ref.trim())
+    throw new UsageError('--resume needs a run: an id or its first characters (at least 4)', hint);
+  const r = deps.runs.resolveRunRef(ref, { farm: true });
+  switch (r.kind) {
+    case 'found':
+      if (r.run.kind === 'live') {
+        throw new UsageError("the live farm's run is not a backtest: it has nothing to resume", hint);
+      }
+      return r.run.id;
+    case 'not-a-ref':
+      throw new UsageError(`--resume ${ref} is not a run id (hex digits and dashes, at least 4)`, hint);
+    case 'none':
+      throw new UsageError(`no run ${ref}`, hint);
+    case 'ambiguous':
+      throw new UsageError(
+        `--resume ${ref} matches ${r.ids.length} runs (${r.ids.map((id) => id.slice(0, 8)).join(', ')})`,
+        'give more characters of the id',
+      );
   }
 }

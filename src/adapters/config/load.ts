@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { SettingRow } from '../../core/config/report.js';
 import { type ArgusConfig, SETTINGS, type SettingSpec } from '../../core/config/schema.js';
 import { UsageError } from '../../core/errors.js';
@@ -113,7 +113,27 @@ function readConfigFile(file: string, specs: readonly SettingSpec[]): Map<string
     }
   };
   walk(value as Record<string, unknown>, '');
+  checkSecretsPrivate(file, found, byPath, lines);
   return found;
+}
+
+/** A secret may sit in the config file only when no one but its owner can read the file. */
+function checkSecretsPrivate(
+  file: string,
+  found: Map<string, unknown>,
+  byPath: Map<string, SettingSpec>,
+  lines: Map<string, number>,
+): void {
+  const mode = statSync(file).mode & 0o777;
+  if ((mode & 0o077) === 0) return;
+  for (const [path, v] of found) {
+    const spec = byPath.get(path);
+    if (!spec?.secret || v === null || v === undefined) continue;
+    throw new ConfigError(
+      `${file}:${lines.get(path) ?? 1}: holds the secret "${path}" but others can read the file (mode ${mode.toString(8).padStart(4, '0')})`,
+      `chmod 600 ${file}${spec.env ? `, or set ${spec.env} in the environment instead` : ''}`,
+    );
+  }
 }
 
 function checkValue(spec: SettingSpec, value: unknown, where: string): unknown {

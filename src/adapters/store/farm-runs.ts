@@ -1,19 +1,28 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ArgusError } from '../../core/errors.js';
 import type {
   BacktestResults,
   FarmCheckpoint,
   FarmRunSetup,
   FarmRuns,
+  LiveMode,
   LiveStepCommit,
   NewCheckpoint,
+  RecordedLiveStep,
   StepRecord,
   StoredFarmRun,
 } from '../../core/farm/ports.js';
 import { StepConflictError } from '../../core/farm/ports.js';
 import type { NewRun, RunRecord } from '../../core/runs.js';
-import { CheckpointFiles } from './checkpoints.js';
+import { isoUtc } from '../../core/time/clock.js';
+import { CheckpointFiles, processAlive } from './checkpoints.js';
 import type { Db } from './db.js';
 import type { Store } from './store.js';
+
+/** How often a live step waiting for its turn looks again. */
+const TURN_POLL_MS = 50;
 
 /**
  * The farm's tables (farm_runs, farm_steps, farm_checkpoints, trader_stats, farm_blobs, positions)
@@ -82,6 +91,20 @@ export class SqliteFarmRuns implements FarmRuns {
         `UPDATE positions SET status = 'closed', exit_ms = ?, exit_reason = ?, exit_pips = ?, pnl_cents = ?, fees_cents = ?
          WHERE run_id = ? AND trader_id = ? AND symbol = ? AND expiry = ? AND short_strike = ? AND long_strike = ? AND status = 'open'`,
       ),
+      recordLiveStep: db.prepare(
+        'INSERT INTO live_steps (run_id, minute_ms, mode, step, opened, closed) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      liveStepCovering: db.prepare(
+        `SELECT run_id, minute_ms, mode, step, opened, closed FROM live_steps
+         WHERE run_id = ? AND minute_ms >= ? AND (mode = ? OR mode = 'full')
+         ORDER BY minute_ms DESC, step DESC LIMIT 1`,
+      ),
+      turn: db.prepare('SELECT token, pid, host, since_ms FROM live_step_lock WHERE id = 1'),
+      takeTurn: db.prepare(
+        `INSERT INTO live_step_lock (id, token, pid, host, since_ms) VALUES (1, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET token = excluded.token, pid = excluded.pid, host = excluded.host, since_ms = excluded.since_ms`,
+      ),
+      releaseTurn: db.prepare('DELETE FROM live_step_lock WHERE id = 1 AND token = ?'),
       markPosition: db.prepare(
         `UPDATE positions SET low_mid_pips = ?, last_mark_pips = ? WHERE run_id = ? AND trader_id = ? AND symbol = ? AND expiry = ?
            AND short_strike = ? AND long_strike = ? AND status = 'open'`,
@@ -95,6 +118,52 @@ export class SqliteFarmRuns implements FarmRuns {
 
   liveRun(appVersion: string): RunRecord {
     return this.store.liveRun(appVersion);
+  }
+
+  liveRunId(): string | null {
+    return this.store.liveRunId();
+  }
+
+  liveStepCovering(runId: string, minuteMs: number, mode: LiveMode): RecordedLiveStep | null {
+    const r = this.stmts.liveStepCovering.get(runId, minuteMs, mode) as
+      | { run_id: string; minute_ms: number; mode: LiveMode; step: number; opened: number; closed: number }
+      | undefined;
+    return r
+      ? {
+          runId: r.run_id,
+          minuteMs: r.minute_ms,
+          mode: r.mode,
+          step: r.step,
+          opened: r.opened,
+          closed: r.closed,
+        }
+      : null;
+  }
+
+  async takeLiveTurn(waitMs: number): Promise<() => void> {
+    const token = randomUUID();
+    const host = hostname();
+    // Real time on purpose: a pinned test clock must not stop a wait for another process.
+    const deadline = performance.now() + waitMs;
+    for (;;) {
+      const holder = this.db
+        .transaction(() => {
+          const h = this.stmts.turn.get() as { pid: number; host: string; since_ms: number } | undefined;
+          // A turn held by a process that is gone (killed mid-step) is taken over.
+          if (h && !(h.host === host && !processAlive(h.pid))) return h;
+          this.stmts.takeTurn.run(token, process.pid, host, this.store.clock.nowMs());
+          return null;
+        })
+        .immediate();
+      if (!holder) return () => void this.stmts.releaseTurn.run(token);
+      if (performance.now() >= deadline) {
+        throw new ArgusError(
+          `another live step (process ${holder.pid} on ${holder.host}, since ${isoUtc(holder.since_ms)}) still had its turn after ${(waitMs / 1000).toFixed(waitMs < 10_000 ? 1 : 0)} s`,
+          { hint: `it may be slow or stuck: try again later, or stop process ${holder.pid} if it hangs` },
+        );
+      }
+      await sleep(TURN_POLL_MS);
+    }
   }
 
   startRun(run: NewRun, setup: FarmRunSetup): string {
@@ -138,6 +207,10 @@ export class SqliteFarmRuns implements FarmRuns {
       registry: JSON.parse(cp.registry_json),
       totals: Object.keys(totals).length ? totals : null,
     };
+  }
+
+  setRunStatus(runId: string, status: 'running' | 'interrupted'): void {
+    this.store.setRunStatus(runId, status);
   }
 
   dropStepsFrom(runId: string, step: number): void {
@@ -202,6 +275,9 @@ export class SqliteFarmRuns implements FarmRuns {
         const cur = s.stepsDone.get(runId) as { steps_done: number } | undefined;
         if ((cur?.steps_done ?? 0) !== c.version) throw new StepConflictError('another farm step ran first');
         if (c.setup) this.insertFarmRun(runId, c.setup);
+        if (this.liveStepCovering(runId, c.minuteMs, c.mode))
+          throw new StepConflictError(`the ${c.mode} step for this minute was recorded by another process`);
+        s.recordLiveStep.run(runId, c.minuteMs, c.mode, c.version, c.opened.length, c.closed.length);
         for (const t of c.closed) {
           const r = s.closePosition.run(
             t.exitMs,

@@ -10,6 +10,7 @@ import type {
 } from '../../core/housekeeping.js';
 import type { RunKind, RunStatus } from '../../core/runs.js';
 import { CheckpointFiles } from './checkpoints.js';
+import { dbFile } from './db.js';
 import { type RunRow, type Store, toRun } from './store.js';
 
 const UUID_LEN = 36;
@@ -193,7 +194,7 @@ export class SqliteHousekeeping implements Housekeeping {
   }
 
   fileBytes(): number {
-    const name = this.db.name;
+    const name = dbFile(this.db);
     if (!name || name === ':memory:') return 0;
     let total = 0;
     for (const f of [name, `${name}-wal`]) {

@@ -43,7 +43,7 @@ const LIVE_RUN_KEY = 'live_run_id';
 /** The store's typed operations; SQL stays here, statements are prepared once. */
 export class Store implements Runs {
   readonly db: Db;
-  private readonly clock: Clock;
+  readonly clock: Clock;
   private readonly stmts;
 
   constructor(db: Db, clock: Clock) {
@@ -164,21 +164,28 @@ export class Store implements Runs {
 
   /** The single long-lived run that live farm rows belong to, created on first use. */
   liveRun(appVersion: string): RunRecord {
-    const existing = this.getSetting<string>(LIVE_RUN_KEY);
-    if (existing) {
-      const run = this.getRun(existing);
-      if (run) return run;
-    }
-    return this.db.transaction(() => {
-      const run = this.createRun({
-        kind: 'live',
-        command: 'live',
-        appVersion,
-        provenance: { source: 'live' },
-      });
-      this.putSetting(LIVE_RUN_KEY, run.id);
-      return run;
-    })();
+    const found = () => {
+      const id = this.getSetting<string>(LIVE_RUN_KEY);
+      return id ? this.getRun(id) : null;
+    };
+    // Looked up again inside the write lock: two first steps at once must not make two live runs.
+    return (
+      found() ??
+      this.db
+        .transaction(() => {
+          const again = found();
+          if (again) return again;
+          const run = this.createRun({
+            kind: 'live',
+            command: 'live',
+            appVersion,
+            provenance: { source: 'live' },
+          });
+          this.putSetting(LIVE_RUN_KEY, run.id);
+          return run;
+        })
+        .immediate()
+    );
   }
 
   logEvent(e: NewEvent): void {

@@ -28,7 +28,10 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
       default: 1,
       min: 0,
     }),
-    resume: Flags.string({ description: 'resume an interrupted backtest from its last checkpoint (run id)' }),
+    resume: Flags.string({
+      description:
+        'resume an interrupted backtest from its last checkpoint (run id, its first characters, or latest)',
+    }),
     model: Flags.option({
       options: ['gbm', 'heston', 'heston-jump'] as const,
       description: 'sim: BTC model (default heston)',

@@ -1,3 +1,4 @@
+import { ArgusError } from '../errors.js';
 import type { FillParams } from '../fill/fill.js';
 import type { EtfSymbol } from '../market/port.js';
 import type { NewRun, RunRecord } from '../runs.js';
@@ -117,6 +118,8 @@ export interface FarmRunStore {
   commitStep(runId: string, step: StepRecord, checkpoint: NewCheckpoint | null): void;
   /** The results, the run marked completed and its checkpoint removed, in one transaction. */
   completeRun(runId: string, results: BacktestResults): void;
+  /** `interrupted` when a run stops on an error (or a signal); `running` again when it resumes. */
+  setRunStatus(runId: string, status: 'running' | 'interrupted'): void;
 }
 
 interface PositionKey {
@@ -157,9 +160,25 @@ export interface PositionMark extends PositionKey {
   lastMarkPips: number;
 }
 
+/** What a live step does: `full` opens, marks, closes and settles; `exits` closes by triggers; `expire` settles. */
+export type LiveMode = 'full' | 'exits' | 'expire';
+
+/** A live step as recorded: the market minute it stood for and what it did. */
+export interface RecordedLiveStep {
+  runId: string;
+  minuteMs: number;
+  mode: LiveMode;
+  step: number;
+  opened: number;
+  closed: number;
+}
+
 /** One live step, written atomically if the step counter still reads `version`. */
 export interface LiveStepCommit {
   version: number;
+  /** The market minute this step stands for (epoch ms at the minute's start), and what it did. */
+  minuteMs: number;
+  mode: LiveMode;
   /** The live run's farm settings, on its first step. */
   setup: FarmRunSetup | null;
   closed: PositionExit[];
@@ -170,15 +189,32 @@ export interface LiveStepCommit {
   atMs: number;
 }
 
-/** Another step committed first: the caller starts again from the new state. */
-export class StepConflictError extends Error {}
+/** Another step committed first although this one held the turn: nothing was written. */
+export class StepConflictError extends ArgusError {
+  constructor(message: string) {
+    super(message, { hint: 'nothing was written; run the command again' });
+    this.name = 'StepConflictError';
+  }
+}
 
 /** The farm's runs, steps, checkpoints and live positions. */
 export interface FarmRuns extends FarmRunStore {
   run(id: string): RunRecord | null;
   /** The single long-lived run the live farm's rows belong to, created on first use. */
   liveRun(appVersion: string): RunRecord;
+  /** The live farm's run id, or null before its first step (never creates one). */
+  liveRunId(): string | null;
+  /**
+   * The recorded step that already covers this minute and mode: one of the same or a later minute,
+   * by the same mode or a full step (which also closes and settles).
+   */
+  liveStepCovering(runId: string, minuteMs: number, mode: LiveMode): RecordedLiveStep | null;
+  /**
+   * Waits (real time, at most `waitMs`) until no other process is stepping the live farm, then
+   * holds the turn until the returned release is called. A turn whose process is gone is taken over.
+   */
+  takeLiveTurn(waitMs: number): Promise<() => void>;
   farmRun(runId: string): StoredFarmRun | null;
-  /** Throws StepConflictError when another step ran first or a position was already closed. */
+  /** Records the step by its minute; throws StepConflictError when another step ran first or a position was already closed. */
   commitLiveStep(runId: string, commit: LiveStepCommit): void;
 }

@@ -181,6 +181,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       startStep = cp.step + 1;
     }
     store.dropStepsFrom(runId, startStep);
+    store.setRunStatus(runId, 'running');
   } else {
     runId = store.startRun(
       {
@@ -219,138 +220,153 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
     );
   }
 
-  const host = new FarmHost(grid, rules, { months: months.length, kernels: o.kernels, sample, days }, state);
-  const builder = new MarketStepBuilder({
-    source: o.source,
-    calendar: cal,
-    economic: o.economic,
-    grid,
-    rules,
-    fill: o.fill,
-    riskFreeRate: o.riskFreeRate,
-    months,
-    registry,
-  });
-  const every = o.checkpointEvery ?? 300;
-  const t0 = o.clock.monotonicMs();
-  let done = 0;
-  for (let k = startStep; k < steps.length; k++) {
-    const tMs = steps[k];
-    const { input } = await builder.build(k, tMs, host.openSpreads());
-    if (input.monthIndex !== totals.monthIndex) {
-      if (totals.monthIndex >= 0) host.startMonth();
-      totals.monthIndex = input.monthIndex;
-    }
-    const sum = host.step(input);
-    totals.opened += sum.opened;
-    totals.closed += sum.closed;
-    totals.exitsBlocked += sum.exitsBlocked;
-    totals.realizedCents += sum.realizedCents;
-    sum.exitsByReason.forEach((v, i) => {
-      totals.exitsByReason[i] += v;
-    });
-    sum.skipsByReason.forEach((v, i) => {
-      totals.skipsByReason[i] += v;
-    });
-    // The last step needs no checkpoint: the results are written in the final transaction.
-    const checkpoint =
-      (k + 1) % every === 0 && k < steps.length - 1
-        ? {
-            state: host.state.serializeParts(),
-            registry: builder.registry.toJSON(),
-            totals,
-            createdMs: o.clock.nowMs(),
-          }
-        : null;
-    store.commitStep(
-      runId,
-      {
-        step: k,
-        tMs,
-        opened: sum.opened,
-        closed: sum.closed,
-        realizedCents: Math.round(sum.realizedCents),
-        openPositions: sum.openPositions,
-        exits: Object.fromEntries(
-          sum.exitsByReason.flatMap((v, i) => (v > 0 ? [[EXIT_REASON_NAMES[i], v]] : [])),
-        ),
-        // The book marked at each session's close, for `review --run`: one pass a day, not a step.
-        openMtmCents:
-          cal.tradingDay(cal.etDate(tMs))?.closeMs === tMs
-            ? Math.round(farmMoney(host).openMtmUsd * 100)
-            : null,
-      },
-      checkpoint,
+  // A run stopped by an error (a full disk, a damaged file) is marked interrupted: --resume continues it.
+  try {
+    const host = new FarmHost(
+      grid,
+      rules,
+      { months: months.length, kernels: o.kernels, sample, days },
+      state,
     );
-    done++;
+    const builder = new MarketStepBuilder({
+      source: o.source,
+      calendar: cal,
+      economic: o.economic,
+      grid,
+      rules,
+      fill: o.fill,
+      riskFreeRate: o.riskFreeRate,
+      months,
+      registry,
+    });
+    const every = o.checkpointEvery ?? 300;
+    const t0 = o.clock.monotonicMs();
+    let done = 0;
+    for (let k = startStep; k < steps.length; k++) {
+      const tMs = steps[k];
+      const { input } = await builder.build(k, tMs, host.openSpreads());
+      if (input.monthIndex !== totals.monthIndex) {
+        if (totals.monthIndex >= 0) host.startMonth();
+        totals.monthIndex = input.monthIndex;
+      }
+      const sum = host.step(input);
+      totals.opened += sum.opened;
+      totals.closed += sum.closed;
+      totals.exitsBlocked += sum.exitsBlocked;
+      totals.realizedCents += sum.realizedCents;
+      sum.exitsByReason.forEach((v, i) => {
+        totals.exitsByReason[i] += v;
+      });
+      sum.skipsByReason.forEach((v, i) => {
+        totals.skipsByReason[i] += v;
+      });
+      // The last step needs no checkpoint: the results are written in the final transaction.
+      const checkpoint =
+        (k + 1) % every === 0 && k < steps.length - 1
+          ? {
+              state: host.state.serializeParts(),
+              registry: builder.registry.toJSON(),
+              totals,
+              createdMs: o.clock.nowMs(),
+            }
+          : null;
+      store.commitStep(
+        runId,
+        {
+          step: k,
+          tMs,
+          opened: sum.opened,
+          closed: sum.closed,
+          realizedCents: Math.round(sum.realizedCents),
+          openPositions: sum.openPositions,
+          exits: Object.fromEntries(
+            sum.exitsByReason.flatMap((v, i) => (v > 0 ? [[EXIT_REASON_NAMES[i], v]] : [])),
+          ),
+          // The book marked at each session's close, for `review --run`: one pass a day, not a step.
+          openMtmCents:
+            cal.tradingDay(cal.etDate(tMs))?.closeMs === tMs
+              ? Math.round(farmMoney(host).openMtmUsd * 100)
+              : null,
+        },
+        checkpoint,
+      );
+      done++;
+      if (o.onProgress) {
+        const elapsed = o.clock.monotonicMs() - t0;
+        const perStep = elapsed / done;
+        o.onProgress({
+          phase: 'steps',
+          step: k + 1,
+          steps: steps.length,
+          tMs,
+          traders: grid.count,
+          openPositions: sum.openPositions,
+          opened: totals.opened,
+          closed: totals.closed,
+          elapsedMs: elapsed,
+          tradesPerSec: elapsed > 0 ? ((totals.opened + totals.closed) * 1000) / elapsed : 0,
+          etaMs: perStep * (steps.length - k - 1),
+          money: () => farmMoney(host),
+        });
+      }
+      if (o.stopAfterSteps !== undefined && done >= o.stopAfterSteps && k < steps.length - 1) {
+        return {
+          runId,
+          status: 'stopped',
+          steps: k + 1,
+          traders: grid.count,
+          totals,
+          host,
+          registry: builder.registry,
+        };
+      }
+    }
+
     if (o.onProgress) {
       const elapsed = o.clock.monotonicMs() - t0;
-      const perStep = elapsed / done;
       o.onProgress({
-        phase: 'steps',
-        step: k + 1,
+        phase: 'final-write',
+        step: steps.length,
         steps: steps.length,
-        tMs,
+        tMs: steps[steps.length - 1] ?? 0,
         traders: grid.count,
-        openPositions: sum.openPositions,
+        openPositions: 0,
         opened: totals.opened,
         closed: totals.closed,
         elapsedMs: elapsed,
-        tradesPerSec: elapsed > 0 ? ((totals.opened + totals.closed) * 1000) / elapsed : 0,
-        etaMs: perStep * (steps.length - k - 1),
+        tradesPerSec: 0,
+        etaMs: 0,
         money: () => farmMoney(host),
       });
     }
-    if (o.stopAfterSteps !== undefined && done >= o.stopAfterSteps && k < steps.length - 1) {
-      return {
-        runId,
-        status: 'stopped',
-        steps: k + 1,
-        traders: grid.count,
-        totals,
-        host,
-        registry: builder.registry,
-      };
+    // Results: one row per trader, the monthly P&L and the daily sample, in one transaction.
+    const blobs: BacktestResults['blobs'] = [
+      { name: 'monthly_cents', meta: { months, traders: grid.count }, data: host.state.monthlyCents },
+    ];
+    if (host.dailySample) {
+      blobs.push(
+        { name: 'daily_sample', meta: { days, traders: sample.length }, data: host.dailySample },
+        { name: 'daily_sample_ids', meta: { traders: sample.length }, data: sample },
+      );
     }
-  }
-
-  if (o.onProgress) {
-    const elapsed = o.clock.monotonicMs() - t0;
-    o.onProgress({
-      phase: 'final-write',
-      step: steps.length,
+    store.completeRun(runId, { statRows: traderStatRows(host), blobs, summary: buildSummary(host, totals) });
+    return {
+      runId,
+      status: 'completed',
       steps: steps.length,
-      tMs: steps[steps.length - 1] ?? 0,
       traders: grid.count,
-      openPositions: 0,
-      opened: totals.opened,
-      closed: totals.closed,
-      elapsedMs: elapsed,
-      tradesPerSec: 0,
-      etaMs: 0,
-      money: () => farmMoney(host),
-    });
+      totals,
+      host,
+      registry: builder.registry,
+    };
+  } catch (err) {
+    try {
+      store.setRunStatus(runId, 'interrupted');
+    } catch {
+      // The store itself may be what failed; the run then stays 'running', which resumes the same way.
+    }
+    throw err;
   }
-  // Results: one row per trader, the monthly P&L and the daily sample, in one transaction.
-  const blobs: BacktestResults['blobs'] = [
-    { name: 'monthly_cents', meta: { months, traders: grid.count }, data: host.state.monthlyCents },
-  ];
-  if (host.dailySample) {
-    blobs.push(
-      { name: 'daily_sample', meta: { days, traders: sample.length }, data: host.dailySample },
-      { name: 'daily_sample_ids', meta: { traders: sample.length }, data: sample },
-    );
-  }
-  store.completeRun(runId, { statRows: traderStatRows(host), blobs, summary: buildSummary(host, totals) });
-  return {
-    runId,
-    status: 'completed',
-    steps: steps.length,
-    traders: grid.count,
-    totals,
-    host,
-    registry: builder.registry,
-  };
 }
 
 const HISTOGRAM_BINS = 12;

@@ -45,6 +45,32 @@ export class SystemClock implements Clock {
   }
 }
 
+/**
+ * Wall time pinned at one instant (ARGUS_FAKE_NOW), while elapsed time and sleeps stay real: a
+ * retry's back-off, a rate limit or a wait for another process must still end.
+ */
+export class PinnedClock implements Clock {
+  private readonly real = new SystemClock();
+  private constructor(private readonly ms: number) {}
+
+  static at(iso: string): PinnedClock {
+    return new PinnedClock(ManualClock.at(iso).nowMs());
+  }
+
+  nowMs(): number {
+    return this.ms;
+  }
+  now(): DateTime {
+    return DateTime.fromMillis(this.ms, { zone: 'utc' });
+  }
+  monotonicMs(): number {
+    return this.real.monotonicMs();
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.real.sleep(ms, signal);
+  }
+}
+
 interface Sleeper {
   wakeAt: number;
   resolve: () => void;

@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteFarmRuns } from '../../../src/adapters/store/farm-runs.js';
@@ -36,6 +36,8 @@ const setup: FarmRunSetup = {
 };
 const liveStep = (version: number): LiveStepCommit => ({
   version,
+  minuteMs: 60_000 * (version + 1),
+  mode: 'exits',
   setup: version === 0 ? setup : null,
   closed: [],
   opened: [],
@@ -141,5 +143,46 @@ describe('SqliteFarmRuns', () => {
     // …so the same step with distinct keys goes through (a kept 'k1' would collide again).
     runs.commitLiveStep(live, { ...liveStep(0), opened: [position('k1', 45), position('k2', 44)] });
     expect(runs.farmRun(live)?.stepsDone).toBe(1);
+  });
+
+  it('a live step is recorded by its minute; a full step covers exits and expire of that minute and earlier', () => {
+    const live = runs.liveRun('t').id;
+    runs.commitLiveStep(live, { ...liveStep(0), mode: 'full', minuteMs: 120_000 });
+    expect(runs.liveStepCovering(live, 120_000, 'exits')).toEqual({
+      runId: live,
+      minuteMs: 120_000,
+      mode: 'full',
+      step: 0,
+      opened: 0,
+      closed: 0,
+    });
+    expect(runs.liveStepCovering(live, 60_000, 'expire')?.step).toBe(0);
+    expect(runs.liveStepCovering(live, 180_000, 'exits')).toBeNull();
+    runs.commitLiveStep(live, { ...liveStep(1), mode: 'exits', minuteMs: 180_000 });
+    expect(runs.liveStepCovering(live, 180_000, 'full')).toBeNull();
+    expect(() => runs.commitLiveStep(live, { ...liveStep(2), mode: 'exits', minuteMs: 180_000 })).toThrow(
+      /exits step for this minute was recorded by another process/,
+    );
+  });
+
+  it('the live turn: taken over from a process that is gone, waited for (bounded) while its holder lives', async () => {
+    const lock = (pid: number) =>
+      store.db
+        .prepare(
+          "INSERT OR REPLACE INTO live_step_lock (id, token, pid, host, since_ms) VALUES (1, 'x', ?, ?, 0)",
+        )
+        .run(pid, hostname());
+    // Above Linux's pid_max: no process has it.
+    lock(4194305);
+    const release = await runs.takeLiveTurn(0);
+    expect(store.db.prepare('SELECT pid FROM live_step_lock').get()).toEqual({ pid: process.pid });
+    release();
+    expect(store.db.prepare('SELECT count(*) AS n FROM live_step_lock').get()).toEqual({ n: 0 });
+    lock(process.pid);
+    await expect(runs.takeLiveTurn(120)).rejects.toThrow(
+      new RegExp(
+        `^another live step \\(process ${process.pid} on .+, since 1970-01-01T00:00:00.000Z\\) still had its turn after 0.1 s$`,
+      ),
+    );
   });
 });

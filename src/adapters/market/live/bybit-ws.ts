@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import { z } from 'zod';
 import type { Clock } from '../../../core/time/clock.js';
 import { parseWith } from './http.js';
+import { inBand, PLAUSIBLE } from './plausible.js';
 import { errorMessage, ProviderError } from './provider-error.js';
 import { numStr } from './util.js';
 
@@ -258,18 +259,29 @@ export class BybitTickerStream {
   }
 }
 
+/** The merged ticker in our units; a value outside its plausible band refuses the message by name. */
 function normalise(m: z.output<typeof mergedSchema>, ts: number): BybitStreamTicker {
+  const at = (field: string) => ({
+    provider: 'bybit' as const,
+    endpoint: ENDPOINT,
+    fieldPath: `data.${field}`,
+  });
+  const btc = (v: number | undefined, field: string) =>
+    v === undefined ? null : inBand(v, PLAUSIBLE.btcUsd, at(field));
   const interval = m.fundingIntervalHour ?? null;
+  const rate =
+    m.fundingRate === undefined ? undefined : inBand(m.fundingRate, PLAUSIBLE.fundingRate, at('fundingRate'));
   return {
     symbol: m.symbol,
-    lastPrice: m.lastPrice,
-    change24hFrac: m.price24hPcnt,
-    markPrice: m.markPrice ?? null,
-    indexPrice: m.indexPrice ?? null,
-    bid1Price: m.bid1Price ?? null,
-    ask1Price: m.ask1Price ?? null,
+    lastPrice: inBand(m.lastPrice, PLAUSIBLE.btcUsd, at('lastPrice')),
+    change24hFrac: inBand(m.price24hPcnt, PLAUSIBLE.change24hFrac, at('price24hPcnt')),
+    markPrice: btc(m.markPrice, 'markPrice'),
+    indexPrice: btc(m.indexPrice, 'indexPrice'),
+    bid1Price: btc(m.bid1Price, 'bid1Price'),
+    ask1Price: btc(m.ask1Price, 'ask1Price'),
     // fundingRate is per interval; scaled to 8 h as in the REST client.
-    fundingRate8h: m.fundingRate !== undefined && interval ? (m.fundingRate * 8) / interval : null,
+    fundingRate8h:
+      rate !== undefined && interval && interval > 0 && interval <= 24 ? (rate * 8) / interval : null,
     fundingIntervalHours: interval,
     nextFundingTimeMs: m.nextFundingTime ?? null,
     tsMs: ts,

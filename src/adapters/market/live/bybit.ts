@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Bar } from '../../../core/market/port.js';
 import { MS_PER_HOUR } from '../../../core/units.js';
-import { type HttpClient, parseJsonText, parseWith } from './http.js';
+import { formatPath, type HttpClient, parseJsonText, parseWith } from './http.js';
+import { type Band, inBand, PLAUSIBLE } from './plausible.js';
 import { ProviderError } from './provider-error.js';
 import { numStr, trimBase } from './util.js';
 
@@ -10,11 +11,12 @@ const KLINE_PAGE = 1000;
 
 const envelope = z.object({ retCode: z.number().int(), retMsg: z.string() });
 
+// The three values are checked one by one (see ticker): one bad field does not discard the others.
 const tickerItem = z.object({
   symbol: z.string(),
-  lastPrice: numStr,
-  price24hPcnt: numStr,
-  fundingRate: numStr,
+  lastPrice: z.unknown(),
+  price24hPcnt: z.unknown(),
+  fundingRate: z.unknown(),
   fundingIntervalHour: numStr.optional(),
   markPrice: numStr.optional(),
   indexPrice: numStr.optional(),
@@ -37,15 +39,26 @@ const klineSchema = z.object({
   time: z.number().int(),
 });
 
+type TickerValue = 'lastPrice' | 'change24hFrac' | 'fundingRate';
+
+/** A value is null when its field was refused; `rejected` says why, naming the field. */
 export interface BybitTicker {
   symbol: string;
-  lastPrice: number;
+  lastPrice: number | null;
   /** Bybit's price24hPcnt is already a fraction (0.0123 = 1.23 %): the seed multiplied it by 100 twice. */
-  change24hFrac: number;
+  change24hFrac: number | null;
   /** Rate for one funding interval, as sent. */
-  fundingRate: number;
+  fundingRate: number | null;
   fundingIntervalHours: number | null;
   asOfMs: number;
+  rejected: Partial<Record<TickerValue, ProviderError>>;
+}
+
+/** A ticker value, or the reason it is missing. */
+export function tickerValue(t: BybitTicker, name: TickerValue): number {
+  const v = t[name];
+  if (v !== null) return v;
+  throw t.rejected[name] ?? new Error(`bybit ticker: ${name} missing without a reason`);
 }
 
 export interface FundingSettlement {
@@ -81,13 +94,34 @@ export class BybitClient {
         `no ${symbol} in the answer`,
       );
     }
+    const i = body.result.list.indexOf(t);
+    const rejected: BybitTicker['rejected'] = {};
+    const value = (name: TickerValue, field: 'lastPrice' | 'price24hPcnt' | 'fundingRate', band: Band) => {
+      const fieldPath = `result.list[${i}].${field}`;
+      const at = { provider: 'bybit' as const, endpoint: 'market/tickers', fieldPath };
+      try {
+        const parsed = numStr.safeParse(t[field]);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new ProviderError(
+            { ...at, kind: 'schema', fieldPath: fieldPath + formatPath(issue?.path ?? []) },
+            `unexpected response at ${fieldPath}: ${issue?.message ?? 'invalid'}`,
+          );
+        }
+        return inBand(parsed.data, band, at);
+      } catch (err) {
+        rejected[name] = err as ProviderError;
+        return null;
+      }
+    };
     return {
       symbol,
-      lastPrice: t.lastPrice,
-      change24hFrac: t.price24hPcnt,
-      fundingRate: t.fundingRate,
+      lastPrice: value('lastPrice', 'lastPrice', PLAUSIBLE.btcUsd),
+      change24hFrac: value('change24hFrac', 'price24hPcnt', PLAUSIBLE.change24hFrac),
+      fundingRate: value('fundingRate', 'fundingRate', PLAUSIBLE.fundingRate),
       fundingIntervalHours: t.fundingIntervalHour ?? null,
       asOfMs: body.time,
+      rejected,
     };
   }
 
@@ -99,13 +133,21 @@ export class BybitClient {
       fundingSchema,
     );
     return body.result.list
-      .map((x) => ({ timeMs: x.fundingRateTimestamp, rate: x.fundingRate }))
+      .map((x, i) => ({
+        timeMs: x.fundingRateTimestamp,
+        rate: inBand(x.fundingRate, PLAUSIBLE.fundingRate, {
+          provider: 'bybit',
+          endpoint: 'market/funding/history',
+          fieldPath: `result.list[${i}].fundingRate`,
+        }),
+      }))
       .sort((a, b) => b.timeMs - a.timeMs);
   }
 
   /** The current funding rate expressed per 8 h. */
   async funding8h(symbol = 'BTCUSDT'): Promise<Funding8h> {
     const t = await this.ticker(symbol);
+    const fundingRate = tickerValue(t, 'fundingRate');
     let intervalHours = t.fundingIntervalHours;
     let intervalFrom: Funding8h['intervalFrom'] = 'ticker';
     if (intervalHours === null) {
@@ -133,7 +175,7 @@ export class BybitClient {
     }
     // Bybit charges fundingRate once per interval; BTCUSDT settles every 8 h, but Bybit shortens the
     // interval in volatile markets. The port speaks per 8 h, so scale by the number of intervals in 8 h.
-    return { rate8h: (t.fundingRate * 8) / intervalHours, intervalHours, intervalFrom, asOfMs: t.asOfMs };
+    return { rate8h: (fundingRate * 8) / intervalHours, intervalHours, intervalFrom, asOfMs: t.asOfMs };
   }
 
   /** The most recent `count` completed hourly bars at `nowMs`, oldest first. */
@@ -148,8 +190,15 @@ export class BybitClient {
         klineSchema,
       );
       let oldest = Number.POSITIVE_INFINITY;
-      for (const [startMs, open, high, low, close, volume] of body.result.list) {
+      for (const [k, [startMs, open, high, low, close, volume]] of body.result.list.entries()) {
         oldest = Math.min(oldest, startMs);
+        for (const [j, v] of [open, high, low, close].entries()) {
+          inBand(v, PLAUSIBLE.btcUsd, {
+            provider: 'bybit',
+            endpoint: 'market/kline',
+            fieldPath: `result.list[${k}][${j + 1}]`,
+          });
+        }
         // The newest bar is still forming until its hour ends.
         if (startMs + MS_PER_HOUR <= nowMs)
           bars.set(startMs, { startMs, durationMs: MS_PER_HOUR, open, high, low, close, volume });

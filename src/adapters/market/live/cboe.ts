@@ -3,6 +3,7 @@ import type { EtfSymbol, OptionQuote } from '../../../core/market/port.js';
 import type { Clock } from '../../../core/time/clock.js';
 import { etToUtcMs, isCalendarDate } from '../../../core/time/market-calendar.js';
 import type { HttpClient } from './http.js';
+import { inBand, inBandOrNull, optionPrice, PLAUSIBLE } from './plausible.js';
 import { ProviderError } from './provider-error.js';
 import { trimBase } from './util.js';
 
@@ -72,30 +73,40 @@ export class CboeClient {
       cboeSchema,
     );
     const quoteTimeMs = this.snapshotTime(endpoint, body.timestamp);
+    const at = (fieldPath: string) => ({ provider: 'cboe' as const, endpoint, fieldPath });
+    const underlying = inBand(body.data.current_price, PLAUSIBLE.etfUsd, at('data.current_price'));
+    const prev = body.data.prev_day_close ?? null;
+    if (prev !== null) inBand(prev, PLAUSIBLE.etfUsd, at('data.prev_day_close'));
     const quotes: OptionQuote[] = [];
-    for (const o of body.data.options) {
+    for (const [i, o] of body.data.options.entries()) {
       const c = parseOccSymbol(o.option, symbol);
       if (!c) continue;
-      const iv = o.iv ?? null;
-      const last = o.last_trade_price ?? null;
+      const iv = inBandOrNull(o.iv, PLAUSIBLE.ivFrac, at(`data.options[${i}].iv`));
+      const price = (v: number | null | undefined, field: string) =>
+        optionPrice(v ?? null, c.right, c.strike, underlying, at(`data.options[${i}].${field}`));
+      const last = price(o.last_trade_price, 'last_trade_price');
       quotes.push({
         symbol,
         ...c,
-        bid: o.bid ?? null,
-        ask: o.ask ?? null,
+        bid: price(o.bid, 'bid'),
+        ask: price(o.ask, 'ask'),
         // Cboe writes 0 for "no trade yet"; an option never trades at 0.
         last: last !== null && last > 0 ? last : null,
         // Cboe's iv is a fraction already (0.55 = 55 %); 0 means not computed.
         iv: iv !== null && iv > 0 ? iv : null,
-        volume: o.volume ?? null,
-        openInterest: o.open_interest ?? null,
+        volume: inBandOrNull(o.volume, PLAUSIBLE.contracts, at(`data.options[${i}].volume`)),
+        openInterest: inBandOrNull(
+          o.open_interest,
+          PLAUSIBLE.contracts,
+          at(`data.options[${i}].open_interest`),
+        ),
         quoteTimeMs,
       });
     }
     return {
       symbol,
-      underlyingPrice: body.data.current_price,
-      previousClose: body.data.prev_day_close ?? null,
+      underlyingPrice: underlying,
+      previousClose: prev,
       quoteTimeMs,
       expiries: [...new Set(quotes.map((q) => q.expiry))].sort(),
       quotes,

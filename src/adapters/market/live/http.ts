@@ -18,6 +18,11 @@ export interface HttpClientOptions {
   maxRetryAfterMs?: number;
   limiter?: RateLimiter;
   userAgent?: string;
+  /**
+   * Real milliseconds all requests of this client may take together, from its creation (a cron
+   * step's whole market read). Attempts are cut to what is left, and no retry starts past it.
+   */
+  budgetMs?: number;
 }
 
 export interface HttpGet {
@@ -51,6 +56,8 @@ export class HttpClient {
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly maxRetryAfterMs: number;
+  /** performance.now() past which nothing more is tried; real time, like the socket deadlines. */
+  private readonly budgetEnd: number;
 
   constructor(private readonly opts: HttpClientOptions) {
     if (!(opts.timeoutMs > 0))
@@ -59,6 +66,8 @@ export class HttpClient {
     this.baseDelayMs = opts.baseDelayMs ?? 250;
     this.maxDelayMs = opts.maxDelayMs ?? 8_000;
     this.maxRetryAfterMs = opts.maxRetryAfterMs ?? 60_000;
+    this.budgetEnd =
+      opts.budgetMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + opts.budgetMs;
     // Undici's own timers back up the overall deadline below.
     this.agent = new Agent({
       headersTimeout: opts.timeoutMs,
@@ -70,10 +79,12 @@ export class HttpClient {
   async get(req: HttpGet): Promise<HttpResponse> {
     const host = new URL(req.url).host;
     for (let attempt = 1; ; attempt++) {
+      if (this.budgetLeft() <= 0) throw this.budgetSpent(req, attempt - 1);
       await this.opts.limiter?.acquire(host);
       const out = await this.attempt(req, attempt);
       if (out.ok) return out.res;
       if (!out.retry || attempt >= this.maxAttempts) throw out.error;
+      if (this.budgetLeft() <= 0) throw this.budgetSpent(req, attempt, out.error);
       let delayMs: number;
       if (out.retryAfterMs !== undefined) {
         if (out.retryAfterMs > this.maxRetryAfterMs) {
@@ -88,8 +99,21 @@ export class HttpClient {
         const cap = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
         delayMs = Math.floor(this.opts.random() * cap);
       }
+      if (delayMs >= this.budgetLeft()) throw this.budgetSpent(req, attempt, out.error);
       await this.opts.clock.sleep(delayMs);
     }
+  }
+
+  private budgetLeft(): number {
+    return this.budgetEnd - performance.now();
+  }
+
+  private budgetSpent(req: HttpGet, attempts: number, last?: ProviderError): ProviderError {
+    const budget = ((this.opts.budgetMs ?? 0) / 1000).toFixed(1);
+    return new ProviderError(
+      { ...info(req, 'timeout', attempts), status: last?.status, cause: last },
+      `time budget of ${budget} s for this step spent${last ? `; last attempt: ${last.message}` : ''}`,
+    );
   }
 
   /** GET, parse JSON and validate; schema errors name the field path. */
@@ -105,7 +129,9 @@ export class HttpClient {
 
   private async attempt(req: HttpGet, attempt: number): Promise<Attempt> {
     // I/O deadlines are real time on purpose: they bound a socket, not a schedule the Clock drives.
-    const signal = AbortSignal.timeout(this.opts.timeoutMs);
+    const signal = AbortSignal.timeout(
+      Math.max(1, Math.ceil(Math.min(this.opts.timeoutMs, this.budgetLeft()))),
+    );
     let status: number;
     let headers: HttpResponse['headers'];
     let body: Awaited<ReturnType<typeof request>>['body'];

@@ -60,6 +60,8 @@ export interface LiveSourceOptions {
   timeoutMs: number;
   /** Per-provider limits replacing DEFAULT_RATE_LIMITS; null switches one off. */
   rateLimits?: Partial<Record<ProviderName, RateLimit | null>>;
+  /** Real milliseconds all of this source's requests may take together (a cron step); none by default. */
+  budgetMs?: number;
   maxAttempts?: number;
   /** Days of DVOL history fetched on first use; at least 365. */
   dvolBackfillDays?: number;
@@ -87,6 +89,8 @@ export class LiveMarketDataSource implements MarketDataSource {
   private dvolPoints: DvolPoint[] | null = null;
   private dvolSyncedDayMs: number | null = null;
   private dvolSync: Promise<DvolPoint[]> | null = null;
+  /** Why closes of the last sync were skipped (one bad candle does not cost the rest). */
+  private dvolSkipped: string[] = [];
 
   constructor(private readonly opts: LiveSourceOptions) {
     this.clock = opts.clock;
@@ -117,6 +121,7 @@ export class LiveMarketDataSource implements MarketDataSource {
       clock: opts.clock,
       random: opts.random,
       timeoutMs: opts.timeoutMs,
+      budgetMs: opts.budgetMs,
       maxAttempts: opts.maxAttempts,
       limiter,
     });
@@ -133,12 +138,20 @@ export class LiveMarketDataSource implements MarketDataSource {
     if (ticker.status === 'rejected')
       return missing('bybit', `24 h change unavailable: ${reason(ticker.reason)}`);
     const t = ticker.value;
+    if (t.change24hFrac === null)
+      return missing('bybit', `24 h change unavailable: ${reason(t.rejected.change24hFrac)}`);
     if (index.status === 'fulfilled') {
       return this.crypto(
         { priceUsd: index.value.priceUsd, change24hFrac: t.change24hFrac },
         Math.min(t.asOfMs, index.value.asOfMs),
         'deribit+bybit',
         'price: Deribit btc_usd index; 24 h change: Bybit BTCUSDT perpetual',
+      );
+    }
+    if (t.lastPrice === null) {
+      return missing(
+        'deribit+bybit',
+        `BTC price unavailable: ${reason(index.reason)}; ${reason(t.rejected.lastPrice)}`,
       );
     }
     return this.crypto(
@@ -181,8 +194,13 @@ export class LiveMarketDataSource implements MarketDataSource {
       const points = (await this.syncDvol()).slice(-days);
       const last = points.at(-1);
       if (!last) return missing('deribit', 'Deribit returned no DVOL daily closes');
-      const note =
-        points.length < days ? `only ${points.length} of ${days} daily closes available` : undefined;
+      const skipped = this.dvolSkipped.length
+        ? `${this.dvolSkipped.length} implausible close${this.dvolSkipped.length > 1 ? 's' : ''} skipped (${this.dvolSkipped[0]})`
+        : undefined;
+      const note = joinNotes(
+        points.length < days ? `only ${points.length} of ${days} daily closes available` : undefined,
+        skipped,
+      );
       return ok(points, utcDateStartMs(last.date) + MS_PER_DAY, 'deribit', note ? { note } : {});
     });
   }
@@ -397,7 +415,8 @@ export class LiveMarketDataSource implements MarketDataSource {
     if (fromMs < today) {
       const fresh = await this.deribit.dvolDailyCloses(fromMs, now);
       const byDate = new Map(have.map((p) => [p.date, p]));
-      for (const p of fresh) byDate.set(p.date, p);
+      for (const p of fresh.points) byDate.set(p.date, p);
+      this.dvolSkipped = fresh.rejected.map((e) => e.message);
       this.dvolPoints = sortByDate([...byDate.values()]);
       this.opts.dvolStore?.save(this.dvolPoints);
     }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EtfSymbol, OptionQuote, OptionRight } from '../../../core/market/port.js';
 import { type HttpClient, type HttpResponse, parseJsonText, parseWith } from './http.js';
+import { type FieldAt, inBand, inBandOrNull, optionPrice, PLAUSIBLE } from './plausible.js';
 import { ProviderError } from './provider-error.js';
 import { trimBase, utcDate } from './util.js';
 
@@ -126,12 +127,19 @@ export class YahooClient {
     );
     const meta = body.chart.result?.[0]?.meta;
     if (!meta) throw this.answerError(endpoint, body.chart.error);
-    this.checkSymbol(endpoint, meta.symbol, symbol, meta.currency);
+    this.checkSymbol(endpoint, meta.symbol, symbol, meta.currency, [
+      'chart.result[0].meta.symbol',
+      'chart.result[0].meta.currency',
+    ]);
+    const at = (field: string) => ({ ...this.req(endpoint), fieldPath: `chart.result[0].meta.${field}` });
+    const prev = meta.previousClose ?? meta.chartPreviousClose ?? null;
+    if (prev !== null)
+      inBand(prev, PLAUSIBLE.etfUsd, at(meta.previousClose != null ? 'previousClose' : 'chartPreviousClose'));
     return {
       symbol,
-      price: meta.regularMarketPrice,
+      price: inBand(meta.regularMarketPrice, PLAUSIBLE.etfUsd, at('regularMarketPrice')),
       // range=1d: chartPreviousClose is the close before the shown session, the same as previousClose.
-      previousClose: meta.previousClose ?? meta.chartPreviousClose ?? null,
+      previousClose: prev,
       timeMs: meta.regularMarketTime * 1000,
     };
   }
@@ -139,24 +147,43 @@ export class YahooClient {
   /** Lists the expiries, then fetches each wanted one once (all when `expiries` is absent). */
   async optionChain(symbol: EtfSymbol, expiries?: readonly string[]): Promise<YahooOptionChain> {
     const first = await this.optionsPage(symbol);
+    if (!first.expirationDates.length) {
+      const fieldPath = 'optionChain.result[0].expirationDates';
+      throw new ProviderError(
+        { ...this.req(`v7/finance/options/${symbol}`), kind: 'schema', fieldPath },
+        `lists no expiries (${fieldPath} is empty)`,
+      );
+    }
     const listed = first.expirationDates.map((s) => ({ sec: s, date: utcDate(s * 1000) }));
     const wanted = expiries ? listed.filter((e) => expiries.includes(e.date)) : listed;
-    const pages = new Map(first.options.map((o) => [o.expirationDate, o]));
+    const pages = new Map(first.options.map((o, i) => [o.expirationDate, { o, i }]));
+    const endpoint = `v7/finance/options/${symbol}`;
+    const underlying = inBand(first.quote.regularMarketPrice, PLAUSIBLE.etfUsd, {
+      ...this.req(endpoint),
+      fieldPath: 'optionChain.result[0].quote.regularMarketPrice',
+    });
     const quotes: OptionQuote[] = [];
     for (const e of wanted) {
       let page = pages.get(e.sec);
       if (!page) {
         const more = await this.optionsPage(symbol, e.sec);
-        page = more.options.find((o) => o.expirationDate === e.sec);
-        if (!page) continue;
+        const i = more.options.findIndex((o) => o.expirationDate === e.sec);
+        if (i < 0) continue;
+        page = { o: more.options[i]!, i };
       }
       const quoteTimeMs = first.quote.regularMarketTime * 1000;
-      for (const c of page.puts) quotes.push(toQuote(symbol, 'put', c, quoteTimeMs));
-      for (const c of page.calls) quotes.push(toQuote(symbol, 'call', c, quoteTimeMs));
+      const at = (right: 'puts' | 'calls', k: number) => (field: string) => ({
+        ...this.req(endpoint),
+        fieldPath: `optionChain.result[0].options[${page.i}].${right}[${k}].${field}`,
+      });
+      for (const [k, c] of page.o.puts.entries())
+        quotes.push(toQuote(symbol, 'put', c, quoteTimeMs, underlying, at('puts', k)));
+      for (const [k, c] of page.o.calls.entries())
+        quotes.push(toQuote(symbol, 'call', c, quoteTimeMs, underlying, at('calls', k)));
     }
     return {
       symbol,
-      underlyingPrice: first.quote.regularMarketPrice,
+      underlyingPrice: underlying,
       quoteTimeMs: first.quote.regularMarketTime * 1000,
       expiries: listed.map((e) => e.date),
       quotes,
@@ -169,7 +196,10 @@ export class YahooClient {
     const body = parseWith(optionsSchema, await this.apiJson(endpoint, query), this.req(endpoint));
     const r = body.optionChain.result?.[0];
     if (!r) throw this.answerError(endpoint, body.optionChain.error);
-    this.checkSymbol(endpoint, r.underlyingSymbol, symbol, r.quote.currency);
+    this.checkSymbol(endpoint, r.underlyingSymbol, symbol, r.quote.currency, [
+      'optionChain.result[0].underlyingSymbol',
+      'optionChain.result[0].quote.currency',
+    ]);
     return r;
   }
 
@@ -252,26 +282,44 @@ export class YahooClient {
     return new ProviderError({ ...this.req(endpoint), kind: 'provider-error' }, what);
   }
 
-  private checkSymbol(endpoint: string, got: string, want: string, currency: string | undefined): void {
+  private checkSymbol(
+    endpoint: string,
+    got: string,
+    want: string,
+    currency: string | undefined,
+    [symbolPath, currencyPath]: [string, string],
+  ): void {
     if (got !== want) {
       throw new ProviderError(
-        { ...this.req(endpoint), kind: 'provider-error' },
+        { ...this.req(endpoint), kind: 'provider-error', fieldPath: symbolPath },
         `answer is for ${got}, not ${want}`,
       );
     }
     if (currency !== undefined && currency !== 'USD') {
       throw new ProviderError(
-        { ...this.req(endpoint), kind: 'implausible' },
+        { ...this.req(endpoint), kind: 'implausible', fieldPath: currencyPath },
         `prices are in ${currency}, not USD`,
       );
     }
   }
 }
 
-function toQuote(symbol: EtfSymbol, right: OptionRight, c: YahooContract, quoteTimeMs: number): OptionQuote {
-  const bid = c.bid ?? null;
-  const ask = c.ask ?? null;
+/** One contract; a strike or price outside what the contract can be is refused with its field named. */
+function toQuote(
+  symbol: EtfSymbol,
+  right: OptionRight,
+  c: YahooContract,
+  quoteTimeMs: number,
+  underlying: number,
+  at: (field: string) => FieldAt,
+): OptionQuote {
+  const strike = inBand(c.strike, PLAUSIBLE.strikeUsd, at('strike'));
+  inBand(c.expiration, PLAUSIBLE.epochSec, at('expiration'));
+  const bid = optionPrice(c.bid ?? null, right, strike, underlying, at('bid'));
+  const ask = optionPrice(c.ask ?? null, right, strike, underlying, at('ask'));
   const iv = c.impliedVolatility ?? null;
+  // Below the band is Yahoo's placeholder (null below); above it, garbage.
+  if (iv !== null && iv > PLAUSIBLE.ivFrac.max) inBand(iv, PLAUSIBLE.ivFrac, at('impliedVolatility'));
   // A 0 × 0 market has nothing to solve from: Yahoo then reports its solver's start (0.500005).
   const noMarket = bid === 0 && ask === 0;
   return {
@@ -281,10 +329,10 @@ function toQuote(symbol: EtfSymbol, right: OptionRight, c: YahooContract, quoteT
     right,
     bid,
     ask,
-    last: c.lastPrice ?? null,
+    last: optionPrice(c.lastPrice ?? null, right, strike, underlying, at('lastPrice')),
     iv: iv === null || iv <= IV_PLACEHOLDER_MAX || noMarket ? null : iv,
-    volume: c.volume ?? null,
-    openInterest: c.openInterest ?? null,
+    volume: inBandOrNull(c.volume, PLAUSIBLE.contracts, at('volume')),
+    openInterest: inBandOrNull(c.openInterest, PLAUSIBLE.contracts, at('openInterest')),
     quoteTimeMs,
   };
 }

@@ -7,7 +7,8 @@ import { m006Outbox } from './006-outbox.js';
 import { m007Monitor } from './007-monitor.js';
 import { m008LeaderboardTotal } from './008-leaderboard-total.js';
 import { m009NoStop } from './009-no-stop.js';
-import { m010StepExits } from './010-step-exits.js';
+import { m010LiveSteps } from './010-live-steps.js';
+import { m011StepExits } from './011-step-exits.js';
 
 import type { Migration } from './migration.js';
 
@@ -22,5 +23,6 @@ export const MIGRATIONS: readonly Migration[] = [
   m007Monitor,
   m008LeaderboardTotal,
   m009NoStop,
-  m010StepExits,
+  m010LiveSteps,
+  m011StepExits,
 ];

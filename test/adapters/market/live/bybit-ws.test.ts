@@ -157,4 +157,17 @@ describe('BybitTickerStream', () => {
     expect(errors()[0]).toMatch(/^bybit ws tickers: unexpected response at lastPrice/);
     expect(stream.latest()?.lastPrice).toBe(17216);
   });
+
+  it('refuses an implausible price or funding rate by name, keeping the merged state', async () => {
+    await startStream();
+    server.push({ ...DELTA, data: { symbol: 'BTCUSDT', lastPrice: '1e308' } });
+    await waitFor(() => errors().length === 1, 'error event');
+    expect(errors()[0]).toBe(
+      'bybit ws tickers: BTC price 1e+308 at data.lastPrice is outside the plausible 1000–10000000 USD',
+    );
+    server.push({ ...DELTA, data: { symbol: 'BTCUSDT', fundingRate: '5' } });
+    await waitFor(() => errors().length === 2, 'second error event');
+    expect(errors()[1]).toMatch(/^bybit ws tickers: funding rate 5 at data\.fundingRate is outside/);
+    expect(stream.latest()?.lastPrice).toBe(17216);
+  });
 });

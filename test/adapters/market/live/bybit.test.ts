@@ -46,9 +46,10 @@ describe('BybitClient', () => {
       fundingRate: -0.001034,
       fundingIntervalHours: 8,
       asOfMs: 1672376496682,
+      rejected: {},
     });
     // "0.008047" is +0.8047 %, not +80 % nor +0.008 %.
-    expect(t.change24hFrac * 100).toBeCloseTo(0.8047, 10);
+    expect((t.change24hFrac ?? 0) * 100).toBeCloseTo(0.8047, 10);
   });
 
   it('keeps funding per 8 h as sent when Bybit settles every 8 h', async () => {
@@ -138,11 +139,14 @@ describe('BybitClient', () => {
     await expect(bybit.ticker()).rejects.toThrow(/unexpected response at result\.category/);
   });
 
-  it('names the field when a number arrives where Bybit sends a string', async () => {
+  it('names the field when a number arrives where Bybit sends a string (that field alone is refused)', async () => {
     const body = apiFixtureCopy<Tickers>(TICKERS);
     body.result.list[0]!.lastPrice = 16597;
     serveTicker(body);
-    const e = (await bybit.ticker().catch((err: unknown) => err)) as ProviderError;
+    const t = await bybit.ticker();
+    expect(t.lastPrice).toBeNull();
+    expect(t.fundingRate).toBe(-0.001034);
+    const e = t.rejected.lastPrice!;
     expect(e.kind).toBe('schema');
     expect(e.fieldPath).toBe('result.list[0].lastPrice');
     expect(e.message).toMatch(/^bybit market\/tickers: unexpected response at result\.list\[0\]\.lastPrice/);
@@ -152,6 +156,9 @@ describe('BybitClient', () => {
     const body = apiFixtureCopy<Tickers>(TICKERS);
     body.result.list[0]!.fundingRate = '';
     serveTicker(body);
-    await expect(bybit.ticker()).rejects.toThrow(/result\.list\[0\]\.fundingRate: expected a numeric string/);
+    expect((await bybit.ticker()).fundingRate).toBeNull();
+    await expect(bybit.funding8h()).rejects.toThrow(
+      /result\.list\[0\]\.fundingRate: expected a numeric string/,
+    );
   });
 });

@@ -63,7 +63,7 @@ describe('DeribitClient', () => {
       respond: { body: apiFixture(PAGE2) },
     });
     const start = Date.UTC(2024, 9, 9);
-    const points = await deribit.dvolDailyCloses(start, clock.nowMs());
+    const { points } = await deribit.dvolDailyCloses(start, clock.nowMs());
 
     expect(server.requests).toHaveLength(2);
     expect(server.requests[1]!.query.get('start_timestamp')).toBe(String(start));

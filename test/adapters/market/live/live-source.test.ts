@@ -13,7 +13,8 @@ import type { MarketPhase } from '../../../../src/core/time/market-calendar.js';
 import { MS_PER_DAY } from '../../../../src/core/units.js';
 import { apiFixture, apiFixtureCopy } from '../../../support/api-fixtures.js';
 import { AutoClock } from '../../../support/clocks.js';
-import { FakeHttpServer } from '../../../support/fake-servers.js';
+import { startFakeProviders } from '../../../support/fake-providers.js';
+import type { FakeHttpServer } from '../../../support/fake-servers.js';
 
 const VOL = '/api/v2/public/get_volatility_index_data';
 const SNAP_MS = Date.UTC(2026, 1, 11, 17, 30); // Yahoo regularMarketTime and Cboe timestamp of the IBIT fixtures
@@ -36,75 +37,12 @@ async function harness(
   extra: Partial<LiveSourceOptions> = {},
 ): Promise<Harness> {
   const clock = new AutoClock(start);
-  const [deribit, bybit, yahoo, cboe] = await Promise.all([1, 2, 3, 4].map(() => FakeHttpServer.start()));
-  deribit!
-    .route({
-      path: '/api/v2/public/get_index_price',
-      respond: { body: apiFixture('deribit/get_index_price.derived.json') },
-    })
-    .route({
-      path: VOL,
-      query: { resolution: '60' },
-      respond: { body: apiFixture('deribit/get_volatility_index_data-60.derived.json') },
-    })
-    .route({
-      path: VOL,
-      query: { resolution: '1D' },
-      respond: { body: apiFixture('deribit/get_volatility_index_data-1D-page1.derived.json') },
-    })
-    .route({
-      path: VOL,
-      query: { resolution: '1D', end_timestamp: '1743465600000' },
-      respond: { body: apiFixture('deribit/get_volatility_index_data-1D-page2.derived.json') },
-    });
-  bybit!
-    .route({
-      path: '/v5/market/tickers',
-      respond: { body: apiFixture('bybit/tickers-linear-BTCUSDT.derived.json') },
-    })
-    .route({
-      path: '/v5/market/funding/history',
-      respond: { body: apiFixture('bybit/funding-history-BTCUSDT.recorded.json') },
-    })
-    .route({
-      path: '/v5/market/kline',
-      respond: { body: apiFixture('bybit/kline-BTCUSDT-60.recorded.json') },
-    });
-  yahoo!
-    .route({
-      path: '/',
-      respond: { status: 404, headers: { 'set-cookie': 'A3=d=AQAB; Path=/; Secure' }, body: 'x' },
-    })
-    .route({ path: '/v1/test/getcrumb', respond: { body: 'crumb123' } })
-    .route({ path: '/v8/finance/chart/IBIT', respond: { body: apiFixture('yahoo/chart-IBIT.derived.json') } })
-    .route({
-      path: '/v7/finance/options/IBIT',
-      respond: { body: apiFixture('yahoo/options-IBIT.derived.json') },
-    })
-    .route({
-      path: '/v7/finance/options/IBIT',
-      query: { date: String(Date.UTC(2026, 1, 20) / 1000) },
-      respond: { body: apiFixture('yahoo/options-IBIT-2026-02-20.derived.json') },
-    })
-    .route({
-      path: '/v7/finance/options/IBIT',
-      query: { date: String(Date.UTC(2026, 1, 27) / 1000) },
-      respond: { body: apiFixture('yahoo/options-IBIT-2026-02-27.derived.json') },
-    });
-  cboe!.route({
-    path: '/api/global/delayed_quotes/options/IBIT.json',
-    respond: { body: apiFixture('cboe/IBIT.derived.json') },
-  });
+  const { deribit, bybit, yahoo, cboe, env } = await startFakeProviders();
 
   const phase = { value: 'open' as MarketPhase };
   const source = new LiveMarketDataSource({
     clock,
-    env: {
-      ARGUS_DERIBIT_URL: `${deribit!.url}/api/v2`,
-      ARGUS_BYBIT_URL: bybit!.url,
-      ARGUS_YAHOO_URL: yahoo!.url,
-      ARGUS_CBOE_URL: cboe!.url,
-    },
+    env,
     random: () => 0.5,
     marketPhase: () => phase.value,
     maxQuoteAgeMs: 15 * 60_000,
@@ -114,7 +52,7 @@ async function harness(
     rateLimits: { deribit: null, bybit: null, yahoo: null, cboe: null },
     ...extra,
   });
-  h = { clock, deribit: deribit!, bybit: bybit!, yahoo: yahoo!, cboe: cboe!, phase, source };
+  h = { clock, deribit, bybit, yahoo, cboe, phase, source };
   return h;
 }
 

@@ -272,4 +272,18 @@ describe('Yahoo options', () => {
     expect(q.iv).toBeNull();
     expect(q.bid).toBeNull();
   });
+
+  it('an empty expiry list is refused with the field named, not passed on as a chain without dates', async () => {
+    const page = apiFixtureCopy<{ optionChain: { result: { expirationDates: number[] }[] } }>(
+      'yahoo/options-IBIT.derived.json',
+    );
+    page.optionChain.result[0]!.expirationDates = [];
+    server.route({ path: '/v7/finance/options/IBIT', respond: { body: page } });
+    const err = await yahoo.optionChain('IBIT').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as ProviderError).message).toBe(
+      'yahoo v7/finance/options/IBIT: lists no expiries (optionChain.result[0].expirationDates is empty)',
+    );
+    expect((err as ProviderError).fieldPath).toBe('optionChain.result[0].expirationDates');
+  });
 });

@@ -293,7 +293,8 @@ export function backtestDay(deps: BacktestDayDeps, o: { run: string; date?: stri
   if (sample && dayIndex >= 0 && dayIndex < sample.days) {
     const rows = Array.from(sample.ids, (trader, k) => ({
       trader,
-      pnlUsd: sample.daily[k * sample.days + dayIndex],
+      // The sample keeps cents.
+      pnlUsd: sample.daily[k * sample.days + dayIndex] / 100,
     })).filter((r) => Number.isFinite(r.pnlUsd));
     rows.sort((x, y) => y.pnlUsd - x.pnlUsd || x.trader - y.trader);
     traders = {

@@ -6,7 +6,7 @@ import { expire, type LiveStepResult } from '../services/farm-live.js';
 export default class Expire extends BaseCommand<typeof Expire> {
   static override description =
     "Settle the live farm's expired positions at intrinsic value from the official close recorded by `argus gap snapshot`; idempotent";
-  static override examples = ['<%= config.bin %> expire', '<%= config.bin %> expire --date 2026-11-27'];
+  static override examples = ['<%= config.bin %> expire', '<%= config.bin %> expire --date 2026-02-10'];
   static override flags = {
     date: dateFlag({
       description: 'settle expiries up to this date (default: every expiry already past)',

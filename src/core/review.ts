@@ -120,8 +120,47 @@ export interface TraderDayRow {
   pnlCents: number;
 }
 
+/** One stored step of a backtest, as `review --run` reads it. */
+export interface BacktestStepRow {
+  tMs: number;
+  opened: number;
+  closed: number;
+  realizedCents: number;
+  openPositions: number;
+  /** Null for runs stored before per-step exits were kept. */
+  exits: Record<string, number> | null;
+  /** The book marked at a session's close step; null elsewhere. */
+  openMtmCents: number | null;
+}
+
+/** A backtest's day, from its stored steps and daily sample. */
+export interface BacktestDayReview {
+  runId: string;
+  kind: string;
+  date: string;
+  window: { from: string; to: string };
+  steps: number;
+  opened: number;
+  closed: number;
+  realizedUsd: number;
+  /** Null when the run predates per-step exits. */
+  exitsByReason: { reason: string; trades: number }[] | null;
+  openPositions: number;
+  /** At the session's close; null when the run predates close marks. */
+  openMtmUsd: number | null;
+  /** Best and worst of the daily sample on this day (marked P&L change), not of every trader. */
+  traders: {
+    sampled: number;
+    of: number;
+    best: { trader: number; pnlUsd: number }[];
+    worst: { trader: number; pnlUsd: number }[];
+  } | null;
+}
+
 /** The live farm's positions, marks and promotions as the review reads them. */
 export interface Reviews {
+  /** A backtest's stored steps, in order. */
+  backtestSteps(runId: string): BacktestStepRow[];
   /** The live farm's run: the one the settings name if it exists, else the newest live run. */
   liveRunId(): string | null;
   openedBetween(runId: string, startMs: number, endMs: number): OpenedRow;

@@ -1,11 +1,19 @@
 import { UsageError } from '../core/errors.js';
 import { parseGrid } from '../core/farm/grid.js';
 import type { GapView } from '../core/market/gap.js';
-import type { DailyReview, PromotionsView, ReviewGap, TraderDay, TraderDayRow } from '../core/review.js';
+import type {
+  BacktestDayReview,
+  DailyReview,
+  PromotionsView,
+  ReviewGap,
+  TraderDay,
+  TraderDayRow,
+} from '../core/review.js';
 import { addDays } from '../core/time/market-calendar.js';
 import { calendarEntries } from './calendar.js';
 import type { Deps } from './deps.js';
 import { type GapDeps, gap } from './gap.js';
+import { resolveBoardRun } from './leaderboard.js';
 import {
   deliverPending,
   enqueueReview,
@@ -244,4 +252,72 @@ async function gapAt(view: DailyReviewOptions['gap'], atMs: number): Promise<Rev
     // A provider outage (seed #24: Yahoo breaks often) costs the gap line, not the review.
     return { status: 'missing', atMs, reason: (err as Error).message };
   }
+}
+
+export type BacktestDayDeps = Pick<Deps, 'calendar' | 'reviews' | 'runs' | 'farmResults'>;
+
+const SAMPLE_TOP = 5;
+
+/**
+ * `argus review --run REF [--date D]`: a backtest's day from what the run stored — each step's
+ * trades, exits by reason and realised P&L, the book marked at the close — and the best and worst
+ * traders of the day among the run's daily-P&L sample (no re-simulation; the sample says so).
+ */
+export function backtestDay(deps: BacktestDayDeps, o: { run: string; date?: string }): BacktestDayReview {
+  const b = resolveBoardRun(deps, o.run);
+  if (b.live)
+    throw new UsageError('--run live: the live farm has its own review', 'run `argus review` without --run');
+  const cal = deps.calendar;
+  const steps = deps.reviews.backtestSteps(b.run.id);
+  if (!steps.length) throw new UsageError(`run ${b.run.id} has no stored steps`);
+  const from = cal.etDate(steps[0].tMs);
+  const to = cal.etDate(steps[steps.length - 1].tMs);
+  const date = o.date ?? to;
+  const day = steps.filter((s) => cal.etDate(s.tMs) === date);
+  if (!day.length)
+    throw new UsageError(
+      `run ${b.run.id.slice(0, 8)} has no step on ${date}`,
+      `its window is ${from} → ${to} (NYSE days only)`,
+    );
+  const exits = new Map<string, number>();
+  let known = true;
+  for (const s of day) {
+    if (!s.exits) known = false;
+    for (const [k, v] of Object.entries(s.exits ?? {})) exits.set(k, (exits.get(k) ?? 0) + v);
+  }
+  const last = day[day.length - 1];
+  const isClose = (t: number) => cal.tradingDay(cal.etDate(t))?.closeMs === t;
+  const dayIndex = steps.filter((s) => isClose(s.tMs)).findIndex((s) => cal.etDate(s.tMs) === date);
+  const sample = deps.farmResults.dailySample(b.run.id);
+  let traders: BacktestDayReview['traders'] = null;
+  if (sample && dayIndex >= 0 && dayIndex < sample.days) {
+    const rows = Array.from(sample.ids, (trader, k) => ({
+      trader,
+      // The sample keeps cents.
+      pnlUsd: sample.daily[k * sample.days + dayIndex] / 100,
+    })).filter((r) => Number.isFinite(r.pnlUsd));
+    rows.sort((x, y) => y.pnlUsd - x.pnlUsd || x.trader - y.trader);
+    traders = {
+      sampled: rows.length,
+      of: b.grid.count,
+      best: rows.slice(0, SAMPLE_TOP),
+      worst: rows.slice(-SAMPLE_TOP).reverse(),
+    };
+  }
+  return {
+    runId: b.run.id,
+    kind: b.run.kind,
+    date,
+    window: { from, to },
+    steps: day.length,
+    opened: day.reduce((a, s) => a + s.opened, 0),
+    closed: day.reduce((a, s) => a + s.closed, 0),
+    realizedUsd: day.reduce((a, s) => a + s.realizedCents, 0) / 100,
+    exitsByReason: known
+      ? [...exits].map(([reason, trades]) => ({ reason, trades })).sort((x, y) => y.trades - x.trades)
+      : null,
+    openPositions: last.openPositions,
+    openMtmUsd: isClose(last.tMs) && last.openMtmCents !== null ? last.openMtmCents / 100 : null,
+    traders,
+  };
 }

@@ -7,8 +7,8 @@ import type { MonitorState } from '../../src/core/monitor/state.js';
 import { type Clock, ManualClock } from '../../src/core/time/clock.js';
 import { type MonitorListener, type MonitorOptions, openMonitor } from '../../src/services/monitor.js';
 import { AutoClock, waitFor } from '../support/clocks.js';
+import { RECORDED_AT, startFakeProviders } from '../support/fake-providers.js';
 import { FakeHttpServer } from '../support/fake-servers.js';
-import { RECORDED_AT, startLiveProviders } from '../support/live-providers.js';
 import { sendMessageOk } from '../support/notify.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'argus-monitor-'));
@@ -170,7 +170,7 @@ describe('monitor session on a replayed market', () => {
 
 describe('monitor session on the live providers (local servers replaying recorded responses)', () => {
   it('refreshes from Deribit, Bybit, Yahoo and Cboe, streams BTC from the WebSocket through a drop, and sends start and stop notices', async () => {
-    const p = await startLiveProviders();
+    const p = await startFakeProviders({ ws: true });
     const telegram = await FakeHttpServer.start();
     const TOKEN = '7:monitor-t0ken';
     telegram.route({ path: `/bot${TOKEN}/sendMessage`, respond: { body: sendMessageOk() } });
@@ -187,7 +187,7 @@ describe('monitor session on the live providers (local servers replaying recorde
       const stop = new AbortController();
       const running = m.run(stop.signal, got.listener, got.onProblem);
       await waitFor(() => got.states.length >= 1 && got.ticks.length >= 1, 'refresh and tick', 20_000);
-      p.ws.dropAll();
+      p.ws!.dropAll();
       await waitFor(() => got.streams.includes('reconnecting'), 'reconnecting', 20_000);
       await waitFor(() => got.ticks.length >= 2, 'a tick after the reconnect', 20_000);
       stop.abort();
@@ -204,7 +204,7 @@ describe('monitor session on the live providers (local servers replaying recorde
       // the recorded WebSocket snapshot's lastPrice, before and after the drop
       expect(got.ticks[0].priceUsd).toBe(17_216);
       expect(got.ticks[1].priceUsd).toBe(17_216);
-      expect(p.ws.ops('subscribe')[0]).toEqual({ op: 'subscribe', args: ['tickers.BTCUSDT'] });
+      expect(p.ws!.ops('subscribe')[0]).toEqual({ op: 'subscribe', args: ['tickers.BTCUSDT'] });
       expect(c.marketSnapshots.recent('live', 5).length).toBeGreaterThanOrEqual(1);
       expect(telegram.requests.filter((r) => r.path === `/bot${TOKEN}/sendMessage`)).toHaveLength(2);
       const rows = c

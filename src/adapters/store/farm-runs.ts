@@ -68,7 +68,7 @@ export class SqliteFarmRuns implements FarmRuns {
       ),
       deleteCheckpoint: db.prepare('DELETE FROM farm_checkpoints WHERE run_id = ?'),
       insertStep: db.prepare(
-        'INSERT OR REPLACE INTO farm_steps (run_id, step, t_ms, opened, closed, realized_cents, open_positions) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO farm_steps (run_id, step, t_ms, opened, closed, realized_cents, open_positions, exits_json, open_mtm_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       dropSteps: db.prepare('DELETE FROM farm_steps WHERE run_id = ? AND step >= ?'),
       insertStats: db.prepare(
@@ -248,6 +248,8 @@ export class SqliteFarmRuns implements FarmRuns {
         step.closed,
         step.realizedCents,
         step.openPositions,
+        JSON.stringify(step.exits),
+        step.openMtmCents,
       );
       this.stmts.setStepsDone.run(step.step + 1, runId);
       if (checkpoint && file) {

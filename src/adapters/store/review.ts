@@ -1,4 +1,5 @@
 import type {
+  BacktestStepRow,
   ExitRow,
   OpenedRow,
   OpenSpreadRow,
@@ -29,6 +30,31 @@ const toPromotion = (r: PromotionDbRow): PromotionRow => ({
 /** The reads of the daily review: the live run's positions, marks and rules, and promotions. */
 export class SqliteReviews implements Reviews {
   constructor(private readonly store: Store) {}
+
+  backtestSteps(runId: string): BacktestStepRow[] {
+    const rows = this.db
+      .prepare(
+        'SELECT t_ms, opened, closed, realized_cents, open_positions, exits_json, open_mtm_cents FROM farm_steps WHERE run_id = ? ORDER BY step',
+      )
+      .all(runId) as {
+      t_ms: number;
+      opened: number;
+      closed: number;
+      realized_cents: number;
+      open_positions: number;
+      exits_json: string | null;
+      open_mtm_cents: number | null;
+    }[];
+    return rows.map((r) => ({
+      tMs: r.t_ms,
+      opened: r.opened,
+      closed: r.closed,
+      realizedCents: r.realized_cents,
+      openPositions: r.open_positions,
+      exits: r.exits_json === null ? null : (JSON.parse(r.exits_json) as Record<string, number>),
+      openMtmCents: r.open_mtm_cents,
+    }));
+  }
 
   private get db() {
     return this.store.db;

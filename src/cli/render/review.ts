@@ -1,5 +1,5 @@
 import { formatMoney, formatPct } from '../../core/format.js';
-import type { DailyReview } from '../../core/review.js';
+import type { BacktestDayReview, DailyReview } from '../../core/review.js';
 import type { MarketCalendar } from '../../core/time/market-calendar.js';
 import type { NotifyReport } from '../../services/notify.js';
 import { describeNotify } from './notify.js';
@@ -92,5 +92,39 @@ export function renderReview(r: DailyReview & { notify?: NotifyReport }, m: Mark
     );
   }
   if (r.notify) out.push(describeNotify(r.notify));
+  return out.join('\n');
+}
+
+/** `argus review --run`: a backtest's day, from its stored steps; the traders from its daily sample. */
+export function renderBacktestDay(r: BacktestDayReview): string {
+  const out = [
+    `Backtest ${r.runId.slice(0, 8)} (${r.kind}, ${r.window.from} → ${r.window.to}) — ${r.date}, ${r.steps} steps`,
+    `Opened ${r.opened.toLocaleString('en-US')} · closed ${r.closed.toLocaleString('en-US')} · realised ${pnl(r.realizedUsd)}`,
+    `Open at the close: ${r.openPositions.toLocaleString('en-US')} positions, marked ${r.openMtmUsd === null ? '— (this run predates close marks)' : pnl(r.openMtmUsd)}`,
+  ];
+  if (r.exitsByReason === null)
+    out.push('Exits by reason: not stored for this run (it predates per-step exits)');
+  else if (r.exitsByReason.length) {
+    const t = table(['Exit reason', 'Trades'], ['left', 'right']);
+    for (const e of r.exitsByReason) t.push([e.reason, e.trades.toLocaleString('en-US')]);
+    out.push('Exits by reason:', tableText(t));
+  } else out.push('Exits by reason: none');
+  if (r.traders) {
+    const t = table(['Best', 'Day P&L', 'Worst', 'Day P&L '], ['right', 'right', 'right', 'right']);
+    for (let i = 0; i < Math.max(r.traders.best.length, r.traders.worst.length); i++) {
+      const b = r.traders.best[i];
+      const w = r.traders.worst[i];
+      t.push([
+        b ? `#${b.trader}` : '',
+        b ? pnl(b.pnlUsd) : '',
+        w ? `#${w.trader}` : '',
+        w ? pnl(w.pnlUsd) : '',
+      ]);
+    }
+    out.push(
+      `Best and worst traders of the day, marked, among the ${r.traders.sampled.toLocaleString('en-US')} of ${r.traders.of.toLocaleString('en-US')} whose daily P&L the run keeps (a seeded sample; \`leaderboard --trader ID\` re-simulates any one):`,
+      tableText(t),
+    );
+  } else out.push('Traders: the run kept no daily sample for this day');
   return out.join('\n');
 }

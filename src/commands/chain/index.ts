@@ -9,7 +9,8 @@ export default class ChainCommand extends BaseCommand<typeof ChainCommand> {
     'The option chain around the money for one expiry: strike, bid, ask, mid, IV, delta, OI, volume';
   static override examples = [
     '<%= config.bin %> chain IBIT --source replay --at 2025-03-10T15:00:00Z --dte 14',
-    '<%= config.bin %> chain IBIT --expiry 2025-03-21 --right both --json',
+    '<%= config.bin %> chain IBIT --right both --json',
+    '<%= config.bin %> chain IBIT --source replay --at 2025-03-10T15:00:00Z --expiry 2025-03-21 --right both',
   ];
   static override args = {
     symbol: Args.string({ options: ['IBIT', 'BITO'], required: true, description: 'ETF symbol' }),

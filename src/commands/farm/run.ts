@@ -12,7 +12,7 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
     '<%= config.bin %> farm run --source replay',
     '<%= config.bin %> farm run --source replay --from 2025-03-03 --to 2025-04-30 --grid <grid.json>',
     '<%= config.bin %> farm run --source sim --model gbm --premium 0 --fair --fill-f 0 --fee 0 --seed 7',
-    '<%= config.bin %> farm run --resume <run-id>',
+    '<%= config.bin %> farm run --resume <interrupted-run-id>',
   ];
   static override flags = {
     source: Flags.option({

@@ -10,7 +10,6 @@ export default class RunsRm extends BaseCommand<typeof RunsRm> {
     "Remove a run with all its rows (positions, trader stats, steps, events) and its checkpoint files. The live farm's run and runs marked running need --force";
   static override examples = [
     '<%= config.bin %> runs rm <run-id> --dry-run',
-    '<%= config.bin %> runs rm <run-id>',
     '<%= config.bin %> runs rm <run-id> --yes',
   ];
   static override args = {

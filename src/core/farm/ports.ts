@@ -81,6 +81,10 @@ export interface StepRecord {
   closed: number;
   realizedCents: number;
   openPositions: number;
+  /** Exits in this step by reason. */
+  exits: Record<string, number>;
+  /** Every open position marked, summed (cents): at a session's close step, else null. */
+  openMtmCents: number | null;
 }
 
 export interface NewCheckpoint {

@@ -279,6 +279,14 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
           closed: sum.closed,
           realizedCents: Math.round(sum.realizedCents),
           openPositions: sum.openPositions,
+          exits: Object.fromEntries(
+            sum.exitsByReason.flatMap((v, i) => (v > 0 ? [[EXIT_REASON_NAMES[i], v]] : [])),
+          ),
+          // The book marked at each session's close, for `review --run`: one pass a day, not a step.
+          openMtmCents:
+            cal.tradingDay(cal.etDate(tMs))?.closeMs === tMs
+              ? Math.round(farmMoney(host).openMtmUsd * 100)
+              : null,
         },
         checkpoint,
       );

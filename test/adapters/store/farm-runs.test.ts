@@ -61,7 +61,16 @@ describe('SqliteFarmRuns', () => {
       realizedCents: 0,
       monthIndex: 0,
     };
-    const step = { step: 4, tMs: 5, opened: 1, closed: 0, realizedCents: 0, openPositions: 1 };
+    const step = {
+      step: 4,
+      tMs: 5,
+      opened: 1,
+      closed: 0,
+      realizedCents: 0,
+      openPositions: 1,
+      exits: {},
+      openMtmCents: null,
+    };
     runs.commitStep(id, step, {
       state: [Buffer.from('ab'), Buffer.from('c')],
       registry: [],
@@ -87,7 +96,16 @@ describe('SqliteFarmRuns', () => {
   // #12: a step's writes are one transaction, so a failure part-way leaves nothing of the step.
   it('a backtest step whose checkpoint cannot be written leaves no step behind', () => {
     const id = runs.startRun({ kind: 'replay', command: 'farm run', appVersion: 't', provenance: {} }, setup);
-    const step = { step: 0, tMs: 5, opened: 1, closed: 0, realizedCents: 0, openPositions: 1 };
+    const step = {
+      step: 0,
+      tMs: 5,
+      opened: 1,
+      closed: 0,
+      realizedCents: 0,
+      openPositions: 1,
+      exits: {},
+      openMtmCents: null,
+    };
     // A BigInt cannot be JSON-encoded: the checkpoint row fails after the step row was written.
     const bad = { state: [Buffer.from('a')], registry: [], totals: { n: 1n } as never, createdMs: 9 };
     expect(() => runs.commitStep(id, step, bad)).toThrow(/BigInt/);

@@ -8,6 +8,7 @@ import { m007Monitor } from './007-monitor.js';
 import { m008LeaderboardTotal } from './008-leaderboard-total.js';
 import { m009NoStop } from './009-no-stop.js';
 import { m010LiveSteps } from './010-live-steps.js';
+import { m011StepExits } from './011-step-exits.js';
 
 import type { Migration } from './migration.js';
 
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m008LeaderboardTotal,
   m009NoStop,
   m010LiveSteps,
+  m011StepExits,
 ];

@@ -263,7 +263,8 @@ export class MonitorSession {
         atMs,
         mode,
         status: r.status === 'done' ? 'done' : 'skipped',
-        message: `${r.opened.length} opened, ${r.closed.length} closed`,
+        // Another process (a cron `farm exits`) may have stepped this minute: its message says which run.
+        message: r.status === 'done' ? `${r.opened.length} opened, ${r.closed.length} closed` : r.message,
       };
     } catch (err) {
       if (!(err instanceof ArgusError)) throw err;

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/cli/context.js';
 import type { MonitorState } from '../../src/core/monitor/state.js';
 import { type Clock, ManualClock } from '../../src/core/time/clock.js';
+import { farmLiveStep } from '../../src/services/farm-live.js';
 import { type MonitorListener, type MonitorOptions, openMonitor } from '../../src/services/monitor.js';
 import { AutoClock, waitFor } from '../support/clocks.js';
 import { RECORDED_AT, startFakeProviders } from '../support/fake-providers.js';
@@ -237,5 +238,42 @@ describe('monitor market status from the calendar (simulated market)', () => {
     expect(h.market.next).toEqual({ kind: 'open', atMs: Date.UTC(2026, 10, 27, 14, 30) });
     await holiday.close();
     early.close();
+  }, 60_000);
+});
+
+describe('monitor --farm beside cron jobs on the same database', () => {
+  it('the monitor and four `farm exits` of the same minute: one step, nothing closed twice, no error', async () => {
+    const db = join(dir, 'cron.db');
+    const wall = ManualClock.at('2026-12-05T12:00:00Z');
+    const c = ctx(db, wall);
+    const start = Date.UTC(2025, 2, 10, 15, 0);
+    const m = openMonitor(c, opts({ atMs: start, speed: 60, farm: true, gridFile: grid }));
+    const first = await m.refresh();
+    expect(first.farm.driver.last).toMatchObject({ mode: 'full', status: 'done' });
+    wall.advance(15_000); // 15 market minutes on: exits are due for the monitor and for cron
+    const at = start + 15 * 60_000;
+    const cron = Array.from({ length: 4 }, () => ctx(db, new ManualClock(at)));
+    const [mine, ...theirs] = await Promise.all([
+      m.refresh(),
+      ...cron.map((x) =>
+        farmLiveStep(x, { mode: 'exits', engine: 'js', gridFile: grid, sourceKind: 'replay' }),
+      ),
+    ]);
+    expect(mine.problems).toEqual([]);
+    expect(mine.farm.driver.last?.status).not.toBe('failed');
+    const statuses = [
+      mine.farm.driver.last!.status === 'done' ? 'done' : 'other',
+      ...theirs.map((r) => r.status),
+    ];
+    // Exactly one process stepped the minute; the others saw it recorded.
+    expect(statuses.filter((x) => x === 'done')).toHaveLength(1);
+    const closed = c
+      .store()
+      .db.prepare("SELECT count(*) AS n, count(DISTINCT id) AS d FROM positions WHERE status = 'closed'")
+      .get() as { n: number; d: number };
+    expect(closed.n).toBe(closed.d);
+    await m.close();
+    for (const x of cron) x.close();
+    c.close();
   }, 60_000);
 });

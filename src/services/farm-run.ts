@@ -36,6 +36,8 @@ export interface FarmRunOptions {
   /** Stop after this many steps (crash/resume tests). */
   stopAfterSteps?: number;
   onProgress?: (p: FarmProgress) => void;
+  /** Stops the backtest after the step in flight (SIGINT/SIGTERM); the run is then interrupted. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -63,6 +65,7 @@ export async function farmRun(
         : undefined,
     stopAfterSteps: o.stopAfterSteps,
     onProgress: o.onProgress,
+    signal: o.signal,
   });
 }
 
@@ -99,6 +102,8 @@ export interface BacktestRequest {
   /** Stop after this many steps (crash/resume tests). */
   stopAfterSteps?: number;
   onProgress?: (p: FarmProgress) => void;
+  /** Stops the backtest after the step in flight (SIGINT/SIGTERM); the run is then interrupted. */
+  signal?: AbortSignal;
 }
 
 export interface TopTrader {
@@ -114,7 +119,7 @@ export interface TopTrader {
 
 export interface BacktestResult {
   runId: string;
-  status: 'completed' | 'stopped';
+  status: 'completed' | 'stopped' | 'interrupted';
   source: 'replay' | 'sim';
   window: { from: string; to: string };
   steps: number;
@@ -210,6 +215,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
       resumeRunId,
       stopAfterSteps: req.stopAfterSteps,
       onProgress: req.onProgress,
+      signal: req.signal,
     });
     const t = res.host.state.t;
     const ids = Array.from({ length: grid.count }, (_, i) => i)

@@ -109,3 +109,36 @@ describe('argus farm run (subprocess)', () => {
     d.close();
   });
 });
+
+describe('Ctrl-C during a backtest', () => {
+  it('finishes the step, marks the run interrupted, prints the resume command and exits 130; the resume completes', async () => {
+    const db = join(dir, 'sigint.db');
+    const p = startCli([...args, '--db', db], { ARGUS_CONFIG: config });
+    let err = '';
+    p.stderr.on('data', (d) => {
+      err += d;
+    });
+    const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no progress: ${err}`)), 60_000);
+      const check = () => {
+        if (/^\d+% step/m.test(err)) {
+          clearTimeout(t);
+          resolve();
+        } else setTimeout(check, 20);
+      };
+      check();
+    });
+    p.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const m = /continue it with `argus farm run --resume ([0-9a-f]{8})`/.exec(err);
+    expect(m, err).not.toBeNull();
+    const list = JSON.parse(runCli(['runs', 'list', '--db', db, '--json'], { ARGUS_CONFIG: config }).stdout);
+    expect(list.runs[0].status).toBe('interrupted');
+    const resumed = runCli(['farm', 'run', '--resume', m![1], '--db', db, '--json'], {
+      ARGUS_CONFIG: config,
+    });
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout).status).toBe('completed');
+  }, 120_000);
+});

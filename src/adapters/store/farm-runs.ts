@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ArgusError } from '../../core/errors.js';
+import { ArgusError, UsageError } from '../../core/errors.js';
 import type {
   BacktestResults,
   FarmCheckpoint,
@@ -171,7 +171,26 @@ export class SqliteFarmRuns implements FarmRuns {
     return this.db.transaction(() => {
       const id = this.store.createRun(run).id;
       this.insertFarmRun(id, setup);
+      this.db
+        .prepare('UPDATE runs SET holder_pid = ?, holder_host = ? WHERE id = ?')
+        .run(process.pid, hostname(), id);
       return id;
+    })();
+  }
+
+  holdRun(runId: string): void {
+    this.db.transaction(() => {
+      const h = this.db
+        .prepare('SELECT holder_pid AS pid, holder_host AS host FROM runs WHERE id = ?')
+        .get(runId) as { pid: number | null; host: string | null } | undefined;
+      if (h?.pid && h.pid !== process.pid && h.host === hostname() && processAlive(h.pid))
+        throw new UsageError(
+          `run ${runId} is being run by process ${h.pid} on this machine`,
+          'let it finish, or stop it (Ctrl-C marks it interrupted) and resume then',
+        );
+      this.db
+        .prepare('UPDATE runs SET holder_pid = ?, holder_host = ? WHERE id = ?')
+        .run(process.pid, hostname(), runId);
     })();
   }
 
@@ -214,6 +233,8 @@ export class SqliteFarmRuns implements FarmRuns {
     if (status === 'running') this.files.reserve();
     else this.files.release();
     this.store.setRunStatus(runId, status);
+    if (status === 'interrupted')
+      this.db.prepare('UPDATE runs SET holder_pid = NULL WHERE id = ?').run(runId);
   }
 
   dropStepsFrom(runId: string, step: number): void {
@@ -282,6 +303,7 @@ export class SqliteFarmRuns implements FarmRuns {
       this.stmts.setSummary.run(JSON.stringify(results.summary), runId);
       this.stmts.deleteCheckpoint.run(runId);
       this.store.setRunStatus(runId, 'completed');
+      this.db.prepare('UPDATE runs SET holder_pid = NULL WHERE id = ?').run(runId);
     })();
     this.files.release();
     this.files.prune(runId, null);

@@ -85,6 +85,11 @@ export function renderLiveStep(r: LiveStepResult, fmtTime: (ms: number) => strin
   return lines.join('\n');
 }
 
+/** What an interrupted backtest says on stderr: where it stopped and the command that continues it. */
+export function interruptedLine(r: BacktestResult): string {
+  return `Interrupted after step ${r.steps.toLocaleString('en-US')}: the run is marked interrupted; continue it with \`argus farm run --resume ${r.runId.slice(0, 8)}\``;
+}
+
 /** The distribution of realised P&L as bars, one per bin, losses red and gains green on a terminal. */
 export function histogramLines(h: { edges: number[]; counts: number[] }, width = 40): string[] {
   const max = Math.max(...h.counts);

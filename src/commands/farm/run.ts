@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { dateFlag, engineFlag, numberFlag } from '../../cli/flags.js';
-import { progressReporter, renderFarmRun } from '../../cli/render/farm.js';
+import { interruptedLine, progressReporter, renderFarmRun } from '../../cli/render/farm.js';
 import type { LiveStepResult } from '../../services/farm-live.js';
 import { type BacktestResult, farmRun } from '../../services/farm-run.js';
 
@@ -56,6 +56,11 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
   async run(): Promise<BacktestResult | LiveStepResult> {
     const f = this.flags;
     const fmtTime = (ms: number) => this.ctx.calendar.formatEt(ms);
+    // Ctrl-C and SIGTERM finish the step in flight, mark the run interrupted and say how to resume.
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     // --fill-f, --fee and --iv-shift reach the farm through the config (flag > environment > file).
     const r = await farmRun(this.ctx, {
       source: f.source,
@@ -70,8 +75,16 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
       fair: f.fair,
       stopAfterSteps: f['stop-after'],
       onProgress: this.jsonEnabled() ? undefined : progressReporter(process.stderr, fmtTime),
+      signal: stop.signal,
+    }).finally(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     });
     if (!this.jsonEnabled()) this.log(renderFarmRun(r, fmtTime));
+    if ('status' in r && r.status === 'interrupted') {
+      process.stderr.write(`${interruptedLine(r)}\n`);
+      process.exitCode = 130;
+    }
     return r;
   }
 }

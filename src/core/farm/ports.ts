@@ -118,6 +118,11 @@ export interface FarmRunStore {
   commitStep(runId: string, step: StepRecord, checkpoint: NewCheckpoint | null): void;
   /** The results, the run marked completed and its checkpoint removed, in one transaction. */
   completeRun(runId: string, results: BacktestResults): void;
+  /**
+   * This process runs the backtest from now on; refused (a UsageError naming the process) while
+   * another live process on this machine holds it. A holder that died is taken over.
+   */
+  holdRun(runId: string): void;
   /** `interrupted` when a run stops on an error (or a signal); `running` again when it resumes. */
   setRunStatus(runId: string, status: 'running' | 'interrupted'): void;
 }

@@ -80,18 +80,23 @@ export interface RunnerOptions {
   resumeRunId?: string;
   /** Stop after this many steps (tests of crash/resume); the run stays 'running'. */
   stopAfterSteps?: number;
+  /** Ctrl-C or SIGTERM: the step in flight is finished and committed, the run marked interrupted. */
+  signal?: AbortSignal;
   onProgress?: (p: FarmProgress) => void;
 }
 
 export interface FarmRunResult {
   runId: string;
-  status: 'completed' | 'stopped';
+  status: 'completed' | 'stopped' | 'interrupted';
   steps: number;
   traders: number;
   totals: FarmTotals;
   host: FarmHost;
   registry: SpreadRegistry;
 }
+
+/** How often a run that can be interrupted gives the event loop a turn (ms of its own time). */
+const YIELD_EVERY_MS = 50;
 
 /** Fields a farm replay needs over its whole window. */
 const REQUIRED_FIELDS = ['btcSpot', 'dvol', 'funding8h', 'ibit', 'ibitOptions'];
@@ -180,6 +185,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       totals = cp.totals ?? totals;
       startStep = cp.step + 1;
     }
+    store.holdRun(runId);
     store.dropStepsFrom(runId, startStep);
     store.setRunStatus(runId, 'running');
   } else {
@@ -242,6 +248,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
     const every = o.checkpointEvery ?? 300;
     const t0 = o.clock.monotonicMs();
     let done = 0;
+    let lastYield = t0;
     for (let k = startStep; k < steps.length; k++) {
       const tMs = steps[k];
       const { input } = await builder.build(k, tMs, host.openSpreads());
@@ -308,6 +315,23 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
           etaMs: perStep * (steps.length - k - 1),
           money: () => farmMoney(host),
         });
+      }
+      // A signal arrives as an event: let the loop see it every so often (steps alone never yield).
+      if (o.signal && o.clock.monotonicMs() - lastYield > YIELD_EVERY_MS) {
+        await new Promise((r) => setTimeout(r, 0));
+        lastYield = o.clock.monotonicMs();
+      }
+      if (o.signal?.aborted && k < steps.length - 1) {
+        store.setRunStatus(runId, 'interrupted');
+        return {
+          runId,
+          status: 'interrupted',
+          steps: k + 1,
+          traders: grid.count,
+          totals,
+          host,
+          registry: builder.registry,
+        };
       }
       if (o.stopAfterSteps !== undefined && done >= o.stopAfterSteps && k < steps.length - 1) {
         return {

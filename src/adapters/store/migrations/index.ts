@@ -9,6 +9,7 @@ import { m008LeaderboardTotal } from './008-leaderboard-total.js';
 import { m009NoStop } from './009-no-stop.js';
 import { m010LiveSteps } from './010-live-steps.js';
 import { m011StepExits } from './011-step-exits.js';
+import { m012RunHolder } from './012-run-holder.js';
 
 import type { Migration } from './migration.js';
 
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m009NoStop,
   m010LiveSteps,
   m011StepExits,
+  m012RunHolder,
 ];

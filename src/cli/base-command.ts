@@ -61,9 +61,27 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         env: process.env,
         flags: { ...f, db: f.db as string | undefined },
         appVersion: this.config.version,
+        readsOnly: this.readsOnly(),
       });
     }
     return this.ctxInstance;
+  }
+
+  /**
+   * A replay answers for an instant of its history; without --at it would be asked about today,
+   * outside its data. Refused up front, with an instant that works.
+   */
+  protected requireAtForReplay(source: string | undefined, at: number | undefined): void {
+    if ((source ?? this.ctx.defaultSource) === 'replay' && at === undefined)
+      throw new UsageError(
+        '--source replay needs --at: the replay answers for an instant of its history',
+        'e.g. --at 2025-03-10T15:00:00Z (the bundled history runs from 2022 into 2026)',
+      );
+  }
+
+  /** Commands that only read say so: they create no database (nor its directory) where none is. */
+  protected readsOnly(): boolean {
+    return false;
   }
 
   protected get logger(): Logger {

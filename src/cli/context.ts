@@ -52,6 +52,8 @@ export interface ContextOptions {
   appVersion: string;
   clock?: Clock;
   log?: Logger;
+  /** The command only reads: a database that does not exist yet is an error, not a new file. */
+  readsOnly?: boolean;
 }
 
 /**
@@ -86,7 +88,7 @@ export class AppContext implements Deps {
   }
 
   store(): Store {
-    this.storeInstance ??= Store.open(this.dbPath, this.clock);
+    this.storeInstance ??= Store.open(this.dbPath, this.clock, { mustExist: this.opts.readsOnly === true });
     return this.storeInstance;
   }
 

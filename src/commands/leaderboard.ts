@@ -50,6 +50,10 @@ export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
     }),
   };
 
+  protected override readsOnly(): boolean {
+    return true;
+  }
+
   async run(): Promise<LeaderboardResult> {
     const f = this.flags;
     if (f.csv && f.trader !== undefined)

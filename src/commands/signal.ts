@@ -34,6 +34,7 @@ export default class Signal extends BaseCommand<typeof Signal> {
   };
 
   async run(): Promise<SignalResult & { notify?: NotifyReport }> {
+    this.requireAtForReplay(this.flags.source, this.flags.at);
     const f = this.flags;
     const result = await signal(this.ctx, {
       atMs: f.at,

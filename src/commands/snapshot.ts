@@ -13,6 +13,7 @@ export default class SnapshotCommand extends BaseCommand<typeof SnapshotCommand>
   static override flags = { ...sourceFlags };
 
   async run(): Promise<Snapshot> {
+    this.requireAtForReplay(this.flags.source, this.flags.at);
     const result = await snapshot(this.ctx, { atMs: this.flags.at });
     if (!this.jsonEnabled()) this.log(renderSnapshot(result, this.ctx.calendar));
     this.dataMissing(result.missing);

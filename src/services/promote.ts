@@ -65,6 +65,11 @@ export function loadBacktest(deps: Pick<Deps, 'runs' | 'farmResults' | 'calendar
 
 /** `latest` = the newest replay or sim run, finished or not (an unfinished one is refused by name). */
 function backtestRecord(deps: Pick<Deps, 'runs'>, ref: string): RunRecord {
+  if (ref.trim().toLowerCase() === 'live')
+    throw new UsageError(
+      'promote judges a backtest: the live farm keeps no daily marked-to-market series to test, and its configurations are the ones being followed forward',
+      'use --run latest or a backtest run id (`argus runs list`); `leaderboard --run live` shows the live farm',
+    );
   const r = deps.runs.resolveRunRef(ref);
   if (r.kind === 'ambiguous') {
     throw new UsageError(

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -300,5 +300,28 @@ describe('--csv and --columns on tables', () => {
       COLUMNS: '60',
     });
     expect(narrow.stdout).toMatch(/left out to fit 60 columns: Detail/);
+  });
+});
+
+describe('read commands create nothing', () => {
+  it('leaderboard and runs list on a path with no database: exit 4 naming it, no file and no directory made', () => {
+    const missing = join(dir, 'no-such-dir', 'x.db');
+    for (const args of [['leaderboard'], ['runs', 'list']]) {
+      const r = runCli([...args, '--db', missing], env);
+      expect(r.status).toBe(4);
+      expect(r.stderr).toContain(`no Argus database at ${missing}`);
+    }
+    expect(existsSync(join(dir, 'no-such-dir'))).toBe(false);
+  });
+});
+
+describe('--source replay without --at', () => {
+  it('snapshot, chain and signal refuse it with an instant that works, exit 2', () => {
+    for (const args of [['snapshot'], ['chain', 'IBIT'], ['signal']]) {
+      const r = runCli([...args, '--source', 'replay'], env);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('--source replay needs --at');
+      expect(r.stderr).toContain('--at 2025-03-10T15:00:00Z');
+    }
   });
 });

@@ -24,7 +24,9 @@ describe('argus promote on a recorded run', () => {
   it('takes a run reference: latest, the id or a unique prefix of it', async () => {
     const r = await promoteRun(ctx, { run: runId.slice(0, 8), dryRun: true });
     expect(r.runId).toBe(runId);
-    await expect(promoteRun(ctx, { run: 'live', dryRun: true })).rejects.toThrow(/^no run live$/);
+    await expect(promoteRun(ctx, { run: 'live', dryRun: true })).rejects.toThrow(
+      /^promote judges a backtest: the live farm keeps no daily/,
+    );
   });
 
   it('refuses bad parameters as a usage error', async () => {

@@ -21,6 +21,8 @@ export interface OpenStoreOptions {
   migrations?: readonly Migration[];
   /** Open for reading only (also chosen by itself when the file or its directory cannot be written). */
   readonly?: boolean;
+  /** Refuse a path where no database exists yet (a read command creates nothing, not even a directory). */
+  mustExist?: boolean;
   busyTimeoutMs?: number;
 }
 
@@ -47,7 +49,7 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Db {
   let readonly = opts.readonly ?? false;
   try {
     if (!existsSync(path)) {
-      if (readonly) {
+      if (readonly || opts.mustExist) {
         throw new StoreError(
           `no Argus database at ${path}`,
           'run a command that writes (e.g. `argus farm run`) first, or pass --db',

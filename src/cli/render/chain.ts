@@ -1,8 +1,8 @@
 import { formatMoney, formatPct } from '../../core/format.js';
 import { isoUtc } from '../../core/time/clock.js';
 import type { MarketCalendar } from '../../core/time/market-calendar.js';
-import type { ChainViewResult } from '../../services/chain.js';
-import { table, tableText } from './table.js';
+import type { ChainViewResult, ChainViewRow } from '../../services/chain.js';
+import { type Column, csvTable, table, tableText } from './table.js';
 
 /** `argus chain`: the quote time and source, then one row per strike (calls and puts side by side). */
 export function renderChain(r: ChainViewResult, m: MarketCalendar): string {
@@ -61,3 +61,21 @@ export function renderChain(r: ChainViewResult, m: MarketCalendar): string {
     `Listed expiries: ${r.expiries.join(' ')}`,
   ].join('\n');
 }
+
+/** `argus chain --csv`: one line per quote, raw numbers. */
+export function renderChainCsv(r: ChainViewResult): string {
+  if (r.status === 'missing') return csvTable(CHAIN_CSV, []);
+  return csvTable(CHAIN_CSV, r.rows);
+}
+
+const CHAIN_CSV: Column<ChainViewRow>[] = [
+  { head: 'strike', cell: (q) => String(q.strike), priority: 1, csv: (q) => q.strike },
+  { head: 'right', cell: (q) => q.right, priority: 1 },
+  { head: 'bid', cell: () => '', priority: 1, csv: (q) => q.bid },
+  { head: 'ask', cell: () => '', priority: 1, csv: (q) => q.ask },
+  { head: 'mid', cell: () => '', priority: 1, csv: (q) => q.mid },
+  { head: 'iv', cell: () => '', priority: 1, csv: (q) => q.iv },
+  { head: 'delta', cell: () => '', priority: 1, csv: (q) => q.delta },
+  { head: 'open_interest', cell: () => '', priority: 1, csv: (q) => q.openInterest },
+  { head: 'volume', cell: () => '', priority: 1, csv: (q) => q.volume },
+];

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { dateFlag, sourceFlags } from '../../cli/flags.js';
-import { renderChain } from '../../cli/render/chain.js';
+import { dateFlag, sourceFlags, tableFlags } from '../../cli/flags.js';
+import { renderChain, renderChainCsv } from '../../cli/render/chain.js';
 import { type ChainViewResult, chain } from '../../services/chain.js';
 
 export default class ChainCommand extends BaseCommand<typeof ChainCommand> {
@@ -24,10 +24,12 @@ export default class ChainCommand extends BaseCommand<typeof ChainCommand> {
       max: 1000,
     }),
     strikes: Flags.integer({ description: 'strikes each side of the money', default: 10, min: 1, max: 200 }),
+    csv: tableFlags.csv,
     right: Flags.option({ options: ['put', 'call', 'both'] as const, default: 'put' })(),
   };
 
   async run(): Promise<ChainViewResult> {
+    this.requireAtForReplay(this.flags.source, this.flags.at);
     const f = this.flags;
     const result = await chain(this.ctx, {
       symbol: this.args.symbol as 'IBIT' | 'BITO',
@@ -37,7 +39,8 @@ export default class ChainCommand extends BaseCommand<typeof ChainCommand> {
       strikes: f.strikes,
       rights: f.right === 'both' ? ['put', 'call'] : [f.right],
     });
-    if (!this.jsonEnabled()) this.log(renderChain(result, this.ctx.calendar));
+    if (!this.jsonEnabled())
+      this.log(this.flags.csv ? renderChainCsv(result) : renderChain(result, this.ctx.calendar));
     if (result.status === 'missing')
       this.dataMissing([`${result.symbol} chain (${result.source}): ${result.reason}`]);
     return result;

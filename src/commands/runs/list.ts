@@ -25,6 +25,10 @@ export default class RunsList extends BaseCommand<typeof RunsList> {
     })(),
   };
 
+  protected override readsOnly(): boolean {
+    return true;
+  }
+
   async run(): Promise<{ runs: RunOverview[] }> {
     const f = this.flags;
     const runs = listRuns(this.ctx, { limit: f.limit, kind: f.kind, status: f.status });

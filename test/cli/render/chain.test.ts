@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderChain } from '../../../src/cli/render/chain.js';
+import { renderChain, renderChainCsv } from '../../../src/cli/render/chain.js';
 import type { MarketCalendar } from '../../../src/core/time/market-calendar.js';
 import type { ChainViewResult, ChainViewRow } from '../../../src/services/chain.js';
 
@@ -57,5 +57,15 @@ describe('argus chain, drawn', () => {
     expect(out[1]).toBe('Puts; ▶ the strike nearest the underlying');
     expect(out[2]).toMatch(/^ Strike +Bid +Ask +Mid +IV +Δ +OI +Volume$/);
     expect(out[4]).toMatch(/^▶ 45\.50 +1\.90 +1\.94 +1\.920 +60\.0% +-0\.400 +1,234 +56$/);
+  });
+});
+
+describe('argus chain --csv', () => {
+  it('one line per quote with raw numbers', () => {
+    const out = renderChainCsv(chain([row(45, 'put', 1.7)])).split('\n');
+    expect(out).toEqual([
+      'strike,right,bid,ask,mid,iv,delta,open_interest,volume',
+      '45,put,1.7,1.74,1.72,0.6,-0.4,1234,56',
+    ]);
   });
 });

@@ -61,7 +61,9 @@ export function addBacktest(
     for (let t = 0; t < traders; t++) stat.run(info.lastInsertRowid, t, t * 7);
   })();
   store.db
-    .prepare('INSERT INTO farm_steps VALUES (?, 0, 0, 1, 1, 0, 0), (?, 1, 1, 1, 1, 0, 0)')
+    .prepare(
+      'INSERT INTO farm_steps (run_id, step, t_ms, opened, closed, realized_cents, open_positions) VALUES (?, 0, 0, 1, 1, 0, 0), (?, 1, 1, 1, 1, 0, 0)',
+    )
     .run(run.id, run.id);
   store.logEvent({ runId: run.id, kind: 'farm.progress', message: 'step' });
   if (o.checkpointBytes) files.write(run.id, 3, [Buffer.alloc(o.checkpointBytes, 1)]);

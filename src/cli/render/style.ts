@@ -36,6 +36,13 @@ export const paint = {
   dim: sgr(2, 22),
 };
 
+const SGR = new RegExp(`${'\u001b'}\\[[0-9;]*m`, 'g');
+
+/** How many columns `s` takes on screen: characters, colour codes not counted. */
+export function visibleWidth(s: string): number {
+  return [...s.replace(SGR, '')].length;
+}
+
 /** `text` in the colour of `x`'s sign: gains green, losses red, zero plain. */
 export function signColor(x: number, text: string): string {
   return x > 0 ? paint.green(text) : x < 0 ? paint.red(text) : text;

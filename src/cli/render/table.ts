@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { UsageError } from '../../core/errors.js';
-import { paint } from './style.js';
+import { paint, visibleWidth } from './style.js';
 
 /**
  * The one table style: no borders or rules (more columns fit, pipes stay clean), two spaces
@@ -64,9 +64,6 @@ export interface TableView {
   pick?: string[];
 }
 
-const SGR = new RegExp(`${'\u001b'}\\[[0-9;]*m`, 'g');
-const visible = (s: string) => [...s.replace(SGR, '')].length;
-
 /** Columns chosen by --columns, or else dropped from the least important until the table fits. */
 export function chooseColumns<R>(
   cols: Column<R>[],
@@ -85,7 +82,8 @@ export function chooseColumns<R>(
   }
   const kept = [...cols];
   const dropped: string[] = [];
-  const widthOf = (c: Column<R>) => Math.max(visible(c.head), ...rows.map((r) => visible(c.cell(r)))) + 2;
+  const widthOf = (c: Column<R>) =>
+    Math.max(visibleWidth(c.head), ...rows.map((r) => visibleWidth(c.cell(r)))) + 2;
   while (v.width !== undefined && kept.length > 1 && kept.reduce((a, c) => a + widthOf(c), 0) - 2 > v.width) {
     let worst = 0;
     kept.forEach((c, i) => {

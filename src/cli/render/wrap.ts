@@ -1,5 +1,4 @@
-const SGR = new RegExp(`${'\u001b'}\\[[0-9;]*m`, 'g');
-const width = (s: string) => [...s.replace(SGR, '')].length;
+import { visibleWidth } from './style.js';
 
 /**
  * Lines longer than `max` broken at spaces, continuations indented two more than the line, so
@@ -10,7 +9,7 @@ export function wrapText(text: string, max: number | undefined): string {
   if (!max || max < 20) return text;
   return text
     .split('\n')
-    .flatMap((line) => (width(line) <= max ? [line] : wrapLine(line, max)))
+    .flatMap((line) => (visibleWidth(line) <= max ? [line] : wrapLine(line, max)))
     .join('\n');
 }
 
@@ -22,7 +21,7 @@ function wrapLine(line: string, max: number): string[] {
   for (let i = 0; i < words.length; i += 2) {
     const word = words[i];
     const gap = words[i - 1] ?? '';
-    if (cur.trim() !== '' && width(cur) + gap.length + width(word) > max) {
+    if (cur.trim() !== '' && visibleWidth(cur) + gap.length + visibleWidth(word) > max) {
       out.push(cur.trimEnd());
       cur = indent + word;
     } else cur += (cur.trim() === '' ? '' : gap) + word;

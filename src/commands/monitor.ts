@@ -1,6 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { engineFlag, numberFlag, sourceFlags } from '../cli/flags.js';
+import { CI_NOTICE } from '../cli/render/monitor.js';
+import { dashboardTerminal } from '../cli/terminal.js';
 import { runMonitorView } from '../cli/ui/monitor-app.js';
 import { UsageError } from '../core/errors.js';
 import { parseModelName } from '../core/pricing/models.js';
@@ -62,13 +64,15 @@ export default class Monitor extends BaseCommand<typeof Monitor> {
       gridFile: f.grid,
     });
     const json = this.jsonEnabled();
+    const terminal = dashboardTerminal();
+    if (terminal === 'ci' && !f.once && !json) this.logToStderr(CI_NOTICE);
     const mode = f.once
       ? json
         ? 'once-json'
         : 'once'
       : json
         ? 'json'
-        : process.stdout.isTTY && process.stdin.isTTY
+        : terminal === 'tty'
           ? 'tty'
           : 'plain';
     await runMonitorView(session, mode, {

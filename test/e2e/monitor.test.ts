@@ -11,7 +11,7 @@ const env = { ARGUS_CONFIG: join(dir, 'none.json') };
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const session = `argus-e2e-${process.pid}`;
 afterAll(() => {
-  if (hasTmux) spawnSync('tmux', ['kill-session', '-t', session]);
+  if (hasTmux) for (const s of [session, `${session}-ci`]) spawnSync('tmux', ['kill-session', '-t', s]);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -85,14 +85,17 @@ describe('argus monitor, the real binary', () => {
       const done = join(dir, 'done');
       const cmd = [
         `cd ${ROOT}`,
-        `ARGUS_CONFIG=${env.ARGUS_CONFIG} node bin/run.js monitor --source replay --at 2025-03-10T14:00:00Z --speed 600 --interval 2 --paths 1000 --engine js --db ${join(dir, 'tty.db')}`,
+        // Ink draws no frames while CI is set (the CI notice test covers that path)
+        `env -u CI -u CONTINUOUS_INTEGRATION ARGUS_CONFIG=${env.ARGUS_CONFIG} node bin/run.js monitor --source replay --at 2025-03-10T14:00:00Z --speed 600 --interval 2 --paths 1000 --engine js --db ${join(dir, 'tty.db')}`,
         `echo "rc=$? $(stty -a | grep -o -- '-\\?icanon') " > ${done}`,
         'sleep 60',
       ].join('; ');
       execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '70', cmd]);
       const pane = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
       const keys = (...k: string[]) => execFileSync('tmux', ['send-keys', '-t', session, ...k]);
-      await waitFor(() => /refresh #2 /.test(pane()), 'second refresh on screen', 60_000);
+      await waitFor(() => /refresh #2 /.test(pane()), 'second refresh on screen', 60_000).catch((e) => {
+        throw new Error(`${e.message}; the pane shows:\n${pane()}`);
+      });
       const screen = pane();
       for (const t of [
         'Market',
@@ -120,5 +123,27 @@ describe('argus monitor, the real binary', () => {
       expect(readFileSync(done, 'utf8').trim()).toBe('rc=0 icanon');
     },
     120_000,
+  );
+
+  it.skipIf(!hasTmux)(
+    'in a terminal with CI set: a notice and plain blocks, since Ink would draw nothing',
+    async () => {
+      const name = `${session}-ci`;
+      const cmd = [
+        `cd ${ROOT}`,
+        `CI=true ARGUS_CONFIG=${env.ARGUS_CONFIG} node bin/run.js monitor --source replay --at 2025-03-10T14:00:00Z --speed 600 --interval 0.5 --paths 1000 --engine js --db ${join(dir, 'ci.db')}`,
+        'sleep 60',
+      ].join('; ');
+      execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', '120', '-y', '70', cmd]);
+      const pane = () =>
+        execFileSync('tmux', ['capture-pane', '-p', '-J', '-S', '-', '-t', name], { encoding: 'utf8' });
+      await waitFor(() => /refresh #2 /.test(pane()), 'second plain block', 60_000).catch((e) => {
+        throw new Error(`${e.message}; the pane shows:\n${pane()}`);
+      });
+      const screen = pane();
+      expect(screen).toContain('CI is set in the environment');
+      expect(screen).toMatch(/^## Market$/m);
+    },
+    90_000,
   );
 });

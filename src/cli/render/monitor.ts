@@ -412,3 +412,7 @@ export function renderMonitorBlock(s: MonitorState, c: PanelContext): string {
 export function helpLines(): string[] {
   return KEY_HELP.map(([k, what]) => `${k.padEnd(18)} ${what}`);
 }
+
+/** Why a terminal gets plain blocks instead of the dashboard. */
+export const CI_NOTICE =
+  'CI is set in the environment, and Ink draws no live frames under CI: printing a plain block per refresh. Unset CI (env -u CI argus monitor) for the dashboard.';

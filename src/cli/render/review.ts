@@ -4,7 +4,7 @@ import type { MarketCalendar } from '../../core/time/market-calendar.js';
 import type { NotifyReport } from '../../services/notify.js';
 import { describeNotify } from './notify.js';
 import { signColor } from './style.js';
-import { table, tableText } from './table.js';
+import { proseTable, table, tableText } from './table.js';
 
 const pnl = (x: number) => signColor(x, formatMoney(x));
 
@@ -55,15 +55,17 @@ export function renderReview(r: DailyReview & { notify?: NotifyReport }, m: Mark
     ['Worst traders', r.traders.worst],
   ] as const) {
     if (!list.length) continue;
-    const t = table(['Trader', 'Trades', 'Wins', 'Realised', 'Config']);
-    for (const x of list) {
-      const cfg = x.config
+    const rows = list.map((x) => [
+      x.trader,
+      x.trades,
+      x.wins,
+      pnl(x.realizedUsd),
+      x.config
         ? `${x.config.symbol} ${x.config.dte}d Δ${x.config.shortDelta} $${x.config.width} PT${x.config.profitTargetPct}% ${x.config.stopLossX}× ${x.config.session}`
-        : '';
-      t.push([x.trader, x.trades, x.wins, pnl(x.realizedUsd), cfg]);
-    }
+        : '',
+    ]);
     out.push(`${label} of the day:`);
-    out.push(tableText(t));
+    out.push(proseTable(['Trader', 'Trades', 'Wins', 'Realised', 'Config'], rows));
   }
   const p = r.promotions;
   if (p.status === 'ok') {
@@ -73,10 +75,16 @@ export function renderReview(r: DailyReview & { notify?: NotifyReport }, m: Mark
     );
   } else out.push(`Promotions: ${p.reason}`);
   if (r.events.entries.length) {
-    const t = table(['Upcoming', 'When (ET)', 'Detail']);
-    for (const e of r.events.entries)
-      t.push([e.title, e.timeMs === null ? `${e.date} (all day)` : fmt(e.timeMs), e.detail]);
-    out.push(tableText(t));
+    out.push(
+      proseTable(
+        ['Upcoming', 'When (ET)', 'Detail'],
+        r.events.entries.map((e) => [
+          e.title,
+          e.timeMs === null ? `${e.date} (all day)` : fmt(e.timeMs),
+          e.detail,
+        ]),
+      ),
+    );
   } else out.push('Upcoming: no FOMC, CPI or market closures in the next 7 days');
   for (const w of r.events.warnings) out.push(`  warning: ${w}`);
   const g = r.gap;

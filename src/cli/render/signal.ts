@@ -4,7 +4,7 @@ import type { MarketCalendar } from '../../core/time/market-calendar.js';
 import type { NotifyReport } from '../../services/notify.js';
 import { MIN_WARMTH_COVERAGE } from '../../services/signal.js';
 import { describeNotify } from './notify.js';
-import { table, tableText } from './table.js';
+import { proseTable } from './table.js';
 
 /** `argus signal`: conditions, then each configuration's spread and its filters; the notification line last. */
 export function renderSignal(r: SignalResult & { notify?: NotifyReport }, m: MarketCalendar): string {
@@ -24,17 +24,15 @@ export function renderSignal(r: SignalResult & { notify?: NotifyReport }, m: Mar
           : '') +
         (w.missing.length ? ` (missing: ${w.missing.map((x) => `${x.name}: ${x.reason}`).join('; ')})` : ''),
     );
-    const t = table(['Component', 'Raw', 'Score 0–1', 'Weight', 'Points', 'Note']);
-    for (const c of w.components)
-      t.push([
-        c.name,
-        String(typeof c.raw === 'number' ? Number(c.raw.toPrecision(4)) : c.raw),
-        c.normalised.toFixed(2),
-        c.weight,
-        c.contribution.toFixed(2),
-        c.note ?? '',
-      ]);
-    t.push([
+    const rows: (string | number)[][] = w.components.map((c) => [
+      c.name,
+      String(typeof c.raw === 'number' ? Number(c.raw.toPrecision(4)) : c.raw),
+      c.normalised.toFixed(2),
+      c.weight,
+      c.contribution.toFixed(2),
+      c.note ?? '',
+    ]);
+    rows.push([
       'total',
       '',
       '',
@@ -42,7 +40,7 @@ export function renderSignal(r: SignalResult & { notify?: NotifyReport }, m: Mar
       points.toFixed(2),
       '1 + points = score',
     ]);
-    out.push(tableText(t));
+    out.push(proseTable(['Component', 'Raw', 'Score 0–1', 'Weight', 'Points', 'Note'], rows));
   } else out.push(`Warmth: ${w.reason}`);
   const r0 = k.ivRank;
   out.push(
@@ -68,9 +66,12 @@ export function renderSignal(r: SignalResult & { notify?: NotifyReport }, m: Mar
         `  Assignment: ${c.assignment!.reason}; events before expiry: ${c.eventsBeforeExpiry.map((e) => `${e.title} ${e.date}`).join(', ') || 'none'}`,
       );
     } else out.push(`  No candidate: ${c.reason}`);
-    const t = table(['Filter', 'Pass', 'Detail']);
-    for (const f of c.filters) t.push([f.filter, f.pass ? 'yes' : 'NO', f.detail]);
-    out.push(tableText(t));
+    out.push(
+      proseTable(
+        ['Filter', 'Pass', 'Detail'],
+        c.filters.map((f) => [f.filter, f.pass ? 'yes' : 'NO', f.detail]),
+      ),
+    );
   }
   if (r.notify) out.push(describeNotify(r.notify));
   return out.join('\n');

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import { UsageError } from '../../core/errors.js';
+import { outputWidth } from '../terminal.js';
 import { paint, visibleWidth } from './style.js';
 
 /**
@@ -44,6 +45,34 @@ export function tableText(t: Table.Table): string {
     .split('\n')
     .map((l) => l.trimEnd())
     .join('\n');
+}
+
+/**
+ * A table whose last column is prose (a note, a detail, a config): when the output is too narrow
+ * that column wraps inside its cell, so no number is cut and nothing slides under another column.
+ */
+export function proseTable(
+  head: string[],
+  rows: (string | number)[][],
+  opts: { align?: ('left' | 'right')[]; width?: number } = {},
+): string {
+  const width = opts.width ?? outputWidth();
+  const cells = rows.map((r) => r.map(String));
+  const natural = head.map((h, i) =>
+    Math.max(visibleWidth(h), ...cells.map((r) => visibleWidth(r[i] ?? ''))),
+  );
+  const last = head.length - 1;
+  const fixed = natural.slice(0, last).reduce((a, w) => a + w + 2, 0);
+  const room = width === undefined ? Number.POSITIVE_INFINITY : width - fixed;
+  // Below a dozen characters a wrapped note is unreadable: let the line run long instead.
+  const wrap = natural[last] > room && room >= 12;
+  const t = table(
+    head,
+    opts.align,
+    wrap ? { colWidths: [...natural.slice(0, last).map((w) => w + 2), room + 2], wordWrap: true } : {},
+  );
+  for (const r of cells) t.push(r);
+  return tableText(t);
 }
 
 /** A column of a table built from rows: how to show it, how important it is, and its CSV value. */

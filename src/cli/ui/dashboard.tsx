@@ -9,8 +9,14 @@ import {
   type Panel,
   type PanelContext,
 } from '../render/monitor.js';
+import { colorOn } from '../render/style.js';
 
 const TONE_COLOR = { pos: 'green', neg: 'red', warn: 'yellow', dim: undefined, strong: undefined } as const;
+
+/** A colour or style only where the command's colour rule allows it (a terminal, no NO_COLOR or --no-color). */
+function tint<T>(x: T): T | undefined {
+  return colorOn() ? x : undefined;
+}
 
 function LineView({ line }: { line: Line }) {
   return (
@@ -19,9 +25,9 @@ function LineView({ line }: { line: Line }) {
         <Text
           // biome-ignore lint/suspicious/noArrayIndexKey: segments are positional
           key={i}
-          color={s.tone ? TONE_COLOR[s.tone] : undefined}
-          dimColor={s.tone === 'dim'}
-          bold={s.tone === 'strong'}
+          color={tint(s.tone ? TONE_COLOR[s.tone] : undefined)}
+          dimColor={tint(s.tone === 'dim')}
+          bold={tint(s.tone === 'strong')}
         >
           {s.text}
         </Text>
@@ -35,12 +41,12 @@ function PanelView({ panel, focused, width }: { panel: Panel; focused: boolean; 
     <Box
       flexDirection="column"
       borderStyle="round"
-      borderColor={focused ? 'cyan' : 'gray'}
+      borderColor={tint(focused ? 'cyan' : 'gray')}
       paddingX={1}
       width={width}
       flexShrink={0}
     >
-      <Text bold color={focused ? 'cyan' : undefined}>
+      <Text bold={tint(true)} color={tint(focused ? 'cyan' : undefined)}>
         {panel.title}
       </Text>
       {panel.lines.map((l, i) => (
@@ -70,19 +76,19 @@ export function Dashboard({ state, view, ctx, width, problem }: DashboardProps) 
   if (view.help)
     return (
       <Box flexDirection="column" borderStyle="round" paddingX={1}>
-        <Text bold>Keys</Text>
+        <Text bold={tint(true)}>Keys</Text>
         {helpLines().map((l) => (
           <Text key={l}>{l}</Text>
         ))}
-        <Text dimColor>esc or ? to close</Text>
+        <Text dimColor={tint(true)}>esc or ? to close</Text>
       </Box>
     );
   if (!state)
     return (
       <Box flexDirection="column">
         <Text>Argus monitor: first refresh…</Text>
-        {problem ? <Text color="yellow">{problem}</Text> : null}
-        <Text dimColor>{keys}</Text>
+        {problem ? <Text color={tint('yellow')}>{problem}</Text> : null}
+        <Text dimColor={tint(true)}>{keys}</Text>
       </Box>
     );
   const cols = columnsFor(width);
@@ -106,11 +112,11 @@ export function Dashboard({ state, view, ctx, width, problem }: DashboardProps) 
         ))}
       </Box>
       {[...state.problems, ...(problem ? [problem] : [])].map((p) => (
-        <Text key={p} color="yellow" wrap="truncate-end">
+        <Text key={p} color={tint('yellow')} wrap="truncate-end">
           ! {p}
         </Text>
       ))}
-      <Text dimColor>{keys}</Text>
+      <Text dimColor={tint(true)}>{keys}</Text>
     </Box>
   );
 }

@@ -5,6 +5,7 @@ import {
   chooseColumns,
   columnsTable,
   csvTable,
+  proseTable,
   table,
   tableText,
 } from '../../../src/cli/render/table.js';
@@ -69,6 +70,36 @@ describe('tables from columns', () => {
         'alpha,1234.5,a long low-priority note',
         '"beta, ""b""",-2,a long low-priority note',
       ].join('\n'),
+    );
+  });
+});
+
+describe('proseTable', () => {
+  const head = ['Filter', 'Pass', 'Detail'];
+  const rows = [
+    ['warmth ≥ 5', 'yes', '6.3 / 10'],
+    ['EV > 0', 'NO', 'minus $23.93 per contract after fees'],
+  ];
+  it('as wide as it needs where it fits', () => {
+    expect(proseTable(head, rows, { width: 80 }).split('\n')[2]).toBe(
+      'EV > 0      NO    minus $23.93 per contract after fees',
+    );
+  });
+  it('too narrow: the last column wraps in its cell; the columns before it keep their place', () => {
+    // Filter 10 + 2, Pass 4 + 2 = 18 columns before the detail; 36 leaves 18 for it.
+    expect(proseTable(head, rows, { width: 36 })).toBe(
+      [
+        'Filter      Pass  Detail',
+        'warmth ≥ 5  yes   6.3 / 10',
+        'EV > 0      NO    minus $23.93 per',
+        '                  contract after',
+        '                  fees',
+      ].join('\n'),
+    );
+  });
+  it('under a dozen characters left for the prose, the line runs long rather than one word a line', () => {
+    expect(proseTable(head, rows, { width: 25 }).split('\n')[2]).toBe(
+      'EV > 0      NO    minus $23.93 per contract after fees',
     );
   });
 });

@@ -1,5 +1,7 @@
+import chalk from 'chalk';
 import { render } from 'ink-testing-library';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setColor } from '../../../src/cli/render/style.js';
 import { columnsFor, Dashboard } from '../../../src/cli/ui/dashboard.js';
 import type { MonitorState } from '../../../src/core/monitor/state.js';
 import { INITIAL_VIEW } from '../../../src/core/monitor/view-state.js';
@@ -71,5 +73,31 @@ describe('the dashboard view', () => {
     const out = frame(100, INITIAL_VIEW, null, 'deribit: HTTP 503');
     expect(out).toContain('Argus monitor: first refresh…');
     expect(out).toContain('deribit: HTTP 503');
+  });
+});
+
+describe('the dashboard and the colour rule', () => {
+  const level = chalk.level;
+  afterEach(() => {
+    chalk.level = level;
+    setColor(false);
+  });
+  const raw = () => {
+    const r = render(<Dashboard state={state} view={INITIAL_VIEW} ctx={ctx} width={160} problem={null} />);
+    const out = r.lastFrame() ?? '';
+    r.unmount();
+    return out;
+  };
+  it('colour on: gains green, losses red, the focused border cyan', () => {
+    chalk.level = 1;
+    setColor(true);
+    const out = raw();
+    expect(out).toContain('\u001b[32m');
+    expect(out).toContain('\u001b[36m');
+  });
+  it('colour off (NO_COLOR, --no-color, a pipe): no colour or style codes even where chalk would draw them', () => {
+    chalk.level = 1;
+    setColor(false);
+    expect(raw()).not.toMatch(new RegExp(`${'\u001b'}\\[`));
   });
 });

@@ -3,7 +3,6 @@ import { BaseCommand } from '../cli/base-command.js';
 import { columnList, tableFlags } from '../cli/flags.js';
 import { renderLeaderboard } from '../cli/render/leaderboard.js';
 import { outputWidth } from '../cli/terminal.js';
-import { UsageError } from '../core/errors.js';
 import { SORT_KEYS } from '../core/judge/ranking.js';
 import { type LeaderboardResult, leaderboardQuery } from '../services/leaderboard.js';
 
@@ -56,11 +55,6 @@ export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
 
   async run(): Promise<LeaderboardResult> {
     const f = this.flags;
-    if (f.csv && f.trader !== undefined)
-      throw new UsageError(
-        '--csv prints the ranking or the --by table',
-        'drop --trader, or use --json for one trader',
-      );
     const result = await leaderboardQuery(this.ctx, {
       run: f.run,
       sort: f.sort,

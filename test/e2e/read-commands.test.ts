@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { ROOT, runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'argus-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -251,6 +251,27 @@ describe('a 100-column terminal and a pipe', () => {
       'js',
     ],
     ['monitor', '--once', ...at, '--paths', '1000', '--engine', 'js'],
+    // A backtest, then what reads it (in order: they share the database).
+    [
+      'farm',
+      'run',
+      '--source',
+      'replay',
+      '--from',
+      '2025-03-03',
+      '--to',
+      '2025-03-14',
+      '--grid',
+      join(ROOT, 'test/fixtures/grids/examples.json'),
+      '--engine',
+      'js',
+    ],
+    ['leaderboard'],
+    ['leaderboard', '--by', 'dte'],
+    ['leaderboard', '--trader', '9'],
+    ['runs', 'list'],
+    ['review', '--run', 'latest', '--date', '2025-03-12'],
+    ['promote', '--dry-run'],
   ];
   it.each(commands.map((c) => [c.slice(0, 2).join(' '), c]))(
     '%s: no line longer than 100 (COLUMNS=100)',
@@ -261,6 +282,20 @@ describe('a 100-column terminal and a pipe', () => {
       expect(long).toEqual([]);
     },
   );
+
+  it('leaderboard --trader --csv: a line per closed trade with raw numbers, in the order of --json', () => {
+    const csv = runCli(['leaderboard', '--trader', '9', '--csv'], env);
+    expect(csv.status, csv.stderr).toBe(0);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]).toBe('#,Entry (ET),Exit (ET),Spread,Reason,Qty,Credit,Exit,Fees,P&L,Days');
+    const j = JSON.parse(runCli(['leaderboard', '--trader', '9', '--json'], env).stdout);
+    const trades = j.trader.trades as { pnlUsd: number; contracts: number }[];
+    expect(lines).toHaveLength(trades.length + 1);
+    const first = lines[1].split(',');
+    expect(first[0]).toBe('1');
+    expect(Number(first[5])).toBe(trades[0].contracts);
+    expect(Number(first[9])).toBe(trades[0].pnlUsd);
+  });
 
   it('runs list through a pipe carries no escape codes even with colour allowed', () => {
     const r = runCli(['runs', 'list'], { ...env, NO_COLOR: '' });

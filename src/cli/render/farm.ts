@@ -2,10 +2,11 @@ import { DIMENSIONS } from '../../core/farm/grid.js';
 import type { FarmProgress } from '../../core/farm/runner.js';
 import { formatMoney, formatPct } from '../../core/format.js';
 import type { LiveStepResult } from '../../services/farm-live.js';
-import type { BacktestResult } from '../../services/farm-run.js';
+import type { BacktestResult, TopTrader } from '../../services/farm-run.js';
+import { outputWidth } from '../terminal.js';
 import { signColor } from './style.js';
-import { table, tableText } from './table.js';
-import { DIMENSION_COLUMNS } from './trader-config.js';
+import { type Column, columnsTable, table, tableText } from './table.js';
+import { DIMENSION_COLUMNS, dimensionValue } from './trader-config.js';
 
 /** `farm run`'s report: a live step's, or a backtest's summary. */
 export function renderFarmRun(r: BacktestResult | LiveStepResult, fmtTime: (ms: number) => string): string {
@@ -13,7 +14,7 @@ export function renderFarmRun(r: BacktestResult | LiveStepResult, fmtTime: (ms: 
 }
 
 /** A backtest's summary and its ten best traders. */
-export function renderBacktest(r: BacktestResult): string {
+export function renderBacktest(r: BacktestResult, width = outputWidth()): string {
   const s = r.summary;
   const lines = [
     `\nRun ${r.runId} — ${r.status} — ${r.source} ${r.window.from} → ${r.window.to}, ${r.steps} steps, ${r.traders.toLocaleString('en-US')} traders, engine ${r.engine}, ${(r.elapsedMs / 1000).toFixed(1)} s`,
@@ -44,25 +45,42 @@ export function renderBacktest(r: BacktestResult): string {
   lines.push(
     `Entries skipped (trader-steps in market hours): ${skips.map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ') || 'none'}`,
   );
-  // The same columns and spelling as the leaderboard's.
-  const dims = DIMENSIONS.filter((d) => d !== 'symbol');
-  const t = table(
-    ['Trader', ...dims.map((d) => DIMENSION_COLUMNS[d].head), 'Trades', 'Win', 'No stop', 'Realised'],
-    ['right', ...dims.map(() => 'right' as const), 'right', 'right', 'right', 'right'],
-  );
-  for (const x of r.top) {
-    const c = x.config;
-    t.push([
-      x.trader,
-      ...dims.map((d) => DIMENSION_COLUMNS[d].fmt(c[d])),
-      x.trades,
-      x.winRate === null ? '—' : formatPct(x.winRate, 0),
-      x.noStopShare === null ? '—' : formatPct(x.noStopShare, 0),
-      signColor(x.realizedUsd, formatMoney(x.realizedUsd)),
-    ]);
-  }
-  lines.push('Top 10 traders by realised P&L:', tableText(t));
+  lines.push(...topTable(r.top, width));
   return lines.join('\n');
+}
+
+/**
+ * The ten best, in the leaderboard's columns and spelling: settings shared by all ten said once
+ * above the table, the rest fitted to the width (the least telling dropped first, and named).
+ */
+function topTable(top: TopTrader[], width: number | undefined): string[] {
+  if (!top.length) return ['Top 10 traders by realised P&L: none traded'];
+  const dims = DIMENSIONS.filter((d) => d !== 'symbol');
+  const same = dims.filter((d) => top.every((x) => x.config[d] === top[0].config[d]));
+  const cols: Column<TopTrader>[] = [
+    { head: 'Trader', cell: (x) => String(x.trader), priority: 1 },
+    ...dims
+      .filter((d) => !same.includes(d))
+      .map(
+        (d): Column<TopTrader> => ({
+          head: DIMENSION_COLUMNS[d].head,
+          cell: (x) => DIMENSION_COLUMNS[d].fmt(x.config[d]),
+          priority: 3,
+        }),
+      ),
+    { head: 'Trades', cell: (x) => String(x.trades), priority: 2 },
+    { head: 'Win', cell: (x) => (x.winRate === null ? '—' : formatPct(x.winRate, 0)), priority: 2 },
+    {
+      head: 'No stop',
+      cell: (x) => (x.noStopShare === null ? '—' : formatPct(x.noStopShare, 0)),
+      priority: 4,
+    },
+    { head: 'Realised', cell: (x) => signColor(x.realizedUsd, formatMoney(x.realizedUsd)), priority: 1 },
+  ];
+  return [
+    `Top ${top.length} traders by realised P&L${same.length ? ` (all ${top.length}: ${same.map((d) => dimensionValue(d, top[0].config[d])).join(', ')})` : ''}:`,
+    columnsTable(cols, top, { width }),
+  ];
 }
 
 /** Plain-text report of a live farm step (cron-friendly: no colour, no redraws). */

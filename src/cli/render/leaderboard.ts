@@ -50,7 +50,12 @@ export function renderLeaderboard(
           r.groups,
         )
       : renderGroups(r, view);
-  return renderTrader(r, formatEt);
+  if (view.csv)
+    return csvTable(
+      tradeColumns((ms) => formatEt(ms).replace(/ ET$/, '')),
+      numbered(r.trader.trades),
+    );
+  return renderTrader(r, formatEt, view);
 }
 
 function header(
@@ -253,7 +258,31 @@ function spreadText(s: DrillSpread): string {
   return `${s.symbol} ${s.expiry} ${strike(s.shortStrike)}/${strike(s.longStrike)}P`;
 }
 
-export function renderTrader(r: TraderResult, formatEt: (ms: number) => string): string {
+type Trade = DrillResult['trades'][number] & { n: number };
+const numbered = (ts: DrillResult['trades']): Trade[] => ts.map((x, i) => ({ ...x, n: i + 1 }));
+
+/** A trader's closed trades; on a narrow terminal the entry time and per-share prices go first. */
+function tradeColumns(et: (ms: number) => string): Column<Trade>[] {
+  return [
+    { head: '#', cell: (x) => String(x.n), priority: 1 },
+    { head: 'Entry (ET)', cell: (x) => et(x.entryMs), align: 'left', priority: 3, csv: (x) => et(x.entryMs) },
+    { head: 'Exit (ET)', cell: (x) => et(x.exitMs), align: 'left', priority: 2 },
+    { head: 'Spread', cell: (x) => spreadText(x.spread), align: 'left', priority: 1 },
+    { head: 'Reason', cell: (x) => x.reason, align: 'left', priority: 1 },
+    { head: 'Qty', cell: (x) => String(x.contracts), priority: 2, csv: (x) => x.contracts },
+    { head: 'Credit', cell: (x) => x.creditUsd.toFixed(4), priority: 4, csv: (x) => x.creditUsd },
+    { head: 'Exit', cell: (x) => x.exitUsd.toFixed(4), priority: 4, csv: (x) => x.exitUsd },
+    { head: 'Fees', cell: (x) => formatMoney(x.feesUsd), priority: 3, csv: (x) => x.feesUsd },
+    { head: 'P&L', cell: (x) => pnl(x.pnlUsd), priority: 1, csv: (x) => x.pnlUsd },
+    { head: 'Days', cell: (x) => x.days.toFixed(1), priority: 3, csv: (x) => x.days },
+  ];
+}
+
+export function renderTrader(
+  r: TraderResult,
+  formatEt: (ms: number) => string,
+  view: TableView = {},
+): string {
   const d: DrillResult = r.trader;
   const et = (ms: number) => formatEt(ms).replace(/ ET$/, '');
   const wins = d.trades.length ? ` (${int(d.wins)} won, ${formatPct(d.wins / d.trades.length, 0)})` : '';
@@ -270,28 +299,12 @@ export function renderTrader(r: TraderResult, formatEt: (ms: number) => string):
     );
     lines.push(parityLine(d));
   } else lines.push("From the live farm's positions table.");
-  if (d.trades.length) {
-    const t = table(
-      ['#', 'Entry (ET)', 'Exit (ET)', 'Spread', 'Reason', 'Qty', 'Credit', 'Exit', 'Fees', 'P&L', 'Days'],
-      ['right', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+  if (d.trades.length)
+    lines.push(
+      '',
+      'Closed trades, in exit order (credit and exit per share; P&L after fees):',
+      columnsTable(tradeColumns(et), numbered(d.trades), view),
     );
-    d.trades.forEach((x, i) => {
-      t.push([
-        i + 1,
-        et(x.entryMs),
-        et(x.exitMs),
-        spreadText(x.spread),
-        x.reason,
-        x.contracts,
-        x.creditUsd.toFixed(4),
-        x.exitUsd.toFixed(4),
-        formatMoney(x.feesUsd),
-        formatMoney(x.pnlUsd),
-        x.days.toFixed(1),
-      ]);
-    });
-    lines.push('', 'Closed trades, in exit order (credit and exit per share; P&L after fees):', tableText(t));
-  }
   if (d.open.length) {
     const t = table(
       ['Entry (ET)', 'Spread', 'Qty', 'Credit', 'Last mark', 'Open MtM'],

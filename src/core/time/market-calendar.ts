@@ -6,8 +6,11 @@ import { dayNumber } from '../units.js';
 /** The exchange time zone. All America/New_York conversions in Argus go through this module. */
 export const ET_ZONE = 'America/New_York';
 
-/** The bundled NYSE holiday file (data/calendar/). */
-export const HOLIDAY_FILE = 'nyse_holidays_early_closes_2024-2028.csv';
+/** The bundled NYSE closures and early closes (data/calendar/), oldest first; one file per span of years. */
+export const HOLIDAY_FILES = [
+  'nyse_holidays_early_closes_2022-2023.csv',
+  'nyse_holidays_early_closes_2024-2028.csv',
+] as const;
 const OPEN_ET = '09:30';
 const REGULAR_CLOSE_ET = '16:00';
 // Session buckets in ET minutes of the day; the afternoon ends at the day's close.
@@ -244,7 +247,7 @@ export interface SpecialDay {
 const WEEKDAY_ABBR = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 /** Parses the bundled NYSE holiday CSV, checking every date, type, close time and weekday. */
-export function parseMarketCalendarCsv(text: string, source = HOLIDAY_FILE): MarketCalendarRow[] {
+export function parseMarketCalendarCsv(text: string, source: string = HOLIDAY_FILES[0]): MarketCalendarRow[] {
   return parseCalendarCsv(text, source).map((r, i) => {
     const where = `${source}: line ${i + 2}`;
     const date = r.date ?? '';
@@ -275,7 +278,7 @@ export class MarketCalendar {
   private readonly source: string;
 
   constructor(rows: readonly MarketCalendarRow[], opts: { source?: string } = {}) {
-    this.source = opts.source ?? HOLIDAY_FILE;
+    this.source = opts.source ?? HOLIDAY_FILES.join(' + ');
     if (rows.length === 0) throw calendarDataError(`${this.source}: no holiday rows`);
     for (const row of rows) {
       if (!isCalendarDate(row.date)) throw calendarDataError(`${this.source}: bad date "${row.date}"`);

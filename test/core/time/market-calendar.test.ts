@@ -415,7 +415,10 @@ describe('MarketCalendar (bundled data)', () => {
     // After the last 2028 close the next open lies in 2029.
     expect(() => cal.nextOpen(Z('2028-12-29T22:00:00Z'))).toThrow(/2029/);
     expect(() => cal.status(Z('2028-12-30T15:00:00Z'))).toThrow(CoverageError);
-    expect(() => cal.previousTradingDay('2022-01-03')).toThrow(/2021/);
+    // 2021 is known only on 2021-12-31 (a full session: New Year's Day 2022 fell on a Saturday)
+    expect(cal.previousTradingDay('2022-01-03')).toBe('2021-12-31');
+    expect(() => cal.previousTradingDay('2021-12-31')).toThrow(/2021/);
+    expect(() => cal.isTradingDay('2021-11-25')).toThrow(CoverageError);
     // The last covered session still works.
     expect(cal.lastClose(Z('2028-12-29T22:00:00Z')).date).toBe('2028-12-29');
   });

@@ -113,6 +113,7 @@ function marketLines(s: MonitorState, c: PanelContext): Line[] {
     if (v.previousClose !== null)
       line.push(seg('  '), pct(v.price / v.previousClose - 1, 2), seg(` vs ${usd(v.previousClose)}`, 'dim'));
     if (q.note) line.push(seg(` (${q.note})`, 'dim'));
+    if (q.derived) line.push(seg(` DERIVED ${q.derived}`, 'warn'));
     out.push(line);
   }
   const left = m.next.atMs - c.nowMs;
@@ -141,7 +142,7 @@ function volatilityLines(s: MonitorState): Line[] {
     r.status === 'ok'
       ? [
           seg(`IV rank ${(r.rank * 100).toFixed(0)} · percentile ${(r.percentile * 100).toFixed(0)}`),
-          seg(` (${r.n} d)`, 'dim'),
+          r.shortHistory ? seg(` (${r.shortHistory})`, 'warn') : seg(` (${r.n} d)`, 'dim'),
         ]
       : [seg('IV rank '), seg(r.reason, 'warn')],
   );

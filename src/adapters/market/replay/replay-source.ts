@@ -19,6 +19,7 @@ import {
   type OptionQuote,
   ok,
 } from '../../../core/market/port.js';
+import { IBIT_OPTIONS_FIRST_LISTED } from '../../../core/market/provenance.js';
 import { isoUtc } from '../../../core/time/clock.js';
 import type { MarketCalendar } from '../../../core/time/market-calendar.js';
 import { daysBetween, MS_PER_DAY, MS_PER_HOUR, MS_PER_YEAR } from '../../../core/units.js';
@@ -31,9 +32,6 @@ import {
   lastDateAtOrBefore,
   loadHistory,
 } from './history.js';
-
-/** IBIT options were first listed on 2024-11-19. */
-export const IBIT_OPTIONS_FIRST_LISTED = '2024-11-19';
 
 /** `source` labels of the answers; the sim adapter reuses this class under its own. */
 export interface ReplayLabels {

@@ -1,8 +1,10 @@
 import { DIMENSIONS } from '../../core/farm/grid.js';
 import type { FarmProgress } from '../../core/farm/runner.js';
 import { formatMoney, formatPct } from '../../core/format.js';
+import { SPAN_KINDS } from '../../core/market/provenance.js';
 import type { LiveStepResult } from '../../services/farm-live.js';
 import type { BacktestResult } from '../../services/farm-run.js';
+import { noCandidateTable, SPAN_HEAD, SPAN_LABEL, spanCell, spanSummaryLines } from './provenance.js';
 import { signColor } from './style.js';
 import { table, tableText } from './table.js';
 import { DIMENSION_COLUMNS } from './trader-config.js';
@@ -40,15 +42,40 @@ export function renderBacktest(r: BacktestResult): string {
       .map(([x, v]) => `${x}× ${formatPct(v, 1)}`)
       .join(', ')}`,
   );
+  lines.push(...spanSummaryLines(s.spans));
+  if (s.noCandidate?.length) {
+    lines.push(
+      'Configurations without a candidate (its DTE, delta and width found no spread), by year:',
+      noCandidateTable(s.noCandidate),
+    );
+  }
   const skips = Object.entries(s.skipsByReason).sort((a, b) => b[1] - a[1]);
   lines.push(
     `Entries skipped (trader-steps in market hours): ${skips.map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ') || 'none'}`,
   );
   // The same columns and spelling as the leaderboard's.
   const dims = DIMENSIONS.filter((d) => d !== 'symbol');
+  // A span column when some top trader booked P&L in it.
+  const kinds = SPAN_KINDS.map((_, k) => k).filter((k) => r.top.some((x) => x.spanPnlUsd[k] != null));
   const t = table(
-    ['Trader', ...dims.map((d) => DIMENSION_COLUMNS[d].head), 'Trades', 'Win', 'No stop', 'Realised'],
-    ['right', ...dims.map(() => 'right' as const), 'right', 'right', 'right', 'right'],
+    [
+      'Trader',
+      ...dims.map((d) => DIMENSION_COLUMNS[d].head),
+      'Trades',
+      'Win',
+      'No stop',
+      'Realised',
+      ...kinds.map((k) => SPAN_HEAD[SPAN_KINDS[k]]),
+    ],
+    [
+      'right',
+      ...dims.map(() => 'right' as const),
+      'right',
+      'right',
+      'right',
+      'right',
+      ...kinds.map(() => 'right' as const),
+    ],
   );
   for (const x of r.top) {
     const c = x.config;
@@ -59,9 +86,13 @@ export function renderBacktest(r: BacktestResult): string {
       x.winRate === null ? '—' : formatPct(x.winRate, 0),
       x.noStopShare === null ? '—' : formatPct(x.noStopShare, 0),
       signColor(x.realizedUsd, formatMoney(x.realizedUsd)),
+      ...kinds.map((k) => spanCell(x.spanPnlUsd[k])),
     ]);
   }
-  lines.push('Top 10 traders by realised P&L:', tableText(t));
+  lines.push(
+    `Top 10 traders by realised P&L${kinds.length ? ` (${kinds.map((k) => `${SPAN_HEAD[SPAN_KINDS[k]]}: P&L booked while ${SPAN_LABEL[SPAN_KINDS[k]]}`).join('; ')})` : ''}:`,
+    tableText(t),
+  );
   return lines.join('\n');
 }
 

@@ -1,5 +1,6 @@
 import { CoverageError, UsageError } from '../errors.js';
 import type { FillParams } from '../fill/fill.js';
+import { runYears } from '../judge/years.js';
 import { CHAIN_MODEL_VERSION } from '../market/chain-fit.js';
 import type { FieldCoverage, MarketDataSource } from '../market/port.js';
 import { type ProvenanceSpan, provenanceSpans, SPAN_KINDS } from '../market/provenance.js';
@@ -101,6 +102,8 @@ export interface FarmRunResult {
   totals: FarmTotals;
   host: FarmHost;
   registry: SpreadRegistry;
+  /** The provenance spans booked per trader (null: not booked, e.g. resumed from an older checkpoint). */
+  spans: ProvenanceSpan[] | null;
 }
 
 /** How often a run that can be interrupted gives the event loop a turn (ms of its own time). */
@@ -163,12 +166,6 @@ function emptyTotals(years: string[], combos: number): FarmTotals {
     monthIndex: -1,
     noCandidate: { years, steps: years.map(() => 0), byCombo: years.map(() => new Array(combos).fill(0)) },
   };
-}
-
-/** The calendar years of a run's months, and each month's year index. */
-export function runYears(months: readonly string[]): { years: string[]; monthYear: Int32Array } {
-  const years = [...new Set(months.map((m) => m.slice(0, 4)))];
-  return { years, monthYear: Int32Array.from(months, (m) => years.indexOf(m.slice(0, 4))) };
 }
 
 /**
@@ -386,6 +383,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
           totals,
           host,
           registry: builder.registry,
+          spans: host.spans ? spans : null,
         };
       }
       if (o.stopAfterSteps !== undefined && done >= o.stopAfterSteps && k < steps.length - 1) {
@@ -397,6 +395,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
           totals,
           host,
           registry: builder.registry,
+          spans: host.spans ? spans : null,
         };
       }
     }
@@ -448,6 +447,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       totals,
       host,
       registry: builder.registry,
+      spans: host.spans ? spans : null,
     };
   } catch (err) {
     try {

@@ -85,7 +85,11 @@ export function lineChart(values: readonly number[], o: ChartOptions = {}): stri
   if (o.marks?.length) {
     const row = Array<string>(width).fill(' ');
     o.marks.forEach((m, k) => {
-      if (m >= 0 && m < values.length) row[x(m) >> 1] = paint.red(String(k + 1));
+      if (m < 0 || m >= values.length) return;
+      // Events in one column (days apart on a long curve) are numbered side by side.
+      let col = x(m) >> 1;
+      while (col < width - 1 && row[col] !== ' ') col++;
+      row[col] = paint.red(String(k + 1));
     });
     lines.push(`${indent}${row.join('').trimEnd()}`);
   }

@@ -59,7 +59,7 @@ export function renderLeaderboard(
 
 /** "$1,234 +3.1%": a year's P&L and its return on max loss, coloured by sign. */
 export function yearCell(y: YearFigures): string {
-  const roml = y.returnOnRisk === null ? '' : ` ${formatPct(y.returnOnRisk, 1, true)}`;
+  const roml = y.returnOnRisk === null ? '' : ` ${formatPct(y.returnOnRisk, 1, true).replace('-', '−')}`;
   return signColor(y.pnlUsd, `${formatMoney(y.pnlUsd, 0)}${roml}`);
 }
 
@@ -459,7 +459,9 @@ export function historyLines(h: TraderResult['history']): string[] {
         y.year,
         pnl(y.pnlUsd),
         money(y.riskUsd),
-        y.returnOnRisk === null ? dash : signColor(y.returnOnRisk, formatPct(y.returnOnRisk, 1, true)),
+        y.returnOnRisk === null
+          ? dash
+          : signColor(y.returnOnRisk, formatPct(y.returnOnRisk, 1, true).replace('-', '−')),
       ]);
     lines.push('', 'By calendar year (marked to market):', tableText(t));
   }

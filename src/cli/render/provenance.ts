@@ -1,6 +1,6 @@
 import type { NoCandidateYear, SpanSummary } from '../../core/farm/ports.js';
 import { formatMoney, formatPct } from '../../core/format.js';
-import { type ProvenanceSpan, SPAN_KINDS, type SpanKind } from '../../core/market/provenance.js';
+import type { ProvenanceSpan, SpanKind } from '../../core/market/provenance.js';
 import { signColor } from './style.js';
 import { table, tableText } from './table.js';
 

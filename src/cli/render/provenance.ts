@@ -23,7 +23,10 @@ export function spanText(s: ProvenanceSpan): string {
 
 /** "$1,234.00 (45.0 %)": a span's P&L and its share of the whole, coloured by sign. */
 export function spanShare(pnlUsd: number, totalUsd: number): string {
-  const share = totalUsd !== 0 ? ` (${formatPct(pnlUsd / totalUsd, 0)} of ${formatMoney(totalUsd, 0)})` : '';
+  const share =
+    totalUsd !== 0
+      ? ` (${formatPct(pnlUsd / totalUsd, 0).replace('-', '−')} of ${formatMoney(totalUsd, 0)})`
+      : '';
   return `${signColor(pnlUsd, formatMoney(pnlUsd, 0))}${share}`;
 }
 

@@ -1,3 +1,4 @@
+import type { Width } from '../../core/farm/grid.js';
 import { formatMoney, formatPct } from '../../core/format.js';
 import type { BacktestDayReview, DailyReview } from '../../core/review.js';
 import type { MarketCalendar } from '../../core/time/market-calendar.js';
@@ -5,6 +6,7 @@ import type { NotifyReport } from '../../services/notify.js';
 import { describeNotify } from './notify.js';
 import { signColor } from './style.js';
 import { table, tableText } from './table.js';
+import { widthText } from './trader-config.js';
 
 const pnl = (x: number) => signColor(x, formatMoney(x));
 
@@ -58,7 +60,7 @@ export function renderReview(r: DailyReview & { notify?: NotifyReport }, m: Mark
     const t = table(['Trader', 'Trades', 'Wins', 'Realised', 'Config']);
     for (const x of list) {
       const cfg = x.config
-        ? `${x.config.symbol} ${x.config.dte}d Δ${x.config.shortDelta} $${x.config.width} PT${x.config.profitTargetPct}% ${x.config.stopLossX}× ${x.config.session}`
+        ? `${x.config.symbol} ${x.config.dte}d Δ${x.config.shortDelta} ${widthText(x.config.width as Width)} PT${x.config.profitTargetPct}% ${x.config.stopLossX}× ${x.config.session}`
         : '';
       t.push([x.trader, x.trades, x.wins, pnl(x.realizedUsd), cfg]);
     }

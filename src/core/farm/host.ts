@@ -1,6 +1,6 @@
 import { SPAN_KINDS } from '../market/provenance.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../units.js';
-import { DIMENSIONS, type Grid } from './grid.js';
+import { DIMENSIONS, type Grid, type Width } from './grid.js';
 import { EXIT_REASON, type FarmRules, SKIP } from './rules.js';
 import { FarmState } from './state.js';
 import { NO_FILL, type StepInput } from './step-input.js';
@@ -195,7 +195,7 @@ export class FarmHost {
   static comboValues(
     grid: Grid,
     c: number,
-  ): { symbol: 'IBIT' | 'BITO'; dte: number; shortDelta: number; width: number } {
+  ): { symbol: 'IBIT' | 'BITO'; dte: number; shortDelta: number; width: Width } {
     const { symbol, dte, shortDelta, width } = grid.spec;
     const w = c % width.length;
     const q = Math.floor(c / width.length) % shortDelta.length;

@@ -12,7 +12,7 @@ import type { SimModel, SimRequest } from '../core/market/sim.js';
 import type { Deps } from './deps.js';
 import { type FarmLiveDeps, farmLiveStep, type LiveStepResult } from './farm-live.js';
 
-export const REPLAY_WINDOW = { from: '2025-01-02', to: '2025-11-11' } as const;
+export const REPLAY_WINDOW = { from: '2022-01-03', to: '2026-02-12' } as const;
 export const SIM_WINDOW = { from: '2025-01-02', to: '2026-12-31' } as const;
 
 /** A live step's deps, and the replay settings a backtest records. */

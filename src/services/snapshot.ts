@@ -2,6 +2,7 @@ import type {
   BtcSpot,
   DvolPoint,
   EtfQuote,
+  IvLevel,
   MarketDataSource,
   Observed,
   SourceKind,
@@ -32,8 +33,13 @@ export interface FieldView<T> {
   ageMs: number | null;
   note: string | null;
   stale: boolean;
+  /** What the value was derived from when it is not a recorded print (IBIT before it traded). */
+  derived: string | null;
   reason: string | null;
 }
+
+/** A 52-week IV rank rests on this many daily closes; fewer are labelled. */
+export const IV_RANK_WINDOW_DAYS = 365;
 
 export interface Snapshot {
   atMs: number;
@@ -41,7 +47,16 @@ export interface Snapshot {
   market: MarketStatus & { sessionBucket: string | null };
   btc: FieldView<BtcSpot>;
   dvol: FieldView<number>;
-  dvolHistory: FieldView<{ days: number; first: string; last: string; recent: DvolPoint[] }>;
+  /** The level chains are priced at, beside the raw DVOL (null: the source prices from a current DVOL). */
+  ivLevel: FieldView<IvLevel> | null;
+  dvolHistory: FieldView<{
+    days: number;
+    first: string;
+    last: string;
+    recent: DvolPoint[];
+    /** Set when an IV rank would rest on fewer than 365 days. */
+    shortHistory: string | null;
+  }>;
   funding8h: FieldView<number>;
   ibit: FieldView<EtfQuote>;
   bito: FieldView<EtfQuote>;
@@ -60,6 +75,7 @@ export function view<T, U = T>(field: string, o: Observed<T>, atMs: number, map?
       ageMs: null,
       note: null,
       stale: false,
+      derived: null,
       reason: o.reason,
     };
   }
@@ -72,19 +88,21 @@ export function view<T, U = T>(field: string, o: Observed<T>, atMs: number, map?
     ageMs: atMs - o.asOfMs,
     note: o.note ?? null,
     stale: o.stale ?? false,
+    derived: o.derived ?? null,
     reason: null,
   };
 }
 
 /** One normalised market snapshot: every field with its provider, age, or the reason it is missing. */
 async function takeSnapshot(source: MarketDataSource, cal: MarketCalendar, atMs: number): Promise<Snapshot> {
-  const [btc, dvol, hist, funding, ibit, bito] = await Promise.all([
+  const [btc, dvol, hist, funding, ibit, bito, level] = await Promise.all([
     source.btcSpot(atMs),
     source.dvol(atMs),
-    source.dvolHistory(atMs, 365),
+    source.dvolHistory(atMs, IV_RANK_WINDOW_DAYS),
     source.funding8h(atMs),
     source.etfQuote('IBIT', atMs),
     source.etfQuote('BITO', atMs),
+    source.ivLevel ? source.ivLevel(atMs) : null,
   ]);
   return {
     atMs,
@@ -92,11 +110,16 @@ async function takeSnapshot(source: MarketDataSource, cal: MarketCalendar, atMs:
     market: { ...cal.status(atMs), sessionBucket: cal.sessionBucket(atMs) },
     btc: view('btc', btc, atMs),
     dvol: view('dvol', dvol, atMs),
+    ivLevel: level ? view('ivLevel', level, atMs) : null,
     dvolHistory: view('dvolHistory', hist, atMs, (pts: DvolPoint[]) => ({
       days: pts.length,
       first: pts[0]?.date ?? '',
       last: pts[pts.length - 1]?.date ?? '',
       recent: pts.slice(-30),
+      shortHistory:
+        pts.length < IV_RANK_WINDOW_DAYS
+          ? `IV rank rests on ${pts.length} of ${IV_RANK_WINDOW_DAYS} days of DVOL`
+          : null,
     })),
     funding8h: view('funding8h', funding, atMs),
     ibit: view('ibit', ibit, atMs),

@@ -89,7 +89,8 @@ describe('market data commands on the replay', () => {
     const j = json(['snapshot', '--source', 'replay', '--at', at]);
     expect(j.btc.value.priceUsd).toBe(79825.22);
     expect(j.dvol.value).toBeCloseTo(0.591, 10);
-    expect(j.funding8h.value).toBeCloseTo(0.00001344, 12);
+    // the trailing 24 h of 8-hour prints: 0.01 %, 0.003952 %, 0.001344 %
+    expect(j.funding8h.value).toBeCloseTo((0.01 + 0.003952 + 0.001344) / 300, 12);
     expect(j.ibit.value.price).toBeCloseTo((79825.22 * 49.43000030517578) / 86975.18, 8);
     expect(j.market.phase).toBe('open');
   });
@@ -105,6 +106,44 @@ describe('market data commands on the replay', () => {
     const chain = runCli(['chain', 'IBIT', '--source', 'replay', '--at', '2026-04-15T15:00:00Z'], env);
     expect(chain.status).toBe(3);
     expect(chain.stderr).toMatch(/^Error: missing IBIT chain/);
+  });
+
+  it('snapshot on 2022-06-13 11:00 EDT: the 14:00Z BTC bar, the 06-12 DVOL close and the level moved beside it, IBIT derived', () => {
+    const j = json(['snapshot', '--source', 'replay', '--at', '2022-06-13T15:00:00Z']);
+    expect(j.btc.value.priceUsd).toBe(22802.31);
+    expect(j.dvol.value).toBe(0.9399);
+    expect(j.ivLevel.value.raw).toBe(0.9399);
+    // BTC fell from 26,587.35 (the 06-12 23:00Z bar) to 22,802.31: the level rises
+    expect(j.ivLevel.value.btcMove).toBeCloseTo(Math.log(22802.31 / 26587.35), 10);
+    expect(j.ivLevel.value.adjusted).toBeCloseTo(
+      0.9399 * Math.exp(j.ivLevel.value.fit.downBeta * j.ivLevel.value.btcMove),
+      10,
+    );
+    expect(j.ivLevel.value.adjusted).toBeGreaterThan(1);
+    // IBIT ≈ $13.1: BTC × 26.63 / 46,278.78, carried back 1.58 years at 0.25 %/yr
+    const years =
+      (Date.parse('2024-01-11T21:00:00Z') - Date.parse('2022-06-13T15:00:00Z')) / (365 * 86_400_000);
+    expect(j.ibit.value.price).toBeCloseTo(22802.31 * (26.6299991607666 / 46278.78) * 1.0025 ** years, 8);
+    expect(j.ibit.derived).toMatch(/^from BTC × the IBIT\/BTC ratio of its first close \(2024-01-11\)/);
+    expect(j.btc.derived).toBeNull();
+    const r = runCli(['snapshot', '--source', 'replay', '--at', '2022-06-13T15:00:00Z'], {
+      ...env,
+      COLUMNS: '200',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/BTC +\$22,802/);
+    expect(r.stdout).toMatch(/DVOL \(BTC 30d IV\) +94\.0%/);
+    expect(r.stdout).toMatch(/IV level \(priced\) +94\.0% raw → 10\d\.\d%/);
+    expect(r.stdout).toMatch(/IBIT +\$13\.17 .*DERIVED from BTC/);
+  });
+
+  it('snapshot before 2022-03-24 labels the IV rank resting on fewer than 365 days of DVOL', () => {
+    const j = json(['snapshot', '--source', 'replay', '--at', '2022-01-03T15:00:00Z']);
+    expect(j.dvolHistory.value.days).toBe(285);
+    expect(j.dvolHistory.value.shortHistory).toBe('IV rank rests on 285 of 365 days of DVOL');
+    expect(
+      json(['snapshot', '--source', 'replay', '--at', '2022-06-13T15:00:00Z']).dvolHistory.value.shortHistory,
+    ).toBeNull();
   });
 
   it('chain: the listed expiry nearest 14 days, strikes on the $0.50 grid, bids below asks', () => {

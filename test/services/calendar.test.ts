@@ -93,7 +93,7 @@ describe('calendarEntries', () => {
     ]);
     expect(r.coverage.find((c) => c.type === 'cpi')).toEqual({
       type: 'cpi',
-      fromDate: '2025-01-01',
+      fromDate: '2022-01-01',
       toDate: '2026-12-31',
       complete: false,
     });
@@ -119,8 +119,8 @@ describe('calendarEntries', () => {
       calendarEntries(deps, { fromDate: '2028-12-01', toDate: '2029-01-31', types: ['market'] }),
     ).toThrow(CoverageError);
     expect(() =>
-      calendarEntries(deps, { fromDate: '2023-12-01', toDate: '2024-01-31', types: ['fomc', 'market'] }),
-    ).toThrow(/covers 2024–2028/);
+      calendarEntries(deps, { fromDate: '2021-12-01', toDate: '2022-01-31', types: ['fomc', 'market'] }),
+    ).toThrow(/covers 2022–2028/);
     // Economic types alone only warn.
     const r = calendarEntries(deps, { fromDate: '2029-01-01', toDate: '2029-01-31', types: ['cpi'] });
     expect(r.entries).toEqual([]);

@@ -106,13 +106,15 @@ describe('farm backtest checkpoint and resume', () => {
     await expect(
       farmBacktest(c, {
         source: 'replay',
-        from: '2025-10-01',
-        to: '2025-12-31',
+        from: '2026-01-05',
+        to: '2026-03-31',
         gridFile: grid,
         engine: 'js',
         seed: 1,
       }),
-    ).rejects.toThrow(/does not cover 2025-10-01 → 2025-12-31: funding8h missing\. Coverage:\n.*btcSpot: /s);
+    ).rejects.toThrow(
+      /does not cover 2026-01-05 → 2026-03-31: btcSpot, funding8h missing\. Coverage:\n.*btcSpot: /s,
+    );
     c.close();
   });
 });

@@ -2,15 +2,15 @@ import { readFileSync } from 'node:fs';
 import { ArgusError, ExitCode } from '../../core/errors.js';
 import {
   BUNDLED_COVERAGE,
-  CPI_FILE,
+  CPI_FILES,
   EconomicCalendar,
   type EconomicEvent,
   type EconomicEventOverride,
-  FOMC_FILE,
+  FOMC_FILES,
   parseCpiCsv,
   parseFomcCsv,
 } from '../../core/time/economic-calendar.js';
-import { HOLIDAY_FILE, MarketCalendar, parseMarketCalendarCsv } from '../../core/time/market-calendar.js';
+import { HOLIDAY_FILES, MarketCalendar, parseMarketCalendarCsv } from '../../core/time/market-calendar.js';
 import { bundledFile } from './files.js';
 
 /** Reads a bundled calendar file as text, turning I/O failures into a data error. */
@@ -32,9 +32,12 @@ let market: MarketCalendar | undefined;
 /** The NYSE calendar from the bundled CSV, parsed once per process. */
 export function loadMarketCalendar(): MarketCalendar {
   if (!market) {
-    const { path, text } = readCalendarFile(HOLIDAY_FILE);
-    market = new MarketCalendar(parseMarketCalendarCsv(text, path), {
-      source: `data/calendar/${HOLIDAY_FILE}`,
+    const rows = HOLIDAY_FILES.flatMap((file) => {
+      const { path, text } = readCalendarFile(file);
+      return parseMarketCalendarCsv(text, path);
+    });
+    market = new MarketCalendar(rows, {
+      source: HOLIDAY_FILES.map((f) => `data/calendar/${f}`).join(' + '),
     });
   }
   return market;
@@ -45,9 +48,12 @@ let bundledEvents: EconomicEvent[] | undefined;
 /** FOMC + CPI calendar from the bundled CSVs (parsed once per process) with optional config overrides. */
 export function loadEconomicCalendar(overrides: readonly EconomicEventOverride[] = []): EconomicCalendar {
   if (!bundledEvents) {
-    const fomc = readCalendarFile(FOMC_FILE);
-    const cpi = readCalendarFile(CPI_FILE);
-    bundledEvents = [...parseFomcCsv(fomc.text, fomc.path), ...parseCpiCsv(cpi.text, cpi.path)];
+    const read = (files: readonly string[], parse: (text: string, path: string) => EconomicEvent[]) =>
+      files.flatMap((file) => {
+        const { path, text } = readCalendarFile(file);
+        return parse(text, path);
+      });
+    bundledEvents = [...read(FOMC_FILES, parseFomcCsv), ...read(CPI_FILES, parseCpiCsv)];
   }
   return new EconomicCalendar(bundledEvents, BUNDLED_COVERAGE, overrides);
 }

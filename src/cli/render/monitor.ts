@@ -141,7 +141,7 @@ function volatilityLines(s: MonitorState): Line[] {
     r.status === 'ok'
       ? [
           seg(`IV rank ${(r.rank * 100).toFixed(0)} · percentile ${(r.percentile * 100).toFixed(0)}`),
-          seg(` (${r.n} d)`, 'dim'),
+          r.shortHistory ? seg(` (${r.shortHistory})`, 'warn') : seg(` (${r.n} d)`, 'dim'),
         ]
       : [seg('IV rank '), seg(r.reason, 'warn')],
   );

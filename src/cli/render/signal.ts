@@ -46,7 +46,7 @@ export function renderSignal(r: SignalResult & { notify?: NotifyReport }, m: Mar
   } else out.push(`Warmth: ${w.reason}`);
   const r0 = k.ivRank;
   out.push(
-    `IV rank ${r0.status === 'ok' ? `${(r0.rank * 100).toFixed(0)}, percentile ${(r0.percentile * 100).toFixed(0)} (${r0.n} days)` : r0.reason}; ` +
+    `IV rank ${r0.status === 'ok' ? `${(r0.rank * 100).toFixed(0)}, percentile ${(r0.percentile * 100).toFixed(0)} (${r0.shortHistory ? `SHORT HISTORY: ${r0.shortHistory}` : `${r0.n} days`})` : r0.reason}; ` +
       `regime ${k.regime.status === 'ok' ? k.regime.regime : k.regime.reason}; ` +
       `gap ${k.gap.status === 'ok' ? formatPct(k.gap.gapFrac, 2, true) : k.gap.reason}; ` +
       `next event ${'event' in k.nextEvent ? `${k.nextEvent.event.title} ${m.formatEt(k.nextEvent.event.timeMs)} (in ${k.nextEvent.hoursAway.toFixed(0)} h)` : k.nextEvent.reason}`,

@@ -15,7 +15,9 @@ export function renderSnapshot(s: Snapshot, m: MarketCalendar): string {
   const row = <T>(label: string, f: FieldView<T>, fmt: (v: T) => string) => {
     if (f.status === 'missing') t.push([label, `missing: ${f.reason}`, f.source, '', '']);
     else {
-      const note = [f.note, f.stale ? 'STALE' : null].filter(Boolean).join(', ');
+      const note = [f.derived ? `DERIVED ${f.derived}` : null, f.note, f.stale ? 'STALE' : null]
+        .filter(Boolean)
+        .join(', ');
       t.push([
         label,
         fmt(f.value as T) + (note ? ` (${note})` : ''),
@@ -29,7 +31,19 @@ export function renderSnapshot(s: Snapshot, m: MarketCalendar): string {
     `${formatMoney(v.price)} (prev close ${v.previousClose === null ? 'n/a' : formatMoney(v.previousClose)})`;
   row('BTC', s.btc, (v) => `${formatMoney(v.priceUsd, 0)}  ${formatPct(v.change24hFrac, 2, true)} 24h`);
   row('DVOL (BTC 30d IV)', s.dvol, (v) => formatPct(v, 1));
-  row('DVOL history', s.dvolHistory, (v) => `${v.days} daily closes ${v.first} → ${v.last}`);
+  if (s.ivLevel)
+    row(
+      'IV level (priced)',
+      s.ivLevel,
+      (v) =>
+        `${formatPct(v.raw, 1)} raw → ${formatPct(v.adjusted, 1)}` +
+        (v.fit ? `, BTC ${formatPct(Math.expm1(v.btcMove), 2, true)} since the DVOL close` : ''),
+    );
+  row(
+    'DVOL history',
+    s.dvolHistory,
+    (v) => `${v.days} daily closes ${v.first} → ${v.last}${v.shortHistory ? ` (${v.shortHistory})` : ''}`,
+  );
   row('Funding / 8h', s.funding8h, (v) => formatPct(v, 4, true));
   row('IBIT', s.ibit, etf);
   row('BITO', s.bito, etf);

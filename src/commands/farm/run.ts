@@ -19,8 +19,8 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
       options: ['live', 'replay', 'sim'] as const,
       description: 'market data (default from config: live)',
     })(),
-    from: dateFlag({ description: 'first day (replay default 2025-01-02)' }),
-    to: dateFlag({ description: 'last day (replay default 2025-11-11)' }),
+    from: dateFlag({ description: 'first day (replay default 2022-01-03)' }),
+    to: dateFlag({ description: 'last day (replay default 2026-02-12)' }),
     grid: Flags.string({ description: 'grid spec JSON (default: the shipped 432,000-trader grid)' }),
     engine: engineFlag({ description: 'kernel engine (default auto)' }),
     seed: Flags.integer({

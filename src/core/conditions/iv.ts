@@ -45,6 +45,8 @@ export interface IvRank {
   n: number;
   low: number;
   high: number;
+  /** Set when the rank rests on fewer days than the window (e.g. before 2022-03-24 in the replay: DVOL starts 2021-03-24). */
+  shortHistory: string | null;
 }
 
 /**
@@ -71,6 +73,8 @@ export function ivRank(
     n: w.length,
     low,
     high,
+    shortHistory:
+      w.length < opts.windowDays ? `rests on ${w.length} of ${opts.windowDays} days of DVOL` : null,
   };
 }
 

@@ -125,7 +125,7 @@ export function checkCoverage(cov: FieldCoverage[], fromMs: number, toMs: number
     .join('\n');
   throw new CoverageError(
     `the ${kind} data does not cover ${isoUtc(fromMs).slice(0, 10)} → ${isoUtc(toMs).slice(0, 10)}: ${bad.map((b) => b.field).join(', ')} missing. Coverage:\n${lines}`,
-    "choose --from/--to inside every field's coverage (the shipped replay window is 2025-01-02 → 2025-11-11)",
+    "choose --from/--to inside every field's coverage (the shipped replay window is 2022-01-03 → 2026-02-12)",
   );
 }
 

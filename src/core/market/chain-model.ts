@@ -92,15 +92,26 @@ export function validateChainModel(x: unknown, where = 'chain model'): ChainMode
 
 // ---------------------------------------------------------------- strikes
 
-/** Listed strikes for an expiry `dte` days out with the underlying at `spot`, ascending. */
-export function strikeGrid(model: ChainModel, spot: number, dte: number): number[] {
+/**
+ * Listed strikes for an expiry `dte` days out with the underlying at `spot`, ascending. The tiers'
+ * K/S ranges were read off chains at a 30-day ATM IV of `model.atm.atm30` (56.8 %); above that
+ * level the ranges widen in log-moneyness by atmIv30 / atm30 (a listing follows the moves a
+ * volatile fund makes), and they never narrow below the fitted ranges.
+ */
+export function strikeGrid(
+  model: ChainModel,
+  spot: number,
+  dte: number,
+  atmIv30 = model.atm.atm30,
+): number[] {
   if (!(spot > 0)) throw new RangeError(`spot must be > 0, got ${spot}`);
   const band = model.strikes.bands.find((b) => b.maxDte === null || dte <= b.maxDte)!;
+  const widen = Math.max(1, atmIv30 / model.atm.atm30);
   const cents = new Set<number>();
   for (const t of band.tiers) {
     const sc = Math.round(t.step * 100);
-    const k0 = Math.max(1, Math.ceil((t.lo * spot) / t.step - 1e-9));
-    const k1 = Math.floor((t.hi * spot) / t.step + 1e-9);
+    const k0 = Math.max(1, Math.ceil((t.lo ** widen * spot) / t.step - 1e-9));
+    const k1 = Math.floor((t.hi ** widen * spot) / t.step + 1e-9);
     for (let k = k0; k <= k1; k++) cents.add(k * sc);
   }
   if (cents.size === 0) {
@@ -257,7 +268,7 @@ export function quoteOne(model: ChainModel, input: ChainInput, contract: OptionC
 export function buildChain(model: ChainModel, input: ChainInput): OptionQuote[] {
   const out: OptionQuote[] = [];
   for (const e of input.expiries) {
-    for (const strike of strikeGrid(model, input.spot, e.dte)) {
+    for (const strike of strikeGrid(model, input.spot, e.dte, input.atmIv30)) {
       for (const right of ['put', 'call'] as const) {
         out.push(quoteOne(model, input, { symbol: input.symbol, expiry: e.expiry, strike, right }));
       }

@@ -22,6 +22,8 @@ export type Observed<T> =
       note?: string;
       /** True when older than the configured maximum age during the session. */
       stale?: boolean;
+      /** Set when the value is made, not recorded: what it was derived from (e.g. IBIT before it traded). */
+      derived?: string;
     }
   | { status: 'missing'; reason: string; source: string };
 
@@ -29,7 +31,7 @@ export function ok<T>(
   value: T,
   asOfMs: number,
   source: string,
-  extra: { note?: string; stale?: boolean } = {},
+  extra: { note?: string; stale?: boolean; derived?: string } = {},
 ): Observed<T> {
   return { status: 'ok', value, asOfMs, source, ...extra };
 }
@@ -59,6 +61,19 @@ export interface DvolPoint {
   date: string;
   /** Close as an annualised fraction (0.55 = DVOL 55). */
   vol: number;
+}
+
+export interface IvLevel {
+  /** The DVOL close visible at the step (a fraction). */
+  raw: number;
+  /** The level moved by BTC's move since that close was stamped. */
+  adjusted: number;
+  /** BTC's log move since the stamp. */
+  btcMove: number;
+  /** When the raw close was stamped (the end of its UTC day). */
+  stampMs: number;
+  /** The fitted slopes (null: too little history to fit, the level is the raw close). */
+  fit: { downBeta: number; upBeta: number; nDown: number; nUp: number; throughDate: string } | null;
 }
 
 export interface EtfQuote {
@@ -127,6 +142,12 @@ export interface MarketDataSource {
   dvolHistory(atMs: number, days: number): Promise<Observed<DvolPoint[]>>;
   /** Perpetual funding rate per 8 h, as a fraction. */
   funding8h(atMs: number): Promise<Observed<number>>;
+  /**
+   * The IV level the source prices chains with, beside the raw DVOL it starts from (replay: moved
+   * intraday by BTC since the DVOL stamp, `core/market/iv-adjust.ts`). Sources that price from a
+   * current DVOL have none.
+   */
+  ivLevel?(atMs: number): Promise<Observed<IvLevel>>;
   etfQuote(symbol: EtfSymbol, atMs: number): Promise<Observed<EtfQuote>>;
   optionChain(symbol: EtfSymbol, atMs: number, req?: ChainRequest): Promise<Observed<OptionChain>>;
   /** The fund's cash distributions gone ex on or before `atMs`'s ET date, oldest first ([] for a fund that pays none). */

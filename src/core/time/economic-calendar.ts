@@ -64,27 +64,30 @@ const DEFAULT_TIME: Record<EconomicEventType, string> = { fomc: '14:00', cpi: '0
 const DEFAULT_TITLE: Record<EconomicEventType, string> = { fomc: 'FOMC statement', cpi: 'CPI release' };
 const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
-/** The bundled FOMC and CPI files (data/calendar/). */
-export const FOMC_FILE = 'fomc_meetings_2025-2028.csv';
-export const CPI_FILE = 'bls_cpi_release_dates_2025-2026.csv';
+/** The bundled FOMC and CPI files (data/calendar/), oldest first; the years meet without overlap. */
+export const FOMC_FILES = ['fomc_meetings_2022-2024.csv', 'fomc_meetings_2025-2028.csv'] as const;
+export const CPI_FILES = [
+  'bls_cpi_release_dates_2022-2024.csv',
+  'bls_cpi_release_dates_2025-2026.csv',
+] as const;
 
 /** Coverage of the bundled files. */
 export const BUNDLED_COVERAGE: readonly TypeCoverageSpec[] = [
   {
     type: 'fomc',
-    fromDate: '2025-01-01',
+    fromDate: '2022-01-01',
     // The Fed's 2025-09-05 release lists meetings through January 2028 only; the rest of 2028 is unannounced.
     toDate: '2028-01-31',
     afterReason: 'the Fed has announced meetings only through January 2028',
-    beforeReason: 'the bundled FOMC schedule starts in 2025',
+    beforeReason: 'the bundled FOMC schedule starts in 2022',
   },
   {
     type: 'cpi',
-    fromDate: '2025-01-01',
+    fromDate: '2022-01-01',
     // BLS publishes one year at a time; the 2027 schedule was not available when the data was bundled.
     toDate: '2026-12-31',
     afterReason: 'BLS has not published 2027',
-    beforeReason: 'the bundled CPI schedule starts in 2025',
+    beforeReason: 'the bundled CPI schedule starts in 2022',
   },
 ];
 
@@ -106,7 +109,7 @@ function meetingSpan(start: string, end: string): string {
 }
 
 /** FOMC decisions from the bundled meetings CSV; the decision day is the statement day. */
-export function parseFomcCsv(text: string, source = FOMC_FILE): EconomicEvent[] {
+export function parseFomcCsv(text: string, source: string = FOMC_FILES[0]): EconomicEvent[] {
   return parseCalendarCsv(text, source).map((r, i) => {
     const where = `${source}: line ${i + 2}`;
     const start = requireDate(r.meeting_start, where);
@@ -130,7 +133,7 @@ export function parseFomcCsv(text: string, source = FOMC_FILE): EconomicEvent[] 
 }
 
 /** CPI releases from the bundled BLS CSV: actual release dates; unpublished months are skipped. */
-export function parseCpiCsv(text: string, source = CPI_FILE): EconomicEvent[] {
+export function parseCpiCsv(text: string, source: string = CPI_FILES[0]): EconomicEvent[] {
   const out: EconomicEvent[] = [];
   parseCalendarCsv(text, source).forEach((r, i) => {
     const where = `${source}: line ${i + 2}`;

@@ -6,8 +6,12 @@ import { dayNumber } from '../units.js';
 /** The exchange time zone. All America/New_York conversions in Argus go through this module. */
 export const ET_ZONE = 'America/New_York';
 
-/** The bundled NYSE holiday file (data/calendar/). */
-export const HOLIDAY_FILE = 'nyse_holidays_early_closes_2024-2028.csv';
+/** The bundled NYSE closures and early closes (data/calendar/), oldest first; one file per span of years. */
+export const HOLIDAY_FILES = [
+  'nyse_sessions_before_2022.csv',
+  'nyse_holidays_early_closes_2022-2023.csv',
+  'nyse_holidays_early_closes_2024-2028.csv',
+] as const;
 const OPEN_ET = '09:30';
 const REGULAR_CLOSE_ET = '16:00';
 // Session buckets in ET minutes of the day; the afternoon ends at the day's close.
@@ -196,10 +200,13 @@ export function parseCalendarCsv(text: string, source = 'csv'): Record<string, s
 // Market calendar
 // ---------------------------------------------------------------------------------------------
 
-/** One NYSE special day: a full closure or a 13:00 ET early close. */
+/**
+ * One NYSE special day: a full closure, a 13:00 ET early close, or a `session` — a date outside
+ * the covered years known to be a regular session (the replay's first morning looks back to it).
+ */
 export interface MarketCalendarRow {
   date: string;
-  type: 'closed' | 'early_close';
+  type: 'closed' | 'early_close' | 'session';
   name: string;
   /** ET close time on early-close days, 'HH:MM'. */
   closeEt?: string;
@@ -244,7 +251,7 @@ export interface SpecialDay {
 const WEEKDAY_ABBR = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 /** Parses the bundled NYSE holiday CSV, checking every date, type, close time and weekday. */
-export function parseMarketCalendarCsv(text: string, source = HOLIDAY_FILE): MarketCalendarRow[] {
+export function parseMarketCalendarCsv(text: string, source: string = HOLIDAY_FILES[0]): MarketCalendarRow[] {
   return parseCalendarCsv(text, source).map((r, i) => {
     const where = `${source}: line ${i + 2}`;
     const date = r.date ?? '';
@@ -255,6 +262,7 @@ export function parseMarketCalendarCsv(text: string, source = HOLIDAY_FILE): Mar
       );
     }
     if (r.type === 'closed') return { date, type: 'closed', name: r.name };
+    if (r.type === 'session') return { date, type: 'session', name: r.name };
     if (r.type === 'early_close') {
       const closeEt = r.early_close_time_et ?? '';
       if (!TIME_RE.test(closeEt)) throw calendarDataError(`${where}: bad early-close time "${closeEt}"`);
@@ -275,7 +283,7 @@ export class MarketCalendar {
   private readonly source: string;
 
   constructor(rows: readonly MarketCalendarRow[], opts: { source?: string } = {}) {
-    this.source = opts.source ?? HOLIDAY_FILE;
+    this.source = opts.source ?? HOLIDAY_FILES.join(' + ');
     if (rows.length === 0) throw calendarDataError(`${this.source}: no holiday rows`);
     for (const row of rows) {
       if (!isCalendarDate(row.date)) throw calendarDataError(`${this.source}: bad date "${row.date}"`);
@@ -286,7 +294,11 @@ export class MarketCalendar {
       if (this.rows.has(row.date)) throw calendarDataError(`${this.source}: ${row.date} is listed twice`);
       this.rows.set(row.date, row);
     }
-    const years = [...this.rows.keys()].map((d) => Number(d.slice(0, 4)));
+    // A `session` row vouches for its own date only; the covered years are the holiday rows'.
+    const years = [...this.rows.values()]
+      .filter((r) => r.type !== 'session')
+      .map((r) => Number(r.date.slice(0, 4)));
+    if (years.length === 0) throw calendarDataError(`${this.source}: no holiday rows`);
     this.fromYear = Math.min(...years);
     this.toYear = Math.max(...years);
     // A year without any row would silently look like a year without holidays.
@@ -467,7 +479,11 @@ export class MarketCalendar {
     return [...this.rows.values()]
       .filter((r) => r.date >= fromDate && r.date <= toDate)
       .sort((a, b) => (a.date < b.date ? -1 : 1))
-      .map((r) => ({ date: r.date, type: r.type, name: r.name, closeEt: r.closeEt ?? null }));
+      .flatMap((r) =>
+        r.type === 'session'
+          ? []
+          : [{ date: r.date, type: r.type, name: r.name, closeEt: r.closeEt ?? null }],
+      );
   }
 
   /**
@@ -520,6 +536,7 @@ export class MarketCalendar {
     assertCalendarDate(date);
     const year = Number(date.slice(0, 4));
     if (year >= this.fromYear && year <= this.toYear) return;
+    if (this.rows.get(date)?.type === 'session') return;
     const span = `${this.fromYear}–${this.toYear}`;
     throw new CoverageError(
       `no NYSE holiday data for ${year}: the bundled calendar covers ${span}; ` +

@@ -64,6 +64,17 @@ describe('ivRank (true definitions, #10)', () => {
   it('gaps (NaN) do not count as days', () => {
     const h = range(210, (i) => (i % 10 === 0 ? Number.NaN : 0.5 + i / 1000));
     expect(ivRank(h, 0.6)).toEqual({ status: 'insufficient', reason: 'insufficient history (189 days)' });
+    // between the floor and a full year the rank is given and labelled (the replay before 2022-03-24)
+    const short = ivRank(
+      range(285, (i) => 0.5 + i / 1000),
+      0.6,
+    );
+    expect(short.status === 'ok' && short.shortHistory).toBe('rests on 285 of 365 days of DVOL');
+    const full = ivRank(
+      range(365, (i) => 0.5 + i / 1000),
+      0.6,
+    );
+    expect(full.status === 'ok' && full.shortHistory).toBeNull();
   });
 
   it('a missing current value or a flat history is insufficient', () => {

@@ -17,10 +17,12 @@ const all = cal.events(Z('2024-01-01T00:00:00Z'), Z('2029-01-01T00:00:00Z'));
 const byId = (id: string) => all.events.find((e) => e.id === id);
 
 describe('bundled FOMC dates', () => {
-  it('lists all 25 meetings with the statement at 14:00 ET on the decision day', () => {
+  it('lists all 33 meetings from 2024 with the statement at 14:00 ET on the decision day', () => {
     const fomc = all.events.filter((e) => e.type === 'fomc');
-    expect(fomc).toHaveLength(25);
-    expect(fomc[0].date).toBe('2025-01-29');
+    // 8 in 2024 (from the 2022–2024 file) + 25 (2025 – January 2028)
+    expect(fomc).toHaveLength(33);
+    expect(fomc[0].date).toBe('2024-01-31');
+    expect(fomc[8].date).toBe('2025-01-29');
     expect(fomc[fomc.length - 1].date).toBe('2028-01-26');
   });
 
@@ -50,8 +52,8 @@ describe('bundled CPI dates', () => {
       detail: 'CPI for 2026-11',
       source: 'bundled',
     });
-    // 23 releases: reference months 2024-12..2026-11 minus the never-published October 2025.
-    expect(all.events.filter((e) => e.type === 'cpi')).toHaveLength(23);
+    // 12 releases in 2024 + 23: reference months 2024-12..2026-11 minus the never-published October 2025.
+    expect(all.events.filter((e) => e.type === 'cpi')).toHaveLength(35);
   });
 
   it('follows the 2025 shutdown changes', () => {
@@ -82,12 +84,32 @@ describe('bundled CPI dates', () => {
   });
 });
 
+describe('2022–2024 dates', () => {
+  it('has the 2022 meetings and releases, and 2024-11-07 (a Thursday) at 14:00 EST', () => {
+    const y2022 = cal.events(Z('2022-01-01T05:00:00Z'), Z('2023-01-01T05:00:00Z'));
+    expect(y2022.events.filter((e) => e.type === 'fomc')).toHaveLength(8);
+    expect(y2022.events.filter((e) => e.type === 'cpi')).toHaveLength(12);
+    expect(y2022.warnings).toEqual([]);
+    // 2022-06-15: 14:00 EDT; the 2022-06-10 CPI at 08:30 EDT
+    expect(cal.eventsOnDate('2022-06-15').events.map((e) => [e.id, e.timeMs])).toEqual([
+      ['fomc-2022-06-15', Z('2022-06-15T18:00:00Z')],
+    ]);
+    expect(cal.eventsOnDate('2022-06-10').events[0].timeMs).toBe(Z('2022-06-10T12:30:00Z'));
+    expect(cal.eventsOnDate('2024-11-07').events[0].timeMs).toBe(Z('2024-11-07T19:00:00Z'));
+  });
+
+  it('the two files meet: December 2024 CPI (2024-12-11) then January 2025 (2025-01-15)', () => {
+    expect(cal.nextEvent(Z('2024-12-12T00:00:00Z'), 'cpi').id).toBe('cpi-2025-01-15');
+    expect(cal.nextEvent(Z('2024-12-19T00:00:00Z'), 'fomc').id).toBe('fomc-2025-01-29');
+  });
+});
+
 describe('coverage and warnings', () => {
   it('reports the bundled coverage per type', () => {
     const r = cal.events(Z('2026-01-01T05:00:00Z'), Z('2026-02-01T05:00:00Z'));
     expect(r.coverage).toEqual([
-      { type: 'fomc', fromDate: '2025-01-01', toDate: '2028-01-31', complete: true },
-      { type: 'cpi', fromDate: '2025-01-01', toDate: '2026-12-31', complete: true },
+      { type: 'fomc', fromDate: '2022-01-01', toDate: '2028-01-31', complete: true },
+      { type: 'cpi', fromDate: '2022-01-01', toDate: '2026-12-31', complete: true },
     ]);
     expect(r.warnings).toEqual([]);
   });
@@ -102,16 +124,17 @@ describe('coverage and warnings', () => {
     ]);
   });
 
-  it('warns past the last announced FOMC meeting and before 2025', () => {
+  it('warns past the last announced FOMC meeting and before 2022', () => {
     const late = cal.events(Z('2028-01-01T05:00:00Z'), Z('2028-03-01T05:00:00Z'), ['fomc']);
     expect(late.events.map((e) => e.id)).toEqual(['fomc-2028-01-26']);
     expect(late.coverage).toEqual([
-      { type: 'fomc', fromDate: '2025-01-01', toDate: '2028-01-31', complete: false },
+      { type: 'fomc', fromDate: '2022-01-01', toDate: '2028-01-31', complete: false },
     ]);
     expect(late.warnings[0]).toMatch(/^no FOMC dates after 2028-01-31/);
-    const early = cal.events(Z('2024-12-01T05:00:00Z'), Z('2025-02-01T05:00:00Z'), ['cpi']);
+    const early = cal.events(Z('2021-12-01T05:00:00Z'), Z('2022-02-01T05:00:00Z'), ['cpi']);
+    expect(early.events.map((e) => e.id)).toEqual(['cpi-2022-01-12']);
     expect(early.warnings).toEqual([
-      'no CPI dates before 2025-01-01 (the bundled CPI schedule starts in 2025): add them under calendar.events in your config',
+      'no CPI dates before 2022-01-01 (the bundled CPI schedule starts in 2022): add them under calendar.events in your config',
     ]);
   });
 
@@ -147,7 +170,7 @@ describe('nextEvent', () => {
     // The next FOMC (2027-01-27) is known, but a January 2027 CPI may come before it.
     expect(() => cal.nextEvent(Z('2026-12-15T00:00:00Z'))).toThrow(/no CPI dates after 2026-12-31/);
     expect(() => cal.nextEvent(Z('2028-01-27T00:00:00Z'), 'fomc')).toThrow(CoverageError);
-    expect(() => cal.nextEvent(Z('2024-06-01T00:00:00Z'), 'cpi')).toThrow(/before 2025-01-01/);
+    expect(() => cal.nextEvent(Z('2021-06-01T00:00:00Z'), 'cpi')).toThrow(/before 2022-01-01/);
   });
 
   it('trusts config events past the bundled coverage', () => {
@@ -172,7 +195,7 @@ describe('config overrides', () => {
       },
     ]);
     expect(r.coverage).toEqual([
-      { type: 'cpi', fromDate: '2025-01-01', toDate: '2026-12-31', complete: false },
+      { type: 'cpi', fromDate: '2022-01-01', toDate: '2026-12-31', complete: false },
     ]);
     expect(r.warnings).toEqual([
       'no bundled CPI dates after 2026-12-31 (BLS has not published 2027): only the CPI events from your config are listed there',

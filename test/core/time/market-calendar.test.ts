@@ -88,8 +88,8 @@ describe('ET conversions', () => {
 });
 
 describe('MarketCalendar (bundled data)', () => {
-  it('covers 2024-2028 and is parsed once', () => {
-    expect(cal.coverage()).toEqual({ fromYear: 2024, toYear: 2028 });
+  it('covers 2022-2028 and is parsed once', () => {
+    expect(cal.coverage()).toEqual({ fromYear: 2022, toYear: 2028 });
     expect(loadMarketCalendar()).toBe(cal);
   });
 
@@ -386,7 +386,15 @@ describe('MarketCalendar (bundled data)', () => {
     expect(cal.replaySteps('2026-07-01', '2026-07-01')[0]).toBe(Z('2026-07-01T14:00:00Z'));
   });
 
-  it('throws CoverageError for 2029 and 2023 instead of guessing', () => {
+  it('2022–2023 from their own file: Juneteenth 2022 observed on Monday 06-20, 2022-11-25 closes at 13:00', () => {
+    expect(cal.closure('2022-06-20')?.name).toMatch(/Juneteenth/);
+    expect(cal.tradingDay('2022-11-25')?.closeMs).toBe(Z('2022-11-25T18:00:00Z'));
+    // 2022-01-01 fell on a Saturday: nothing observed, Monday 2022-01-03 trades.
+    expect(cal.isTradingDay('2022-01-03')).toBe(true);
+    expect(cal.previousTradingDay('2024-01-02')).toBe('2023-12-29');
+  });
+
+  it('throws CoverageError for 2029 and 2021 instead of guessing', () => {
     const err = (() => {
       try {
         cal.closure('2029-01-02');
@@ -396,7 +404,7 @@ describe('MarketCalendar (bundled data)', () => {
     })();
     expect(err).toBeInstanceOf(CoverageError);
     expect((err as CoverageError).message).toMatch(
-      /^no NYSE holiday data for 2029: the bundled calendar covers 2024–2028;/,
+      /^no NYSE holiday data for 2029: the bundled calendar covers 2022–2028;/,
     );
     expect((err as CoverageError).hint).toMatch(/NYSE/);
     expect((err as CoverageError).exitCode).toBe(3);
@@ -407,7 +415,10 @@ describe('MarketCalendar (bundled data)', () => {
     // After the last 2028 close the next open lies in 2029.
     expect(() => cal.nextOpen(Z('2028-12-29T22:00:00Z'))).toThrow(/2029/);
     expect(() => cal.status(Z('2028-12-30T15:00:00Z'))).toThrow(CoverageError);
-    expect(() => cal.previousTradingDay('2024-01-02')).toThrow(/2023/);
+    // 2021 is known only on 2021-12-31 (a full session: New Year's Day 2022 fell on a Saturday)
+    expect(cal.previousTradingDay('2022-01-03')).toBe('2021-12-31');
+    expect(() => cal.previousTradingDay('2021-12-31')).toThrow(/2021/);
+    expect(() => cal.isTradingDay('2021-11-25')).toThrow(CoverageError);
     // The last covered session still works.
     expect(cal.lastClose(Z('2028-12-29T22:00:00Z')).date).toBe('2028-12-29');
   });

@@ -5,7 +5,8 @@ import { bundledFile } from '../../bundled/files.js';
 
 /**
  * The bundled real history, parsed once into typed arrays. Units are normalised here, at the
- * boundary: DVOL 55.2 → 0.552, Binance funding in percent → fraction.
+ * boundary, once: DVOL 55.2 → 0.552, the 8-hour Binance funding file in percent → fraction, the
+ * daily funding file already in fractions (× 1).
  */
 export interface HourlySeries {
   startMs: Float64Array;
@@ -41,6 +42,10 @@ export interface History {
   dvolDaily: TimedSeries;
   /** Funding per 8 h as a fraction, keyed by funding time. */
   funding8h: TimedSeries;
+  /** The UTC day's mean 8-hour funding as a fraction, keyed by UTC day start (known at day start + 24 h); replay only. */
+  fundingDaily?: TimedSeries;
+  /** BTC daily closes at 24:00 UTC, keyed by UTC day start (the IV level's fit); replay only. */
+  btcDaily?: TimedSeries;
   files: Record<string, string>;
 }
 
@@ -50,6 +55,8 @@ export const HISTORY_FILES = {
   bitoDaily: 'prices/bito_1d_yahoo_raw_ohlcv_2021-10-20_to_2026-05-01.csv',
   dvolDaily: 'prices/deribit_btc_dvol_1d_ohlc_2021-03-24_to_2026-04-06.csv',
   funding8h: 'prices/binance_btcusdt_perp_funding_rate_8h_pct_2022-11_to_2025-11.json',
+  fundingDaily: 'prices/binance_btcusdt_funding_1d_mean_2019-09-10_to_2026-02-12.csv',
+  btcDaily: 'prices/btc_usd_1d_yahoo_2014-09-17_to_2026-06-05.csv',
 } as const;
 
 let cached: History | null = null;
@@ -76,6 +83,20 @@ export function loadHistory(): History {
       readFileSync(bundledFile(HISTORY_FILES.funding8h), 'utf8'),
       HISTORY_FILES.funding8h,
       0.01,
+    ),
+    fundingDaily: parseDayColumn(
+      readFileSync(bundledFile(HISTORY_FILES.fundingDaily), 'utf8'),
+      HISTORY_FILES.fundingDaily,
+      'date',
+      'funding_mean',
+      1,
+    ),
+    btcDaily: parseDayColumn(
+      readFileSync(bundledFile(HISTORY_FILES.btcDaily), 'utf8'),
+      HISTORY_FILES.btcDaily,
+      'Date',
+      'Close',
+      1,
     ),
     files: { ...HISTORY_FILES },
   };
@@ -171,6 +192,33 @@ export function parseDvolDaily(text: string, file: string): TimedSeries {
     out.timeMs[i] = r.t;
     out.value[i] = r.close / 100;
   });
+  return out;
+}
+
+/** One value column of a daily CSV keyed by a UTC date column (ascending), times `scale`. */
+export function parseDayColumn(
+  text: string,
+  file: string,
+  dateCol: string,
+  valueCol: string,
+  scale: number,
+): TimedSeries {
+  const lines = text.trim().split(/\r?\n/);
+  const header = lines[0].split(',').map((h) => h.trim());
+  const iD = header.indexOf(dateCol);
+  const iV = header.indexOf(valueCol);
+  if (iD < 0 || iV < 0) throw new Error(`${file}: missing column ${iD < 0 ? dateCol : valueCol}`);
+  const n = lines.length - 1;
+  const out: TimedSeries = { timeMs: new Float64Array(n), value: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    const c = lines[i + 1].split(',');
+    const t = Date.parse(`${c[iD]}T00:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(c[iD]) || !Number.isFinite(t))
+      throw new Error(`${file}:${i + 2}: bad date "${c[iD]}"`);
+    if (i > 0 && t <= out.timeMs[i - 1]) throw new Error(`${file}:${i + 2}: dates not ascending`);
+    out.timeMs[i] = t;
+    out.value[i] = num(c[iV], file, i + 2, valueCol) * scale;
+  }
   return out;
 }
 

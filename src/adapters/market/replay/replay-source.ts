@@ -1,5 +1,6 @@
 import { atmIv30FromDvol } from '../../../core/market/chain-fit.js';
 import { buildChain, type ChainInput, type ChainModel, quoteOne } from '../../../core/market/chain-model.js';
+import { adjustIv, IvMoveRelation } from '../../../core/market/iv-adjust.js';
 import { listedExpiries } from '../../../core/market/listing.js';
 import {
   type Bar,
@@ -11,6 +12,7 @@ import {
   type EtfQuote,
   type EtfSymbol,
   type FieldCoverage,
+  type IvLevel,
   type MarketDataSource,
   missing,
   type Observed,
@@ -19,7 +21,13 @@ import {
   type OptionQuote,
   ok,
 } from '../../../core/market/port.js';
-import { IBIT_OPTIONS_FIRST_LISTED } from '../../../core/market/provenance.js';
+import {
+  derivedIbitPerBtc,
+  IBIT_DERIVED_NOTE,
+  IBIT_FIRST_CLOSE,
+  IBIT_OPTIONS_FIRST_LISTED,
+  NO_LISTED_OPTIONS_NOTE,
+} from '../../../core/market/provenance.js';
 import { isoUtc } from '../../../core/time/clock.js';
 import type { MarketCalendar } from '../../../core/time/market-calendar.js';
 import { daysBetween, MS_PER_DAY, MS_PER_HOUR, MS_PER_YEAR } from '../../../core/units.js';
@@ -56,9 +64,12 @@ export const REPLAY_LABELS: ReplayLabels = {
 /** Seams for adapters that replay another History through this class (the sim). Replay uses none. */
 export interface ReplayHooks {
   labels?: ReplayLabels;
-  /** Options are quoted from this ET date on; null = no restriction. Default IBIT_OPTIONS_FIRST_LISTED. */
-  optionsFirstListed?: string | null;
-  /** The 30-day ATM IV at a quote time, or why there is none (default: the fitted level on DVOL's last close). */
+  /**
+   * The History is made, not recorded (the sim): nothing is derived before a fund traded and no
+   * chain is labelled as predating the listing.
+   */
+  synthetic?: boolean;
+  /** The 30-day ATM IV at a quote time, or why there is none (default: the fitted level on the intraday-adjusted DVOL). */
   atmIv30?: (quoteMs: number) => number | string;
   /** A chain's quotes (default: the chain model's buildChain). */
   buildChain?: (model: ChainModel, input: ChainInput) => OptionQuote[];
@@ -81,8 +92,10 @@ export interface ReplayOptions {
 
 /**
  * Real history replayed without look-ahead: an hourly bar is visible at its start + 1 h, a DVOL
- * daily close at the end of its UTC day, a funding rate at its funding time, a daily ETF close at
- * that session's closing bell. Option chains are synthesised by the fitted chain model.
+ * daily close at the end of its UTC day, a funding print at its funding time and a daily funding
+ * mean at the end of its UTC day, a daily ETF close at that session's closing bell. Option chains
+ * are synthesised by the fitted chain model, priced at DVOL moved intraday by BTC (iv-adjust.ts).
+ * Before IBIT traded (2024-01-11) its price is derived from BTC, and says so.
  */
 export class ReplayMarketDataSource implements MarketDataSource {
   readonly kind = 'replay' as const;
@@ -92,6 +105,8 @@ export class ReplayMarketDataSource implements MarketDataSource {
   private model: ChainModel | null;
   private readonly hooks: ReplayHooks;
   private readonly labels: ReplayLabels;
+  private ivRelation: IvMoveRelation | null = null;
+  private ibitAnchor: { ratio: number; closeMs: number } | string | null = null;
 
   constructor(opts: ReplayOptions) {
     this.h = opts.history ?? loadHistory();
@@ -199,14 +214,95 @@ export class ReplayMarketDataSource implements MarketDataSource {
     return ok(pts, d.timeMs[i] + MS_PER_DAY, src);
   }
 
+  /**
+   * Funding per 8 h as one feature over both files: the mean of the three 8-hour prints of the
+   * trailing 24 h where the 8-hour file has them, else the mean of the last completed UTC day
+   * (the daily file: it includes the day's 16:00Z print, so it is known only at D+1 00:00Z).
+   */
   async funding8h(atMs: number): Promise<Observed<number>> {
     const src = this.labels.funding;
     const f = this.h.funding8h;
-    const end = f.timeMs[f.timeMs.length - 1];
-    if (atMs > end + 8 * MS_PER_HOUR) return missing(src, `outside coverage, data ends ${isoUtc(end)}`);
     const i = lastAtOrBefore(f.timeMs, atMs);
-    if (i < 0) return missing(src, `outside coverage, data starts ${isoUtc(f.timeMs[0])}`);
-    return ok(f.value[i], f.timeMs[i], src);
+    const daily = this.h.fundingDaily;
+    // Print times carry milliseconds of jitter (16:00:00.016): three prints 16 h ± a minute apart.
+    if (
+      i >= 2 &&
+      f.timeMs[i - 2] > atMs - MS_PER_DAY &&
+      Math.abs(f.timeMs[i] - f.timeMs[i - 2] - 16 * MS_PER_HOUR) < 60_000
+    )
+      return ok((f.value[i] + f.value[i - 1] + f.value[i - 2]) / 3, f.timeMs[i], src, {
+        note: 'mean of the 3 prints of the last 24 h',
+      });
+    if (!daily) {
+      // A made History has only 8-hour prints: the mean of those in the last 24 h.
+      const end = f.timeMs[f.timeMs.length - 1];
+      if (atMs > end + 8 * MS_PER_HOUR) return missing(src, `outside coverage, data ends ${isoUtc(end)}`);
+      if (i < 0) return missing(src, `outside coverage, data starts ${isoUtc(f.timeMs[0])}`);
+      let sum = 0;
+      let n = 0;
+      for (let k = i; k >= 0 && f.timeMs[k] > atMs - MS_PER_DAY; k--, n++) sum += f.value[k];
+      return ok(sum / n, f.timeMs[i], src, {
+        note: `mean of the ${n} print${n === 1 ? '' : 's'} of the last 24 h`,
+      });
+    }
+    const j = lastAtOrBefore(daily.timeMs, atMs - MS_PER_DAY);
+    const last = daily.timeMs[daily.timeMs.length - 1];
+    if (j < 0) return missing(src, `outside coverage, data starts ${isoUtc(daily.timeMs[0] + MS_PER_DAY)}`);
+    if (atMs >= daily.timeMs[j] + 2 * MS_PER_DAY)
+      return missing(src, `outside coverage, data ends ${isoUtc(last + 2 * MS_PER_DAY)}`);
+    const day = isoUtc(daily.timeMs[j]).slice(0, 10);
+    return ok(daily.value[j], daily.timeMs[j] + MS_PER_DAY, src, { note: `daily mean of ${day}` });
+  }
+
+  // ---- The IV level ---------------------------------------------------------------------------
+
+  /** The daily relation between BTC's move and DVOL's, built once from the daily closes. */
+  private relation(): IvMoveRelation | null {
+    const btc = this.h.btcDaily;
+    if (!btc) return null;
+    if (!this.ivRelation) {
+      const d = this.h.dvolDaily;
+      const days: ConstructorParameters<typeof IvMoveRelation>[0][number][] = [];
+      for (let k = 1; k < d.timeMs.length; k++) {
+        if (d.timeMs[k] - d.timeMs[k - 1] !== MS_PER_DAY) continue;
+        const b = lastAtOrBefore(btc.timeMs, d.timeMs[k]);
+        if (b < 1 || btc.timeMs[b] !== d.timeMs[k] || btc.timeMs[b - 1] !== d.timeMs[k - 1]) continue;
+        days.push({
+          dayMs: d.timeMs[k],
+          date: isoUtc(d.timeMs[k]).slice(0, 10),
+          btcLogReturn: Math.log(btc.value[b] / btc.value[b - 1]),
+          dvolLogChange: Math.log(d.value[k] / d.value[k - 1]),
+        });
+      }
+      this.ivRelation = new IvMoveRelation(days);
+    }
+    return this.ivRelation;
+  }
+
+  /** The raw DVOL visible at `atMs` and the level moved by BTC since its stamp, or why there is none. */
+  ivLevelAt(atMs: number): IvLevel | string {
+    const d = this.h.dvolDaily;
+    if (atMs > this.dvolEndMs() + MS_PER_DAY)
+      return `outside coverage, DVOL data ends ${isoUtc(this.dvolEndMs()).slice(0, 10)}`;
+    const di = lastAtOrBefore(d.timeMs, atMs - MS_PER_DAY);
+    if (di < 0) return 'outside coverage, before the first DVOL close';
+    const raw = d.value[di];
+    const stampMs = d.timeMs[di] + MS_PER_DAY;
+    const rel = this.relation();
+    const fit = rel?.fitThrough(stampMs) ?? null;
+    const then = this.btcAt(stampMs);
+    const now = this.btcAt(atMs);
+    if (!fit || then === null || now === null) return { raw, adjusted: raw, btcMove: 0, stampMs, fit: null };
+    const btcMove = Math.log(now / then);
+    return { raw, adjusted: adjustIv(raw, btcMove, fit), btcMove, stampMs, fit };
+  }
+
+  async ivLevel(atMs: number): Promise<Observed<IvLevel>> {
+    const lv = this.ivLevelAt(atMs);
+    if (typeof lv === 'string') return missing(this.labels.dvol, lv);
+    return ok(lv, atMs, this.labels.dvol, {
+      note: lv.fit ? 'DVOL moved by BTC since its close' : 'too little history to fit: the raw close',
+    });
   }
 
   // ---- ETFs ----------------------------------------------------------------------------------
@@ -215,29 +311,88 @@ export class ReplayMarketDataSource implements MarketDataSource {
     return symbol === 'IBIT' ? this.h.ibitDaily : this.h.bitoDaily;
   }
 
+  /** IBIT/BTC at IBIT's first close and that close's instant, or why it cannot be known. */
+  private ibitFirstClose(): { ratio: number; closeMs: number } | string {
+    if (this.ibitAnchor === null) {
+      const bars = this.h.ibitDaily;
+      const day = this.cal.tradingDay(IBIT_FIRST_CLOSE);
+      const btc = day ? this.btcAt(day.closeMs) : null;
+      this.ibitAnchor =
+        bars.dates[0] !== IBIT_FIRST_CLOSE || !day || btc === null
+          ? `no IBIT close and BTC price on ${IBIT_FIRST_CLOSE} to derive earlier prices from`
+          : { ratio: bars.close[0] / btc, closeMs: day.closeMs };
+    }
+    return this.ibitAnchor;
+  }
+
+  /** IBIT before it traded: BTC × the IBIT/BTC ratio at its first close, carried back with the expense ratio. */
+  private derivedIbit(atMs: number): number | string {
+    const a = this.ibitFirstClose();
+    if (typeof a === 'string') return a;
+    const btc = this.btcAt(atMs);
+    if (btc === null) return 'outside coverage of the BTC hourly data';
+    return btc * derivedIbitPerBtc(a.ratio, a.closeMs, atMs);
+  }
+
   /**
    * The ETF price at `atMs`: in the session, BTC now × the ETF/BTC ratio at the previous close;
-   * otherwise the last session's real close. Null with a reason when the data does not reach.
+   * otherwise the last session's real close. Before IBIT's first close, derived from BTC
+   * (`derived`). Null with a reason when the data does not reach.
    */
   etfPrice(
     symbol: EtfSymbol,
     atMs: number,
-  ): { price: number; prevClose: number | null; asOfMs: number; closing: boolean } | string {
+  ):
+    | { price: number; prevClose: number | null; asOfMs: number; closing: boolean; derived: boolean }
+    | string {
     const bars = this.bars(symbol);
     const last = this.cal.lastClose(atMs);
     const li = lastDateAtOrBefore(bars.dates, last.date);
+    const open = this.cal.isOpen(atMs);
+    const today = this.cal.etDate(atMs);
+    const openBell = open && atMs === this.cal.tradingDay(today)?.openMs;
+    if (symbol === 'IBIT' && li < 0 && !this.hooks.synthetic && last.date < IBIT_FIRST_CLOSE) {
+      // At its first open bell the real opening print; before that, derived.
+      if (openBell && bars.dates[0] === today && bars.open[0] > 0) {
+        const prev = this.derivedIbit(last.closeMs);
+        return {
+          price: bars.open[0],
+          prevClose: typeof prev === 'string' ? null : prev,
+          asOfMs: atMs,
+          closing: false,
+          derived: false,
+        };
+      }
+      const at = open ? atMs : last.closeMs;
+      const price = this.derivedIbit(at);
+      if (typeof price === 'string') return price;
+      const prevMs = open ? last.closeMs : this.cal.lastClose(last.closeMs - 1).closeMs;
+      const prev = this.derivedIbit(prevMs);
+      return {
+        price,
+        prevClose: typeof prev === 'string' ? null : prev,
+        asOfMs: at,
+        closing: !open,
+        derived: true,
+      };
+    }
     if (li < 0 || bars.dates[li] !== last.date) {
       const end = bars.dates[bars.dates.length - 1];
       return last.date > end ? `outside coverage, data ends ${end}` : `no ${symbol} close for ${last.date}`;
     }
     const prevClose = li > 0 ? bars.close[li - 1] : null;
-    if (!this.cal.isOpen(atMs)) {
-      return { price: bars.close[li], prevClose, asOfMs: last.closeMs, closing: true };
+    if (!open) {
+      return { price: bars.close[li], prevClose, asOfMs: last.closeMs, closing: true, derived: false };
     }
     // At the open bell the day's real opening print, where the fund traded that day.
-    const today = this.cal.etDate(atMs);
-    if (atMs === this.cal.tradingDay(today)?.openMs && bars.dates[li + 1] === today && bars.open[li + 1] > 0)
-      return { price: bars.open[li + 1], prevClose: bars.close[li], asOfMs: atMs, closing: false };
+    if (openBell && bars.dates[li + 1] === today && bars.open[li + 1] > 0)
+      return {
+        price: bars.open[li + 1],
+        prevClose: bars.close[li],
+        asOfMs: atMs,
+        closing: false,
+        derived: false,
+      };
     const btcAtClose = this.btcAt(last.closeMs);
     const btcNow = this.btcAt(atMs);
     if (btcAtClose === null || btcNow === null) return 'outside coverage of the BTC hourly data';
@@ -246,6 +401,7 @@ export class ReplayMarketDataSource implements MarketDataSource {
       prevClose: bars.close[li],
       asOfMs: atMs,
       closing: false,
+      derived: false,
     };
   }
 
@@ -254,12 +410,10 @@ export class ReplayMarketDataSource implements MarketDataSource {
     const p = this.etfPrice(symbol, atMs);
     if (typeof p === 'string') return missing(src, p);
     const phase = this.cal.status(atMs).phase;
-    return ok(
-      { symbol, price: p.price, previousClose: p.prevClose, phase },
-      p.asOfMs,
-      src,
-      p.closing ? { note: 'last session close' } : {},
-    );
+    return ok({ symbol, price: p.price, previousClose: p.prevClose, phase }, p.asOfMs, src, {
+      ...(p.closing ? { note: 'last session close' } : {}),
+      ...(p.derived ? { derived: IBIT_DERIVED_NOTE } : {}),
+    });
   }
 
   async distributions(symbol: EtfSymbol, atMs: number): Promise<Observed<Distribution[]>> {
@@ -276,18 +430,23 @@ export class ReplayMarketDataSource implements MarketDataSource {
     // Outside the session the chain is the last session's closing chain.
     const open = this.cal.isOpen(atMs);
     const quoteMs = open ? atMs : this.cal.lastClose(atMs).closeMs;
-    const listed =
-      this.hooks.optionsFirstListed === undefined ? IBIT_OPTIONS_FIRST_LISTED : this.hooks.optionsFirstListed;
-    if (listed !== null && this.cal.etDate(quoteMs) < listed)
-      return `outside coverage, IBIT options were first listed ${listed}`;
     const p = this.etfPrice(symbol, quoteMs);
     if (typeof p === 'string') return p;
     const atmIv30 = this.hooks.atmIv30 ? this.hooks.atmIv30(quoteMs) : this.dvolAtmIv30(quoteMs);
     if (typeof atmIv30 === 'string') return atmIv30;
     const expiries = listedExpiries(this.cal, quoteMs, { dailyFrom: this.opts.dailyExpiriesFrom ?? null });
+    const notes = [
+      open ? null : 'last session close',
+      !this.hooks.synthetic && this.cal.etDate(quoteMs) < IBIT_OPTIONS_FIRST_LISTED
+        ? NO_LISTED_OPTIONS_NOTE
+        : null,
+    ].filter((n) => n !== null);
     return {
       quoteMs,
-      closing: !open,
+      extra: {
+        ...(notes.length ? { note: notes.join('; ') } : {}),
+        ...(p.derived ? { derived: IBIT_DERIVED_NOTE } : {}),
+      },
       input: {
         symbol,
         spot: p.price,
@@ -301,12 +460,9 @@ export class ReplayMarketDataSource implements MarketDataSource {
   }
 
   private dvolAtmIv30(quoteMs: number): number | string {
-    const d = this.h.dvolDaily;
-    if (quoteMs > this.dvolEndMs() + MS_PER_DAY)
-      return `outside coverage, DVOL data ends ${isoUtc(this.dvolEndMs()).slice(0, 10)}`;
-    const di = lastAtOrBefore(d.timeMs, quoteMs - MS_PER_DAY);
-    if (di < 0) return 'outside coverage, before the first DVOL close';
-    const iv = atmIv30FromDvol(this.chainModel().ivLevel, d.value[di], this.opts.ivShiftVp ?? 0);
+    const lv = this.ivLevelAt(quoteMs);
+    if (typeof lv === 'string') return lv;
+    const iv = atmIv30FromDvol(this.chainModel().ivLevel, lv.adjusted, this.opts.ivShiftVp ?? 0);
     return iv > 0 ? iv : `IV level ${(iv * 100).toFixed(1)} % after the shift: a shift must leave it above 0`;
   }
 
@@ -322,7 +478,7 @@ export class ReplayMarketDataSource implements MarketDataSource {
       { symbol, underlyingPrice: input.spot, expiries: input.expiries.map((e) => e.expiry), quotes },
       ci.quoteMs,
       src,
-      ci.closing ? { note: 'last session close' } : {},
+      ci.extra,
     );
   }
 
@@ -362,12 +518,7 @@ export class ReplayMarketDataSource implements MarketDataSource {
       }
       out.set(
         key,
-        ok(
-          (this.hooks.quoteOne ?? quoteOne)(this.chainModel(), input, c),
-          ci.quoteMs,
-          src,
-          ci.closing ? { note: 'last session close' } : {},
-        ),
+        ok((this.hooks.quoteOne ?? quoteOne)(this.chainModel(), input, c), ci.quoteMs, src, ci.extra),
       );
     }
     return out;
@@ -376,23 +527,21 @@ export class ReplayMarketDataSource implements MarketDataSource {
   coverage(): FieldCoverage[] {
     const h = this.h;
     const dateMs = (d: string) => Date.parse(`${d}T21:00:00Z`);
+    const btcFrom = h.btcHourly.startMs[0] + MS_PER_HOUR + MS_PER_DAY;
     return [
-      { field: 'btcSpot', fromMs: h.btcHourly.startMs[0] + MS_PER_HOUR + MS_PER_DAY, toMs: this.btcEndMs() },
+      { field: 'btcSpot', fromMs: btcFrom, toMs: this.btcEndMs() },
       {
         field: 'dvol',
         fromMs: h.dvolDaily.timeMs[0] + MS_PER_DAY,
         toMs: this.dvolEndMs(),
         note: 'daily close, known at the end of its UTC day',
       },
-      {
-        field: 'funding8h',
-        fromMs: h.funding8h.timeMs[0],
-        toMs: h.funding8h.timeMs[h.funding8h.timeMs.length - 1] + 8 * MS_PER_HOUR,
-      },
+      this.fundingCoverage(),
       {
         field: 'ibit',
-        fromMs: dateMs(h.ibitDaily.dates[0]),
+        fromMs: this.hooks.synthetic ? dateMs(h.ibitDaily.dates[0]) : btcFrom,
         toMs: dateMs(h.ibitDaily.dates[h.ibitDaily.dates.length - 1]),
+        ...(this.hooks.synthetic ? {} : { note: `${IBIT_DERIVED_NOTE} before its first close` }),
       },
       {
         field: 'bito',
@@ -401,10 +550,23 @@ export class ReplayMarketDataSource implements MarketDataSource {
       },
       {
         field: 'ibitOptions',
-        fromMs: dateMs(IBIT_OPTIONS_FIRST_LISTED),
+        fromMs: Math.max(btcFrom, h.dvolDaily.timeMs[0] + MS_PER_DAY),
         toMs: Math.min(this.dvolEndMs(), dateMs(h.ibitDaily.dates[h.ibitDaily.dates.length - 1])),
-        note: 'synthetic chains from the fitted chain model (DVOL-driven)',
+        note: `synthetic chains from the fitted chain model (DVOL-driven); no listed options before ${IBIT_OPTIONS_FIRST_LISTED}`,
       },
     ];
+  }
+
+  private fundingCoverage(): FieldCoverage {
+    const f = this.h.funding8h;
+    const d = this.h.fundingDaily;
+    const end8h = f.timeMs[f.timeMs.length - 1] + 8 * MS_PER_HOUR;
+    if (!d) return { field: 'funding8h', fromMs: f.timeMs[0], toMs: end8h };
+    return {
+      field: 'funding8h',
+      fromMs: Math.min(f.timeMs[0], d.timeMs[0] + MS_PER_DAY),
+      toMs: Math.max(end8h, d.timeMs[d.timeMs.length - 1] + 2 * MS_PER_DAY),
+      note: '3 prints of the trailing 24 h, else the last completed UTC day mean',
+    };
   }
 }

@@ -126,7 +126,7 @@ export class SimMarketDataSource implements MarketDataSource {
       riskFreeRate: r,
       hooks: {
         labels: this.labels,
-        optionsFirstListed: null,
+        synthetic: true,
         atmIv30: (quoteMs) => this.modelIv(quoteMs, DVOL_TAU),
         buildChain: (model, input) => this.buildChain(model, input),
         quoteOne: (model, input, c) => this.quoteOne(model, input, c),

@@ -122,12 +122,12 @@ describe('sim source: snapshot API on a weekday at 11:00 ET', () => {
       calendar: cal,
       model: 'gbm',
       seed: 1,
-      fromMs: Date.parse('2024-12-31T15:00:00Z'),
-      toMs: Date.parse('2025-01-31T21:00:00Z'),
+      fromMs: Date.parse('2022-12-30T15:00:00Z'),
+      toMs: Date.parse('2023-01-31T21:00:00Z'),
     });
-    const o = await edge.etfQuote('IBIT', Date.parse('2024-01-02T15:00:00Z'));
-    expect(o.status === 'missing' && o.reason).toMatch(/no NYSE holiday data for 2023/);
-    expect(okValue(await edge.btcSpot(Date.parse('2024-01-02T15:00:00Z'))).priceUsd).toBeGreaterThan(0);
+    const o = await edge.etfQuote('IBIT', Date.parse('2021-12-31T16:00:00Z'));
+    expect(o.status === 'missing' && o.reason).toMatch(/no NYSE holiday data for 2021/);
+    expect(okValue(await edge.btcSpot(Date.parse('2021-12-31T16:00:00Z'))).priceUsd).toBeGreaterThan(0);
   });
 
   it('everything answers from the first covered instant, even after a long weekend', async () => {

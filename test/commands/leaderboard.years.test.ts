@@ -131,7 +131,7 @@ describe('argus leaderboard --by year', () => {
     expect(r.error).toBeNull();
     expect(r.out).toMatch(/^By year — top 3 of [\d,]+ traders with ≥1 closed trade, by realised P&L/);
     expect(r.out).toMatch(/# +Trader .* 2024 +2025 +Total/);
-    expect(r.out).toMatch(/All 128 traders, summed: 2024 −?\$[\d,]+( [+-]?\d+\.\d%)? · 2025 /);
+    expect(r.out).toMatch(/All 128 traders, summed: 2024 −?\$[\d,]+( [+−]?\d+\.\d%)? · 2025 /);
     expect(r.out).toContain('Configurations without a candidate');
     expect(r.out).toContain("A year's P&L is the sum of its months' marked-to-market P&L");
   });

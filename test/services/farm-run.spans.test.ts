@@ -1,16 +1,15 @@
 /**
- * The span attribution end to end: a small grid stepped over a market that plays a replay of
- * 2024-11-11 → 2024-11-29 (the simulator's prices, labelled as a replay so the run has IBIT's
- * spans). IBIT options listed on 2024-11-19, so each trader's "no listed options" P&L must be its
- * daily P&L summed over the six closes before that day (11, 12, 13, 14, 15 and 18 November),
- * read back from the farm's full daily sample; the derived-price span lies before the window.
+ * The span attribution end to end: a small grid replayed over 2024-01-03 → 2024-01-19, across
+ * IBIT's listing (2024-01-11) and well before its options (2024-11-19). Each trader's derived-price
+ * P&L must be its daily P&L summed over the six closes before the listing (3, 4, 5, 8, 9 and 10
+ * January), and its no-listed-options P&L over all twelve, read back from the farm's full daily
+ * sample.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/cli/context.js';
-import type { MarketDataSource } from '../../src/core/market/port.js';
 import { ManualClock } from '../../src/core/time/clock.js';
 import { type BacktestResult, farmBacktest } from '../../src/services/farm-run.js';
 
@@ -28,19 +27,10 @@ beforeAll(async () => {
     appVersion: '0.0.0-test',
     clock: ManualClock.at('2026-01-05T15:00:00Z'),
   });
-  // The simulator's market under a replay's name: the runner gives a replay its provenance spans.
-  const relabel = (s: MarketDataSource): MarketDataSource =>
-    new Proxy(s, { get: (t, p) => (p === 'kind' ? 'replay' : Reflect.get(t, p, t)) });
-  const deps = new Proxy(ctx, {
-    get: (t, p) =>
-      p === 'source'
-        ? (kind: 'sim', req: Parameters<AppContext['source']>[1]) => relabel(t.source(kind, req))
-        : Reflect.get(t, p, t),
-  });
-  res = await farmBacktest(deps, {
-    source: 'sim',
-    from: '2024-11-11',
-    to: '2024-11-29',
+  res = await farmBacktest(ctx, {
+    source: 'replay',
+    from: '2024-01-03',
+    to: '2024-01-19',
     gridFile: grid,
     engine: 'js',
     seed: 5,
@@ -52,7 +42,7 @@ afterAll(() => {
 });
 
 describe('P&L by provenance span, end to end', () => {
-  it('records the run’s spans: no listed options until 2024-11-19; no derived price in this window', () => {
+  it('records the run’s spans, clipped to its window', () => {
     const row = ctx
       .store()
       .db.prepare('SELECT spans_json FROM farm_runs WHERE run_id = ?')
@@ -60,37 +50,40 @@ describe('P&L by provenance span, end to end', () => {
       spans_json: string;
     };
     expect(JSON.parse(row.spans_json)).toEqual([
-      { kind: 'noListedOptions', symbol: 'IBIT', from: '2024-11-11', until: '2024-11-19' },
+      { kind: 'priceDerived', symbol: 'IBIT', from: '2024-01-03', until: '2024-01-11' },
+      { kind: 'noListedOptions', symbol: 'IBIT', from: '2024-01-03', until: '2024-01-20' },
     ]);
   });
 
-  it('each trader’s span P&L is its first six closes’ P&L; the derived span is null, not zero', () => {
+  it('each trader’s derived-price P&L is its first six closes’ P&L, its unlisted-options P&L all twelve', () => {
     const db = ctx.store().db;
     const stats = db
       .prepare(
         'SELECT trader_id, span_derived_cents, span_no_options_cents FROM trader_stats ORDER BY trader_id',
       )
-      .all() as { trader_id: number; span_derived_cents: number | null; span_no_options_cents: number }[];
+      .all() as { trader_id: number; span_derived_cents: number; span_no_options_cents: number }[];
     const sample = ctx.farmResults.dailySample(res.runId)!;
     expect(sample.ids.length).toBe(128);
-    // 2024-11-11 → 11-29: 14 NYSE days (the 28th is Thanksgiving).
-    expect(sample.days).toBe(14);
-    let nonZero = 0;
-    let sum = 0;
+    // 2024-01-03 → 01-19: 12 NYSE days (the 15th is Martin Luther King Day).
+    expect(sample.days).toBe(12);
+    let differ = 0;
+    let derived = 0;
     for (const s of stats) {
       const k = sample.ids.indexOf(s.trader_id);
-      let first6 = 0;
-      for (let d = 0; d < 6; d++) first6 += sample.daily[k * sample.days + d];
-      expect(s.span_no_options_cents).toBe(first6);
-      expect(s.span_derived_cents).toBeNull();
-      if (first6 !== 0) nonZero++;
-      sum += first6;
+      const days = Array.from(sample.daily.subarray(k * 12, k * 12 + 12));
+      const first6 = days.slice(0, 6).reduce((a, b) => a + b, 0);
+      expect(s.span_derived_cents).toBe(first6);
+      expect(s.span_no_options_cents).toBe(days.reduce((a, b) => a + b, 0));
+      if (s.span_derived_cents !== s.span_no_options_cents) differ++;
+      derived += first6;
     }
-    expect(nonZero).toBeGreaterThan(10);
+    expect(differ).toBeGreaterThan(10);
     // The summary sums them; the top table carries each trader's.
-    expect(res.summary.spans?.[0].pnlUsd).toBe(Math.round(sum) / 100);
+    expect(res.summary.spans?.[0].pnlUsd).toBe(Math.round(derived) / 100);
     const top = res.top[0];
-    expect(top.spanPnlUsd[0]).toBeNull();
-    expect(top.spanPnlUsd[1]).toBe(stats[top.trader].span_no_options_cents / 100);
+    expect(top.spanPnlUsd).toEqual([
+      stats[top.trader].span_derived_cents / 100,
+      stats[top.trader].span_no_options_cents / 100,
+    ]);
   });
 });

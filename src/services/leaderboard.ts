@@ -103,6 +103,7 @@ function history(b: BoardRun, d: DrillResult, risk: { years: string[]; data: Flo
     symbol: d.config.symbol,
     trader: d.trader,
     risk,
+    farmSpanPnlUsd: d.farm?.spanPnlUsd ?? null,
   });
 }
 

@@ -469,7 +469,16 @@ export function historyLines(h: TraderResult['history']): string[] {
     lines.push(
       '',
       `P&L booked on each provenance span's days, of ${formatMoney(h.totalUsd, 0)} in all:`,
-      ...h.spans.map((s) => `  ${spanText(s.span)}: ${spanShare(s.pnlUsd, h.totalUsd)}`),
+      ...h.spans.map(
+        (s) =>
+          `  ${spanText(s.span)}: ${spanShare(s.pnlUsd, h.totalUsd)}${
+            s.farmUsd === null
+              ? ''
+              : Math.abs(s.farmUsd - s.pnlUsd) < 0.005
+                ? ' (as the farm booked it)'
+                : ` — DISAGREES with the farm's ${formatMoney(s.farmUsd, 2)}`
+          }`,
+      ),
     );
   }
   return lines;

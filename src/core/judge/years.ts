@@ -116,8 +116,11 @@ export interface YearResult {
 /** A trader's record across the years: per-year figures, P&L by provenance span, the crashes on its curve. */
 export interface TraderHistory {
   years: YearFigures[];
-  /** P&L booked on each span's days of the trader's fund (only the spans the run has for it). */
-  spans: { span: ProvenanceSpan; pnlUsd: number }[];
+  /**
+   * P&L booked on each span's days of the trader's fund (only the spans the run has for it), and
+   * what the farm stored for it (null: nothing stored).
+   */
+  spans: { span: ProvenanceSpan; pnlUsd: number; farmUsd: number | null }[];
   /** Realised plus open marked at the end, from the starting capital. */
   totalUsd: number;
   /** The crash days inside the curve, each with the index of its close on the curve. */
@@ -137,6 +140,8 @@ export function traderHistory(a: {
   symbol: string;
   trader: number;
   risk: { years: string[]; data: Float64Array } | null;
+  /** The farm's stored span P&L for the trader, by SPAN_KINDS (null: none). */
+  farmSpanPnlUsd?: readonly (number | null)[] | null;
 }): TraderHistory {
   const { years } = runYears(a.months);
   const pnl = new Map(years.map((y) => [y, 0]));
@@ -160,7 +165,9 @@ export function traderHistory(a: {
     spans: (a.spans ?? []).flatMap((span) => {
       if (span.symbol !== a.symbol) return [];
       const v = spanPnl[SPAN_KINDS.indexOf(span.kind)];
-      return v === null ? [] : [{ span, pnlUsd: v }];
+      return v === null
+        ? []
+        : [{ span, pnlUsd: v, farmUsd: a.farmSpanPnlUsd?.[SPAN_KINDS.indexOf(span.kind)] ?? null }];
     }),
     totalUsd:
       Math.round(((a.equity[a.equity.length - 1]?.equityUsd ?? a.capitalUsd) - a.capitalUsd) * 100) / 100,

@@ -180,6 +180,24 @@ describe('--trader across the years', () => {
     );
   });
 
+  it("the drill-down's span P&L held against the farm's: agreeing, or saying it does not", () => {
+    const held = traderHistory({
+      equity,
+      capitalUsd: 100_000,
+      months: ['2022-05'],
+      spans: SPANS,
+      symbol: 'IBIT',
+      trader: 3,
+      risk: null,
+      farmSpanPnlUsd: [200, 999],
+    });
+    const lines = historyLines(held).join('\n').split('\n');
+    expect(lines).toContain(
+      '  IBIT price derived from BTC, 2022-01-03 → before 2024-01-11: $200 (40% of $500) (as the farm booked it)',
+    );
+    expect(lines.at(-1)).toMatch(/: \$1,000 \(200% of \$500\) — DISAGREES with the farm's \$999\.00$/);
+  });
+
   it('the years with the max loss taken, and the P&L from each span', () => {
     const lines = historyLines(history).join('\n').split('\n');
     // 2024: +700 + 800 − 500 = $1,000 on $2,000 of max loss (trader 3's third year: 200,000 ¢) = +50 %.

@@ -2,7 +2,7 @@ import { CoverageError, UsageError } from '../errors.js';
 import type { FillParams } from '../fill/fill.js';
 import { runYears } from '../judge/years.js';
 import { CHAIN_MODEL_VERSION } from '../market/chain-fit.js';
-import type { FieldCoverage, MarketDataSource } from '../market/port.js';
+import type { EtfSymbol, FieldCoverage, MarketDataSource } from '../market/port.js';
 import { type ProvenanceSpan, provenanceSpans, SPAN_KINDS } from '../market/provenance.js';
 import { CounterRng, streamId } from '../pricing/rng.js';
 import type { Clock } from '../time/clock.js';
@@ -109,18 +109,34 @@ export interface FarmRunResult {
 /** How often a run that can be interrupted gives the event loop a turn (ms of its own time). */
 const YIELD_EVERY_MS = 50;
 
-/** Fields a farm replay needs over its whole window. */
-const REQUIRED_FIELDS = ['btcSpot', 'dvol', 'funding8h', 'ibit', 'ibitOptions'];
+/** Fields a farm replay needs over its whole window: the market's, then each fund's price and options. */
+function requiredFields(symbols: readonly EtfSymbol[]): string[] {
+  return [
+    'btcSpot',
+    'dvol',
+    'funding8h',
+    ...symbols.flatMap((s) => (s === 'IBIT' ? ['ibit', 'ibitOptions'] : ['bito', 'bitoOptions'])),
+  ];
+}
 
-export function checkCoverage(cov: FieldCoverage[], fromMs: number, toMs: number, kind: string): void {
-  const bad = REQUIRED_FIELDS.map((f) => cov.find((c) => c.field === f)).filter(
-    (c): c is FieldCoverage =>
-      !!c && ((c.fromMs !== null && c.fromMs > fromMs) || (c.toMs !== null && c.toMs < toMs)),
-  );
+export function checkCoverage(
+  cov: FieldCoverage[],
+  fromMs: number,
+  toMs: number,
+  kind: string,
+  symbols: readonly EtfSymbol[] = ['IBIT'],
+): void {
+  const required = requiredFields(symbols);
+  const bad = required
+    .map((f) => cov.find((c) => c.field === f))
+    .filter(
+      (c): c is FieldCoverage =>
+        !!c && ((c.fromMs !== null && c.fromMs > fromMs) || (c.toMs !== null && c.toMs < toMs)),
+    );
   if (!bad.length) return;
   const fmt = (ms: number | null) => (ms === null ? 'open' : isoUtc(ms).slice(0, 16).replace('T', ' '));
   const lines = cov
-    .filter((c) => REQUIRED_FIELDS.includes(c.field))
+    .filter((c) => required.includes(c.field))
     .map((c) => `  ${c.field}: ${fmt(c.fromMs)} → ${fmt(c.toMs)} UTC${c.note ? ` (${c.note})` : ''}`)
     .join('\n');
   throw new CoverageError(
@@ -199,7 +215,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
   const { grid, rules, calendar: cal, store } = o;
   const steps = cal.replaySteps(o.fromDate, o.toDate);
   if (!steps.length) throw new UsageError(`no NYSE trading day between ${o.fromDate} and ${o.toDate}`);
-  checkCoverage(o.source.coverage(), steps[0], steps[steps.length - 1], o.source.kind);
+  checkCoverage(o.source.coverage(), steps[0], steps[steps.length - 1], o.source.kind, grid.spec.symbol);
   const months = monthsBetween(o.fromDate, o.toDate);
   const { years, monthYear } = runYears(months);
   const spans =

@@ -144,6 +144,12 @@ describe('market data commands on the replay', () => {
     expect(
       json(['snapshot', '--source', 'replay', '--at', '2022-06-13T15:00:00Z']).dvolHistory.value.shortHistory,
     ).toBeNull();
+    const sig = runCli(['signal', '--source', 'replay', '--at', '2022-01-04T15:00:00Z'], {
+      ...env,
+      COLUMNS: '200',
+    });
+    expect(sig.stdout).toMatch(/^IBIT \$27\.\d\d DERIVED from BTC/m);
+    expect(sig.stdout).toMatch(/SHORT HISTORY: rests on 285 of 365 days of DVOL/);
   });
 
   it('chain: the listed expiry nearest 14 days, strikes on the $0.50 grid, bids below asks', () => {

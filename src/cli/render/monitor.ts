@@ -113,6 +113,7 @@ function marketLines(s: MonitorState, c: PanelContext): Line[] {
     if (v.previousClose !== null)
       line.push(seg('  '), pct(v.price / v.previousClose - 1, 2), seg(` vs ${usd(v.previousClose)}`, 'dim'));
     if (q.note) line.push(seg(` (${q.note})`, 'dim'));
+    if (q.derived) line.push(seg(` DERIVED ${q.derived}`, 'warn'));
     out.push(line);
   }
   const left = m.next.atMs - c.nowMs;

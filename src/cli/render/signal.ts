@@ -13,6 +13,8 @@ export function renderSignal(r: SignalResult & { notify?: NotifyReport }, m: Mar
   out.push(
     `Signal at ${m.formatEt(r.atMs)} — source ${r.source}; NYSE ${k.market.phase} (${k.market.reason})`,
   );
+  if (k.ibit.status === 'ok' && k.ibit.derived)
+    out.push(`IBIT ${formatMoney(k.ibit.value.price)} DERIVED ${k.ibit.derived}`);
   const w = k.warmth;
   if (w.status === 'ok') {
     const points = w.components.reduce((a, c) => a + c.contribution, 0);

@@ -52,6 +52,16 @@ describe('monitor panels on a recorded replay refresh (2025-03-10 15:00 ET)', ()
     ]);
   });
 
+  it('an IBIT price derived from BTC (before 2024-01-11) says so', () => {
+    const derived = {
+      ...open,
+      market: { ...open.market, ibit: { ...open.market.ibit, derived: 'from BTC × the IBIT/BTC ratio' } },
+    } as MonitorState;
+    expect(panel(derived, 'market')[1]).toBe(
+      'IBIT  $44.11  -10.76% vs $49.43 DERIVED from BTC × the IBIT/BTC ratio',
+    );
+  });
+
   it('a BTC tick newer than the refresh replaces its price; the countdown runs with the clock', () => {
     const lines = panel(open, 'market', {
       nowMs: open.atMs + 30 * 60_000,

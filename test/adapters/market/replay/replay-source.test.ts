@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMarketCalendar } from '../../../../src/adapters/bundled/calendars.js';
 import { loadChainModel } from '../../../../src/adapters/bundled/chain-model.js';
 import { ReplayMarketDataSource } from '../../../../src/adapters/market/replay/replay-source.js';
+import { contractKey } from '../../../../src/core/market/port.js';
 
 const cal = loadMarketCalendar();
 const src = new ReplayMarketDataSource({ calendar: cal, riskFreeRate: 0.04 });
@@ -125,10 +126,15 @@ describe('replay source: values checked by hand against data/prices', () => {
     const shifted = new ReplayMarketDataSource({ calendar: cal, riskFreeRate: 0.04, ivShiftVp: -2 });
     const a = okValue(await src.optionChain('IBIT', t));
     const b = okValue(await shifted.optionChain('IBIT', t));
-    expect(b.quotes).toHaveLength(a.quotes.length);
+    // L k = 57.1 % is above the fitted 56.8 %, so the unshifted grid lists a few more wing strikes
+    expect(L * k).toBeGreaterThan(loadChainModel().atm.atm30);
+    expect(b.quotes.length).toBeLessThan(a.quotes.length);
     // the whole surface scales with the level: (L k − 2) / (L k)
-    for (const i of [0, 100, 400])
-      expect(b.quotes[i].iv! / a.quotes[i].iv!).toBeCloseTo((L * k - 0.02) / (L * k), 12);
+    const byKey = new Map(a.quotes.map((q) => [contractKey(q), q]));
+    for (const i of [0, 100, 400]) {
+      const q = b.quotes[i];
+      expect(q.iv! / byKey.get(contractKey(q))!.iv!).toBeCloseTo((L * k - 0.02) / (L * k), 12);
+    }
   });
 
   it('IBIT before it traded: BTC × the ratio at its first close, carried back at 0.25 %/yr, labelled derived', async () => {

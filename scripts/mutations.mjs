@@ -49,8 +49,26 @@ const MUTATIONS = [
   {
     rule: 'long strike selection',
     mutation: 'long put two widths below the short',
-    patches: [[PICK, 'sq.strike - target.width', 'sq.strike - 2 * target.width']],
+    patches: [[PICK, 'q.strike - (sq.strike - w)', 'q.strike - (sq.strike - 2 * w)']],
     test: [STEP, 'each (dte, delta, width) builds the spread'],
+  },
+  {
+    rule: 'long strike for a width in % of the price',
+    mutation: 'twice the share below the short',
+    patches: [
+      [
+        PICK,
+        'const want = sq.strike - widthDollars(target.width, ix.spot);',
+        'const want = sq.strike - 2 * widthDollars(target.width, ix.spot);',
+      ],
+    ],
+    test: [STEP, 'a width in % of the price'],
+  },
+  {
+    rule: 'P&L by provenance span',
+    mutation: 'a span never ends',
+    patches: [[HOST, '(p) => inp.tMs >= p.fromMs && inp.tMs < p.untilMs', '(p) => inp.tMs >= p.fromMs']],
+    test: ['test/core/farm/host.spans.test.ts', 'books each close in the spans that hold it'],
   },
   {
     rule: 'minimum credit',

@@ -14,6 +14,7 @@ export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
     '<%= config.bin %> leaderboard --limit 20',
     '<%= config.bin %> leaderboard --sort sharpe --where dte=14,session=morning',
     '<%= config.bin %> leaderboard --by dte',
+    '<%= config.bin %> leaderboard --by year --limit 10',
     '<%= config.bin %> leaderboard --trader <trader-id>',
     '<%= config.bin %> leaderboard --run live',
     '<%= config.bin %> leaderboard --sort total --columns trader,dte,realised,total --limit 5',
@@ -38,7 +39,8 @@ export default class Leaderboard extends BaseCommand<typeof Leaderboard> {
       multiple: true,
     }),
     by: Flags.string({
-      description: 'group by one dimension: P&L, trades and Sharpe per value (e.g. dte, session, delta)',
+      description:
+        'group by one dimension: P&L, trades and Sharpe per value (e.g. dte, session, delta); or "year": the top configurations\' P&L and return on max loss per calendar year',
       exclusive: ['trader', 'sort'],
     }),
     ...tableFlags,

@@ -115,6 +115,8 @@ export interface TopTrader {
   winRate: number | null;
   /** Share of its entries whose stop could not fire (credit × (1 + X) ≥ width); null without entries. */
   noStopShare: number | null;
+  /** Marked-to-market P&L booked on each provenance span's days, by SPAN_KINDS (null: no such span). */
+  spanPnlUsd: (number | null)[];
 }
 
 export interface BacktestResult {
@@ -235,7 +237,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
         kind === 'sim'
           ? `simulated market (${sim?.model}${sim?.fair ? ', fair' : ''}), synthetic chains`
           : `replayed real prices; option chains synthesised by the fitted chain model${ivShiftNote(recorded?.replay.ivShift ?? deps.replayConfig.ivShift)}`,
-      summary: buildSummary(res.host, res.totals),
+      summary: buildSummary(res.host, res.totals, res.spans),
       top: ids.map((i) => ({
         trader: i,
         config: grid.config(i),
@@ -244,6 +246,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
         trades: t.trades[i],
         winRate: t.trades[i] ? t.wins[i] / t.trades[i] : null,
         noStopShare: t.entries[i] ? t.noStopEntries[i] / t.entries[i] : null,
+        spanPnlUsd: res.host.spanPnlCents(i).map((c) => (c === null ? null : Math.round(c) / 100)),
       })),
     };
   } finally {

@@ -4,7 +4,7 @@ import type { DrillResult } from '../core/farm/resim.js';
 import type { FarmRules } from '../core/farm/rules.js';
 import type { FillParams } from '../core/fill/fill.js';
 import { type BoardRun, provenanceLabel, runSummary } from '../core/judge/board-run.js';
-import { describeFilters, parseWhere, resolveDimension } from '../core/judge/dimensions.js';
+import { describeFilters, matchesFilters, parseWhere, resolveDimension } from '../core/judge/dimensions.js';
 import { liveTrader } from '../core/judge/live-trader.js';
 import {
   type BoardOptions,
@@ -16,6 +16,14 @@ import {
   type RunSummary,
   resolveSort,
 } from '../core/judge/ranking.js';
+import {
+  runYears,
+  type TraderHistory,
+  traderHistory,
+  type YearResult,
+  yearFigures,
+} from '../core/judge/years.js';
+import type { ProvenanceSpan } from '../core/market/provenance.js';
 import type { RunRecord } from '../core/runs.js';
 import type { Deps } from './deps.js';
 import { type DrillDeps, drillTrader } from './leaderboard-trader.js';
@@ -39,10 +47,12 @@ export interface TraderResult {
   /** How the trades were obtained: re-simulated over the run's market, or read from live positions. */
   basis: 're-simulated' | 'live positions';
   trader: DrillResult;
+  /** Its years, P&L by provenance span and the crash days on its curve. */
+  history: TraderHistory;
   notes: string[];
 }
 
-export type LeaderboardResult = BoardResult | GroupResult | TraderResult;
+export type LeaderboardResult = BoardResult | GroupResult | YearResult | TraderResult;
 
 /** `argus leaderboard`: the ranking, a grouped view (--by) or one trader (--trader). */
 export async function leaderboardQuery(
@@ -61,20 +71,40 @@ export async function leaderboardQuery(
         'Live farm: the curve is realised equity at each exit day; no daily marked-to-market series is kept.',
       );
       const positions = deps.farmResults.livePositions(b.run.id, req.trader);
+      const trader = liveTrader(b, deps.calendar, req.trader, positions);
       return {
         view: 'trader',
         run: runSummary(b),
         basis: 'live positions',
-        trader: liveTrader(b, deps.calendar, req.trader, positions),
+        trader,
+        history: history(b, trader, null),
         notes,
       };
     }
     notes.push('Equity is marked to market at each NYSE close (open positions at their mid).');
     const trader = await drillTrader(deps, { runId: b.run.id, traderId: req.trader });
-    return { view: 'trader', run: runSummary(b), basis: 're-simulated', trader, notes };
+    notes.push(
+      "A year's P&L sums its closes' marked-to-market P&L; return on max loss divides it by the max loss of the positions entered that year (as the farm stored it).",
+    );
+    const h = history(b, trader, deps.farmResults.yearlyRiskCents(b.run.id));
+    return { view: 'trader', run: runSummary(b), basis: 're-simulated', trader, history: h, notes };
   }
+  if (req.by !== undefined && req.by.trim().toLowerCase() === 'year') return byYear(deps, b, req);
   if (req.by !== undefined) return groupBy(deps, b, req.by, { minTrades: req.minTrades, where: req.where });
   return leaderboard(deps, b, req);
+}
+
+function history(b: BoardRun, d: DrillResult, risk: { years: string[]; data: Float64Array } | null) {
+  return traderHistory({
+    equity: d.equity,
+    capitalUsd: d.capitalUsd,
+    months: b.months,
+    spans: b.spans,
+    symbol: d.config.symbol,
+    trader: d.trader,
+    risk,
+    farmSpanPnlUsd: d.farm?.spanPnlUsd ?? null,
+  });
 }
 
 /**
@@ -110,6 +140,7 @@ export function resolveBoardRun(deps: Pick<Deps, 'runs' | 'farmResults'>, arg?: 
     fill,
     months: JSON.parse(f.monthsJson) as string[],
     label: provenanceLabel(run, rules, fill),
+    spans: f.spansJson === null ? null : (JSON.parse(f.spansJson) as ProvenanceSpan[]),
   };
 }
 
@@ -181,6 +212,59 @@ export function leaderboard(deps: Pick<Deps, 'farmResults'>, b: BoardRun, o: Boa
     filters: filters.map((f) => ({ dimension: f.dim, values: f.values })),
     matching,
     rows: rows.map((r, i) => boardRow(b.grid, r, i + 1)),
+    notes,
+  };
+}
+
+/**
+ * Regime robustness: the top configurations (ranked by realised P&L, as the board) with their P&L
+ * per calendar year — the sum of the year's months — and per dollar of max loss taken that year, so
+ * years at different price levels compare; the grid's own years below them.
+ */
+export function byYear(
+  deps: Pick<Deps, 'farmResults'>,
+  b: BoardRun,
+  o: { limit?: number; minTrades?: number; where?: string | string[] } = {},
+): YearResult {
+  if (b.live) {
+    throw new UsageError(
+      '--by year needs a backtest: the live farm keeps no monthly P&L',
+      'pass --run with a backtest (`argus runs list`)',
+    );
+  }
+  const monthly = deps.farmResults.monthlyCents(b.run.id);
+  if (!monthly || monthly.length !== b.grid.count * b.months.length) {
+    throw new UsageError(`run ${b.run.id} has no monthly P&L stored`, 'run the backtest again');
+  }
+  const board = leaderboard(deps, b, { limit: o.limit, minTrades: o.minTrades, where: o.where });
+  const risk = deps.farmResults.yearlyRiskCents(b.run.id);
+  const filters = parseWhere(b.grid, o.where);
+  const all: number[] = [];
+  for (let id = 0; id < b.grid.count; id++) if (matchesFilters(b.grid, id, filters)) all.push(id);
+  const notes = [
+    "A year's P&L is the sum of its months' marked-to-market P&L (open positions at their mid at each close).",
+    risk
+      ? 'Return on max loss = the year’s P&L ÷ the max loss (width − credit) of every position entered that year.'
+      : 'This run kept no max loss per year (it predates it): return on max loss is not shown.',
+    'Every trader of the grid (passing --where) is summed in the last row, traders that never traded included.',
+  ];
+  return {
+    view: 'year',
+    run: runSummary(b),
+    years: runYears(b.months).years,
+    minTrades: board.minTrades,
+    where: board.where,
+    filters: board.filters,
+    matching: board.matching,
+    rows: board.rows.map((r) => ({
+      rank: r.rank,
+      trader: r.trader,
+      config: r.config,
+      totalUsd: r.totalUsd,
+      years: yearFigures([r.trader], b.months, monthly, risk),
+    })),
+    all: { traders: all.length, years: yearFigures(all, b.months, monthly, risk) },
+    noCandidate: deps.farmResults.runSummary(b.run.id)?.noCandidate ?? null,
     notes,
   };
 }

@@ -7,6 +7,8 @@ import {
   type PromoteResult,
   walkForward,
 } from '../core/judge/walk-forward.js';
+import { type YearFigures, yearFigures } from '../core/judge/years.js';
+import type { ProvenanceSpan } from '../core/market/provenance.js';
 import type { RunRecord } from '../core/runs.js';
 import type { Deps } from './deps.js';
 import { type ResimDeps, resimulate } from './promote-resim.js';
@@ -26,6 +28,19 @@ export interface PromoteOutcome extends PromoteResult {
   /** The evaluation's id when recorded (not a dry run, enough data). */
   evalId: string | null;
   source: 'replay' | 'sim';
+  /** The run's provenance spans (null: not recorded). */
+  spans: ProvenanceSpan[] | null;
+  /** Each promoted trader's whole-run P&L, the part booked on each span's days, and its years. */
+  promotedHistory: PromotedHistory[];
+}
+
+export interface PromotedHistory {
+  trader: number;
+  /** Realised plus open marked at the end. */
+  totalUsd: number;
+  /** By SPAN_KINDS; null: no such span for its fund, or not kept. */
+  spanPnlUsd: (number | null)[];
+  years: YearFigures[];
 }
 
 /** Loads the run, runs the walk-forward promotion and (unless a dry run) records it. */
@@ -55,7 +70,28 @@ export async function promoteRun(deps: PromoteDeps, req: PromoteRequest): Promis
   );
   const evalId =
     !dryRun && result.status === 'ok' ? deps.promotions.record(result, deps.clock.nowMs()) : null;
-  return { ...result, dryRun, evalId, source: loaded.kind };
+  const fr = deps.farmResults.farmRun(run.id);
+  const risk = deps.farmResults.yearlyRiskCents(run.id);
+  const promotedHistory = result.promoted.flatMap((x): PromotedHistory[] => {
+    const f = deps.farmResults.traderFigures(loaded.runNo, x.trader);
+    if (!f) return [];
+    return [
+      {
+        trader: x.trader,
+        totalUsd: f.realizedUsd + f.openMtmUsd,
+        spanPnlUsd: f.spanPnlUsd,
+        years: yearFigures([x.trader], loaded.data.months, loaded.data.monthly, risk),
+      },
+    ];
+  });
+  return {
+    ...result,
+    dryRun,
+    evalId,
+    source: loaded.kind,
+    spans: fr?.spansJson ? (JSON.parse(fr.spansJson) as ProvenanceSpan[]) : null,
+    promotedHistory,
+  };
 }
 
 /** A completed backtest by reference, loaded with what promotion needs. */

@@ -86,7 +86,7 @@ describe('drillTrader: re-simulating one trader agrees with the farm', () => {
     for (const t of d.trades) {
       expect(t.spread.symbol).toBe('IBIT');
       expect(t.spread.shortStrike).toBeGreaterThan(t.spread.longStrike);
-      expect(t.spread.shortStrike - t.spread.longStrike).toBeCloseTo(d.config.width, 6);
+      expect(t.spread.shortStrike - t.spread.longStrike).toBeCloseTo(d.config.width as number, 6);
       expect(t.exitMs).toBeGreaterThanOrEqual(t.entryMs);
       expect([
         'assignment',

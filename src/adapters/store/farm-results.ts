@@ -1,3 +1,4 @@
+import type { FarmSummary } from '../../core/farm/ports.js';
 import type { DailySample, FarmFigures } from '../../core/farm/resim.js';
 import type { BoardRun } from '../../core/judge/board-run.js';
 import type { DimensionFilter } from '../../core/judge/dimensions.js';
@@ -9,7 +10,7 @@ import { LEVEL_EXPR, orderBy, registerMedian, SORT_EXPR, whereTerms } from './le
 
 const STAT_COLUMNS = `trader_id, realized_cents, open_mtm_cents, open_positions, trades, wins, gross_profit_cents,
   gross_loss_cents, fees_cents, days_in_trade, max_drawdown_cents, max_drawdown_frac, sharpe, sortino, win_rate, profit_factor,
-  no_stop_share`;
+  no_stop_share, span_derived_cents, span_no_options_cents`;
 
 /**
  * The live farm's per-trader figures from its positions: closed trades are realised, open ones
@@ -33,7 +34,8 @@ const LIVE_SOURCE = `(
     CASE WHEN total(CASE WHEN status = 'closed' AND pnl_cents <= 0 THEN -pnl_cents END) > 0
       THEN total(CASE WHEN status = 'closed' AND pnl_cents > 0 THEN pnl_cents END)
         / total(CASE WHEN status = 'closed' AND pnl_cents <= 0 THEN -pnl_cents END) END AS profit_factor,
-    avg(CASE WHEN stop_mid_pips * contracts >= max_loss_cents + credit_pips * contracts THEN 1.0 ELSE 0.0 END) AS no_stop_share
+    avg(CASE WHEN stop_mid_pips * contracts >= max_loss_cents + credit_pips * contracts THEN 1.0 ELSE 0.0 END) AS no_stop_share,
+    NULL AS span_derived_cents, NULL AS span_no_options_cents
   FROM positions WHERE run_id = ? GROUP BY trader_id
 )`;
 
@@ -59,7 +61,7 @@ export class SqliteFarmResults implements FarmResults {
   farmRun(runId: string): FarmRunRecord | null {
     const r = this.db
       .prepare(
-        'SELECT run_no, grid_json, rules_json, fill_json, months_json, traders, steps_total FROM farm_runs WHERE run_id = ?',
+        'SELECT run_no, grid_json, rules_json, fill_json, months_json, traders, steps_total, spans_json FROM farm_runs WHERE run_id = ?',
       )
       .get(runId) as
       | {
@@ -70,6 +72,7 @@ export class SqliteFarmResults implements FarmResults {
           months_json: string;
           traders: number;
           steps_total: number;
+          spans_json: string | null;
         }
       | undefined;
     if (!r) return null;
@@ -81,6 +84,7 @@ export class SqliteFarmResults implements FarmResults {
       monthsJson: r.months_json,
       traders: r.traders,
       stepsTotal: r.steps_total,
+      spansJson: r.spans_json,
     };
   }
 
@@ -141,7 +145,8 @@ export class SqliteFarmResults implements FarmResults {
   traderFigures(runNo: number, traderId: number): FarmFigures | null {
     const r = this.db
       .prepare(
-        `SELECT trades, wins, realized_cents, open_mtm_cents, open_positions, max_drawdown_cents, sharpe, sortino
+        `SELECT trades, wins, realized_cents, open_mtm_cents, open_positions, max_drawdown_cents, sharpe, sortino,
+           span_derived_cents, span_no_options_cents
          FROM trader_stats WHERE run_no = ? AND trader_id = ?`,
       )
       .get(runNo, traderId) as
@@ -154,6 +159,8 @@ export class SqliteFarmResults implements FarmResults {
           max_drawdown_cents: number;
           sharpe: number | null;
           sortino: number | null;
+          span_derived_cents: number | null;
+          span_no_options_cents: number | null;
         }
       | undefined;
     if (!r) return null;
@@ -166,6 +173,7 @@ export class SqliteFarmResults implements FarmResults {
       maxDrawdownUsd: r.max_drawdown_cents / 100,
       sharpe: r.sharpe,
       sortino: r.sortino,
+      spanPnlUsd: [r.span_derived_cents, r.span_no_options_cents].map((c) => (c === null ? null : c / 100)),
     };
   }
 
@@ -195,6 +203,25 @@ export class SqliteFarmResults implements FarmResults {
       .iterate(runNo) as IterableIterator<[number, number]>;
     for (const [id, ms] of rows) out[id] = ms;
     return out;
+  }
+
+  yearlyRiskCents(runId: string): { years: string[]; data: Float64Array } | null {
+    const row = this.db
+      .prepare("SELECT meta_json, data FROM farm_series WHERE run_id = ? AND name = 'yearly_risk_cents'")
+      .get(runId) as { meta_json: string; data: Buffer } | undefined;
+    if (!row) return null;
+    const b = row.data;
+    return {
+      years: (JSON.parse(row.meta_json) as { years: string[] }).years,
+      data: new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)),
+    };
+  }
+
+  runSummary(runId: string): FarmSummary | null {
+    const row = this.db.prepare('SELECT summary_json FROM farm_runs WHERE run_id = ?').get(runId) as
+      | { summary_json: string | null }
+      | undefined;
+    return row?.summary_json ? (JSON.parse(row.summary_json) as FarmSummary) : null;
   }
 
   private blob(runId: string, name: string): { meta_json: string; data: Buffer } | null {

@@ -24,6 +24,9 @@ import type { Store } from './store.js';
 /** How often a live step waiting for its turn looks again. */
 const TURN_POLL_MS = 50;
 
+/** Per-trader arrays kept in farm_series (farm_blobs' names are fixed by its CHECK). */
+const SERIES = new Set(['yearly_risk_cents']);
+
 /**
  * The farm's tables (farm_runs, farm_steps, farm_checkpoints, trader_stats, farm_blobs, positions)
  * and the checkpoint files beside the database. A checkpoint file is written and fsynced before
@@ -45,8 +48,8 @@ export class SqliteFarmRuns implements FarmRuns {
         'SELECT grid_json, grid_hash, rules_json, fill_json, steps_done FROM farm_runs WHERE run_id = ?',
       ),
       insertFarmRun: db.prepare(
-        `INSERT INTO farm_runs (run_id, grid_json, grid_hash, rules_json, fill_json, traders, steps_total, months_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO farm_runs (run_id, grid_json, grid_hash, rules_json, fill_json, traders, steps_total, months_json, spans_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       stepsDone: db.prepare('SELECT steps_done FROM farm_runs WHERE run_id = ?'),
       setStepsDone: db.prepare('UPDATE farm_runs SET steps_done = ? WHERE run_id = ?'),
@@ -75,11 +78,14 @@ export class SqliteFarmRuns implements FarmRuns {
         `INSERT OR REPLACE INTO trader_stats (run_no, trader_id, realized_cents, open_mtm_cents, open_positions, trades, wins,
            gross_profit_cents, gross_loss_cents, fees_cents, days_in_trade, first_trade_ms, last_trade_ms, max_drawdown_cents,
            max_drawdown_frac, daily_n, daily_sum, daily_sum_sq, daily_down_sq, sharpe, sortino, win_rate, profit_factor,
-           no_stop_share)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           no_stop_share, span_derived_cents, span_no_options_cents)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertBlob: db.prepare(
         'INSERT OR REPLACE INTO farm_blobs (run_id, name, meta_json, data) VALUES (?, ?, ?, ?)',
+      ),
+      insertSeries: db.prepare(
+        'INSERT OR REPLACE INTO farm_series (run_id, name, meta_json, data) VALUES (?, ?, ?, ?)',
       ),
       openPosition: db.prepare(
         `INSERT INTO positions (id, run_id, trader_id, idempotency_key, symbol, expiry, short_strike, long_strike, contracts,
@@ -293,7 +299,7 @@ export class SqliteFarmRuns implements FarmRuns {
     this.db.transaction(() => {
       for (const r of results.statRows) this.stmts.insertStats.run(runNo, ...r);
       for (const b of results.blobs) {
-        this.stmts.insertBlob.run(
+        (SERIES.has(b.name) ? this.stmts.insertSeries : this.stmts.insertBlob).run(
           runId,
           b.name,
           JSON.stringify(b.meta),
@@ -400,6 +406,7 @@ export class SqliteFarmRuns implements FarmRuns {
       f.traders,
       f.stepsTotal,
       JSON.stringify(f.months),
+      f.spans ? JSON.stringify(f.spans) : null,
     );
   }
 }

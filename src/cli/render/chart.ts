@@ -1,3 +1,5 @@
+import { paint } from './style.js';
+
 /**
  * A line chart in braille characters: each cell is a 2×4 dot grid, so a 60×10 chart has
  * 120×40 points. Drawn here (no chart dependency).
@@ -12,6 +14,13 @@ export interface ChartOptions {
   xLabels?: [string, string];
   /** A horizontal reference level drawn as a dotted line (e.g. the starting capital). */
   baseline?: number;
+  /**
+   * Events at point indices (e.g. crash days): a dotted vertical line each, numbered 1, 2, … on a
+   * row under the plot (red on a terminal); the caller prints what the numbers mean.
+   */
+  marks?: number[];
+  /** Labels under point indices (e.g. each year's first close), in place of `xLabels`. */
+  ticks?: { index: number; label: string }[];
 }
 
 // Dot bits by [column][row] within a cell (Unicode braille patterns, U+2800).
@@ -40,6 +49,10 @@ export function lineChart(values: readonly number[], o: ChartOptions = {}): stri
   const dot = (px: number, py: number) => {
     cells[py >> 2][px >> 1] |= DOT[px & 1][py & 3];
   };
+  for (const m of o.marks ?? []) {
+    if (m < 0 || m >= values.length) continue;
+    for (let py = 0; py < H; py += 2) dot(x(m), py);
+  }
   if (o.baseline !== undefined && !flat) {
     const by = y(o.baseline);
     for (let px = 0; px < W; px += 4) dot(px, by);
@@ -68,7 +81,28 @@ export function lineChart(values: readonly number[], o: ChartOptions = {}): stri
     const text = Array.from(row, (bits) => String.fromCharCode(0x2800 + bits)).join('');
     return `${label.padStart(pad)} ┤${text}`;
   });
-  if (o.xLabels) {
+  const indent = ' '.repeat(pad + 2);
+  if (o.marks?.length) {
+    const row = Array<string>(width).fill(' ');
+    o.marks.forEach((m, k) => {
+      if (m < 0 || m >= values.length) return;
+      // Events in one column (days apart on a long curve) are numbered side by side.
+      let col = x(m) >> 1;
+      while (col < width - 1 && row[col] !== ' ') col++;
+      row[col] = paint.red(String(k + 1));
+    });
+    lines.push(`${indent}${row.join('').trimEnd()}`);
+  }
+  if (o.ticks?.length) {
+    // Each label starts at its point's column; one that would run into the last is left out.
+    let row = '';
+    for (const t of o.ticks) {
+      const col = x(t.index) >> 1;
+      if (col < row.length + (row ? 1 : 0)) continue;
+      row = `${row.padEnd(col)}${t.label}`;
+    }
+    lines.push(`${indent}${row}`);
+  } else if (o.xLabels) {
     const [a, b] = o.xLabels;
     const gap = Math.max(1, width - a.length - b.length);
     lines.push(`${' '.repeat(pad)}  ${a}${' '.repeat(gap)}${b}`);

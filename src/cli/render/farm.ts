@@ -1,9 +1,11 @@
 import { DIMENSIONS } from '../../core/farm/grid.js';
 import type { FarmProgress } from '../../core/farm/runner.js';
 import { formatMoney, formatPct } from '../../core/format.js';
+import { SPAN_KINDS } from '../../core/market/provenance.js';
 import type { LiveStepResult } from '../../services/farm-live.js';
 import type { BacktestResult, TopTrader } from '../../services/farm-run.js';
 import { outputWidth } from '../terminal.js';
+import { noCandidateTable, SPAN_HEAD, SPAN_LABEL, spanCell, spanSummaryLines } from './provenance.js';
 import { signColor } from './style.js';
 import { type Column, columnsTable, table, tableText } from './table.js';
 import { DIMENSION_COLUMNS, dimensionValue } from './trader-config.js';
@@ -41,6 +43,13 @@ export function renderBacktest(r: BacktestResult, width = outputWidth()): string
       .map(([x, v]) => `${x}× ${formatPct(v, 1)}`)
       .join(', ')}`,
   );
+  lines.push(...spanSummaryLines(s.spans));
+  if (s.noCandidate?.length) {
+    lines.push(
+      'Configurations without a candidate (its DTE, delta and width found no spread), by year:',
+      noCandidateTable(s.noCandidate),
+    );
+  }
   const skips = Object.entries(s.skipsByReason).sort((a, b) => b[1] - a[1]);
   lines.push(
     `Entries skipped (trader-steps in market hours): ${skips.map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ') || 'none'}`,
@@ -57,6 +66,8 @@ function topTable(top: TopTrader[], width: number | undefined): string[] {
   if (!top.length) return ['Top 10 traders by realised P&L: none traded'];
   const dims = DIMENSIONS.filter((d) => d !== 'symbol');
   const same = dims.filter((d) => top.every((x) => x.config[d] === top[0].config[d]));
+  // A span column when some top trader booked P&L in it.
+  const kinds = SPAN_KINDS.map((_, k) => k).filter((k) => top.some((x) => x.spanPnlUsd[k] != null));
   const cols: Column<TopTrader>[] = [
     { head: 'Trader', cell: (x) => String(x.trader), priority: 1 },
     ...dims
@@ -76,9 +87,16 @@ function topTable(top: TopTrader[], width: number | undefined): string[] {
       priority: 4,
     },
     { head: 'Realised', cell: (x) => signColor(x.realizedUsd, formatMoney(x.realizedUsd)), priority: 1 },
+    ...kinds.map(
+      (k): Column<TopTrader> => ({
+        head: SPAN_HEAD[SPAN_KINDS[k]],
+        cell: (x) => spanCell(x.spanPnlUsd[k]),
+        priority: 2,
+      }),
+    ),
   ];
   return [
-    `Top ${top.length} traders by realised P&L${same.length ? ` (all ${top.length}: ${same.map((d) => dimensionValue(d, top[0].config[d])).join(', ')})` : ''}:`,
+    `Top ${top.length} traders by realised P&L${same.length ? ` (all ${top.length}: ${same.map((d) => dimensionValue(d, top[0].config[d])).join(', ')})` : ''}${kinds.length ? `; ${kinds.map((k) => `${SPAN_HEAD[SPAN_KINDS[k]]}: P&L booked while ${SPAN_LABEL[SPAN_KINDS[k]]}`).join('; ')}` : ''}:`,
     columnsTable(cols, top, { width }),
   ];
 }

@@ -2,10 +2,13 @@ import { DIMENSIONS, type Dimension, type GridSpec } from '../../core/farm/grid.
 import type { DrillResult, DrillSpread } from '../../core/farm/resim.js';
 import { formatMoney, formatPct } from '../../core/format.js';
 import type { BoardResult, BoardRow, GroupResult, GroupRow } from '../../core/judge/ranking.js';
+import type { YearFigures, YearResult, YearRow } from '../../core/judge/years.js';
+import { type ProvenanceSpan, SPAN_KINDS } from '../../core/market/provenance.js';
 import { daysBetween } from '../../core/units.js';
 import type { LeaderboardResult, TraderResult } from '../../services/leaderboard.js';
 import { lineChart } from './chart.js';
-import { signColor } from './style.js';
+import { noCandidateTable, SPAN_HEAD, spanCell, spanShare, spanText } from './provenance.js';
+import { paint, signColor } from './style.js';
 import { type Column, columnsTable, csvTable, type TableView, table, tableText } from './table.js';
 import { DIMENSION_COLUMNS, dimensionValue, traderConfigLine } from './trader-config.js';
 
@@ -50,12 +53,83 @@ export function renderLeaderboard(
           r.groups,
         )
       : renderGroups(r, view);
+  if (r.view === 'year') return view.csv ? csvTable(yearColumns(r), r.rows) : renderYears(r, view);
   if (view.csv)
     return csvTable(
       tradeColumns((ms) => formatEt(ms).replace(/ ET$/, '')),
       numbered(r.trader.trades),
     );
   return renderTrader(r, formatEt, view);
+}
+
+/** "$1,234 +3.1%": a year's P&L and its return on max loss, coloured by sign. */
+export function yearCell(y: YearFigures): string {
+  const roml = y.returnOnRisk === null ? '' : ` ${formatPct(y.returnOnRisk, 1, true).replace('-', '−')}`;
+  return signColor(y.pnlUsd, `${formatMoney(y.pnlUsd, 0)}${roml}`);
+}
+
+/** The --by year table: each year one column (P&L and return on max loss), the total last. */
+export function yearColumns(r: YearResult): Column<YearRow>[] {
+  const { shown } = varying(r.run.grid, r.filters);
+  return [
+    { head: '#', cell: (x) => String(x.rank), priority: 1, csv: (x) => x.rank },
+    { head: 'Trader', cell: (x) => String(x.trader), priority: 1, csv: (x) => x.trader },
+    ...shown.map(
+      (d): Column<YearRow> => ({
+        head: DIMENSION_COLUMNS[d].head,
+        cell: (x) => DIMENSION_COLUMNS[d].fmt(x.config[d]),
+        align: 'left',
+        priority: 3,
+        csv: (x) => x.config[d] as string | number,
+      }),
+    ),
+    ...r.years.map(
+      (year, y): Column<YearRow> => ({
+        head: year,
+        cell: (x) => yearCell(x.years[y]),
+        priority: 1,
+        csv: (x) => Math.round(x.years[y].pnlUsd * 100) / 100,
+      }),
+    ),
+    {
+      head: 'Total',
+      cell: (x) => pnl(x.totalUsd),
+      priority: 2,
+      csv: (x) => Math.round(x.totalUsd * 100) / 100,
+    },
+  ];
+}
+
+export function renderYears(r: YearResult, view: TableView = {}): string {
+  const { fixed } = varying(r.run.grid, r.filters);
+  const first = `By year — top ${int(r.rows.length)} of ${plural(r.matching, 'trader')} with ≥${plural(r.minTrades, 'closed trade')}, by realised P&L; each year: P&L and return on max loss`;
+  const lines = header(r, first, r.where, [
+    ...(fixed.length ? [`Same for every trader: ${fixed.join(', ')}`] : []),
+    ...(r.run.spans?.length
+      ? ['Where the market is less real:', ...r.run.spans.map((s) => `  ${spanText(s)}`)]
+      : []),
+  ]);
+  if (!r.rows.length) lines.push('', 'No trader matches.');
+  else lines.push('', columnsTable(yearColumns(r), r.rows, view));
+  lines.push(
+    '',
+    `All ${plural(r.all.traders, 'trader')}${r.where ? ' matching' : ''}, summed: ${r.all.years.map((y) => `${y.year} ${yearCell(y)}`).join(' · ')}`,
+  );
+  if (r.noCandidate?.length) {
+    lines.push(
+      '',
+      'Configurations without a candidate (no spread for their DTE, delta and width), by year:',
+      noCandidateTable(r.noCandidate),
+    );
+  }
+  lines.push('', ...r.notes);
+  return lines.join('\n');
+}
+
+/** What the span columns hold: P&L booked on the span's days (marked to market). */
+export function spanLegend(spans: readonly ProvenanceSpan[] | null): string[] {
+  if (!spans?.length) return [];
+  return spans.map((s) => `${SPAN_HEAD[s.kind]} = P&L booked while ${spanText(s)}`);
 }
 
 function header(
@@ -81,7 +155,10 @@ export function renderBoard(r: BoardResult, view: TableView = {}): string {
         : 'lowest first';
   const label = r.sort.label.replace(' (smallest first)', '');
   const first = `Leaderboard — ${r.rows.length ? `top ${int(r.rows.length)} of ` : ''}${plural(r.matching, 'trader')} with ≥${plural(r.minTrades, 'closed trade')}, by ${label} (${order})`;
-  const lines = header(r, first, r.where, fixed.length ? [`Same for every trader: ${fixed.join(', ')}`] : []);
+  const lines = header(r, first, r.where, [
+    ...(fixed.length ? [`Same for every trader: ${fixed.join(', ')}`] : []),
+    ...spanLegend(r.run.spans),
+  ]);
   if (!r.rows.length) {
     lines.push('', 'No trader matches.');
     return lines.join('\n');
@@ -184,6 +261,19 @@ export function boardColumns(r: BoardResult, shown: Dimension[], short: number |
       csv: (x) => usd(x.openMtmUsd),
     },
     { head: 'Total', cell: (x) => pnl(x.totalUsd), priority: 1, csv: (x) => usd(x.totalUsd) },
+    // A trader's P&L from each provenance span the shown rows have (the legend above names the span).
+    ...SPAN_KINDS.flatMap((kind, k): Column<BoardRow>[] =>
+      r.rows.some((x) => x.spanPnlUsd[k] !== null)
+        ? [
+            {
+              head: SPAN_HEAD[kind],
+              cell: (x) => spanCell(x.spanPnlUsd[k]),
+              priority: 2,
+              csv: (x) => x.spanPnlUsd[k],
+            },
+          ]
+        : [],
+    ),
   ];
   if (!live)
     cols.push(
@@ -321,28 +411,90 @@ export function renderTrader(
       ]);
     lines.push('', 'Open at the end (marked to market, not realised):', tableText(t));
   }
-  if (d.equity.length) {
-    const first = d.equity[0];
-    const last = d.equity[d.equity.length - 1];
+  if (d.equity.length) lines.push('', ...equityLines(r));
+  lines.push(...historyLines(r.history));
+  lines.push('', ...r.notes);
+  return lines.join('\n');
+}
+
+/** The equity curve with each year's first close labelled and the crash days marked and named. */
+export function equityLines(r: Pick<TraderResult, 'trader' | 'history' | 'basis'>): string[] {
+  const d = r.trader;
+  const first = d.equity[0];
+  const last = d.equity[d.equity.length - 1];
+  const yearStarts = d.equity.flatMap((e, i) =>
+    i === 0 || e.date.slice(0, 4) !== d.equity[i - 1].date.slice(0, 4)
+      ? [{ index: i, label: e.date.slice(0, 4) }]
+      : [],
+  );
+  const crashes = r.history.crashes.filter((c) => c.index >= 0);
+  const lines = [
+    r.basis === 're-simulated'
+      ? 'Equity, marked to market at each NYSE close (dotted: starting capital):'
+      : 'Realised equity at each exit day (dotted: starting capital):',
+    lineChart(
+      d.equity.map((e) => e.equityUsd),
+      {
+        width: 64,
+        height: 10,
+        baseline: d.capitalUsd,
+        formatY: (v) => formatMoney(v, 0),
+        marks: crashes.map((c) => c.index),
+        ...(yearStarts.length > 1
+          ? { ticks: yearStarts }
+          : { xLabels: [first.date, last.date] as [string, string] }),
+      },
+    ),
+  ];
+  if (crashes.length) {
+    lines.push(
+      `Crash days: ${crashes
+        .map(
+          (c, k) =>
+            `${paint.red(String(k + 1))} ${c.date} ${c.label} (${formatMoney(d.equity[c.index].equityUsd, 0)})`,
+        )
+        .join(' · ')}`,
+    );
+  }
+  return lines;
+}
+
+/** The trader's years (P&L, max loss taken, return on it) and its P&L by provenance span. */
+export function historyLines(h: TraderResult['history']): string[] {
+  const lines: string[] = [];
+  if (h.years.length > 1) {
+    const t = table(
+      ['Year', 'P&L', 'Max loss taken', 'Return on max loss'],
+      ['left', 'right', 'right', 'right'],
+    );
+    for (const y of h.years)
+      t.push([
+        y.year,
+        pnl(y.pnlUsd),
+        money(y.riskUsd),
+        y.returnOnRisk === null
+          ? dash
+          : signColor(y.returnOnRisk, formatPct(y.returnOnRisk, 1, true).replace('-', '−')),
+      ]);
+    lines.push('', 'By calendar year (marked to market):', tableText(t));
+  }
+  if (h.spans.length) {
     lines.push(
       '',
-      r.basis === 're-simulated'
-        ? 'Equity, marked to market at each NYSE close (dotted: starting capital):'
-        : 'Realised equity at each exit day (dotted: starting capital):',
-      lineChart(
-        d.equity.map((e) => e.equityUsd),
-        {
-          width: 64,
-          height: 10,
-          baseline: d.capitalUsd,
-          formatY: (v) => formatMoney(v, 0),
-          xLabels: [first.date, last.date],
-        },
+      `P&L booked on each provenance span's days, of ${formatMoney(h.totalUsd, 0)} in all:`,
+      ...h.spans.map(
+        (s) =>
+          `  ${spanText(s.span)}: ${spanShare(s.pnlUsd, h.totalUsd)}${
+            s.farmUsd === null
+              ? ''
+              : Math.abs(s.farmUsd - s.pnlUsd) < 0.005
+                ? ' (as the farm booked it)'
+                : ` — DISAGREES with the farm's ${formatMoney(s.farmUsd, 2)}`
+          }`,
       ),
     );
   }
-  lines.push('', ...r.notes);
-  return lines.join('\n');
+  return lines;
 }
 
 function parityLine(d: DrillResult): string {

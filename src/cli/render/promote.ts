@@ -1,6 +1,9 @@
 import { formatMoney } from '../../core/format.js';
 import { fmtP, type WindowResult } from '../../core/judge/walk-forward.js';
-import type { PromoteOutcome } from '../../services/promote.js';
+import { type ProvenanceSpan, SPAN_KINDS } from '../../core/market/provenance.js';
+import type { PromotedHistory, PromoteOutcome } from '../../services/promote.js';
+import { yearCell } from './leaderboard.js';
+import { spanShare, spanText } from './provenance.js';
 import { table, tableText } from './table.js';
 import { traderConfigPhrase } from './trader-config.js';
 
@@ -31,6 +34,8 @@ export function renderPromote(r: PromoteOutcome, all: boolean): string {
       lines.push(
         `  ${x.rank}. trader ${x.trader}: ${traderConfigPhrase(x.config)} — p ${fmtP(x.evidence.pValue ?? 1)}, out of sample ${formatMoney(x.evidence.oosPnlUsd ?? 0)}`,
       );
+      const h = r.promotedHistory.find((p) => p.trader === x.trader);
+      if (h) lines.push(...promotedHistoryLines(h, r.spans));
     }
   } else lines.push(`\nNothing promoted: ${r.message}`);
   lines.push(
@@ -55,6 +60,18 @@ export function renderPromote(r: PromoteOutcome, all: boolean): string {
       `Recorded (evaluation ${r.evalId}); earlier promotions are retired and \`argus signal\` uses its default.`,
     );
   return lines.join('\n');
+}
+
+/** A promoted trader's whole run: each year (P&L, return on max loss) and the part from each provenance span. */
+export function promotedHistoryLines(h: PromotedHistory, spans: ProvenanceSpan[] | null): string[] {
+  const lines = [
+    `     whole run ${formatMoney(h.totalUsd, 0)}; by year: ${h.years.map((y) => `${y.year} ${yearCell(y)}`).join(' · ')}`,
+  ];
+  for (const s of spans ?? []) {
+    const v = h.spanPnlUsd[SPAN_KINDS.indexOf(s.kind)];
+    if (v !== null && v !== undefined) lines.push(`     while ${spanText(s)}: ${spanShare(v, h.totalUsd)}`);
+  }
+  return lines;
 }
 
 function windowLine(w: WindowResult): string {

@@ -1,3 +1,4 @@
+import type { Width } from '../../core/farm/grid.js';
 import { formatMoney, formatPct } from '../../core/format.js';
 import type { BacktestDayReview, DailyReview } from '../../core/review.js';
 import type { MarketCalendar } from '../../core/time/market-calendar.js';
@@ -5,6 +6,7 @@ import type { NotifyReport } from '../../services/notify.js';
 import { describeNotify } from './notify.js';
 import { signColor } from './style.js';
 import { proseTable, table, tableText } from './table.js';
+import { widthText } from './trader-config.js';
 
 const pnl = (x: number) => signColor(x, formatMoney(x));
 
@@ -61,7 +63,7 @@ export function renderReview(r: DailyReview & { notify?: NotifyReport }, m: Mark
       x.wins,
       pnl(x.realizedUsd),
       x.config
-        ? `${x.config.symbol} ${x.config.dte}d Δ${x.config.shortDelta} $${x.config.width} PT${x.config.profitTargetPct}% ${x.config.stopLossX}× ${x.config.session}`
+        ? `${x.config.symbol} ${x.config.dte}d Δ${x.config.shortDelta} ${widthText(x.config.width as Width)} PT${x.config.profitTargetPct}% ${x.config.stopLossX}× ${x.config.session}`
         : '',
     ]);
     out.push(`${label} of the day:`);

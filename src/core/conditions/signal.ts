@@ -1,3 +1,4 @@
+import type { Width } from '../farm/grid.js';
 import type { ModelName } from '../pricing/models.js';
 import type { SpreadOutcomes } from '../pricing/pop.js';
 import type { EconomicEvent } from '../time/economic-calendar.js';
@@ -9,7 +10,7 @@ export interface SignalConfig {
   label: string;
   dte: number;
   shortDelta: number;
-  width: number;
+  width: Width;
   warmthFloor: number;
   ivRankFloor: number;
   minPop: number;

@@ -1,3 +1,4 @@
+import { type Width, widthDollars } from '../farm/grid.js';
 import { type FillParams, openSpreadCredit, spreadMid } from '../fill/fill.js';
 import { dayPaceVolume } from '../fill/slippage.js';
 import type { OptionChain, OptionQuote } from '../market/port.js';
@@ -62,6 +63,7 @@ export interface PickedSpread {
   credit: number;
   /** Spread mid per share (fair value, not a fill). */
   mid: number;
+  /** Dollars between the strikes (a % width becomes the listed strikes' distance). */
   width: number;
 }
 
@@ -71,7 +73,7 @@ export interface PickedSpread {
  */
 export function pickSpread(
   ix: ChainIndex,
-  target: { dte: number; shortDelta: number; width: number },
+  target: { dte: number; shortDelta: number; width: Width },
   fill: FillParams,
 ): PickedSpread | string {
   if (!ix.expiries.length) return 'no listed expiry with quotes';
@@ -92,8 +94,22 @@ export function pickSpread(
   }
   if (best < 0) return `no quoted put in ${expiry}`;
   const sq = e.puts[best];
-  const li = e.puts.findIndex((q) => Math.abs(q.strike - (sq.strike - target.width)) < 1e-6);
-  if (li < 0) return `no ${expiry} strike $${target.width} below ${sq.strike}`;
+  let li: number;
+  if (typeof target.width === 'number') {
+    const w = target.width;
+    li = e.puts.findIndex((q) => Math.abs(q.strike - (sq.strike - w)) < 1e-6);
+    if (li < 0) return `no ${expiry} strike $${w} below ${sq.strike}`;
+  } else {
+    // A share of the price: the listed strike nearest that far below the short (ties to the wider).
+    const want = sq.strike - widthDollars(target.width, ix.spot);
+    li = -1;
+    for (let k = 0; k < e.puts.length; k++) {
+      const d = Math.abs(e.puts[k].strike - want);
+      if (e.puts[k].strike < sq.strike - 1e-9 && (li < 0 || d < Math.abs(e.puts[li].strike - want) - 1e-9))
+        li = k;
+    }
+    if (li < 0) return `no ${expiry} strike below ${sq.strike}`;
+  }
   const lq = e.puts[li];
   const pace = (q: OptionQuote) => ({
     ...q,
@@ -104,7 +120,8 @@ export function pickSpread(
   if (!credit.ok) return credit.reason;
   const mid = spreadMid(sq, lq);
   if (!mid.ok) return mid.reason;
-  if (!(credit.credit < target.width)) return `credit ${credit.credit.toFixed(4)} is not below the width`;
+  const width = sq.strike - e.puts[li].strike;
+  if (!(credit.credit < width)) return `credit ${credit.credit.toFixed(4)} is not below the width`;
   return {
     expiry,
     dte: daysBetween(ix.today, expiry),
@@ -115,6 +132,6 @@ export function pickSpread(
     longGreeks: e.greeks[li],
     credit: credit.credit,
     mid: mid.mid,
-    width: target.width,
+    width,
   };
 }

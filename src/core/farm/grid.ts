@@ -25,6 +25,34 @@ export type Dimension = (typeof DIMENSIONS)[number];
 export const SESSIONS = ['any', 'morning', 'midday', 'afternoon'] as const;
 export type SessionFilter = (typeof SESSIONS)[number];
 
+/**
+ * A spread's width: dollars between the strikes (`5`), or a share of the fund's price (`"10%"`),
+ * turned into the listed strike nearest that far below the short one at each step.
+ */
+export type Width = number | `${number}%`;
+
+const widthValue = z.union([z.number(), z.string()]).transform((w, ctx): Width => {
+  const pct = typeof w === 'string';
+  const n = pct ? (/^\d+(\.\d+)?%$/.test(w) ? Number(w.slice(0, -1)) : Number.NaN) : w;
+  if (Number.isNaN(n)) {
+    ctx.addIssue({ code: 'custom', message: 'a width is dollars (5) or a share of the price ("10%")' });
+    return z.NEVER;
+  }
+  if (!(n > 0 && n <= 50)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: pct ? 'a % width is above 0 and at most 50%' : 'a dollar width is above 0 and at most 50',
+    });
+    return z.NEVER;
+  }
+  return w as Width;
+});
+
+/** The width in dollars at a fund price of `spot`. */
+export function widthDollars(w: Width, spot: number): number {
+  return typeof w === 'number' ? w : (spot * Number(w.slice(0, -1))) / 100;
+}
+
 const uniqueSorted = <T extends z.ZodTypeAny>(t: T) =>
   z
     .array(t)
@@ -40,7 +68,7 @@ export const gridSchema = z
     session: uniqueSorted(z.enum(SESSIONS)),
     dte: uniqueSorted(z.number().int().min(1).max(365)),
     shortDelta: uniqueSorted(z.number().gt(0).lt(1)),
-    width: uniqueSorted(z.number().gt(0).max(50)),
+    width: uniqueSorted(widthValue),
     profitTargetPct: uniqueSorted(z.number().gt(0).max(100)),
     stopLossX: uniqueSorted(z.number().gt(0).max(20)),
     trailingStopPct: uniqueSorted(z.number().min(0).lt(100)),
@@ -58,7 +86,7 @@ export interface TraderConfig {
   session: SessionFilter;
   dte: number;
   shortDelta: number;
-  width: number;
+  width: Width;
   profitTargetPct: number;
   stopLossX: number;
   /** 0 = off. */

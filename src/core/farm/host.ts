@@ -1,5 +1,6 @@
+import { SPAN_KINDS } from '../market/provenance.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../units.js';
-import { DIMENSIONS, type Grid } from './grid.js';
+import { DIMENSIONS, type Grid, type Width } from './grid.js';
 import { EXIT_REASON, type FarmRules, SKIP } from './rules.js';
 import { FarmState } from './state.js';
 import { NO_FILL, type StepInput } from './step-input.js';
@@ -86,6 +87,19 @@ export interface HostOptions {
   days?: number;
   onOpen?: (p: OpenedPosition) => void;
   onClose?: (t: ClosedTrade) => void;
+  /** Provenance spans whose daily P&L is kept per trader (state.spanCents); none: nothing kept. */
+  spans?: readonly HostSpan[];
+  /** Month index → calendar-year index, for the max loss entered per year (state.yearRiskCents). */
+  monthYear?: Int32Array;
+}
+
+/** A provenance span as the host books it: closes at fromMs ≤ t < untilMs, for one symbol level of the grid. */
+export interface HostSpan {
+  /** Index in SPAN_KINDS. */
+  kind: number;
+  symbolLevel: number;
+  fromMs: number;
+  untilMs: number;
 }
 
 /**
@@ -100,6 +114,8 @@ export class FarmHost {
   readonly kernels: FarmKernels;
   readonly capitalCents: number;
   private readonly opts: HostOptions;
+  /** The spans whose P&L this host books per trader; null: none booked (e.g. resumed from an older checkpoint). */
+  readonly spans: readonly HostSpan[] | null;
   // Static per-trader columns.
   private readonly warmthFloorTenths: Int32Array;
   private readonly warmthFloor: Float64Array;
@@ -122,11 +138,13 @@ export class FarmHost {
     this.grid = grid;
     this.rules = rules;
     this.opts = opts;
+    this.spans = opts.spans ?? null;
     this.kernels = opts.kernels;
     this.capitalCents = Math.round(rules.capitalUsd * 100);
     this.feeCentsPerLeg = Math.round(rules.feePerContractPerLegUsd * 100);
     const n = grid.count;
-    this.state = state ?? new FarmState(n, rules.maxOpenPositions, opts.months, this.capitalCents);
+    const years = opts.monthYear?.length ? Math.max(...opts.monthYear) + 1 : 0;
+    this.state = state ?? new FarmState(n, rules.maxOpenPositions, opts.months, this.capitalCents, years);
     const dim = (d: (typeof DIMENSIONS)[number]) => DIMENSIONS.indexOf(d);
     const col = <T>(d: (typeof DIMENSIONS)[number], f: (v: T) => number, out: Int32Array | Float64Array) => {
       const levels = grid.levels(dim(d));
@@ -177,7 +195,7 @@ export class FarmHost {
   static comboValues(
     grid: Grid,
     c: number,
-  ): { symbol: 'IBIT' | 'BITO'; dte: number; shortDelta: number; width: number } {
+  ): { symbol: 'IBIT' | 'BITO'; dte: number; shortDelta: number; width: Width } {
     const { symbol, dte, shortDelta, width } = grid.spec;
     const w = c % width.length;
     const q = Math.floor(c / width.length) % shortDelta.length;
@@ -480,6 +498,9 @@ export class FarmHost {
     s.vegaUsd[k] = n * c.vegaUsd;
     t.openCount[i]++;
     t.openMaxLossCents[i] += s.maxLossCents[k];
+    if (st.years > 0 && this.opts.monthYear) {
+      st.yearRiskCents[i * st.years + this.opts.monthYear[inp.monthIndex]] += s.maxLossCents[k];
+    }
     t.entries[i]++;
     this.touched[i] = 1;
     if (Number.isNaN(t.firstTradeMs[i])) t.firstTradeMs[i] = inp.tMs;
@@ -501,6 +522,8 @@ export class FarmHost {
     const r = this.rules;
     const day = inp.isClose ? st.days : -1;
     const touched = this.touched;
+    const spans =
+      day >= 0 ? (this.spans ?? []).filter((p) => inp.tMs >= p.fromMs && inp.tMs < p.untilMs) : [];
     let open = 0;
     for (let i = 0; i < st.traders; i++) {
       open += t.openCount[i];
@@ -527,6 +550,9 @@ export class FarmHost {
         if (pnl < 0) t.dailyDownSq[i] += pnl * pnl;
         t.dayStartEquityCents[i] = eq;
         st.monthlyCents[i * st.months + inp.monthIndex] += Math.round(pnl);
+        for (const p of spans) {
+          if (p.symbolLevel === this.symbolLevel[i]) st.spanCents[i * SPAN_KINDS.length + p.kind] += pnl;
+        }
         if (this.dailySample) {
           const k = this.sampleIndex.get(i);
           if (k !== undefined) this.dailySample[k * (this.opts.days ?? 0) + day] = pnl;
@@ -535,6 +561,16 @@ export class FarmHost {
     }
     if (day >= 0) st.days++;
     summary.openPositions = open;
+  }
+
+  /** Trader i's P&L in each span kind (null where its fund has no such span, or spans are not booked). */
+  spanPnlCents(i: number): (number | null)[] {
+    const level = this.symbolLevel[i];
+    return SPAN_KINDS.map((_, k) =>
+      this.spans?.some((p) => p.kind === k && p.symbolLevel === level)
+        ? this.state.spanCents[i * SPAN_KINDS.length + k]
+        : null,
+    );
   }
 
   /** A new month: the monthly drawdown rule starts afresh. */

@@ -227,7 +227,7 @@ export class MarketStepBuilder {
             continue;
           }
           const creditPips = pips(p.credit);
-          const widthPips = pips(width);
+          const widthPips = pips(p.width);
           if (p.credit < this.o.rules.minCreditUsd - 1e-9) {
             out.set(
               key,

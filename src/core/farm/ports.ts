@@ -1,6 +1,7 @@
 import { ArgusError } from '../errors.js';
 import type { FillParams } from '../fill/fill.js';
 import type { EtfSymbol } from '../market/port.js';
+import type { ProvenanceSpan } from '../market/provenance.js';
 import type { NewRun, RunRecord } from '../runs.js';
 import type { GridSpec } from './grid.js';
 import type { SpreadInfo } from './market-step.js';
@@ -15,6 +16,11 @@ export interface FarmTotals {
   exitsBlocked: number;
   realizedCents: number;
   monthIndex: number;
+  /**
+   * Per calendar year: the steps with the market open, and per (symbol, dte, delta, width) combo
+   * the steps it found no candidate. Null in a run resumed from a checkpoint that kept none.
+   */
+  noCandidate?: { years: string[]; steps: number[]; byCombo: number[][] } | null;
 }
 
 /** A finished backtest's summary, as recorded with the run. */
@@ -43,6 +49,32 @@ export interface FarmSummary {
     configurations: number;
     shareByStopX: Record<string, number>;
   };
+  /**
+   * Per provenance span: the marked-to-market P&L all traders booked on its days, against their
+   * whole P&L, and the same for the trader with the most realised P&L. Absent before it existed or
+   * when the spans were not booked; empty when the run has none.
+   */
+  spans?: SpanSummary[];
+  /** Per calendar year, the configurations that found no candidate. Absent before it existed. */
+  noCandidate?: NoCandidateYear[];
+}
+
+export interface SpanSummary extends ProvenanceSpan {
+  /** Sums over every trader of its fund (USD): P&L on the span's days, and P&L over the whole run. */
+  pnlUsd: number;
+  totalPnlUsd: number;
+  leader: { trader: number; pnlUsd: number; totalPnlUsd: number } | null;
+}
+
+export interface NoCandidateYear {
+  year: string;
+  /** Steps with the market open. */
+  steps: number;
+  configurations: number;
+  /** Configurations whose (symbol, dte, delta, width) found no candidate at any step of the year. */
+  never: number;
+  /** Configurations' steps without a candidate, as a share of all their steps. */
+  stepShare: number;
 }
 
 /** What a farm run is fixed to when it starts: a resume or a live step rebuilds from this. */
@@ -54,6 +86,8 @@ export interface FarmRunSetup {
   traders: number;
   stepsTotal: number;
   months: string[];
+  /** A backtest's provenance spans (empty: none; a sim market has none by design); the live farm records none. */
+  spans?: ProvenanceSpan[];
 }
 
 /** A farm run as stored: its grid (the JSON it was started with), settings and step counter. */

@@ -59,6 +59,8 @@ export interface FarmFigures {
   maxDrawdownUsd: number;
   sharpe: number | null;
   sortino: number | null;
+  /** P&L booked on each provenance span's days, by SPAN_KINDS (null: none for it, or not kept). */
+  spanPnlUsd: (number | null)[];
 }
 
 export interface DrillResult {

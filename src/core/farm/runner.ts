@@ -1,16 +1,25 @@
 import { CoverageError, UsageError } from '../errors.js';
 import type { FillParams } from '../fill/fill.js';
+import { runYears } from '../judge/years.js';
 import { CHAIN_MODEL_VERSION } from '../market/chain-fit.js';
-import type { FieldCoverage, MarketDataSource } from '../market/port.js';
+import type { EtfSymbol, FieldCoverage, MarketDataSource } from '../market/port.js';
+import { type ProvenanceSpan, provenanceSpans, SPAN_KINDS } from '../market/provenance.js';
 import { CounterRng, streamId } from '../pricing/rng.js';
 import type { Clock } from '../time/clock.js';
 import { isoUtc } from '../time/clock.js';
 import type { EconomicCalendar } from '../time/economic-calendar.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
 import { DIMENSIONS, type Grid } from './grid.js';
-import { FarmHost, type FarmKernels } from './host.js';
+import { FarmHost, type FarmKernels, type HostSpan } from './host.js';
 import { MarketStepBuilder, SpreadRegistry } from './market-step.js';
-import type { BacktestResults, FarmRunStore, FarmSummary, FarmTotals } from './ports.js';
+import type {
+  BacktestResults,
+  FarmRunStore,
+  FarmSummary,
+  FarmTotals,
+  NoCandidateYear,
+  SpanSummary,
+} from './ports.js';
 import { EXIT_REASON_NAMES, type FarmRules, SKIP_NAMES } from './rules.js';
 import { FarmState } from './state.js';
 import { traderStatRows } from './stats.js';
@@ -93,23 +102,41 @@ export interface FarmRunResult {
   totals: FarmTotals;
   host: FarmHost;
   registry: SpreadRegistry;
+  /** The provenance spans booked per trader (null: not booked, e.g. resumed from an older checkpoint). */
+  spans: ProvenanceSpan[] | null;
 }
 
 /** How often a run that can be interrupted gives the event loop a turn (ms of its own time). */
 const YIELD_EVERY_MS = 50;
 
-/** Fields a farm replay needs over its whole window. */
-const REQUIRED_FIELDS = ['btcSpot', 'dvol', 'funding8h', 'ibit', 'ibitOptions'];
+/** Fields a farm replay needs over its whole window: the market's, then each fund's price and options. */
+function requiredFields(symbols: readonly EtfSymbol[]): string[] {
+  return [
+    'btcSpot',
+    'dvol',
+    'funding8h',
+    ...symbols.flatMap((s) => (s === 'IBIT' ? ['ibit', 'ibitOptions'] : ['bito', 'bitoOptions'])),
+  ];
+}
 
-export function checkCoverage(cov: FieldCoverage[], fromMs: number, toMs: number, kind: string): void {
-  const bad = REQUIRED_FIELDS.map((f) => cov.find((c) => c.field === f)).filter(
-    (c): c is FieldCoverage =>
-      !!c && ((c.fromMs !== null && c.fromMs > fromMs) || (c.toMs !== null && c.toMs < toMs)),
-  );
+export function checkCoverage(
+  cov: FieldCoverage[],
+  fromMs: number,
+  toMs: number,
+  kind: string,
+  symbols: readonly EtfSymbol[] = ['IBIT'],
+): void {
+  const required = requiredFields(symbols);
+  const bad = required
+    .map((f) => cov.find((c) => c.field === f))
+    .filter(
+      (c): c is FieldCoverage =>
+        !!c && ((c.fromMs !== null && c.fromMs > fromMs) || (c.toMs !== null && c.toMs < toMs)),
+    );
   if (!bad.length) return;
   const fmt = (ms: number | null) => (ms === null ? 'open' : isoUtc(ms).slice(0, 16).replace('T', ' '));
   const lines = cov
-    .filter((c) => REQUIRED_FIELDS.includes(c.field))
+    .filter((c) => required.includes(c.field))
     .map((c) => `  ${c.field}: ${fmt(c.fromMs)} → ${fmt(c.toMs)} UTC${c.note ? ` (${c.note})` : ''}`)
     .join('\n');
   throw new CoverageError(
@@ -144,7 +171,7 @@ export function sampleTraders(count: number, size: number, seed: number): Int32A
   return Int32Array.from([...chosen].sort((a, b) => a - b));
 }
 
-function emptyTotals(): FarmTotals {
+function emptyTotals(years: string[], combos: number): FarmTotals {
   return {
     opened: 0,
     closed: 0,
@@ -153,7 +180,30 @@ function emptyTotals(): FarmTotals {
     exitsBlocked: 0,
     realizedCents: 0,
     monthIndex: -1,
+    noCandidate: { years, steps: years.map(() => 0), byCombo: years.map(() => new Array(combos).fill(0)) },
   };
+}
+
+/**
+ * The run's provenance spans as the host books them: each span's first and last step. A
+ * simulated market has none (all of it is synthetic by design).
+ */
+export function hostSpans(
+  spans: readonly ProvenanceSpan[],
+  grid: Grid,
+  steps: readonly number[],
+  cal: MarketCalendar,
+): HostSpan[] {
+  const firstAt = (date: string) => {
+    const k = steps.findIndex((t) => cal.etDate(t) >= date);
+    return k < 0 ? Number.POSITIVE_INFINITY : steps[k];
+  };
+  return spans.map((p) => ({
+    kind: SPAN_KINDS.indexOf(p.kind),
+    symbolLevel: grid.spec.symbol.indexOf(p.symbol),
+    fromMs: firstAt(p.from),
+    untilMs: firstAt(p.until),
+  }));
 }
 
 /**
@@ -165,8 +215,13 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
   const { grid, rules, calendar: cal, store } = o;
   const steps = cal.replaySteps(o.fromDate, o.toDate);
   if (!steps.length) throw new UsageError(`no NYSE trading day between ${o.fromDate} and ${o.toDate}`);
-  checkCoverage(o.source.coverage(), steps[0], steps[steps.length - 1], o.source.kind);
+  checkCoverage(o.source.coverage(), steps[0], steps[steps.length - 1], o.source.kind, grid.spec.symbol);
   const months = monthsBetween(o.fromDate, o.toDate);
+  const { years, monthYear } = runYears(months);
+  const spans =
+    o.source.kind === 'sim'
+      ? []
+      : provenanceSpans(grid.spec.symbol, cal.etDate(steps[0]), cal.etDate(steps[steps.length - 1]));
   const days = steps.filter((t) => cal.tradingDay(cal.etDate(t))?.closeMs === t).length;
   const sample = sampleTraders(grid.count, o.sampleSize ?? 4096, o.seed);
   const capitalCents = Math.round(rules.capitalUsd * 100);
@@ -175,14 +230,15 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
   let startStep = 0;
   let state: FarmState | undefined;
   let registry = new SpreadRegistry();
-  let totals = emptyTotals();
+  let totals = emptyTotals(years, FarmHost.comboCount(grid));
   if (o.resumeRunId) {
     runId = o.resumeRunId;
     const cp = store.checkpoint(runId);
     if (cp) {
       state = FarmState.deserialize(cp.state, capitalCents);
       registry = SpreadRegistry.fromJSON(cp.registry);
-      totals = cp.totals ?? totals;
+      // A checkpoint from before the per-year counts keeps none: they start from here.
+      totals = cp.totals ? { ...totals, ...cp.totals, noCandidate: cp.totals.noCandidate ?? null } : totals;
       startStep = cp.step + 1;
     }
     store.holdRun(runId);
@@ -222,16 +278,26 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         traders: grid.count,
         stepsTotal: steps.length,
         months,
+        spans,
       },
     );
   }
 
   // A run stopped by an error (a full disk, a damaged file) is marked interrupted: --resume continues it.
   try {
+    // A checkpoint from before the span and yearly-risk arrays (years 0) keeps neither: book none.
+    const keeps = !state || state.years > 0;
     const host = new FarmHost(
       grid,
       rules,
-      { months: months.length, kernels: o.kernels, sample, days },
+      {
+        months: months.length,
+        kernels: o.kernels,
+        sample,
+        days,
+        spans: keeps ? hostSpans(spans, grid, steps, cal) : undefined,
+        monthYear: keeps ? monthYear : undefined,
+      },
       state,
     );
     const builder = new MarketStepBuilder({
@@ -257,6 +323,8 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         totals.monthIndex = input.monthIndex;
       }
       const sum = host.step(input);
+      if (input.marketOpen && totals.noCandidate)
+        countNoCandidate(totals.noCandidate, monthYear[input.monthIndex], input.candidates);
       totals.opened += sum.opened;
       totals.closed += sum.closed;
       totals.exitsBlocked += sum.exitsBlocked;
@@ -331,6 +399,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
           totals,
           host,
           registry: builder.registry,
+          spans: host.spans ? spans : null,
         };
       }
       if (o.stopAfterSteps !== undefined && done >= o.stopAfterSteps && k < steps.length - 1) {
@@ -342,6 +411,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
           totals,
           host,
           registry: builder.registry,
+          spans: host.spans ? spans : null,
         };
       }
     }
@@ -373,7 +443,18 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         { name: 'daily_sample_ids', meta: { traders: sample.length }, data: sample },
       );
     }
-    store.completeRun(runId, { statRows: traderStatRows(host), blobs, summary: buildSummary(host, totals) });
+    if (host.state.years === years.length) {
+      blobs.push({
+        name: 'yearly_risk_cents',
+        meta: { years, traders: grid.count },
+        data: host.state.yearRiskCents,
+      });
+    }
+    store.completeRun(runId, {
+      statRows: traderStatRows(host),
+      blobs,
+      summary: buildSummary(host, totals, host.spans ? spans : null),
+    });
     return {
       runId,
       status: 'completed',
@@ -382,6 +463,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       totals,
       host,
       registry: builder.registry,
+      spans: host.spans ? spans : null,
     };
   } catch (err) {
     try {
@@ -414,7 +496,73 @@ export function histogram(values: Float64Array, bins: number): { edges: number[]
   return { edges, counts };
 }
 
-export function buildSummary(host: FarmHost, totals: FarmTotals): FarmSummary {
+/** One market-open step's combos without a candidate, counted in the step's year. */
+function countNoCandidate(
+  nc: NonNullable<FarmTotals['noCandidate']>,
+  year: number,
+  candidates: readonly (unknown | null)[],
+): void {
+  nc.steps[year]++;
+  const row = nc.byCombo[year];
+  for (let c = 0; c < candidates.length; c++) if (candidates[c] === null) row[c]++;
+}
+
+/** Per year, configurations without a candidate: a combo's count stands for every trader that trades it. */
+export function noCandidateYears(
+  nc: NonNullable<FarmTotals['noCandidate']>,
+  traders: number,
+): NoCandidateYear[] {
+  return nc.years.map((year, y) => {
+    const combos = nc.byCombo[y];
+    const perCombo = traders / combos.length;
+    const steps = nc.steps[y];
+    const never = combos.filter((m) => steps > 0 && m === steps).length;
+    const missed = combos.reduce((a, m) => a + m, 0);
+    return {
+      year,
+      steps,
+      configurations: traders,
+      never: never * perCombo,
+      stepShare: steps > 0 ? missed / (steps * combos.length) : 0,
+    };
+  });
+}
+
+/** Per span, the P&L every trader of its fund booked on its days, and the leader's share. */
+function spanSummaries(host: FarmHost, spans: readonly ProvenanceSpan[]): SpanSummary[] {
+  const t = host.state.t;
+  const level = host.grid.levels(DIMENSIONS.indexOf('symbol'));
+  let leader = -1;
+  for (let i = 0; i < host.state.traders; i++) {
+    if (leader < 0 || t.realizedCents[i] > t.realizedCents[leader]) leader = i;
+  }
+  return spans.map((p) => {
+    const kind = SPAN_KINDS.indexOf(p.kind);
+    const sl = host.grid.spec.symbol.indexOf(p.symbol);
+    let pnl = 0;
+    let total = 0;
+    for (let i = 0; i < host.state.traders; i++) {
+      if (level[i] !== sl) continue;
+      pnl += host.state.spanCents[i * SPAN_KINDS.length + kind];
+      total += t.realizedCents[i] + t.openMtmCents[i];
+    }
+    const lead =
+      leader >= 0 && level[leader] === sl
+        ? {
+            trader: leader,
+            pnlUsd: Math.round(host.state.spanCents[leader * SPAN_KINDS.length + kind]) / 100,
+            totalPnlUsd: Math.round(t.realizedCents[leader] + t.openMtmCents[leader]) / 100,
+          }
+        : null;
+    return { ...p, pnlUsd: Math.round(pnl) / 100, totalPnlUsd: Math.round(total) / 100, leader: lead };
+  });
+}
+
+export function buildSummary(
+  host: FarmHost,
+  totals: FarmTotals,
+  spans: readonly ProvenanceSpan[] | null = null,
+): FarmSummary {
   const t = host.state.t;
   const n = host.state.traders;
   const pnl = Float64Array.from(t.realizedCents).map((c) => c / 100);
@@ -470,5 +618,7 @@ export function buildSummary(host: FarmHost, totals: FarmTotals): FarmSummary {
         xs.map((x, k) => [String(x), byX[k].entries ? byX[k].noStop / byX[k].entries : 0]),
       ),
     },
+    ...(spans ? { spans: spanSummaries(host, spans) } : {}),
+    ...(totals.noCandidate ? { noCandidate: noCandidateYears(totals.noCandidate, n) } : {}),
   };
 }

@@ -1,3 +1,5 @@
+import { SPAN_KINDS } from '../market/provenance.js';
+
 /**
  * The farm's state as structure-of-arrays typed arrays, laid out once here (the seed's object
  * per trader cost 200–400 MB and grew forever). Money stays float64 on the host, in cents;
@@ -66,6 +68,8 @@ const SLOT_LAYOUT = {
 export type TraderArrays = { [K in keyof typeof TRADER_LAYOUT]: ArrayOf<(typeof TRADER_LAYOUT)[K]> };
 export type SlotArrays = { [K in keyof typeof SLOT_LAYOUT]: ArrayOf<(typeof SLOT_LAYOUT)[K]> };
 
+const BYTES: Record<ArrayKind, number> = { f64: 8, f32: 4, i32: 4, u8: 1 };
+
 function alloc(kind: ArrayKind, n: number): Float64Array | Float32Array | Int32Array | Uint8Array {
   switch (kind) {
     case 'f64':
@@ -87,13 +91,20 @@ export class FarmState {
   readonly s: SlotArrays;
   /** Monthly marked-to-market P&L in integer cents, trader-major: [trader * months + month]. */
   readonly monthlyCents: Int32Array;
+  /** Marked-to-market P&L booked on days inside each provenance span: [trader * SPAN_KINDS.length + kind]. */
+  readonly spanCents: Float64Array;
+  /** Calendar years the run spans (0: not kept, e.g. the live farm or a run from before it existed). */
+  readonly years: number;
+  /** Max loss of the positions entered in each calendar year (cents): [trader * years + year]. */
+  readonly yearRiskCents: Float64Array;
   /** Days closed so far (NYSE days with a close step). */
   days = 0;
 
-  constructor(traders: number, slots: number, months: number, capitalCents: number) {
+  constructor(traders: number, slots: number, months: number, capitalCents: number, years = 0) {
     this.traders = traders;
     this.slots = slots;
     this.months = months;
+    this.years = years;
     this.t = Object.fromEntries(
       Object.entries(TRADER_LAYOUT).map(([k, kind]) => [k, alloc(kind, traders)]),
     ) as TraderArrays;
@@ -101,6 +112,8 @@ export class FarmState {
       Object.entries(SLOT_LAYOUT).map(([k, kind]) => [k, alloc(kind, traders * slots)]),
     ) as SlotArrays;
     this.monthlyCents = new Int32Array(traders * months);
+    this.spanCents = new Float64Array(traders * SPAN_KINDS.length);
+    this.yearRiskCents = new Float64Array(traders * years);
     this.s.spread.fill(-1);
     this.t.peakEquityCents.fill(capitalCents);
     this.t.monthPeakCents.fill(capitalCents);
@@ -112,13 +125,17 @@ export class FarmState {
 
   /** Bytes held in typed arrays. */
   byteSize(): number {
-    let n = this.monthlyCents.byteLength;
+    let n = this.monthlyCents.byteLength + this.spanCents.byteLength + this.yearRiskCents.byteLength;
     for (const a of Object.values(this.t)) n += a.byteLength;
     for (const a of Object.values(this.s)) n += a.byteLength;
     return n;
   }
 
-  /** Serialise every array (for checkpoints). Layout order is fixed by the declarations above. */
+  /**
+   * Serialise every array (for checkpoints). Layout order is fixed by the declarations above; the
+   * span and yearly-risk arrays and a trailing year count follow the monthly P&L, so a checkpoint
+   * written before they existed (ending at the monthly P&L) still loads.
+   */
   serialize(): Buffer {
     return Buffer.concat(this.serializeParts());
   }
@@ -132,24 +149,43 @@ export class FarmState {
     header.writeUInt32LE(this.months, 8);
     header.writeUInt32LE(this.days, 12);
     parts.push(header);
-    for (const a of [...Object.values(this.t), ...Object.values(this.s), this.monthlyCents]) {
+    for (const a of [...this.baseArrays(), this.spanCents, this.yearRiskCents]) {
       parts.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
     }
+    const trailer = Buffer.alloc(4);
+    trailer.writeUInt32LE(this.years, 0);
+    parts.push(trailer);
     return parts;
+  }
+
+  private baseArrays(): ArrayBufferView[] {
+    return [...Object.values(this.t), ...Object.values(this.s), this.monthlyCents];
   }
 
   static deserialize(buf: Buffer, capitalCents: number): FarmState {
     const traders = buf.readUInt32LE(0);
     const slots = buf.readUInt32LE(4);
     const months = buf.readUInt32LE(8);
-    const st = new FarmState(traders, slots, months, capitalCents);
+    const bytesOf = (layout: Record<string, ArrayKind>) =>
+      Object.values(layout).reduce((n, k) => n + BYTES[k], 0);
+    const baseBytes = 16 + traders * (bytesOf(TRADER_LAYOUT) + slots * bytesOf(SLOT_LAYOUT) + months * 4);
+    const extended = buf.length > baseBytes;
+    const st = new FarmState(
+      traders,
+      slots,
+      months,
+      capitalCents,
+      extended ? buf.readUInt32LE(buf.length - 4) : 0,
+    );
     st.days = buf.readUInt32LE(12);
     let off = 16;
-    for (const a of [...Object.values(st.t), ...Object.values(st.s), st.monthlyCents]) {
+    const arrays = extended ? [...st.baseArrays(), st.spanCents, st.yearRiskCents] : st.baseArrays();
+    for (const a of arrays) {
       const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
       bytes.set(buf.subarray(off, off + a.byteLength));
       off += a.byteLength;
     }
+    if (extended) off += 4;
     if (off !== buf.length) throw new Error(`checkpoint size mismatch: read ${off} of ${buf.length} bytes`);
     return st;
   }

@@ -49,6 +49,7 @@ export function traderStatRows(host: FarmHost): (number | null)[][] {
       trades > 0 ? t.wins[i] / trades : null,
       t.grossLossCents[i] > 0 ? t.grossProfitCents[i] / t.grossLossCents[i] : null,
       t.entries[i] > 0 ? t.noStopEntries[i] / t.entries[i] : null,
+      ...host.spanPnlCents(i).map((c) => (c === null ? null : Math.round(c))),
     ];
   }
   return rows;

@@ -1,6 +1,7 @@
 import type { Grid } from '../farm/grid.js';
 import type { FarmRules } from '../farm/rules.js';
 import type { FillParams } from '../fill/fill.js';
+import type { ProvenanceSpan } from '../market/provenance.js';
 import type { RunRecord } from '../runs.js';
 import type { RunSummary } from './ranking.js';
 
@@ -14,6 +15,8 @@ export interface BoardRun {
   fill: FillParams;
   months: string[];
   label: string;
+  /** The run's provenance spans (null: recorded before they existed, or the live farm). */
+  spans: ProvenanceSpan[] | null;
 }
 
 export function runSummary(b: BoardRun): RunSummary {
@@ -32,6 +35,7 @@ export function runSummary(b: BoardRun): RunSummary {
     window: p.window ? { from: p.window.from, to: p.window.to } : null,
     syntheticChains: p.syntheticChains === true,
     provenance: b.label,
+    spans: b.spans,
   };
 }
 

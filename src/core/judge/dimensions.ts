@@ -49,14 +49,13 @@ export interface DimensionFilter {
 function valueLevel(grid: Grid, dim: Dimension, raw: string): number {
   const values = grid.spec[dim] as readonly (string | number)[];
   const text = raw.trim();
-  let level = -1;
-  if (typeof values[0] === 'string') {
-    level = values.findIndex((v) => (v as string).toLowerCase() === text.toLowerCase());
-  } else {
+  // As spelled first (a session, a symbol, a width of "10%"), then as a number.
+  let level = values.findIndex((v) => typeof v === 'string' && v.toLowerCase() === text.toLowerCase());
+  if (level < 0 && typeof values[0] !== 'string') {
     // Units users may type: $5, 50%, 2x; "off" for a disabled trailing stop.
     const bare = text.toLowerCase() === 'off' ? '0' : text.replace(/^\$/, '').replace(/[%x×]$/i, '');
     const n = bare === '' ? Number.NaN : Number(bare);
-    if (Number.isFinite(n)) level = values.findIndex((v) => Math.abs((v as number) - n) < 1e-9);
+    if (Number.isFinite(n)) level = values.findIndex((v) => typeof v === 'number' && Math.abs(v - n) < 1e-9);
   }
   if (level < 0) {
     throw new UsageError(

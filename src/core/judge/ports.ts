@@ -1,4 +1,5 @@
 import type { SignalConfig } from '../conditions/signal.js';
+import type { FarmSummary } from '../farm/ports.js';
 import type { DailySample, FarmFigures } from '../farm/resim.js';
 import type { BoardRun } from './board-run.js';
 import type { DimensionFilter } from './dimensions.js';
@@ -15,6 +16,8 @@ export interface FarmRunRecord {
   monthsJson: string;
   traders: number;
   stepsTotal: number;
+  /** The run's provenance spans as recorded (null: recorded before they existed, or the live farm). */
+  spansJson: string | null;
 }
 
 export interface RankQuery {
@@ -41,8 +44,12 @@ export interface FarmResults {
   livePositions(runId: string, traderId: number): LiveTraderPosition[];
   /** What the farm stored for one trader of a backtest. */
   traderFigures(runNo: number, traderId: number): FarmFigures | null;
-  /** Realised P&L per trader and month, trader-major (cents). */
+  /** Marked-to-market P&L per trader and month, trader-major (cents). */
   monthlyCents(runId: string): Int32Array | null;
+  /** Max loss entered per trader and calendar year, trader-major (cents); null: the run kept none. */
+  yearlyRiskCents(runId: string): { years: string[]; data: Float64Array } | null;
+  /** The summary a finished backtest recorded (null: none yet). */
+  runSummary(runId: string): FarmSummary | null;
   dailySample(runId: string): DailySample | null;
   /** Each trader's first trade (NaN: none). */
   firstTradeMs(runNo: number, traders: number): Float64Array;

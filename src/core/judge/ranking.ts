@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { Dimension, Grid, GridSpec, TraderConfig } from '../farm/grid.js';
+import type { ProvenanceSpan } from '../market/provenance.js';
 import { type DimensionFilter, matchesFilters } from './dimensions.js';
 import { median } from './stats.js';
 
@@ -105,6 +106,8 @@ export interface RunSummary {
   syntheticChains: boolean;
   /** Where the numbers come from: source, window, synthetic chains, fill, fees, seed, engine, version. */
   provenance: string;
+  /** Spans where the market is less real (derived price, no listed options); null: not recorded. */
+  spans: ProvenanceSpan[] | null;
 }
 
 export interface BoardRow {
@@ -135,6 +138,8 @@ export interface BoardRow {
   sortino: number | null;
   /** Share of its entries whose stop could not fire (credit × (1 + X) ≥ width); null without entries. */
   noStopShare: number | null;
+  /** P&L booked on each provenance span's days, by SPAN_KINDS (null: no such span for it). */
+  spanPnlUsd: (number | null)[];
 }
 
 export interface BoardResult {
@@ -182,6 +187,9 @@ export interface TraderStatRow {
   profit_factor: number | null;
   /** Share of entries whose stop could not fire (credit × (1 + X) ≥ width). */
   no_stop_share: number | null;
+  /** Marked-to-market P&L booked on the provenance spans' days (null: no such span for its fund, or not kept). */
+  span_derived_cents?: number | null;
+  span_no_options_cents?: number | null;
 }
 
 export function boardRow(grid: Grid, r: TraderStatRow, rank: number): BoardRow {
@@ -206,6 +214,9 @@ export function boardRow(grid: Grid, r: TraderStatRow, rank: number): BoardRow {
     sharpe: r.sharpe,
     sortino: r.sortino,
     noStopShare: r.no_stop_share ?? null,
+    spanPnlUsd: [r.span_derived_cents, r.span_no_options_cents].map((c) =>
+      c === null || c === undefined ? null : c / 100,
+    ),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Width } from '../farm/grid.js';
 /**
  * The synthetic chain against a real chain export (`argus chain check`): the model is fed what a
  * replay at the export's quote time would use (the file's underlying, the 30-day ATM IV from
@@ -35,7 +36,7 @@ export interface ChainCheckOptions {
   atmIv30: number;
   r: number;
   /** The grid's spread targets: one spread per (dte, shortDelta, width), as the farm picks them. */
-  targets: { dte: readonly number[]; shortDelta: readonly number[]; width: readonly number[] };
+  targets: { dte: readonly number[]; shortDelta: readonly number[]; width: readonly Width[] };
   /** A traded spread needs at least this real credit at f = 1. */
   minCreditUsd: number;
 }
@@ -254,7 +255,7 @@ export function checkChain(model: ChainModel, chain: ParsedChain, o: ChainCheckO
         const p = pickSpread(ix, { dte, shortDelta, width }, f1);
         if (typeof p === 'string') {
           skip(
-            p.includes(' strike $')
+            p.includes(' strike $') || p.includes(' strike below')
               ? 'long leg not listed or not quoted'
               : 'no real spread (a leg unquoted or no credit)',
           );

@@ -3,7 +3,7 @@ import { daysBetween } from '../units.js';
 import type { Distribution } from './port.js';
 
 /** A fund whose last distribution is older than this has stopped paying. */
-const STALE_DAYS = 70;
+export const STALE_DAYS = 70;
 
 /**
  * The distributions expected to go ex after `today` up to `expiry`, from what had gone ex by

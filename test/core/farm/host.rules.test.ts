@@ -426,7 +426,7 @@ describe('stops that cannot fire (grid honesty)', () => {
     });
     // The second, a 0.40 credit: 40,000 < 50,000, its stop can fire. Stored per trader: 1 of 2.
     expect(o.noStopEntries).toBe(1);
-    expect(o.statRow.at(-1)).toBe(0.5);
+    expect(o.statRow[22]).toBe(0.5); // no_stop_share, before the span columns
     // X 8: 45,000 < 50,000, the stop can fire.
     expect(run([enterAt(0)], RULES, { ...ONE, stopLossX: [8] }).noStopEntries).toBe(0);
   });

@@ -171,6 +171,38 @@ describe('selection of expiry, short strike and long strike (B, #5)', () => {
     ]);
   });
 
+  it('a width in % of the price: the listed strike nearest that far below the short; max loss on the real width', async () => {
+    const pct = new Grid({ ...grid.spec, dte: [7], width: ['3%', '5%', '20%'] });
+    const b = new MarketStepBuilder({
+      source: new HandSource(() => ({ IBIT: CHAIN })),
+      calendar: cal,
+      economic,
+      grid: pct,
+      rules: DEFAULT_RULES,
+      fill: DEFAULT_FILL,
+      riskFreeRate: 0.04,
+      months: ['2026-03'],
+    });
+    const { input } = await b.build(0, NOW, new Set());
+    const built = input.candidates.map((c) => {
+      const s = c && b.registry.get(c.spreadId);
+      return [s?.shortStrike, s?.longStrike, c?.creditPips, c?.maxLossCents];
+    });
+    expect(built).toEqual([
+      // Δ0.15 short 47 at $50: 3 % = $1.50 → 45.5, equally near 46 and 45: the wider, 45 (0.30 − 0.10).
+      [47, 45, 2_000, 18_000],
+      // 5 % = $2.50 → 44.5: 45 is the nearest listed.
+      [47, 45, 2_000, 18_000],
+      // 20 % = $10 → 37: the nearest listed below the short is the lowest, 45.
+      [47, 45, 2_000, 18_000],
+      // Δ0.30 short 48: 3 % → 46.5, tie of 47 and 46 → 46 (0.55 − 0.16 = 0.39, max loss $2 − $0.39).
+      [48, 46, 3_900, 16_100],
+      // 5 % → 45.5, tie of 46 and 45 → 45: 0.55 − 0.10 = 0.45 on a $3 width: 25,500 cents.
+      [48, 45, 4_500, 25_500],
+      [48, 45, 4_500, 25_500],
+    ]);
+  });
+
   it('a held spread is marked with the greeks an entry at that instant would get (the caps read them)', async () => {
     const b = builder(new HandSource(() => ({ IBIT: CHAIN })));
     const { input } = await b.build(0, NOW, new Set());

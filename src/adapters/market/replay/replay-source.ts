@@ -1,5 +1,6 @@
 import { atmIv30FromDvol } from '../../../core/market/chain-fit.js';
 import { buildChain, type ChainInput, type ChainModel, quoteOne } from '../../../core/market/chain-model.js';
+import { STALE_DAYS } from '../../../core/market/distributions.js';
 import { adjustIv, IvMoveRelation } from '../../../core/market/iv-adjust.js';
 import { listedExpiries } from '../../../core/market/listing.js';
 import {
@@ -40,6 +41,22 @@ import {
   lastDateAtOrBefore,
   loadHistory,
 } from './history.js';
+
+/** What a BITO chain is: BITO's real price and distributions under IBIT's fitted surface. */
+const BITO_CHAIN_NOTE =
+  "synthetic: IBIT's fitted chain model (DVOL-driven) on BITO's price, its distributions as a yield";
+
+/**
+ * BITO's monthly distributions as the continuous yield a chain prices with: the mean of its last
+ * three (as a share of the close before each), compounded over twelve months; none when the last is
+ * more than 70 days old (the rule expectedDistributions uses).
+ */
+export function distributionYield(past: readonly Distribution[], today: string): number {
+  if (!past.length || daysBetween(past[past.length - 1].exDate, today) > STALE_DAYS) return 0;
+  const recent = past.slice(-3);
+  const monthly = recent.reduce((a, d) => a + d.yieldFrac, 0) / recent.length;
+  return -12 * Math.log(1 - monthly);
+}
 
 /** `source` labels of the answers; the sim adapter reuses this class under its own. */
 export interface ReplayLabels {
@@ -424,9 +441,6 @@ export class ReplayMarketDataSource implements MarketDataSource {
 
   /** The inputs a chain at `atMs` is built from, or the reason it cannot be. */
   private chainInputs(symbol: EtfSymbol, atMs: number) {
-    if (symbol !== 'IBIT') {
-      return `no BITO option chain in ${this.labels.name} (none to fit): BITO options exist only in the live source`;
-    }
     // Outside the session the chain is the last session's closing chain.
     const open = this.cal.isOpen(atMs);
     const quoteMs = open ? atMs : this.cal.lastClose(atMs).closeMs;
@@ -437,9 +451,10 @@ export class ReplayMarketDataSource implements MarketDataSource {
     const expiries = listedExpiries(this.cal, quoteMs, { dailyFrom: this.opts.dailyExpiriesFrom ?? null });
     const notes = [
       open ? null : 'last session close',
-      !this.hooks.synthetic && this.cal.etDate(quoteMs) < IBIT_OPTIONS_FIRST_LISTED
+      symbol === 'IBIT' && !this.hooks.synthetic && this.cal.etDate(quoteMs) < IBIT_OPTIONS_FIRST_LISTED
         ? NO_LISTED_OPTIONS_NOTE
         : null,
+      symbol === 'BITO' ? BITO_CHAIN_NOTE : null,
     ].filter((n) => n !== null);
     return {
       quoteMs,
@@ -454,7 +469,13 @@ export class ReplayMarketDataSource implements MarketDataSource {
         asOfMs: quoteMs,
         expiries,
         r: this.opts.riskFreeRate,
-        q: 0,
+        q:
+          symbol === 'BITO'
+            ? distributionYield(
+                distributionsOf(this.h.bitoDaily, this.cal.etDate(quoteMs)),
+                this.cal.etDate(quoteMs),
+              )
+            : 0,
       },
     };
   }
@@ -483,9 +504,27 @@ export class ReplayMarketDataSource implements MarketDataSource {
   }
 
   async optionQuotes(contracts: OptionContract[], atMs: number): Promise<Map<string, Observed<OptionQuote>>> {
-    const src = this.labels.chain;
     const out = new Map<string, Observed<OptionQuote>>();
-    const ci = this.chainInputs('IBIT', atMs);
+    for (const symbol of new Set(contracts.map((c) => c.symbol))) {
+      this.quotesOf(
+        symbol,
+        contracts.filter((c) => c.symbol === symbol),
+        atMs,
+        out,
+      );
+    }
+    return out;
+  }
+
+  /** One fund's contracts priced on its chain at `atMs`, into `out`. */
+  private quotesOf(
+    symbol: EtfSymbol,
+    contracts: OptionContract[],
+    atMs: number,
+    out: Map<string, Observed<OptionQuote>>,
+  ): void {
+    const src = this.labels.chain;
+    const ci = this.chainInputs(symbol, atMs);
     let input = typeof ci === 'string' ? null : ci.input;
     if (input && typeof ci !== 'string') {
       // Held contracts may have left the listing window; price them all the same.
@@ -504,10 +543,6 @@ export class ReplayMarketDataSource implements MarketDataSource {
     }
     for (const c of contracts) {
       const key = contractKey(c);
-      if (c.symbol !== 'IBIT') {
-        out.set(key, missing(src, `no BITO option chain in ${this.labels.name}`));
-        continue;
-      }
       if (typeof ci === 'string' || !input) {
         out.set(key, missing(src, typeof ci === 'string' ? ci : 'no chain'));
         continue;
@@ -521,7 +556,6 @@ export class ReplayMarketDataSource implements MarketDataSource {
         ok((this.hooks.quoteOne ?? quoteOne)(this.chainModel(), input, c), ci.quoteMs, src, ci.extra),
       );
     }
-    return out;
   }
 
   coverage(): FieldCoverage[] {
@@ -553,6 +587,12 @@ export class ReplayMarketDataSource implements MarketDataSource {
         fromMs: Math.max(btcFrom, h.dvolDaily.timeMs[0] + MS_PER_DAY),
         toMs: Math.min(this.dvolEndMs(), dateMs(h.ibitDaily.dates[h.ibitDaily.dates.length - 1])),
         note: `synthetic chains from the fitted chain model (DVOL-driven); no listed options before ${IBIT_OPTIONS_FIRST_LISTED}`,
+      },
+      {
+        field: 'bitoOptions',
+        fromMs: Math.max(btcFrom, h.dvolDaily.timeMs[0] + MS_PER_DAY, dateMs(h.bitoDaily.dates[0])),
+        toMs: Math.min(this.dvolEndMs(), dateMs(h.bitoDaily.dates[h.bitoDaily.dates.length - 1])),
+        note: BITO_CHAIN_NOTE,
       },
     ];
   }

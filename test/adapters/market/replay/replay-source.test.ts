@@ -183,10 +183,4 @@ describe('replay source: values checked by hand against data/prices', () => {
     const atStamp = src.ivLevelAt(Date.parse('2022-06-13T00:00:00Z'));
     expect(typeof atStamp !== 'string' && atStamp.adjusted).toBe(0.9399);
   });
-
-  it('BITO has no replay option chain, with the reason', async () => {
-    const c = await src.optionChain('BITO', at);
-    expect(c.status).toBe('missing');
-    expect(c.status === 'missing' && c.reason).toMatch(/BITO options exist only in the live source/);
-  });
 });

@@ -31,7 +31,7 @@ function okValue<T>(o: { status: string; value?: T; reason?: string }): T {
 const closeMs = (date: string) => cal.tradingDay(date)!.closeMs;
 
 describe('sim chains in market mode', () => {
-  it('a full chain at 11:00 ET: sane quotes, no first-listed restriction, BITO missing with a reason', async () => {
+  it('a full chain at 11:00 ET: sane quotes, no first-listed restriction, BITO on its own price', async () => {
     const o = await heston.optionChain('IBIT', weekday);
     expect(o.status === 'ok' && o.source).toBe('sim:chain-model');
     const chain = okValue(o);
@@ -47,8 +47,9 @@ describe('sim chains in market mode', () => {
     }
     // before IBIT's real options listing (the warm-up year): the sim quotes anyway
     okValue(await heston.optionChain('IBIT', Date.parse('2024-06-05T15:00:00Z')));
-    const b = await heston.optionChain('BITO', weekday);
-    expect(b.status === 'missing' && b.reason).toMatch(/no BITO option chain in sim/);
+    const b = okValue(await heston.optionChain('BITO', weekday));
+    expect(b.underlyingPrice).toBe(okValue(await heston.etfQuote('BITO', weekday)).price);
+    expect(b.quotes.length).toBeGreaterThan(100);
   });
 
   it('per-expiry ATM IV = the model expected vol to that expiry × (1 + premium), with the fitted smile around it', async () => {

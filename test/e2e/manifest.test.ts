@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Plugin } from '@oclif/core';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../support/cli.js';
 import pkg from '../../package.json' with { type: 'json' };
+import { ROOT } from '../support/cli.js';
 
 /**
  * `npm run build` writes oclif.manifest.json (help and command lookup read it instead of importing

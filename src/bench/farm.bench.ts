@@ -27,7 +27,7 @@ async function replaySteps(ctx: AppContext): Promise<StepInput[]> {
   const { rules, fill } = farmSettings(ctx.farmConfig);
   const times = cal.replaySteps('2025-03-03', '2025-03-31').slice(0, STEPS);
   const builder = new MarketStepBuilder({
-    source: ctx.source('replay'),
+    source: await ctx.source('replay'),
     calendar: cal,
     economic: ctx.economic,
     grid,

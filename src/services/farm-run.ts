@@ -182,7 +182,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
     }
   }
   if (kind === 'sim') sim ??= { model: 'heston', fair: false, seed };
-  const source = deps.source(kind, { window: { from, to }, sim: sim ?? null, recorded });
+  const source = await deps.source(kind, { window: { from, to }, sim: sim ?? null, recorded });
   const kernels = farmKernels(resolveEngine(engineName, { kernel: 'farmStep' }));
   const riskFreeRate = fair ? 0 : (recorded?.riskFreeRate ?? deps.pricingConfig.riskFreeRate);
   const t0 = deps.clock.monotonicMs();

@@ -257,7 +257,9 @@ export function migrate(
     );
   }
   const apply = db.transaction(() => {
-    for (const m of pending) {
+    // Another process may have migrated while this one waited for the write lock: read again under it.
+    const now = schemaVersion(db);
+    for (const m of pending.filter((p) => p.version > now)) {
       if (typeof m.up === 'string') db.exec(m.up);
       else m.up(db);
       // user_version cannot be bound as a parameter; the value is an integer from our own list.

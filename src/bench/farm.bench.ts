@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,9 +13,10 @@ import { ReferenceTrader } from '../core/farm/reference.js';
 import { monthsBetween } from '../core/farm/runner.js';
 import { farmSettings } from '../core/farm/settings.js';
 import type { StepInput } from '../core/farm/step-input.js';
-import { farmBacktest, REPLAY_WINDOW } from '../services/farm-run.js';
+import { farmBacktest } from '../services/farm-run.js';
 import type { Bench } from './harness.js';
 import { round } from './harness.js';
+import { startupBench } from './startup.bench.js';
 
 const STEPS = 40;
 
@@ -26,7 +27,7 @@ async function replaySteps(ctx: AppContext): Promise<StepInput[]> {
   const { rules, fill } = farmSettings(ctx.farmConfig);
   const times = cal.replaySteps('2025-03-03', '2025-03-31').slice(0, STEPS);
   const builder = new MarketStepBuilder({
-    source: ctx.source('replay'),
+    source: await ctx.source('replay'),
     calendar: cal,
     economic: ctx.economic,
     grid,
@@ -106,6 +107,92 @@ function memcpyGBps(): number {
   return round((4 * 2 * a.length) / s / 1e9, 2);
 }
 
+/** The 2025 window, explicit: the default window of `farm run` is the whole history. */
+const WINDOW = { from: '2025-01-02', to: '2025-11-11' } as const;
+
+/** Bytes this process has caused to be written to storage (`write_bytes` of /proc/self/io), or null off Linux. */
+function writeBytes(): number | null {
+  try {
+    const m = /^write_bytes: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The 432,000-trader replay of the 2025 window with persistence, in a database of its own (closed
+ * at the end, so the WAL's last checkpoint counts in the bytes written), with its phase breakdown.
+ */
+async function fullReplay(dir: string, step: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const db = join(dir, 'replay.db');
+  const ctx = new AppContext({ dataDir: dir, configDir: dir, env: {}, flags: { db }, appVersion: 'bench' });
+  const w0 = writeBytes();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let r: Awaited<ReturnType<typeof farmBacktest>>;
+  try {
+    r = await farmBacktest(ctx, {
+      source: 'replay',
+      from: WINDOW.from,
+      to: WINDOW.to,
+      engine: 'js',
+      seed: 1,
+    });
+  } finally {
+    ctx.close();
+  }
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const w1 = writeBytes();
+  const dbBytes = statSync(db).size;
+  const written = w0 === null || w1 === null ? null : w1 - w0;
+  const phases = Object.fromEntries(Object.entries(r.phasesMs).map(([k, v]) => [k, round(v / 1000, 2)]));
+  const kernelMsPerStep = r.phasesMs.kernel / r.steps;
+  const floor = step.memoryFloorMsPerStep as number;
+  return {
+    window: `${WINDOW.from} → ${WINDOW.to}`,
+    steps: r.steps,
+    engine: r.engine,
+    wallSeconds: round(wallSeconds, 1),
+    phasesSeconds: phases,
+    kernelMsPerStep: round(kernelMsPerStep, 2),
+    // The replay's kernel phase against the memory floor (the 40 timed steps above are one busy month).
+    kernelOverFloor: round(kernelMsPerStep / floor, 1),
+    cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / (wallSeconds * 1000)) * 100),
+    tradesClosed: r.summary.closed,
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    dbMiB: round(dbBytes / 2 ** 20, 1),
+    writtenMiB: written === null ? null : round(written / 2 ** 20, 1),
+    writtenOverDb: written === null ? null : round(written / dbBytes, 2),
+  };
+}
+
+/** Issue 19's goals beside what this run measured (null: not measured in this run). */
+function goals(
+  out: Record<string, unknown>,
+): { goal: string; measured: number | null; met: boolean | null }[] {
+  const replay = out.fullReplay as Record<string, number | Record<string, number> | undefined>;
+  const startup = out.startup as Record<string, number | undefined>;
+  const phases = replay.phasesSeconds as Record<string, number> | undefined;
+  const g = (goal: string, measured: number | null | undefined, ok: (x: number) => boolean) => ({
+    goal,
+    measured: measured ?? null,
+    met: measured === null || measured === undefined ? null : ok(measured),
+  });
+  return [
+    g('2025 replay with persistence ≤ 20 s wall', replay.wallSeconds as number, (x) => x <= 20),
+    g('peak RSS ≤ 1024 MiB', replay.peakRssMiB as number, (x) => x <= 1024),
+    g('CPU ≥ 160 % (both cores)', replay.cpuPercent as number, (x) => x >= 160),
+    g('kernel step ≤ 2× the memory floor', out.fastestOverFloor as number, (x) => x <= 2),
+    g('kernel step ≥ 100× the reference', out.referenceOverFastest as number, (x) => x >= 100),
+    g('bytes written ≤ 3× the final DB', replay.writtenOverDb as number, (x) => x <= 3),
+    g('final write takes seconds (≤ 5 s)', phases?.finalWrite, (x) => x <= 5),
+    g('argus --help ≤ 0.3 s', startup.helpSeconds, (x) => x <= 0.3),
+    g('argus leaderboard --limit 20 (432k run) ≤ 0.3 s', startup.leaderboardSeconds, (x) => x <= 0.3),
+  ];
+}
+
 export const farmBench: Bench = {
   name: 'farm',
   async run() {
@@ -175,18 +262,10 @@ export const farmBench: Bench = {
           1,
         ),
       };
-      if (process.env.BENCH_QUICK !== '1') {
-        const t1 = performance.now();
-        const r = await farmBacktest(ctx, { source: 'replay', engine: 'js', seed: 1 });
-        out.fullReplay = {
-          window: `${REPLAY_WINDOW.from} → ${REPLAY_WINDOW.to}`,
-          steps: r.steps,
-          engine: r.engine,
-          wallSeconds: round((performance.now() - t1) / 1000, 1),
-          tradesClosed: r.summary.closed,
-          peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-        };
-      } else out.fullReplay = { skipped: 'BENCH_QUICK=1' };
+      if (process.env.BENCH_QUICK !== '1') out.fullReplay = await fullReplay(dir, out);
+      else out.fullReplay = { skipped: 'BENCH_QUICK=1' };
+      out.startup = startupBench(process.env.BENCH_QUICK !== '1' ? join(dir, 'replay.db') : null);
+      out.goals = goals(out);
       return out;
     } finally {
       ctx.close();

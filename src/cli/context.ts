@@ -7,9 +7,6 @@ import { loadSimParams } from '../adapters/bundled/sim-params.js';
 import { describeConfig, type ResolvedConfig, resolveConfig } from '../adapters/config/load.js';
 import { loadChainExport } from '../adapters/market/chain-export.js';
 import { BybitBtcTicks } from '../adapters/market/live/btc-ticks.js';
-import { LiveMarketDataSource } from '../adapters/market/live/live-source.js';
-import { ReplayMarketDataSource } from '../adapters/market/replay/replay-source.js';
-import { SimMarketDataSource } from '../adapters/market/sim/sim-source.js';
 import { TelegramClient } from '../adapters/notify/telegram.js';
 import { SqliteFarmResults } from '../adapters/store/farm-results.js';
 import { SqliteFarmRuns } from '../adapters/store/farm-runs.js';
@@ -218,14 +215,18 @@ export class AppContext implements Deps {
     return { file: c.file, fileExists: c.fileExists, db: this.dbPath, settings: describeConfig(c) };
   }
 
-  /** The market-data adapter of this kind (see SourceRequest). */
-  source(kind: SourceKind, request: SourceRequest = {}): MarketDataSource {
+  /**
+   * The market-data adapter of this kind (see SourceRequest). Its module is imported here, when
+   * the source is chosen: a command that reads the store never loads the market adapters.
+   */
+  async source(kind: SourceKind, request: SourceRequest = {}): Promise<MarketDataSource> {
     const c = this.config.config;
     switch (kind) {
       case 'sim':
         return this.simSource(request);
       case 'replay': {
         const recorded = request.recorded;
+        const { ReplayMarketDataSource } = await import('../adapters/market/replay/replay-source.js');
         return new ReplayMarketDataSource({
           calendar: this.calendar,
           riskFreeRate: recorded ? recorded.riskFreeRate : c.pricing.riskFreeRate,
@@ -235,6 +236,7 @@ export class AppContext implements Deps {
       }
       case 'live': {
         const store = this.store();
+        const { LiveMarketDataSource } = await import('../adapters/market/live/live-source.js');
         return new LiveMarketDataSource({
           clock: this.clock,
           env: this.env,
@@ -252,9 +254,10 @@ export class AppContext implements Deps {
     }
   }
 
-  private simSource(request: SourceRequest): MarketDataSource {
+  private async simSource(request: SourceRequest): Promise<MarketDataSource> {
     const c = this.config.config;
     const cal = this.calendar;
+    const { SimMarketDataSource } = await import('../adapters/market/sim/sim-source.js');
     try {
       if (request.window) {
         // A backtest's market: exactly its window, with the settings recorded for it.

@@ -121,7 +121,7 @@ async function dvolFor(
   const kinds = o.source ? [o.source] : (['replay', 'live'] as const);
   const reasons: string[] = [];
   for (const kind of kinds) {
-    const source: MarketDataSource = deps.source(kind, { atMs: quoteMs });
+    const source: MarketDataSource = await deps.source(kind, { atMs: quoteMs });
     try {
       // Live serves only the present: ask it for its recent closes and take the one before the quote.
       const atMs = kind === 'live' ? deps.clock.nowMs() : quoteMs;

@@ -50,7 +50,7 @@ export interface ChainOptions {
 /** `argus chain`: the chain around the money for one expiry, from the default source. */
 export async function chain(deps: ChainDeps, o: ChainOptions): Promise<ChainViewResult> {
   const atMs = o.atMs ?? deps.clock.nowMs();
-  const source = deps.source(deps.defaultSource, { atMs });
+  const source = await deps.source(deps.defaultSource, { atMs });
   try {
     return await chainView(source, deps.calendar, {
       ...o,

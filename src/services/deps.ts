@@ -58,8 +58,8 @@ export interface Deps {
   readonly signalConfig: Readonly<ArgusConfig['signal']>;
   readonly replayConfig: Readonly<ArgusConfig['replay']>;
   readonly notifyConfig: Readonly<ArgusConfig['notifications']>;
-  /** A market-data adapter of this kind. The caller closes it. */
-  source(kind: SourceKind, request?: SourceRequest): MarketDataSource;
+  /** A market-data adapter of this kind (its module loads on first use). The caller closes it. */
+  source(kind: SourceKind, request?: SourceRequest): Promise<MarketDataSource>;
   /** The trader grid: the bundled default, or a user's grid file, validated. */
   grid(file?: string): Grid;
   /** The fitted synthetic chain model (data/models/chain-model.json). */

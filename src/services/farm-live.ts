@@ -185,7 +185,7 @@ async function attemptStep(
   const opened: OpenedPosition[] = [];
   const closed: ClosedTrade[] = [];
   const kernels = farmKernels(resolveEngine(req.engine ?? deps.farmConfig.engine, { kernel: 'farmStep' }));
-  const source = deps.source(req.sourceKind ?? 'live', { atMs: now, budgetMs: STEP_MARKET_BUDGET_MS });
+  const source = await deps.source(req.sourceKind ?? 'live', { atMs: now, budgetMs: STEP_MARKET_BUDGET_MS });
   try {
     const host = new FarmHost(
       grid,

@@ -5,7 +5,7 @@ import { farmKernels } from '../core/farm/kernels-gpujs.js';
 import { defaultOptionLifeHours } from '../core/farm/market-step.js';
 import type { FarmSummary } from '../core/farm/ports.js';
 import { type RecordedMarket, recordedReplay } from '../core/farm/resim.js';
-import { buildSummary, type FarmProgress, runFarm } from '../core/farm/runner.js';
+import { buildSummary, type FarmPhases, type FarmProgress, runFarm } from '../core/farm/runner.js';
 import { farmSettings } from '../core/farm/settings.js';
 import type { SourceKind } from '../core/market/port.js';
 import type { SimModel, SimRequest } from '../core/market/sim.js';
@@ -128,6 +128,8 @@ export interface BacktestResult {
   traders: number;
   engine: string;
   elapsedMs: number;
+  /** Where the run's time went (market, kernel, persistence, checkpoint, final write). */
+  phasesMs: FarmPhases;
   label: string;
   summary: FarmSummary;
   top: TopTrader[];
@@ -182,7 +184,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
     }
   }
   if (kind === 'sim') sim ??= { model: 'heston', fair: false, seed };
-  const source = deps.source(kind, { window: { from, to }, sim: sim ?? null, recorded });
+  const source = await deps.source(kind, { window: { from, to }, sim: sim ?? null, recorded });
   const kernels = farmKernels(resolveEngine(engineName, { kernel: 'farmStep' }));
   const riskFreeRate = fair ? 0 : (recorded?.riskFreeRate ?? deps.pricingConfig.riskFreeRate);
   const t0 = deps.clock.monotonicMs();
@@ -214,6 +216,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
         },
       },
       checkpointEvery: deps.farmConfig.checkpointEvery,
+      checkpointSeconds: deps.farmConfig.checkpointSeconds,
       resumeRunId,
       stopAfterSteps: req.stopAfterSteps,
       onProgress: req.onProgress,
@@ -233,6 +236,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
       traders: res.traders,
       engine: kernels.name,
       elapsedMs: deps.clock.monotonicMs() - t0,
+      phasesMs: res.phasesMs,
       label:
         kind === 'sim'
           ? `simulated market (${sim?.model}${sim?.fair ? ', fair' : ''}), synthetic chains`

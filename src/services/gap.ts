@@ -16,7 +16,7 @@ async function withSource<T>(
   atMs: number,
   fn: (s: MarketDataSource) => Promise<T>,
 ): Promise<T> {
-  const source = deps.source(deps.defaultSource, { atMs });
+  const source = await deps.source(deps.defaultSource, { atMs });
   try {
     return await fn(source);
   } finally {

@@ -55,7 +55,11 @@ export async function drillTrader(deps: DrillDeps, o: DrillOptions): Promise<Dri
   const steps = runSteps(cal, runId, p.window, row.stepsTotal);
   const kind = run.kind === 'sim' ? 'sim' : 'replay';
   // Replay is rebuilt from the settings recorded with the run (the config may have changed since); sim from its model and seed.
-  const source = deps.source(kind, { window: p.window, sim: p.sim ?? null, recorded: recordedReplay(p) });
+  const source = await deps.source(kind, {
+    window: p.window,
+    sim: p.sim ?? null,
+    recorded: recordedReplay(p),
+  });
   const fair = kind === 'sim' && (p.sim?.fair ?? false);
   // The single-config grid has one combo (0) and one symbol level (0).
   const ref = new ReferenceTrader(cfg, rules, 0, 0);

@@ -83,7 +83,8 @@ export class MonitorSession {
   /** Wall time: the interval between refreshes and the tick poll are wall seconds at any speed. */
   private readonly wall: Clock;
   private readonly d: MonitorDeps;
-  private source: MarketDataSource | null = null;
+  /** Opened once, on first use (refresh and the tick poller may ask together). */
+  private source: Promise<MarketDataSource> | null = null;
   private refreshes = 0;
   private farmClock: FarmClock = { fullMs: null, exitsMs: null };
   private driverLast: FarmDriverResult | null = null;
@@ -107,7 +108,7 @@ export class MonitorSession {
     this.d = options.source === 'live' ? deps : withClock(deps, this.clock);
   }
 
-  private open(): MarketDataSource {
+  private open(): Promise<MarketDataSource> {
     if (this.source) return this.source;
     const atMs = this.clock.nowMs();
     const o = this.options;
@@ -128,7 +129,7 @@ export class MonitorSession {
   async refresh(): Promise<MonitorState> {
     const d = this.d;
     const o = this.options;
-    const source = this.open();
+    const source = await this.open();
     // --at is the market time of the first refresh, however long start-up took.
     if (this.refreshes === 0 && this.clock instanceof ScaledClock) this.clock.anchor();
     const atMs = this.clock.nowMs();
@@ -352,7 +353,7 @@ export class MonitorSession {
     let last: number | null = null;
     while (!signal.aborted) {
       const atMs = this.clock.nowMs();
-      const b = await this.open().btcSpot(atMs);
+      const b = await (await this.open()).btcSpot(atMs);
       if (b.status === 'ok' && b.value.priceUsd !== last) {
         last = b.value.priceUsd;
         this.streamHealth = { status: 'polling', lastTickMs: b.asOfMs, attempt: null };
@@ -383,8 +384,9 @@ export class MonitorSession {
   async close(): Promise<void> {
     await this.ticks?.close();
     this.ticks = null;
-    await this.source?.close?.();
+    const source = this.source;
     this.source = null;
+    await (await source)?.close?.();
   }
 }
 

@@ -24,7 +24,7 @@ export interface ResimOptions {
  * run; sim from its recorded model and seed. A non-fair sim also takes the configured rate: if
  * that changed since the run, a re-simulation would trade a different market, so refuse.
  */
-function runSource(deps: ResimDeps, r: LoadedRun): MarketDataSource {
+function runSource(deps: ResimDeps, r: LoadedRun): Promise<MarketDataSource> {
   const recorded = recordedReplay(r.run.provenance);
   if (r.kind === 'replay' && recorded) return deps.source('replay', { window: r.window, recorded });
   const rate = (r.run.provenance as { market?: { riskFreeRate?: number } }).market?.riskFreeRate;
@@ -65,7 +65,7 @@ export async function resimulate(deps: ResimDeps, o: ResimOptions): Promise<Map<
   let day = 0;
   await stepTraders(
     {
-      source: runSource(deps, r),
+      source: await runSource(deps, r),
       calendar: deps.calendar,
       economic: deps.economic,
       grid,

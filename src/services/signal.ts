@@ -53,7 +53,7 @@ export async function signal(
 ): Promise<SignalResult & { notify?: NotifyReport }> {
   if (o.notify) requireTelegram(deps.notifyConfig);
   const atMs = o.atMs ?? deps.clock.nowMs();
-  const source = deps.source(deps.defaultSource, { atMs });
+  const source = await deps.source(deps.defaultSource, { atMs });
   try {
     const r = await signalWith(deps, source, { ...o, atMs });
     if (!o.notify) return r;

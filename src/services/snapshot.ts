@@ -15,7 +15,7 @@ export type SnapshotDeps = Pick<Deps, 'clock' | 'calendar' | 'defaultSource' | '
 /** `argus snapshot`: one snapshot of the default source. */
 export async function snapshot(deps: SnapshotDeps, o: { atMs?: number } = {}): Promise<Snapshot> {
   const atMs = o.atMs ?? deps.clock.nowMs();
-  const source = deps.source(deps.defaultSource, { atMs });
+  const source = await deps.source(deps.defaultSource, { atMs });
   try {
     return await takeSnapshot(source, deps.calendar, atMs);
   } finally {

@@ -25,6 +25,8 @@ const ALLOWED_INTERPOLATIONS: Record<string, string> = {
   LIVE_SOURCE: 'a fixed subquery (farm-results.ts)',
   'src.sql': "a fixed FROM … WHERE from source() (farm-results.ts); the run's values are bound",
   'w.sql': 'built by whereTerms from fixed fragments; values are bound',
+  'wc.sql': 'built by whereTerms from fixed fragments (the count form); values are bound',
+  notNull: "a fixed 'AND <SORT_EXPR> IS NOT NULL' or nothing",
   LEVEL_EXPR: 'a fixed expression (leaderboard-sql.ts)',
   'orderBy(q.sort, q.reverse)': 'picks from the fixed SORT_EXPR table',
   'Math.trunc(opts.busyTimeoutMs ?? 5000)': 'an integer (PRAGMA takes no parameters)',

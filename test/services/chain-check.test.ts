@@ -61,7 +61,7 @@ function deps(
       parsed.set(file, hit);
       return hit;
     },
-    source: (kind) => {
+    source: async (kind) => {
       asked.push(kind);
       const d = sources[kind];
       return {

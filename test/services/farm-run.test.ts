@@ -12,14 +12,14 @@ const grid = new URL('../fixtures/grids/small.json', import.meta.url).pathname;
 const config = join(dir, 'config.json');
 writeFileSync(config, JSON.stringify({ farm: { checkpointEvery: 10 } }));
 
-function ctx(db: string): AppContext {
+function ctx(db: string, configFile = config, clock = ManualClock.at('2026-11-25T12:00:00Z')): AppContext {
   return new AppContext({
     dataDir: dir,
     configDir: dir,
-    env: { ARGUS_CONFIG: config },
+    env: { ARGUS_CONFIG: configFile },
     flags: { db },
     appVersion: 'test',
-    clock: ManualClock.at('2026-11-25T12:00:00Z'),
+    clock,
   });
 }
 
@@ -64,6 +64,37 @@ describe('farm backtest checkpoint and resume', () => {
     expect(readdirSync(join(dir, 'b.db.checkpoints')).filter((f) => f.startsWith(part.runId))).toEqual([]);
     a.close();
     b.close();
+  });
+
+  it("without a step count it checkpoints by the run's own time, and resumes to the same results", async () => {
+    const req = {
+      source: 'replay' as const,
+      from: '2025-03-03',
+      to: '2025-03-21',
+      gridFile: grid,
+      engine: 'js' as const,
+      seed: 3,
+    };
+    const full = await farmBacktest(ctx(join(dir, 'c.db')), req);
+    const timed = join(dir, 'timed.json');
+    writeFileSync(timed, JSON.stringify({ farm: { checkpointSeconds: 10 } }));
+    const files = (db: string, runId: string) =>
+      readdirSync(`${db}.checkpoints`).filter((f) => f.startsWith(`${runId}.`));
+
+    // Each step takes one second of the run's clock: checkpoints fall at steps 10 and 20 (the first pruned).
+    const clock = ManualClock.at('2026-11-25T12:00:00Z');
+    const d = ctx(join(dir, 'd.db'), timed, clock);
+    const part = await farmBacktest(d, { ...req, stopAfterSteps: 25, onProgress: () => clock.advance(1000) });
+    expect(files(join(dir, 'd.db'), part.runId).map((f) => f.split('.')[1])).toEqual(['20']);
+    expect((await farmBacktest(d, { ...req, resumeRunId: part.runId })).summary).toEqual(full.summary);
+
+    // A quick run (no time passes) writes none: a resume starts again from the first step.
+    const e = ctx(join(dir, 'e.db'), timed);
+    const quick = await farmBacktest(e, { ...req, stopAfterSteps: 25 });
+    expect(files(join(dir, 'e.db'), quick.runId)).toEqual([]);
+    const again = await farmBacktest(e, { ...req, resumeRunId: quick.runId });
+    expect(again.summary).toEqual(full.summary);
+    expect(stats(e, quick.runId)).toEqual(stats(d, part.runId));
   });
 
   it('a resumed replay uses the IV shift recorded with its run, not the config of the day', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckpointFiles } from '../../src/adapters/store/checkpoints.js';
 import { ManualClock } from '../../src/core/time/clock.js';
+import { checkpointFile } from './housekeeping-store.js';
 import { openStore } from './notify.js';
 import { runCommand } from './run-command.js';
 
@@ -24,7 +25,7 @@ export function housekeepingDb(): HousekeepingDb {
   const store = openStore(db, ManualClock.at('2026-01-05T15:00:00Z'));
   const run = store.createRun({ kind: 'replay', command: 'farm run', appVersion: 't', provenance: {} });
   store.setRunStatus(run.id, 'completed');
-  new CheckpointFiles(store.db).write(run.id, 1, [Buffer.alloc(4096)]);
+  checkpointFile(new CheckpointFiles(store.db), run.id, 1, 4096);
   const runId = run.id;
   const liveId = store.liveRun('t').id;
   store.close();

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMarketCalendar } from '../../src/adapters/bundled/calendars.js';
@@ -66,7 +67,7 @@ export function addBacktest(
     )
     .run(run.id, run.id);
   store.logEvent({ runId: run.id, kind: 'farm.progress', message: 'step' });
-  if (o.checkpointBytes) files.write(run.id, 3, [Buffer.alloc(o.checkpointBytes, 1)]);
+  if (o.checkpointBytes) checkpointFile(files, run.id, 3, o.checkpointBytes);
   clock.advance(60_000);
   return run.id;
 }
@@ -84,4 +85,13 @@ export function housekeepingDeps({ store, clock }: HousekeepingStore) {
 
 export function countRows({ store }: HousekeepingStore, sql: string, ...args: unknown[]): number {
   return (store.db.prepare(sql).get(...args) as { n: number }).n;
+}
+
+/**
+ * A checkpoint file of exactly `bytes` bytes for `runId`, named as the writer names them. Written
+ * raw: CheckpointFiles.write compresses, and the housekeeping tests count bytes on disk.
+ */
+export function checkpointFile(files: CheckpointFiles, runId: string, step: number, bytes: number): void {
+  mkdirSync(files.dir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(files.dir, `${runId}.${step}.${randomUUID()}.bin`), Buffer.alloc(bytes, 1));
 }

@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, constants as zlib } from 'node:zlib';
 import { StoreError } from '../../core/errors.js';
 import { type Db, dbFile } from './db.js';
 
@@ -25,6 +26,49 @@ import { type Db, dbFile } from './db.js';
 /** Room for a handful of WAL frames of 4 KiB pages. */
 const RESERVE_BYTES = 64 * 1024;
 
+/**
+ * A compressed checkpoint starts with this; then the part count and, per part, its raw and
+ * compressed lengths (u32 LE) and its bytes. The farm state is mostly zeros and repeats: Brotli at
+ * quality 1 takes a 167 MB state to ~3 MB in ~0.3 s. A file without it is the state as it is
+ * (checkpoints written before compression), read unchanged.
+ */
+const PACKED = Buffer.from('ARGUSCP1', 'latin1');
+
+function pack(parts: Buffer[]): Buffer[] {
+  const out: Buffer[] = [PACKED, u32(parts.length)];
+  for (const p of parts) {
+    const z = brotliCompressSync(p, {
+      params: { [zlib.BROTLI_PARAM_QUALITY]: 1, [zlib.BROTLI_PARAM_SIZE_HINT]: p.length },
+    });
+    out.push(u32(p.length), u32(z.length), z);
+  }
+  return out;
+}
+
+function unpack(buf: Buffer): Buffer {
+  if (buf.length < PACKED.length || !buf.subarray(0, PACKED.length).equals(PACKED)) return buf;
+  const n = buf.readUInt32LE(PACKED.length);
+  let off = PACKED.length + 4;
+  const parts: Buffer[] = [];
+  for (let i = 0; i < n; i++) {
+    const raw = buf.readUInt32LE(off);
+    const len = buf.readUInt32LE(off + 4);
+    off += 8;
+    const part = brotliDecompressSync(buf.subarray(off, off + len));
+    if (part.length !== raw) throw new Error(`part ${i} inflates to ${part.length} bytes, not ${raw}`);
+    parts.push(part);
+    off += len;
+  }
+  if (off !== buf.length) throw new Error(`${buf.length - off} bytes after the last part`);
+  return Buffer.concat(parts);
+}
+
+function u32(v: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(v, 0);
+  return b;
+}
+
 export class CheckpointFiles {
   readonly dir: string;
 
@@ -34,8 +78,9 @@ export class CheckpointFiles {
     this.dir = `${name}.checkpoints`;
   }
 
-  write(runId: string, step: number, parts: Buffer[]): { file: string; bytes: number; sha256: string } {
+  write(runId: string, step: number, state: Buffer[]): { file: string; bytes: number; sha256: string } {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const parts = pack(state);
     // Unique per writer: two processes at the same step never write the same file. The temporary
     // name carries the writer's process id, so prune can tell an in-flight file from an orphan.
     const id = randomUUID();
@@ -110,7 +155,15 @@ export class CheckpointFiles {
         'the run cannot resume; start it again',
       );
     }
-    return buf;
+    try {
+      return unpack(buf);
+    } catch (err) {
+      throw new StoreError(
+        `checkpoint ${file} is damaged (${(err as Error).message})`,
+        'the run cannot resume; start it again',
+        err,
+      );
+    }
   }
 
   /**

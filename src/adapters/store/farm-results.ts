@@ -98,7 +98,15 @@ export class SqliteFarmResults implements FarmResults {
     const rows = this.db
       .prepare(`SELECT ${STAT_COLUMNS} ${cond} ${orderBy(q.sort, q.reverse)} LIMIT ?`)
       .all(...params, q.limit) as TraderStatRow[];
-    const matching = (this.db.prepare(`SELECT count(*) AS n ${cond}`).get(...params) as { n: number }).n;
+    // Without a nullable sort key every term is in the trades index: the count reads only that range.
+    const wc = q.sort.nullable ? w : whereTerms(b.grid, q.filters, q.minTrades, true);
+    const matching = (
+      this.db
+        .prepare(`SELECT count(*) AS n ${src.sql}${wc.sql}${notNull}`)
+        .get(...src.params, ...wc.params) as {
+        n: number;
+      }
+    ).n;
     return { rows, matching };
   }
 

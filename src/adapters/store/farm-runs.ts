@@ -21,6 +21,9 @@ import { CheckpointFiles, processAlive } from './checkpoints.js';
 import type { Db } from './db.js';
 import type { Store } from './store.js';
 
+/** Page cache for the end-of-run write, in KiB as SQLite's negative cache_size (256 MiB). */
+const FINAL_WRITE_CACHE_KIB = -262_144;
+
 /** How often a live step waiting for its turn looks again. */
 const TURN_POLL_MS = 50;
 
@@ -74,8 +77,10 @@ export class SqliteFarmRuns implements FarmRuns {
         'INSERT OR REPLACE INTO farm_steps (run_id, step, t_ms, opened, closed, realized_cents, open_positions, exits_json, open_mtm_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       dropSteps: db.prepare('DELETE FROM farm_steps WHERE run_id = ? AND step >= ?'),
+      // A run's rows are always new: a plain INSERT needs no statement journal (OR REPLACE kept one
+      // per row across the eight indexes, most of the final write's time).
       insertStats: db.prepare(
-        `INSERT OR REPLACE INTO trader_stats (run_no, trader_id, realized_cents, open_mtm_cents, open_positions, trades, wins,
+        `INSERT INTO trader_stats (run_no, trader_id, realized_cents, open_mtm_cents, open_positions, trades, wins,
            gross_profit_cents, gross_loss_cents, fees_cents, days_in_trade, first_trade_ms, last_trade_ms, max_drawdown_cents,
            max_drawdown_frac, daily_n, daily_sum, daily_sum_sq, daily_down_sq, sharpe, sortino, win_rate, profit_factor,
            no_stop_share, span_derived_cents, span_no_options_cents)
@@ -296,6 +301,20 @@ export class SqliteFarmRuns implements FarmRuns {
 
   completeRun(runId: string, results: BacktestResults): void {
     const { run_no: runNo } = this.stmts.runNo.get(runId) as { run_no: number };
+    // The eight trader_stats indexes take rows in random order: with the default 2 MB page cache
+    // their pages spill to the WAL again and again inside the one transaction.
+    const cache = this.db.pragma('cache_size', { simple: true }) as number;
+    this.db.pragma(`cache_size = ${FINAL_WRITE_CACHE_KIB}`);
+    try {
+      this.writeResults(runId, runNo, results);
+    } finally {
+      this.db.pragma(`cache_size = ${Math.trunc(cache)}`);
+    }
+    this.files.release();
+    this.files.prune(runId, null);
+  }
+
+  private writeResults(runId: string, runNo: number, results: BacktestResults): void {
     this.db.transaction(() => {
       for (const r of results.statRows) this.stmts.insertStats.run(runNo, ...r);
       for (const b of results.blobs) {
@@ -311,8 +330,6 @@ export class SqliteFarmRuns implements FarmRuns {
       this.store.setRunStatus(runId, 'completed');
       this.db.prepare('UPDATE runs SET holder_pid = NULL WHERE id = ?').run(runId);
     })();
-    this.files.release();
-    this.files.prune(runId, null);
   }
 
   commitLiveStep(runId: string, c: LiveStepCommit): void {

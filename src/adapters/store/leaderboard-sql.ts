@@ -49,7 +49,13 @@ export interface Fragment {
  * `AND` terms for dimension filters and --min-trades. A dimension value is the trader id's
  * mixed-radix digit, (id / stride) % size, with stride and size bound from the run's grid.
  */
-export function whereTerms(grid: Grid, filters: readonly DimensionFilter[], minTrades: number): Fragment {
+export function whereTerms(
+  grid: Grid,
+  filters: readonly DimensionFilter[],
+  minTrades: number,
+  /** A count with no ORDER BY: the trades index may serve the --min-trades term. */
+  forCount = false,
+): Fragment {
   let sql = '';
   const params: number[] = [];
   for (const f of filters) {
@@ -57,8 +63,9 @@ export function whereTerms(grid: Grid, filters: readonly DimensionFilter[], minT
     params.push(grid.strides[f.index], grid.sizes[f.index], ...f.levels);
   }
   if (minTrades > 0) {
-    // Unary + keeps the planner on the sort index (a trades index would turn the ranking into a full sort).
-    sql += ' AND +trades >= ?';
+    // Unary + keeps the planner on the sort index (a trades index would turn the ranking into a full
+    // sort); a count is a range of the trades index instead of a scan of every row.
+    sql += forCount ? ' AND trades >= ?' : ' AND +trades >= ?';
     params.push(minTrades);
   }
   return { sql, params };

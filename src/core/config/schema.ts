@@ -134,10 +134,20 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     path: 'farm.checkpointEvery',
     kind: 'number',
-    schema: z.number().int().min(1),
-    // A checkpoint of 432k traders is ~180 MB (≈1.5 s with fsync); 300 steps is about six weeks of replay.
-    default: 300,
-    description: 'steps between engine checkpoints in a backtest (resume restarts from the last one)',
+    schema: z.number().int().min(1).nullable(),
+    default: null,
+    description:
+      'steps between engine checkpoints in a backtest (resume restarts from the last one); unset: by time (farm.checkpointSeconds)',
+  },
+  {
+    path: 'farm.checkpointSeconds',
+    kind: 'number',
+    schema: z.number().min(1),
+    // A checkpoint of 432k traders is ~180 MB (≈1.5 s with fsync): by time, a run that is quick to
+    // redo writes none, and a long one at most one per interval.
+    default: 120,
+    description:
+      'seconds of a backtest between engine checkpoints, when farm.checkpointEvery is unset (a resume redoes at most this much)',
   },
   {
     path: 'farm.grid',
@@ -334,7 +344,8 @@ export interface ArgusConfig {
     fillF: number;
     maxOpenPositions: number;
     rules: Record<string, unknown>;
-    checkpointEvery: number;
+    checkpointEvery: number | null;
+    checkpointSeconds: number;
     engine: EngineRequest;
     grid: string | null;
     backtestFrom: string | null;

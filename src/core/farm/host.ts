@@ -7,6 +7,9 @@ import { NO_FILL, type StepInput } from './step-input.js';
 
 const SESSION_CODE: Record<string, number> = { any: 0, morning: 1, midday: 2, afternoon: 3 };
 
+/** Room for every skip reason code (SKIP in rules.ts). */
+const SKIP_REASONS = 20;
+
 /** The two per-step decision kernels, run by one engine (plain JS loop or gpu.js). */
 export interface FarmKernels {
   readonly name: string;
@@ -131,7 +134,10 @@ export class FarmHost {
   /** Traders whose equity may have changed this step (held or closed a position, or entered). */
   private readonly touched: Uint8Array;
   readonly dailySample: Float32Array | null;
-  private readonly sampleIndex: Map<number, number>;
+  /** Trader id → its row in the daily sample, −1 for traders outside it. */
+  private readonly sampleIndex: Int32Array;
+  /** Skip reasons counted per step (a typed array: one increment per trader per open-market step). */
+  private readonly skipTally = new Int32Array(SKIP_REASONS);
   private readonly feeCentsPerLeg: number;
 
   constructor(grid: Grid, rules: FarmRules, opts: HostOptions, state?: FarmState) {
@@ -180,7 +186,10 @@ export class FarmHost {
     this.blocked = new Uint8Array(n);
     this.touched = new Uint8Array(n);
     const sample = opts.sample ?? new Int32Array(0);
-    this.sampleIndex = new Map(Array.from(sample, (id, k) => [id, k]));
+    this.sampleIndex = new Int32Array(n).fill(-1);
+    sample.forEach((id, k) => {
+      this.sampleIndex[id] = k;
+    });
     this.dailySample = sample.length && opts.days ? new Float32Array(sample.length * opts.days) : null;
     const sp = this.state.s.spread;
     for (let k = 0; k < sp.length; k++) if (sp[k] >= 0) this.refSpread(sp[k], 1);
@@ -240,7 +249,7 @@ export class FarmHost {
       opened: 0,
       closed: 0,
       exitsByReason: new Array(8).fill(0),
-      skipsByReason: new Array(20).fill(0),
+      skipsByReason: new Array(SKIP_REASONS).fill(0),
       exitsBlocked: 0,
       realizedCents: 0,
       openPositions: 0,
@@ -259,6 +268,7 @@ export class FarmHost {
     // Greeks per contract at this mark; NaN = not known now (the last ones are kept).
     const markDelta = new Float64Array(maxId + 1).fill(Number.NaN);
     const markVega = new Float64Array(maxId + 1).fill(Number.NaN);
+    let anyExpiring = false;
     for (const [id, m] of inp.marks) {
       if (m.greeks) {
         markDelta[id] = m.greeks.deltaUsd;
@@ -267,6 +277,7 @@ export class FarmHost {
       markMid[id] = m.midPips;
       assign[id] = m.assign ? 1 : 0;
       expiring[id] = m.expiresNow ? 1 : 0;
+      if (m.expiresNow) anyExpiring = true;
       closeDebit[id] = m.closeDebitPips;
       assignDebit[id] = m.assignDebitPips;
       settle[id] = m.settlePips;
@@ -274,8 +285,8 @@ export class FarmHost {
     const hostExits = this.rules.dteExitDays !== null || this.rules.thetaCaptureFactor !== null;
     const touched = this.touched;
 
-    // 2. Expiry settlement at the close, then exits.
-    for (let i = 0; i < n; i++) {
+    // 2. Expiry settlement at the close (a pass only on steps where a held spread expires), then exits.
+    for (let i = 0; anyExpiring && i < n; i++) {
       if (t.openCount[i] === 0) continue;
       for (let k = i * slots; k < (i + 1) * slots; k++) {
         const sp = s.spread[k];
@@ -335,10 +346,10 @@ export class FarmHost {
       inp.sessionBucket,
       regimeMult > 0 ? 0 : 1,
     ]);
-    for (let i = 0; i < n; i++) this.blocked[i] = t.breakerUntilMs[i] > inp.tMs ? 1 : 0;
     const candSpread = new Float32Array(inp.candidates.length);
     for (let c = 0; c < inp.candidates.length; c++) candSpread[c] = inp.candidates[c]?.spreadId ?? -1;
     if (inp.marketOpen) {
+      for (let i = 0; i < n; i++) this.blocked[i] = t.breakerUntilMs[i] > inp.tMs ? 1 : 0;
       const skip = this.kernels.entries({
         step: stepArr,
         warmthFloorTenths: this.warmthFloorTenths,
@@ -354,11 +365,13 @@ export class FarmHost {
         slots,
         maxOpen: this.rules.maxOpenPositions,
       });
+      const tally = this.skipTally.fill(0);
       for (let i = 0; i < n; i++) {
         let code = skip[i];
         if (code === SKIP.enter) code = this.enter(i, inp, regimeMult, summary);
-        summary.skipsByReason[code]++;
+        tally[code]++;
       }
+      for (let c = 0; c < SKIP_REASONS; c++) summary.skipsByReason[c] = tally[c];
     }
 
     // 4. Marked-to-market equity, drawdowns, breaker, daily and monthly P&L.
@@ -554,8 +567,8 @@ export class FarmHost {
           if (p.symbolLevel === this.symbolLevel[i]) st.spanCents[i * SPAN_KINDS.length + p.kind] += pnl;
         }
         if (this.dailySample) {
-          const k = this.sampleIndex.get(i);
-          if (k !== undefined) this.dailySample[k * (this.opts.days ?? 0) + day] = pnl;
+          const k = this.sampleIndex[i];
+          if (k >= 0) this.dailySample[k * (this.opts.days ?? 0) + day] = pnl;
         }
       }
     }

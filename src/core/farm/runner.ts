@@ -83,7 +83,10 @@ export interface RunnerOptions {
   command: string;
   /** Extra provenance (source parameters, grid file…). */
   provenance: Record<string, unknown>;
-  checkpointEvery?: number;
+  /** Steps between checkpoints; unset or null: by time (`checkpointSeconds`). */
+  checkpointEvery?: number | null;
+  /** Seconds of the run's own time between checkpoints when `checkpointEvery` is unset. */
+  checkpointSeconds?: number;
   sampleSize?: number;
   /** Resume this run from its last checkpoint. */
   resumeRunId?: string;
@@ -104,7 +107,25 @@ export interface FarmRunResult {
   registry: SpreadRegistry;
   /** The provenance spans booked per trader (null: not booked, e.g. resumed from an older checkpoint). */
   spans: ProvenanceSpan[] | null;
+  phasesMs: FarmPhases;
 }
+
+/** Where a backtest's time went (ms of the run's own time), for `npm run bench` and the next profile. */
+export interface FarmPhases {
+  /** Building each step's market: chains, spread picks, marks, conditions. */
+  market: number;
+  /** The host's step: exits, entries, marking to market. */
+  kernel: number;
+  /** Committing each step's row. */
+  persistence: number;
+  /** Serialising the state and writing, hashing and syncing checkpoint files. */
+  checkpoint: number;
+  /** The results: per-trader rows, blobs and summary in the last transaction. */
+  finalWrite: number;
+}
+
+/** Checkpoints by time unless a step count is configured: a quick run redoes little when killed. */
+const DEFAULT_CHECKPOINT_SECONDS = 120;
 
 /** How often a run that can be interrupted gives the event loop a turn (ms of its own time). */
 const YIELD_EVERY_MS = 50;
@@ -311,20 +332,29 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       months,
       registry,
     });
-    const every = o.checkpointEvery ?? 300;
-    const t0 = o.clock.monotonicMs();
+    const every = o.checkpointEvery ?? null;
+    const intervalMs = (o.checkpointSeconds ?? DEFAULT_CHECKPOINT_SECONDS) * 1000;
+    const mono = () => o.clock.monotonicMs();
+    const t0 = mono();
+    const phasesMs: FarmPhases = { market: 0, kernel: 0, persistence: 0, checkpoint: 0, finalWrite: 0 };
     let done = 0;
     let lastYield = t0;
+    let lastCheckpoint = t0;
     for (let k = startStep; k < steps.length; k++) {
       const tMs = steps[k];
+      const tMarket = mono();
       const { input } = await builder.build(k, tMs, host.openSpreads());
       if (input.monthIndex !== totals.monthIndex) {
         if (totals.monthIndex >= 0) host.startMonth();
         totals.monthIndex = input.monthIndex;
       }
+      const tKernel = mono();
+      phasesMs.market += tKernel - tMarket;
       const sum = host.step(input);
       if (input.marketOpen && totals.noCandidate)
         countNoCandidate(totals.noCandidate, monthYear[input.monthIndex], input.candidates);
+      const tPersist = mono();
+      phasesMs.kernel += tPersist - tKernel;
       totals.opened += sum.opened;
       totals.closed += sum.closed;
       totals.exitsBlocked += sum.exitsBlocked;
@@ -336,8 +366,9 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         totals.skipsByReason[i] += v;
       });
       // The last step needs no checkpoint: the results are written in the final transaction.
+      const due = every !== null ? (k + 1) % every === 0 : tPersist - lastCheckpoint >= intervalMs;
       const checkpoint =
-        (k + 1) % every === 0 && k < steps.length - 1
+        due && k < steps.length - 1
           ? {
               state: host.state.serializeParts(),
               registry: builder.registry.toJSON(),
@@ -365,6 +396,11 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         },
         checkpoint,
       );
+      const tDone = mono();
+      if (checkpoint) {
+        phasesMs.checkpoint += tDone - tPersist;
+        lastCheckpoint = tDone;
+      } else phasesMs.persistence += tDone - tPersist;
       done++;
       if (o.onProgress) {
         const elapsed = o.clock.monotonicMs() - t0;
@@ -400,6 +436,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
           host,
           registry: builder.registry,
           spans: host.spans ? spans : null,
+          phasesMs,
         };
       }
       if (o.stopAfterSteps !== undefined && done >= o.stopAfterSteps && k < steps.length - 1) {
@@ -412,6 +449,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
           host,
           registry: builder.registry,
           spans: host.spans ? spans : null,
+          phasesMs,
         };
       }
     }
@@ -434,6 +472,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       });
     }
     // Results: one row per trader, the monthly P&L and the daily sample, in one transaction.
+    const tFinal = mono();
     const blobs: BacktestResults['blobs'] = [
       { name: 'monthly_cents', meta: { months, traders: grid.count }, data: host.state.monthlyCents },
     ];
@@ -455,6 +494,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       blobs,
       summary: buildSummary(host, totals, host.spans ? spans : null),
     });
+    phasesMs.finalWrite = mono() - tFinal;
     return {
       runId,
       status: 'completed',
@@ -464,6 +504,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       host,
       registry: builder.registry,
       spans: host.spans ? spans : null,
+      phasesMs,
     };
   } catch (err) {
     try {

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,6 +34,25 @@ describe('checkpoint files', () => {
     writeFileSync(join(files.dir, orphan), 'half');
     files.prune(RUN, 5);
     expect(readdirSync(files.dir)).toEqual([cur.file]);
+    db.close();
+  });
+
+  it('a checkpoint is stored compressed and read back byte for byte; an uncompressed one reads as it is', () => {
+    const db = openStore(join(dir, 'c.db'));
+    const files = new CheckpointFiles(db);
+    // A state like the farm's: long runs of zeros and a few values.
+    const cols = [Buffer.from([1, 0, 0, 0, 2, 0, 0, 0]), Buffer.alloc(4 << 20), Buffer.alloc(1 << 20, 7)];
+    cols[1].writeInt32LE(-5, 123_456);
+    const state = Buffer.concat(cols);
+    const cp = files.write(RUN, 9, cols);
+    expect(statSync(join(files.dir, cp.file)).size).toBe(cp.bytes);
+    expect(cp.bytes).toBeLessThan(state.length / 100);
+    expect(files.read(cp.file, cp.bytes, cp.sha256).equals(state)).toBe(true);
+
+    const raw = `${RUN}.10.11111111-2222-4333-8444-555555555555.bin`;
+    writeFileSync(join(files.dir, raw), state);
+    const sha = createHash('sha256').update(state).digest('hex');
+    expect(files.read(raw, state.length, sha).equals(state)).toBe(true);
     db.close();
   });
 });

@@ -24,6 +24,18 @@ describe('SQL is built from fixed fragments and served by indexes', () => {
     expect(w.params).toEqual([grid.strides[dim('dte')], 3, 0, 2, 3]);
   });
 
+  it('the count of traders with ≥ N trades reads a range of the trades index, not every row', () => {
+    const w = whereTerms(grid, [], 1, true);
+    expect(w.sql).toBe(' AND trades >= ?');
+    const plan = fx.ctx
+      .store()
+      .db.prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM trader_stats WHERE run_no = ?${w.sql}`)
+      .all(b.runNo, ...w.params) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' | ')).toMatch(
+      /COVERING INDEX trader_stats_rank_trades \(run_no=\? AND trades>\?\)/,
+    );
+  });
+
   for (const k of SORT_KEYS) {
     it(`--sort ${k} walks an index (no full sort of the run's rows)`, () => {
       const plan = fx.ctx

@@ -1,4 +1,4 @@
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { z } from 'zod';
 import type { Clock } from '../../../core/time/clock.js';
 import { parseWith } from './http.js';
@@ -8,6 +8,13 @@ import { numStr } from './util.js';
 
 export const BYBIT_WS_DEFAULT_URL = 'wss://stream.bybit.com/v5/public/linear';
 const ENDPOINT = 'ws tickers';
+
+/** ws loads on the first connection, not with every command that links this module. */
+let wsModule: Promise<typeof import('ws')> | undefined;
+const loadWs = () => {
+  wsModule ??= import('ws');
+  return wsModule;
+};
 
 export interface BybitTickerStreamOptions {
   url?: string;
@@ -122,7 +129,7 @@ export class BybitTickerStream {
     if (this.stop.signal.aborted) return this.running ?? undefined;
     this.stop.abort();
     const ws = this.ws;
-    if (ws && ws.readyState !== WebSocket.CLOSED) {
+    if (ws && ws.readyState !== ws.CLOSED) {
       await new Promise<void>((resolve) => {
         ws.once('close', () => resolve());
         // A peer that never answers the close frame must not hold us up.
@@ -156,9 +163,12 @@ export class BybitTickerStream {
   }
 
   /** Resolves when the connection is over, telling whether it ever opened. */
-  private connectOnce(): Promise<boolean> {
+  private async connectOnce(): Promise<boolean> {
+    this.emit({ type: 'status', status: 'connecting' });
+    const { default: WebSocket } = await loadWs();
+    // Closed while ws was loading: nothing to connect.
+    if (this.stop.signal.aborted) return false;
     return new Promise((resolve) => {
-      this.emit({ type: 'status', status: 'connecting' });
       const ws = new WebSocket(this.url);
       this.ws = ws;
       this.awaitingSnapshot = true;
@@ -197,7 +207,7 @@ export class BybitTickerStream {
         ws.terminate();
         return;
       }
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ op: 'ping' }));
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ op: 'ping' }));
     }
   }
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { Agent, request } from 'undici';
+import type { Agent, request } from 'undici';
 import type { z } from 'zod';
 import type { Clock } from '../../../core/time/clock.js';
 import { errorMessage, ProviderError, type ProviderErrorKind, type ProviderName } from './provider-error.js';
@@ -46,12 +46,20 @@ type Attempt =
 
 const is2xx = (s: number) => s >= 200 && s < 300;
 
+/** undici takes ~0.2 s to load: only a command that fetches pays for it. */
+let undici: Promise<typeof import('undici')> | undefined;
+const loadUndici = () => {
+  undici ??= import('undici');
+  return undici;
+};
+
 /**
  * GET with a deadline per attempt, retries with full-jitter exponential backoff, Retry-After on
  * 429/503 and a per-host rate limit. Every failure is a ProviderError naming provider and endpoint.
  */
 export class HttpClient {
-  private readonly agent: Agent;
+  /** Made on the first request (undici loads then). */
+  private agent: Agent | null = null;
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -68,12 +76,6 @@ export class HttpClient {
     this.maxRetryAfterMs = opts.maxRetryAfterMs ?? 60_000;
     this.budgetEnd =
       opts.budgetMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + opts.budgetMs;
-    // Undici's own timers back up the overall deadline below.
-    this.agent = new Agent({
-      headersTimeout: opts.timeoutMs,
-      bodyTimeout: opts.timeoutMs,
-      connectTimeout: opts.timeoutMs,
-    });
   }
 
   async get(req: HttpGet): Promise<HttpResponse> {
@@ -123,11 +125,18 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    if (this.agent.closed || this.agent.destroyed) return;
+    if (!this.agent || this.agent.closed || this.agent.destroyed) return;
     await this.agent.close();
   }
 
   private async attempt(req: HttpGet, attempt: number): Promise<Attempt> {
+    const { Agent, request } = await loadUndici();
+    // Undici's own timers back up the overall deadline below.
+    this.agent ??= new Agent({
+      headersTimeout: this.opts.timeoutMs,
+      bodyTimeout: this.opts.timeoutMs,
+      connectTimeout: this.opts.timeoutMs,
+    });
     // I/O deadlines are real time on purpose: they bound a socket, not a schedule the Clock drives.
     const signal = AbortSignal.timeout(
       Math.max(1, Math.ceil(Math.min(this.opts.timeoutMs, this.budgetLeft()))),

@@ -1,0 +1,21 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support/cli.js';
+
+/**
+ * The results a run stores (trader_stats, the steps, the monthly P&L and the daily sample, the
+ * summary) are bit for bit those of main at e3b182b, recorded in test/fixtures/golden/results.json
+ * by scripts/golden.mjs. The shipped-grid cases (replay-2w, sim-1w) take minutes: `node
+ * scripts/golden.mjs check` runs them all.
+ */
+describe('golden results', () => {
+  it('a small-grid replay and sim run store exactly what main stored', () => {
+    const r = spawnSync(process.execPath, ['scripts/golden.mjs', 'check', 'replay-small', 'sim-small'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(r.stdout).toMatch(/replay-small: identical/);
+    expect(r.stdout).toMatch(/sim-small: identical/);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  });
+});

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Golden results: what a replay and a sim run store (the leaderboard's rows, the statistics, the
-// promotion inputs), as digests recorded from main at e3b182b. A speed-up must leave them bit for bit.
+// promotion inputs), as digests recorded from main at 8c1ab10 (the four-year history merged, before the speed-ups). A speed-up must leave them bit for bit.
 //   node scripts/golden.mjs check [case...]   run each case through dist/ and compare (exit 1 on a difference)
 //   node scripts/golden.mjs record [case...]  rewrite the recorded digests (only on purpose)
 // Cases: replay-small, sim-small (seconds; test/e2e/golden.test.ts) and replay-2w, sim-1w (the

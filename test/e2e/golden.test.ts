@@ -4,7 +4,7 @@ import { ROOT } from '../support/cli.js';
 
 /**
  * The results a run stores (trader_stats, the steps, the monthly P&L and the daily sample, the
- * summary) are bit for bit those of main at e3b182b, recorded in test/fixtures/golden/results.json
+ * summary) are bit for bit those of main at 8c1ab10 (history merged, before the speed-ups), recorded in test/fixtures/golden/results.json
  * by scripts/golden.mjs. The shipped-grid cases (replay-2w, sim-1w) take minutes: `node
  * scripts/golden.mjs check` runs them all.
  */

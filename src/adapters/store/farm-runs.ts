@@ -81,6 +81,9 @@ export class SqliteFarmRuns implements FarmRuns {
       insertBlob: db.prepare(
         'INSERT OR REPLACE INTO farm_blobs (run_id, name, meta_json, data) VALUES (?, ?, ?, ?)',
       ),
+      insertSeries: db.prepare(
+        'INSERT OR REPLACE INTO farm_series (run_id, name, meta_json, data) VALUES (?, ?, ?, ?)',
+      ),
       openPosition: db.prepare(
         `INSERT INTO positions (id, run_id, trader_id, idempotency_key, symbol, expiry, short_strike, long_strike, contracts,
            credit_pips, entry_ms, pt_mid_pips, stop_mid_pips, arm_mid_pips, trail_gap_pips, low_mid_pips, last_mark_pips,
@@ -294,6 +297,14 @@ export class SqliteFarmRuns implements FarmRuns {
       for (const r of results.statRows) this.stmts.insertStats.run(runNo, ...r);
       for (const b of results.blobs) {
         this.stmts.insertBlob.run(
+          runId,
+          b.name,
+          JSON.stringify(b.meta),
+          Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
+        );
+      }
+      for (const b of results.series) {
+        this.stmts.insertSeries.run(
           runId,
           b.name,
           JSON.stringify(b.meta),

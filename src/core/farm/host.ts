@@ -164,6 +164,8 @@ export class FarmHost {
     const sample = opts.sample ?? new Int32Array(0);
     this.sampleIndex = new Map(Array.from(sample, (id, k) => [id, k]));
     this.dailySample = sample.length && opts.days ? new Float32Array(sample.length * opts.days) : null;
+    if (opts.days && !this.state.groupDaily.length)
+      this.state.groupDaily = new Float64Array(FarmHost.comboCount(grid) * opts.days);
     const sp = this.state.s.spread;
     for (let k = 0; k < sp.length; k++) if (sp[k] >= 0) this.refSpread(sp[k], 1);
   }
@@ -527,6 +529,8 @@ export class FarmHost {
         if (pnl < 0) t.dailyDownSq[i] += pnl * pnl;
         t.dayStartEquityCents[i] = eq;
         st.monthlyCents[i * st.months + inp.monthIndex] += Math.round(pnl);
+        st.monthlySumSq[i * st.months + inp.monthIndex] += pnl * pnl;
+        if (st.groupDaily.length) st.groupDaily[this.combo[i] * (this.opts.days ?? 0) + day] += pnl;
         if (this.dailySample) {
           const k = this.sampleIndex.get(i);
           if (k !== undefined) this.dailySample[k * (this.opts.days ?? 0) + day] = pnl;

@@ -100,6 +100,8 @@ export interface BacktestResults {
   /** traderStatRows(): one row per trader, in trader_stats column order after the run. */
   statRows: (number | null)[][];
   blobs: { name: string; meta: Record<string, unknown>; data: ArrayBufferView }[];
+  /** The group gate's inputs: monthly Σpnl² per trader and the groups' daily P&L. */
+  series: { name: 'monthly_sumsq' | 'group_daily'; meta: Record<string, unknown>; data: ArrayBufferView }[];
   summary: FarmSummary;
 }
 

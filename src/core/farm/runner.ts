@@ -373,7 +373,17 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         { name: 'daily_sample_ids', meta: { traders: sample.length }, data: sample },
       );
     }
-    store.completeRun(runId, { statRows: traderStatRows(host), blobs, summary: buildSummary(host, totals) });
+    const st = host.state;
+    const series: BacktestResults['series'] = [
+      { name: 'monthly_sumsq', meta: { months, traders: grid.count }, data: st.monthlySumSq },
+      { name: 'group_daily', meta: { days, groups: FarmHost.comboCount(grid) }, data: st.groupDaily },
+    ];
+    store.completeRun(runId, {
+      statRows: traderStatRows(host),
+      blobs,
+      series,
+      summary: buildSummary(host, totals),
+    });
     return {
       runId,
       status: 'completed',

@@ -87,6 +87,13 @@ export class FarmState {
   readonly s: SlotArrays;
   /** Monthly marked-to-market P&L in integer cents, trader-major: [trader * months + month]. */
   readonly monthlyCents: Int32Array;
+  /** Monthly Σ(daily P&L)² in cents², beside monthlyCents: any trader's in-sample Sharpe without its daily series. */
+  readonly monthlySumSq: Float32Array;
+  /**
+   * Each (symbol, dte, delta, width) group's daily P&L summed over its traders, in cents,
+   * [group * days + day]: the group gate's series. Empty when the run counts no days (live).
+   */
+  groupDaily: Float64Array = new Float64Array(0);
   /** Days closed so far (NYSE days with a close step). */
   days = 0;
 
@@ -101,6 +108,7 @@ export class FarmState {
       Object.entries(SLOT_LAYOUT).map(([k, kind]) => [k, alloc(kind, traders * slots)]),
     ) as SlotArrays;
     this.monthlyCents = new Int32Array(traders * months);
+    this.monthlySumSq = new Float32Array(traders * months);
     this.s.spread.fill(-1);
     this.t.peakEquityCents.fill(capitalCents);
     this.t.monthPeakCents.fill(capitalCents);
@@ -112,7 +120,7 @@ export class FarmState {
 
   /** Bytes held in typed arrays. */
   byteSize(): number {
-    let n = this.monthlyCents.byteLength;
+    let n = this.monthlyCents.byteLength + this.monthlySumSq.byteLength + this.groupDaily.byteLength;
     for (const a of Object.values(this.t)) n += a.byteLength;
     for (const a of Object.values(this.s)) n += a.byteLength;
     return n;
@@ -132,10 +140,16 @@ export class FarmState {
     header.writeUInt32LE(this.months, 8);
     header.writeUInt32LE(this.days, 12);
     parts.push(header);
-    for (const a of [...Object.values(this.t), ...Object.values(this.s), this.monthlyCents]) {
+    for (const a of this.fixedArrays()) {
       parts.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
     }
+    // The group books last: their length is whatever the bytes left over hold.
+    parts.push(Buffer.from(this.groupDaily.buffer, this.groupDaily.byteOffset, this.groupDaily.byteLength));
     return parts;
+  }
+
+  private fixedArrays(): ArrayBufferView[] {
+    return [...Object.values(this.t), ...Object.values(this.s), this.monthlyCents, this.monthlySumSq];
   }
 
   static deserialize(buf: Buffer, capitalCents: number): FarmState {
@@ -145,10 +159,16 @@ export class FarmState {
     const st = new FarmState(traders, slots, months, capitalCents);
     st.days = buf.readUInt32LE(12);
     let off = 16;
-    for (const a of [...Object.values(st.t), ...Object.values(st.s), st.monthlyCents]) {
+    for (const a of st.fixedArrays()) {
       const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
       bytes.set(buf.subarray(off, off + a.byteLength));
       off += a.byteLength;
+    }
+    const rest = buf.length - off;
+    if (rest % 8 === 0 && rest > 0) {
+      st.groupDaily = new Float64Array(rest / 8);
+      new Uint8Array(st.groupDaily.buffer).set(buf.subarray(off));
+      off += rest;
     }
     if (off !== buf.length) throw new Error(`checkpoint size mismatch: read ${off} of ${buf.length} bytes`);
     return st;

@@ -25,7 +25,7 @@ describe('group gate statistics', () => {
     expect(hacTest(x, 1)!.t).toBeCloseTo(4, 10);
   });
 
-  it("Holm: p (0.01, 0.04, 0.03, 0.005) → (0.03, 0.06, 0.06, 0.02)", () => {
+  it('Holm: p (0.01, 0.04, 0.03, 0.005) → (0.03, 0.06, 0.06, 0.02)', () => {
     const a = holmAdjust([0.01, 0.04, 0.03, 0.005]);
     expect(a.map((v) => Number(v.toFixed(10)))).toEqual([0.03, 0.06, 0.06, 0.02]);
     expect(holmAdjust([0.5, 0.9])).toEqual([1, 1]);

@@ -10,6 +10,7 @@ import { m009NoStop } from './009-no-stop.js';
 import { m010LiveSteps } from './010-live-steps.js';
 import { m011StepExits } from './011-step-exits.js';
 import { m012RunHolder } from './012-run-holder.js';
+import { m013JudgeSeries } from './013-judge-series.js';
 
 import type { Migration } from './migration.js';
 
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m010LiveSteps,
   m011StepExits,
   m012RunHolder,
+  m013JudgeSeries,
 ];

@@ -8,7 +8,7 @@ import { CounterRng, streamId } from '../pricing/rng.js';
  */
 
 export interface MeanTest {
-  /** √T · mean / sd (sample sd): the statistic the bootstrap studentizes. */
+  /** √T · mean / σ, σ² the Newey–West long-run variance. */
   t: number;
   /** One-sided p-value. */
   p: number;
@@ -39,16 +39,22 @@ export function hacTest(x: ArrayLike<number>, lag: number): MeanTest | null {
   let s = 0;
   for (let i = 0; i < n; i++) s += x[i];
   const m = s / n;
-  const gamma = (k: number) => {
-    let g = 0;
-    for (let i = k; i < n; i++) g += (x[i] - m) * (x[i - k] - m);
-    return g / n;
-  };
-  let lrv = gamma(0);
-  for (let k = 1; k <= Math.min(lag, n - 1); k++) lrv += 2 * (1 - k / (lag + 1)) * gamma(k);
+  const lrv = longRunVariance(x, m, lag);
   if (!(lrv > 1e-18 * (m * m + 1))) return null;
   const t = (Math.sqrt(n) * m) / Math.sqrt(lrv);
   return { t, p: normCdf(-t) };
+}
+
+/** Newey–West (Bartlett weights 1 − k/(lag + 1)) long-run variance of x about `mean`. */
+export function longRunVariance(x: ArrayLike<number>, mean: number, lag: number): number {
+  const n = x.length;
+  let lrv = 0;
+  for (let k = 0; k <= Math.min(lag, n - 1); k++) {
+    let g = 0;
+    for (let i = k; i < n; i++) g += (x[i] - mean) * (x[i - k] - mean);
+    lrv += (k === 0 ? 1 : 2 * (1 - k / (lag + 1))) * (g / n);
+  }
+  return lrv;
 }
 
 export interface BootstrapOptions {
@@ -62,16 +68,19 @@ export interface BootstrapOptions {
 
 /**
  * Studentized stationary bootstrap p-value of H0: mean ≤ 0 against mean > 0.
- * Each resample's statistic is √T·(mean* − mean)/sd*, studentized by the resample's own sd
- * (without that the null selected in 13 % of windows: a resample of a calm stretch has a small
- * spread and a centred mean says nothing of it). p = (1 + #{t* ≥ t}) / (B + 1), so the smallest
- * p a run of B resamples can give is 1/(B + 1). A resample with no variance counts against the
- * series (conservative).
+ * The statistic is the Newey–West t (lag = the mean block); each resample's is
+ * √T·(mean* − mean)/σ*, studentized by the same estimator on the resample itself. Studentizing
+ * inside each resample is what keeps the level (a resample of a calm stretch has a small spread),
+ * and studentizing both sides with the same estimator cancels its downward bias at lags near
+ * T/10: with the plain sd on the observed side, zero-mean iid noise over 126 days and blocks of
+ * 15 rejected at 5 % in 9 % of series. p = (1 + #{t* ≥ t}) / (B + 1), so the smallest p a run
+ * of B resamples can give is 1/(B + 1). A resample with no variance counts against the series.
  */
 export function bootstrapMeanTest(x: ArrayLike<number>, o: BootstrapOptions): MeanTest | null {
   const n = x.length;
-  const t = tStat(x);
-  if (t === null) return null;
+  const obs = hacTest(x, o.meanBlock);
+  if (obs === null) return null;
+  const t = obs.t;
   let s = 0;
   for (let i = 0; i < n; i++) s += x[i];
   const mean = s / n;
@@ -79,30 +88,42 @@ export function bootstrapMeanTest(x: ArrayLike<number>, o: BootstrapOptions): Me
   const pNew = 1 / o.meanBlock;
   const logKeep = Math.log(1 - pNew);
   const sqrtN = Math.sqrt(n);
+  const y = new Float64Array(n);
+  const inflate = 1 / Math.sqrt(stationaryVarianceShare(n, pNew));
   let exceed = 0;
   for (let b = 0; b < o.resamples; b++) {
-    let sum = 0;
-    let sumSq = 0;
     let filled = 0;
+    let sum = 0;
     while (filled < n) {
       let at = Math.floor(rng.nextUniform() * n);
       // Geometric(1/L) block length ≥ 1, by inversion: one draw per block.
       let len = pNew >= 1 ? 1 : 1 + Math.floor(Math.log(rng.nextUniform()) / logKeep);
       if (len > n - filled) len = n - filled;
       for (let k = 0; k < len; k++) {
-        const v = x[at] - mean;
-        sum += v;
-        sumSq += v * v;
+        y[filled + k] = x[at];
+        sum += x[at];
         at = at + 1 === n ? 0 : at + 1;
       }
       filled += len;
     }
-    const m = sum / n;
-    const varStar = (sumSq - n * m * m) / (n - 1);
-    const sd = varStar > 0 ? Math.sqrt(varStar) : 0;
-    if (!(sd > 0) || (sqrtN * m) / sd >= t) exceed++;
+    const mStar = sum / n;
+    const lrv = longRunVariance(y, mStar, o.meanBlock);
+    if (!(lrv > 0) || (inflate * sqrtN * (mStar - mean)) / Math.sqrt(lrv) >= t) exceed++;
   }
   return { t, p: (1 + exceed) / (o.resamples + 1) };
+}
+
+/**
+ * The share of the mean's variance the circular stationary bootstrap reproduces on serially
+ * uncorrelated data: 1 − 2·Σₖ b(k)/(T − 1), b(k) = (1 − k/T)(1 − p)^k + (k/T)(1 − p)^(T−k)
+ * (Politis & White 2004). Circular autocovariances about the mean sum to zero, so each lag's is
+ * −γ₀/(T − 1) on average, and blocks of mean 15 over 126 days keep only 61 % of the variance:
+ * uncorrected, that bootstrap rejected zero-mean noise at 5 % in 8 % of series.
+ */
+export function stationaryVarianceShare(n: number, p: number): number {
+  let sum = 0;
+  for (let k = 1; k < n; k++) sum += (1 - k / n) * (1 - p) ** k + (k / n) * (1 - p) ** (n - k);
+  return Math.max(0.05, 1 - (2 * sum) / (n - 1));
 }
 
 /** Holm's adjusted p-values (step-down, monotone), in the input's order. */

@@ -5,6 +5,7 @@ import {
   holmAdjust,
   minDetectableSharpe,
   resamplesFor,
+  stationaryVarianceShare,
   tStat,
 } from '../../../src/core/judge/bootstrap.js';
 import { normCdf } from '../../../src/core/pricing/bs.js';
@@ -43,6 +44,13 @@ describe('group gate statistics', () => {
     expect(minDetectableSharpe(1, 8, 0.05)).toBe(Number.POSITIVE_INFINITY);
   });
 
+  it('the stationary bootstrap keeps 1 − 2·Σb(k)/(T − 1) of the variance: T 3, p ½ → 1/6; blocks of 1 keep all', () => {
+    // b(1) = (2/3)(1/2) + (1/3)(1/4) = 5/12; b(2) = (1/3)(1/4) + (2/3)(1/2) = 5/12; 1 − 2·(10/12)/2 = 1/6.
+    expect(stationaryVarianceShare(3, 0.5)).toBeCloseTo(1 / 6, 12);
+    expect(stationaryVarianceShare(126, 1)).toBe(1);
+    expect(stationaryVarianceShare(126, 1 / 15)).toBeCloseTo(0.6053, 4);
+  });
+
   it('the bootstrap is seeded (same seed, same p), resolves 1/(B + 1), and keeps its level on a zero-mean series', () => {
     const rng = new CounterRng(7, 1);
     const series = (mu: number, n: number) => Array.from({ length: n }, () => mu + rng.nextNormal());
@@ -50,7 +58,7 @@ describe('group gate statistics', () => {
     const o = { resamples: 999, meanBlock: 15, seed: 3, substream: 4 };
     const a = bootstrapMeanTest(x, o)!;
     expect(bootstrapMeanTest(x, o)!.p).toBe(a.p);
-    expect(a.t).toBeCloseTo(tStat(x)!, 12);
+    expect(a.t).toBeCloseTo(hacTest(x, 15)!.t, 12);
     expect(a.p).toBeGreaterThan(1 / 1000);
     expect(bootstrapMeanTest(x, { ...o, seed: 4 })!.p).not.toBe(a.p);
     // A mean 10 sd away: no resample reaches it.

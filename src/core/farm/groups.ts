@@ -1,0 +1,40 @@
+import type { Grid } from './grid.js';
+import { FarmHost } from './host.js';
+
+/**
+ * A group is the trade a trader builds: (symbol, DTE, delta, width). Its traders differ only in
+ * when they enter and how they exit, so the group gate tests each group's equal-weight book.
+ * Group ids are the host's combo index.
+ */
+export interface GroupLabel {
+  symbol: 'IBIT' | 'BITO';
+  dte: number;
+  shortDelta: number;
+  width: number;
+}
+
+export function groupCount(grid: Grid): number {
+  return FarmHost.comboCount(grid);
+}
+
+/** Trader `id`'s group (the host's combo index). */
+export function groupOf(grid: Grid, id: number): number {
+  const c = grid.config(id);
+  const s = grid.spec;
+  const idx = (a: readonly unknown[], v: unknown) => a.indexOf(v);
+  return (
+    ((idx(s.symbol, c.symbol) * s.dte.length + idx(s.dte, c.dte)) * s.shortDelta.length +
+      idx(s.shortDelta, c.shortDelta)) *
+      s.width.length +
+    idx(s.width, c.width)
+  );
+}
+
+export function groupLabel(grid: Grid, g: number): GroupLabel {
+  return FarmHost.comboValues(grid, g);
+}
+
+/** "IBIT 30d Δ0.2 $5": how a group is named in text. */
+export function groupName(l: GroupLabel): string {
+  return `${l.symbol} ${l.dte}d Δ${l.shortDelta} $${l.width}`;
+}

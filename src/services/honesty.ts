@@ -85,7 +85,7 @@ export interface HonestyOptions {
 export function naiveLeaders(d: RunData, p: PromoteParams): { windows: number; positive: number } {
   const M = d.months.length;
   let positive = 0;
-  const pairs = walkForwardWindows(d.months, p.isMonths, p.oosMonths);
+  const pairs = walkForwardWindows(d.months, p.isMonths, p.oosMonths, p.anchored);
   for (const w of pairs) {
     let best = -1;
     let bestPnl = 0;

@@ -17,17 +17,9 @@ export function groupCount(grid: Grid): number {
   return FarmHost.comboCount(grid);
 }
 
-/** Trader `id`'s group (the host's combo index). */
-export function groupOf(grid: Grid, id: number): number {
-  const c = grid.config(id);
-  const s = grid.spec;
-  const idx = (a: readonly unknown[], v: unknown) => a.indexOf(v);
-  return (
-    ((idx(s.symbol, c.symbol) * s.dte.length + idx(s.dte, c.dte)) * s.shortDelta.length +
-      idx(s.shortDelta, c.shortDelta)) *
-      s.width.length +
-    idx(s.width, c.width)
-  );
+/** Each trader's group (the host's combo index), by trader id. */
+export function groupIndex(grid: Grid): Int32Array {
+  return FarmHost.comboIndex(grid);
 }
 
 export function groupLabel(grid: Grid, g: number): GroupLabel {

@@ -49,7 +49,7 @@ describe('walk-forward with the group gate', () => {
       const passed = w.candidates.filter((c) => c.passed);
       expect(passed.length).toBeGreaterThan(0);
       expect(passed[0].reason).toMatch(
-        /^passed: its group is certified \(Holm p 1\.25e-3 ≤ 0\.05\); second opinion DSR /,
+        /^passed: its group is certified \(Holm p 0\.0012 ≤ 0\.05\); second opinion DSR /
       );
       expect(w.selected).toHaveLength(2);
       const best = [...passed].sort((a, b) => (b.sr ?? 0) - (a.sr ?? 0))[0];

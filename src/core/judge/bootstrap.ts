@@ -8,7 +8,7 @@ import { CounterRng, streamId } from '../pricing/rng.js';
  */
 
 export interface MeanTest {
-  /** √T · mean / σ, σ² the Newey–West long-run variance. */
+  /** √T · mean / σ: the sample sd (bootstrap) or the Newey–West σ (asymptotic). */
   t: number;
   /** One-sided p-value. */
   p: number;
@@ -68,19 +68,19 @@ export interface BootstrapOptions {
 
 /**
  * Studentized stationary bootstrap p-value of H0: mean ≤ 0 against mean > 0.
- * The statistic is the Newey–West t (lag = the mean block); each resample's is
- * √T·(mean* − mean)/σ*, studentized by the same estimator on the resample itself. Studentizing
- * inside each resample is what keeps the level (a resample of a calm stretch has a small spread),
- * and studentizing both sides with the same estimator cancels its downward bias at lags near
- * T/10: with the plain sd on the observed side, zero-mean iid noise over 126 days and blocks of
- * 15 rejected at 5 % in 9 % of series. p = (1 + #{t* ≥ t}) / (B + 1), so the smallest p a run
+ * The statistic is t = √T·mean/sd; each resample's is √T·(mean* − mean)·c/sd*, studentized by
+ * the resample's own sd (a resample of a calm stretch has a small spread: without that the null
+ * selected in 13 % of windows), with c = 1/√stationaryVarianceShare restoring the variance the
+ * circular resampling loses. Measured on 1,500 zero-mean series of 126 days each (iid, AR(1)
+ * 0.3, GARCH(1,1), and +1/−9 skewed), blocks of 10 reject at 5 % in 4–5.5 % and at 1 % in
+ * 0.2–1.1 %; a Newey–West studentization instead (lag = block) kept the level but, being noisy
+ * at T/10 lags, cost most of the power. p = (1 + #{t* ≥ t}) / (B + 1), so the smallest p a run
  * of B resamples can give is 1/(B + 1). A resample with no variance counts against the series.
  */
 export function bootstrapMeanTest(x: ArrayLike<number>, o: BootstrapOptions): MeanTest | null {
   const n = x.length;
-  const obs = hacTest(x, o.meanBlock);
-  if (obs === null) return null;
-  const t = obs.t;
+  const t = tStat(x);
+  if (t === null) return null;
   let s = 0;
   for (let i = 0; i < n; i++) s += x[i];
   const mean = s / n;
@@ -107,8 +107,8 @@ export function bootstrapMeanTest(x: ArrayLike<number>, o: BootstrapOptions): Me
       filled += len;
     }
     const mStar = sum / n;
-    const lrv = longRunVariance(y, mStar, o.meanBlock);
-    if (!(lrv > 0) || (inflate * sqrtN * (mStar - mean)) / Math.sqrt(lrv) >= t) exceed++;
+    const v = longRunVariance(y, mStar, 0) * (n / (n - 1));
+    if (!(v > 0) || (inflate * sqrtN * (mStar - mean)) / Math.sqrt(v) >= t) exceed++;
   }
   return { t, p: (1 + exceed) / (o.resamples + 1) };
 }

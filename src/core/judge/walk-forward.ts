@@ -39,7 +39,7 @@ export const DEFAULT_PARAMS: PromoteParams = {
   minPnlUsd: 250,
   rho: DEFAULT_RHO,
   groupAlpha: 0.05,
-  meanBlock: 15,
+  meanBlock: 10,
   anchored: false,
   seed: 1,
 };

@@ -13,7 +13,11 @@ export default class Honesty extends BaseCommand<typeof Honesty> {
     '<%= config.bin %> honesty --scenario both --seeds 20 --json',
   ];
   static override flags = {
-    scenario: Flags.option({ options: ['null', 'power', 'both'] as const, default: 'both' })(),
+    scenario: Flags.option({
+      options: ['null', 'null-heston', 'power', 'both'] as const,
+      default: 'both',
+      description: 'null: fair GBM; null-heston: fair Heston; power: an edge; both: null and power',
+    })(),
     seeds: Flags.integer({ description: 'number of seeds', default: 20, min: 1 }),
     'first-seed': Flags.integer({ description: 'first seed', default: 1, min: 0 }),
     grid: Flags.string({ description: 'grid spec JSON (default: the shipped 432,000-trader grid)' }),

@@ -17,7 +17,7 @@ export type HonestyDeps = Pick<Deps, 'workDatabases' | 'farmConfig' | 'clock'>;
  * power: implied vol 20 % over the model's, ORATS fills (f = 0.32) and fees: how often do the
  * walk-forward selections make money out of sample?
  */
-export type Scenario = 'null' | 'power';
+export type Scenario = 'null' | 'null-heston' | 'power';
 
 export const SCENARIOS: Record<
   Scenario,
@@ -27,6 +27,8 @@ export const SCENARIOS: Record<
   }
 > = {
   null: { sim: { model: 'gbm', premium: 0, fair: true }, flags: { 'fill-f': 0, fee: 0 } },
+  // The fair null with stochastic volatility: is the gate's level kept when volatility clusters?
+  'null-heston': { sim: { model: 'heston', premium: 0, fair: true }, flags: { 'fill-f': 0, fee: 0 } },
   power: { sim: { model: 'heston', premium: 0.2, fair: false }, flags: { 'fill-f': 0.32, fee: 0.65 } },
 };
 

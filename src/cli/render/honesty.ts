@@ -20,7 +20,7 @@ export function renderHonestySeed(r: SeedResult): string {
 export function renderHonestySummary(s: HonestySummary): string {
   const rate = `windows with any selection ${s.windowsWithSelection} of ${s.windows} (${(100 * s.selectionRate).toFixed(1)} %, 95 % upper bound ${(100 * s.selectionRateUpper95).toFixed(1)} %)`;
   const tail = `${s.settings.sim.model}, premium ${s.settings.sim.premium}, ${s.settings.window.from} → ${s.settings.window.to}, chain model ${s.chainModel}; ${(s.elapsedMs / 1000).toFixed(0)} s${s.cachedSeeds ? ` (${s.cachedSeeds} seeds from the cache)` : ''}`;
-  return s.scenario === 'null'
-    ? `NULL: nothing promoted in ${s.nothingPromoted} of ${s.seeds} seeds (pass: ≥ ${Math.ceil(0.95 * s.seeds)}); ${rate}; ${tail}`
+  return s.scenario !== 'power'
+    ? `NULL (${s.scenario}): nothing promoted in ${s.nothingPromoted} of ${s.seeds} seeds (pass: ≥ ${Math.ceil(0.95 * s.seeds)}); ${rate}; ${tail}`
     : `POWER: selections made money out of sample in ${s.oosPositive} of ${s.seeds} seeds; ${rate}; ${tail}`;
 }

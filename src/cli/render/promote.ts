@@ -36,7 +36,7 @@ export function renderPromote(r: PromoteOutcome, all: boolean): string {
         `  ${x.rank}. trader ${x.trader}: ${traderConfigPhrase(x.config)} — p ${fmtP(x.evidence.pValue ?? 1)}, out of sample ${formatMoney(x.evidence.oosPnlUsd ?? 0)}`,
       );
     }
-  } else lines.push(`\nNothing promoted: ${r.message}`);
+  } else lines.push(`\n${r.message.charAt(0).toUpperCase()}${r.message.slice(1)}`);
   lines.push(
     `Walk-forward: selections in ${wf.windowsWithSelection} of ${wf.windows} windows, ${wf.selected} in all; out of sample ${formatMoney(wf.oosPnlUsd)}, ${wf.oosPositive} of ${wf.selected} made money`,
   );
@@ -88,7 +88,12 @@ function windowLine(w: WindowResult): string {
 
 function groupTable(w: WindowResult, limit: number): string {
   const g = w.gate!;
-  const shown = [...g.groups].sort((a, b) => a.pAdjusted - b.pAdjusted || a.group - b.group).slice(0, limit);
+  // Holm's order: adjusted p, then the asymptotic p that ordered the step-down.
+  const shown = [...g.groups]
+    .sort(
+      (a, b) => a.pAdjusted - b.pAdjusted || (a.pAsymptotic ?? 2) - (b.pAsymptotic ?? 2) || a.group - b.group,
+    )
+    .slice(0, limit);
   const t = table(
     ['Group', 'Mean/day', 'Sharpe/yr', 't', 'p (NW)', 'p (boot)', 'Resamples', 'Holm p', 'Verdict'],
     undefined,

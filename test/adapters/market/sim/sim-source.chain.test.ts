@@ -183,11 +183,11 @@ describe('fair mode is exactly fair (Monte Carlo over seeds)', () => {
     expect(Math.abs(r.mean)).toBeLessThan(3 * r.se);
   });
 
-  it('Heston: the 14-day 0.20-delta put, priced by the Heston model that moves the path, pays its mid within 3 SE', async () => {
-    const r = await putEdge({ ...range, model: 'heston', fair: true }, 64);
-    expect(r.n).toBeGreaterThan(3000);
+  it('Heston: the 14-day 0.20-delta put, priced by the Heston model that moves the path, pays its mid within 3 SE (32 paths)', async () => {
+    const r = await putEdge({ ...range, model: 'heston', fair: true }, 32);
+    expect(r.n).toBeGreaterThan(1500);
     expect(Math.abs(r.mean)).toBeLessThan(3 * r.se);
-  });
+  }, 240_000);
 
   it('Heston fair quotes are the Heston price at the variance the path is in, unrounded, bid = ask', async () => {
     const src = new SimMarketDataSource({ ...range, model: 'heston', seed: 3, fair: true });

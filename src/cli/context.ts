@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEconomicCalendar, loadMarketCalendar } from '../adapters/bundled/calendars.js';
 import { loadChainModel } from '../adapters/bundled/chain-model.js';
@@ -148,6 +148,18 @@ export class AppContext implements Deps {
         const db = join(dir, name);
         for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}.checkpoints`])
           rmSync(f, { recursive: true, force: true });
+      },
+      readResult: (name) => {
+        try {
+          return JSON.parse(readFileSync(join(dir, name), 'utf8')) as unknown;
+        } catch {
+          return null;
+        }
+      },
+      writeResult: (name, value) => {
+        const tmp = join(dir, `${name}.tmp`);
+        writeFileSync(tmp, JSON.stringify(value));
+        renameSync(tmp, join(dir, name));
       },
     };
   }

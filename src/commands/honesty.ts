@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { engineFlag, numberFlag } from '../cli/flags.js';
+import { dateFlag, engineFlag, numberFlag } from '../cli/flags.js';
 import { renderHonestySeed, renderHonestySummary } from '../cli/render/honesty.js';
 import { type HonestySummary, runHonesty, type Scenario } from '../services/honesty.js';
 
@@ -13,7 +13,11 @@ export default class Honesty extends BaseCommand<typeof Honesty> {
     '<%= config.bin %> honesty --scenario both --seeds 20 --json',
   ];
   static override flags = {
-    scenario: Flags.option({ options: ['null', 'power', 'both'] as const, default: 'both' })(),
+    scenario: Flags.option({
+      options: ['null', 'null-heston', 'power', 'both'] as const,
+      default: 'both',
+      description: 'null: fair GBM; null-heston: fair Heston; power: an edge; both: null and power',
+    })(),
     seeds: Flags.integer({ description: 'number of seeds', default: 20, min: 1 }),
     'first-seed': Flags.integer({ description: 'first seed', default: 1, min: 0 }),
     grid: Flags.string({ description: 'grid spec JSON (default: the shipped 432,000-trader grid)' }),
@@ -23,6 +27,15 @@ export default class Honesty extends BaseCommand<typeof Honesty> {
     }),
     keep: Flags.boolean({ description: 'keep the per-seed databases' }),
     premium: numberFlag({ description: 'power scenario: implied-vol premium (default 0.2)' }),
+    curve: Flags.boolean({
+      description: 'power scenario at premiums 0, 0.2, 0.4 and 0.6 (the power curve)',
+      exclusive: ['premium'],
+    }),
+    from: dateFlag({ description: 'first day of the simulated history (default: the sim window)' }),
+    to: dateFlag({ description: 'last day of the simulated history' }),
+    'no-cache': Flags.boolean({
+      description: "recompute every seed (default: reuse each seed's cached result when the settings match)",
+    }),
   };
 
   async run(): Promise<HonestySummary[]> {
@@ -31,8 +44,16 @@ export default class Honesty extends BaseCommand<typeof Honesty> {
     const scenarios: Scenario[] = f.scenario === 'both' ? ['null', 'power'] : [f.scenario];
     const seeds = Array.from({ length: f.seeds }, (_, i) => f['first-seed'] + i);
     const json = this.jsonEnabled();
+    if ((f.from === undefined) !== (f.to === undefined))
+      this.error('--from and --to go together', { exit: 2 });
+    const window = f.from && f.to ? { from: f.from, to: f.to } : undefined;
+    const runs: { scenario: Scenario; premium?: number }[] = scenarios.flatMap((scenario) =>
+      scenario === 'power' && f.curve
+        ? [0, 0.2, 0.4, 0.6].map((premium) => ({ scenario, premium }))
+        : [{ scenario, premium: f.premium }],
+    );
     const out: HonestySummary[] = [];
-    for (const scenario of scenarios) {
+    for (const { scenario, premium } of runs) {
       const s = await runHonesty(this.ctx, {
         scenario,
         seeds,
@@ -40,7 +61,9 @@ export default class Honesty extends BaseCommand<typeof Honesty> {
         engine: f.engine,
         workDir,
         keep: f.keep,
-        premium: f.premium,
+        premium,
+        window,
+        cache: !f['no-cache'],
         onSeed: json ? undefined : (r) => this.log(renderHonestySeed(r)),
       });
       out.push(s);

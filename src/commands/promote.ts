@@ -7,7 +7,7 @@ import { type PromoteOutcome, promoteRun } from '../services/promote.js';
 
 export default class Promote extends BaseCommand<typeof Promote> {
   static override description =
-    'Promote configurations whose edge survives walk-forward testing and the deflated Sharpe ratio; the recommendation (`argus signal`) then uses them';
+    'Promote configurations from (symbol, DTE, delta, width) groups whose edge survives walk-forward testing (a bootstrap test per group, Holm across groups; the deflated Sharpe ratio as a second opinion); the recommendation (`argus signal`) then uses them';
   static override examples = [
     '<%= config.bin %> promote --dry-run',
     '<%= config.bin %> promote --run latest --top 3 --alpha 0.01',
@@ -24,8 +24,24 @@ export default class Promote extends BaseCommand<typeof Promote> {
       default: DEFAULT_PARAMS.top,
       min: 1,
     }),
+    'group-alpha': numberFlag({
+      description: 'family-wise level of the group gate (Holm across groups)',
+      default: DEFAULT_PARAMS.groupAlpha,
+      min: 0,
+      max: 1,
+    }),
+    'mean-block': Flags.integer({
+      description: "the group gate's bootstrap: mean block length in days",
+      default: DEFAULT_PARAMS.meanBlock,
+      min: 1,
+      max: 63,
+    }),
+    anchored: Flags.boolean({
+      description: 'expanding in-sample windows from the run’s start (default: rolling)',
+    }),
     alpha: numberFlag({
-      description: 'significance level of the deflated Sharpe ratio test',
+      description:
+        'significance level of the deflated Sharpe ratio test (the gate on runs without group series; otherwise a second opinion)',
       default: DEFAULT_PARAMS.alpha,
       min: 0,
       max: 1,
@@ -86,6 +102,9 @@ export default class Promote extends BaseCommand<typeof Promote> {
       oosMonths: f['oos-months'],
       candidates: f.candidates,
       rho: f.rho,
+      groupAlpha: f['group-alpha'],
+      meanBlock: f['mean-block'],
+      anchored: f.anchored,
       log: quiet ? undefined : (m) => process.stderr.write(`${m}\n`),
     });
     if (!quiet) this.log(renderPromote(r, f.all));

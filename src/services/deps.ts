@@ -107,4 +107,8 @@ export interface WorkDatabases {
   open(name: string, settings: Record<string, unknown>): ScopedDeps;
   /** Deletes database `name` and the files beside it (WAL, shared memory, checkpoints). */
   remove(name: string): void;
+  /** A JSON result kept in the directory (null: none, or unreadable). */
+  readResult(name: string): unknown;
+  /** Writes a JSON result atomically (a kill never leaves half a file). */
+  writeResult(name: string, value: unknown): void;
 }

@@ -1,12 +1,14 @@
 import type { EngineRequest } from '../core/engine/resolve.js';
+import { binomialUpper } from '../core/judge/stats.js';
 import { DEFAULT_PARAMS, type PromoteParams, type RunData, walkForward } from '../core/judge/walk-forward.js';
 import { walkForwardWindows } from '../core/judge/windows.js';
+import { CHAIN_MODEL_VERSION } from '../core/market/chain-fit.js';
 import type { Deps } from './deps.js';
 import { farmBacktest, SIM_WINDOW } from './farm-run.js';
 import { loadBacktest } from './promote.js';
 import { resimulate } from './promote-resim.js';
 
-export type HonestyDeps = Pick<Deps, 'workDatabases' | 'farmConfig'>;
+export type HonestyDeps = Pick<Deps, 'workDatabases' | 'farmConfig' | 'clock'>;
 
 /**
  * The honesty test of `argus promote`.
@@ -15,7 +17,7 @@ export type HonestyDeps = Pick<Deps, 'workDatabases' | 'farmConfig'>;
  * power: implied vol 20 % over the model's, ORATS fills (f = 0.32) and fees: how often do the
  * walk-forward selections make money out of sample?
  */
-export type Scenario = 'null' | 'power';
+export type Scenario = 'null' | 'null-heston' | 'power';
 
 export const SCENARIOS: Record<
   Scenario,
@@ -25,6 +27,8 @@ export const SCENARIOS: Record<
   }
 > = {
   null: { sim: { model: 'gbm', premium: 0, fair: true }, flags: { 'fill-f': 0, fee: 0 } },
+  // The fair null with stochastic volatility: is the gate's level kept when volatility clusters?
+  'null-heston': { sim: { model: 'heston', premium: 0, fair: true }, flags: { 'fill-f': 0, fee: 0 } },
   power: { sim: { model: 'heston', premium: 0.2, fair: false }, flags: { 'fill-f': 0.32, fee: 0.65 } },
 };
 
@@ -42,6 +46,14 @@ export interface SeedResult {
   oosPositive: boolean;
   /** Without any test: the in-sample P&L leader of each window, out of sample (a diagnostic of edge). */
   naive: { windows: number; positive: number };
+  /** What selected: the group gate, or the deflated Sharpe ratio. */
+  gate: 'group' | 'dsr';
+  /** Windows in which some group passed the gate (a selection needs one, and an eligible pick). */
+  groupWindows: number;
+  /** Per window: the smallest Holm-adjusted group p (group gate; empty otherwise). */
+  minGroupP: number[];
+  /** The last window's group Sharpe per year certified with 80 % power (group gate). */
+  minSharpeAnnual: number | null;
   /** Smallest p-value among each window's candidates not ruled out by eligibility. */
   minP: number[];
   nEff: number[];
@@ -52,6 +64,14 @@ export interface SeedResult {
 export interface HonestySummary {
   scenario: Scenario;
   seeds: number;
+  /** The chain model the simulated chains were built with. */
+  chainModel: string;
+  elapsedMs: number;
+  /** Seeds read from the per-seed cache (an interrupted study resumed). */
+  cachedSeeds: number;
+  /** Share of windows that selected anything, and its Clopper–Pearson 95 % upper bound. */
+  selectionRate: number;
+  selectionRateUpper95: number;
   settings: (typeof SCENARIOS)[Scenario] & {
     window: { from: string; to: string };
     params: Omit<PromoteParams, 'seed'>;
@@ -77,6 +97,8 @@ export interface HonestyOptions {
   window?: { from: string; to: string };
   /** Power only: another implied-vol premium (how much edge the test needs to see). */
   premium?: number;
+  /** Keep each seed's result in the work directory and reuse it when the settings match. */
+  cache?: boolean;
   onSeed?: (r: SeedResult) => void;
   log?: (msg: string) => void;
 }
@@ -85,7 +107,7 @@ export interface HonestyOptions {
 export function naiveLeaders(d: RunData, p: PromoteParams): { windows: number; positive: number } {
   const M = d.months.length;
   let positive = 0;
-  const pairs = walkForwardWindows(d.months, p.isMonths, p.oosMonths);
+  const pairs = walkForwardWindows(d.months, p.isMonths, p.oosMonths, p.anchored);
   for (const w of pairs) {
     let best = -1;
     let bestPnl = 0;
@@ -118,8 +140,28 @@ export async function runHonesty(deps: HonestyDeps, o: HonestyOptions): Promise<
   };
   const results: SeedResult[] = [];
   const { seed: _seed, ...base } = { ...DEFAULT_PARAMS, ...o.params };
+  const t0 = deps.clock.monotonicMs();
+  let cachedSeeds = 0;
   for (const seed of o.seeds) {
     const name = `honesty-${o.scenario}-${seed}.db`;
+    // The cache key is every setting the result depends on; a change recomputes.
+    const key = JSON.stringify({
+      sc,
+      window,
+      base,
+      grid: o.gridFile ?? null,
+      chainModel: CHAIN_MODEL_VERSION,
+      seed,
+    });
+    const cacheName = `honesty-${o.scenario}-${sc.sim.premium}-${window.from}-${window.to}-${seed}.json`;
+    const hit = o.cache ? work.readResult(cacheName) : null;
+    if (hit && (hit as { key?: string }).key === key) {
+      const res = (hit as { result: SeedResult }).result;
+      results.push(res);
+      cachedSeeds++;
+      o.onSeed?.(res);
+      continue;
+    }
     // Each seed's farm on a database of its own, with the scenario's fill and fee settings.
     const seedDeps = work.open(name, sc.flags);
     try {
@@ -154,6 +196,12 @@ export async function runHonesty(deps: HonestyDeps, o: HonestyOptions): Promise<
         oosPnlUsd: r.walkForward.oosPnlUsd,
         oosPositive: r.walkForward.selected > 0 && r.walkForward.oosPnlUsd > 0,
         naive: naiveLeaders(loaded.data, params),
+        gate: r.gate,
+        groupWindows: r.windows.filter((w) => (w.gate?.passed.length ?? 0) > 0).length,
+        minGroupP: r.windows.flatMap((w) =>
+          w.gate ? [w.gate.groups.reduce((a, g) => Math.min(a, g.pAdjusted), 1)] : [],
+        ),
+        minSharpeAnnual: r.minSharpeAnnual,
         minP: r.windows.map((w) =>
           w.candidates.reduce(
             (a, c) => (c.eligible !== false && c.pValue !== null ? Math.min(a, c.pValue) : a),
@@ -165,15 +213,23 @@ export async function runHonesty(deps: HonestyDeps, o: HonestyOptions): Promise<
         promoteMs: seedDeps.clock.monotonicMs() - t1,
       };
       results.push(res);
+      if (o.cache) work.writeResult(cacheName, { key, result: res });
       o.onSeed?.(res);
     } finally {
       seedDeps.close();
       if (!o.keep) work.remove(name);
     }
   }
+  const windows = results.reduce((a, r) => a + r.windows, 0);
+  const selecting = results.reduce((a, r) => a + r.windowsWithSelection, 0);
   return {
     scenario: o.scenario,
     seeds: results.length,
+    chainModel: CHAIN_MODEL_VERSION,
+    elapsedMs: deps.clock.monotonicMs() - t0,
+    cachedSeeds,
+    selectionRate: windows ? selecting / windows : 0,
+    selectionRateUpper95: binomialUpper(selecting, windows, 0.95),
     settings: { ...sc, window, params: base },
     nothingPromoted: results.filter((r) => r.promoted.length === 0).length,
     oosPositive: results.filter((r) => r.oosPositive).length,

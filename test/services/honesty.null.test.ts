@@ -3,7 +3,8 @@ import type { SeedResult } from '../../src/services/honesty.js';
 import { describeSeed, honestySeed, SEEDS } from '../support/honesty.js';
 
 // Null: a fair market (GBM, implied = model vol, mid fills, no fees), so every configuration's
-// expected P&L is zero. Promotion at the 1 % level must promote nothing in at least 19 of 20 seeds.
+// expected P&L is zero. The group gate at α = 5 % may select in at most α of the walk-forward
+// windows: of these 180 the test allows 1.5 α (13); seeds that promote nothing are reported.
 describe('honesty, null: a fair market promotes nothing', () => {
   const results: SeedResult[] = [];
   afterAll(() => {
@@ -24,8 +25,9 @@ describe('honesty, null: a fair market promotes nothing', () => {
     }, 180_000);
   }
 
-  it('nothing promoted in at least 19 of 20 seeds', () => {
+  it('windows that select anything: at most 1.5 α of 180 (13)', () => {
     expect(results).toHaveLength(20);
-    expect(results.filter((r) => r.promoted.length === 0).length).toBeGreaterThanOrEqual(19);
+    expect(results.every((r) => r.gate === 'group')).toBe(true);
+    expect(results.reduce((a, r) => a + r.windowsWithSelection, 0)).toBeLessThanOrEqual(13);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/cli/context.js';
+import { minDetectableSharpe } from '../../src/core/judge/bootstrap.js';
 import { promoteRun } from '../../src/services/promote.js';
 import { type PromoteBacktest, promoteBacktest } from '../support/promote-backtest.js';
 
@@ -36,8 +37,27 @@ describe('argus promote on a recorded run', () => {
     await expect(promoteRun(ctx, { run: 'no-such-run', dryRun: true })).rejects.toThrow(/no run no-such-run/);
   });
 
+  it('the group gate: every group of this 3-month replay lost, so nothing passes, and the verdict says what it could have seen', async () => {
+    const r = await promoteRun(ctx, { run: runId, isMonths: 1, oosMonths: 1, minDays: 0, dryRun: true });
+    expect(r.gate).toBe('group');
+    const last = r.windows[r.windows.length - 1];
+    expect(last.gate!.groups).toHaveLength(8);
+    expect(last.gate!.passed).toEqual([]);
+    expect(last.candidates).toEqual([]);
+    // 8 groups over the window's days: (z(1 − 0.05/8) + z(0.8))/√T·√252.
+    expect(r.minSharpeAnnual).toBeCloseTo(minDetectableSharpe(last.is.days, 8, 0.05), 12);
+    expect(r.message).toMatch(
+      /^nothing promoted: no group passed the gate in the last window \(80 % power needs a group Sharpe of \d+\.\d\d\/yr\)$/,
+    );
+    // Seeded: the same run gives the same verdict.
+    const again = await promoteRun(ctx, { run: runId, isMonths: 1, oosMonths: 1, minDays: 0, dryRun: true });
+    expect(again.windows.map((w) => w.gate)).toEqual(r.windows.map((w) => w.gate));
+  });
+
   it('records evaluations, trial counts and promotions; the recommendation reads the active set', async () => {
-    // Short windows and a loose α so that this 3-month replay promotes something: plumbing, not evidence.
+    // A run from before the group series (they are dropped here) is gated by the deflated Sharpe ratio;
+    // short windows and a loose α so that this 3-month replay promotes something: plumbing, not evidence.
+    ctx.store().db.prepare('DELETE FROM farm_series WHERE run_id = ?').run(runId);
     const req = {
       run: runId,
       isMonths: 1,
@@ -50,6 +70,7 @@ describe('argus promote on a recorded run', () => {
     };
     const dry = await promoteRun(ctx, { ...req, dryRun: true });
     expect(dry.status).toBe('ok');
+    expect(dry.gate).toBe('dsr');
     expect(dry.windows).toHaveLength(2);
     expect(dry.evalId).toBeNull();
     expect(ctx.promotions.promotedConfigs()).toEqual([]);

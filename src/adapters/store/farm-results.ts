@@ -3,7 +3,7 @@ import type { DailySample, FarmFigures } from '../../core/farm/resim.js';
 import type { BoardRun } from '../../core/judge/board-run.js';
 import type { DimensionFilter } from '../../core/judge/dimensions.js';
 import type { LiveTraderPosition } from '../../core/judge/live-trader.js';
-import type { FarmResults, FarmRunRecord, RankQuery } from '../../core/judge/ports.js';
+import type { FarmResults, FarmRunRecord, GroupSeries, RankQuery } from '../../core/judge/ports.js';
 import { type LevelStats, liveLevelStats, type TraderStatRow } from '../../core/judge/ranking.js';
 import type { Db } from './db.js';
 import { LEVEL_EXPR, orderBy, registerMedian, SORT_EXPR, whereTerms } from './leaderboard-sql.js';
@@ -53,6 +53,7 @@ function source(b: BoardRun): { sql: string; params: (number | string)[] } {
 // Copies: a Buffer's offset need not be aligned for a typed-array view.
 const i32 = (b: Buffer) => new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 const f32 = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+const f64 = (b: Buffer) => new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
 /** Reads of farm_runs, trader_stats, farm_blobs and positions for the leaderboard, drill-down and promotion. */
 export class SqliteFarmResults implements FarmResults {
@@ -199,6 +200,26 @@ export class SqliteFarmResults implements FarmResults {
       daily: f32(sample.data),
       days: (JSON.parse(sample.meta_json) as { days: number }).days,
     };
+  }
+
+  groupSeries(runId: string): GroupSeries | null {
+    const sumSq = this.series(runId, 'monthly_sumsq');
+    const daily = this.series(runId, 'group_daily');
+    if (!sumSq || !daily) return null;
+    const meta = JSON.parse(daily.meta_json) as { days: number; groups: number };
+    return {
+      monthlySumSq: f32(sumSq.data),
+      groupDaily: f64(daily.data),
+      days: meta.days,
+      groups: meta.groups,
+    };
+  }
+
+  private series(runId: string, name: string): { meta_json: string; data: Buffer } | null {
+    const row = this.db
+      .prepare('SELECT meta_json, data FROM farm_series WHERE run_id = ? AND name = ?')
+      .get(runId, name) as { meta_json: string; data: Buffer } | undefined;
+    return row ?? null;
   }
 
   firstTradeMs(runNo: number, traders: number): Float64Array {

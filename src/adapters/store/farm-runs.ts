@@ -27,9 +27,6 @@ const FINAL_WRITE_CACHE_KIB = -262_144;
 /** How often a live step waiting for its turn looks again. */
 const TURN_POLL_MS = 50;
 
-/** Per-trader arrays kept in farm_series (farm_blobs' names are fixed by its CHECK). */
-const SERIES = new Set(['yearly_risk_cents']);
-
 /**
  * The farm's tables (farm_runs, farm_steps, farm_checkpoints, trader_stats, farm_blobs, positions)
  * and the checkpoint files beside the database. A checkpoint file is written and fsynced before
@@ -318,7 +315,15 @@ export class SqliteFarmRuns implements FarmRuns {
     this.db.transaction(() => {
       for (const r of results.statRows) this.stmts.insertStats.run(runNo, ...r);
       for (const b of results.blobs) {
-        (SERIES.has(b.name) ? this.stmts.insertSeries : this.stmts.insertBlob).run(
+        this.stmts.insertBlob.run(
+          runId,
+          b.name,
+          JSON.stringify(b.meta),
+          Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
+        );
+      }
+      for (const b of results.series) {
+        this.stmts.insertSeries.run(
           runId,
           b.name,
           JSON.stringify(b.meta),

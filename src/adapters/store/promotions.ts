@@ -18,8 +18,16 @@ export class SqlitePromotions implements Promotions {
       .all() as { trader_id: number; config_json: string; run_id: string; evidence_json: string | null }[];
     return rows.map((r) => {
       const c = JSON.parse(r.config_json);
-      const e = r.evidence_json ? (JSON.parse(r.evidence_json) as { pValue?: number | null }) : {};
-      const p = typeof e.pValue === 'number' ? `, DSR p ${e.pValue.toExponential(1)}` : '';
+      const e = r.evidence_json
+        ? (JSON.parse(r.evidence_json) as { pValue?: number | null; groupPAdjusted?: number | null })
+        : {};
+      // The group gate's Holm p certifies (the group); the DSR p is the older gate's, or the second opinion.
+      const p =
+        typeof e.groupPAdjusted === 'number'
+          ? `, group Holm p ${e.groupPAdjusted.toExponential(1)}`
+          : typeof e.pValue === 'number'
+            ? `, DSR p ${e.pValue.toExponential(1)}`
+            : '';
       return {
         label: `promoted trader ${r.trader_id} (run ${r.run_id.slice(0, 8)}…${p})`,
         dte: c.dte,

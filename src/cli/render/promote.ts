@@ -1,3 +1,4 @@
+import { groupName } from '../../core/farm/groups.js';
 import { formatMoney } from '../../core/format.js';
 import { fmtP, type WindowResult } from '../../core/judge/walk-forward.js';
 import { type ProvenanceSpan, SPAN_KINDS } from '../../core/market/provenance.js';
@@ -13,8 +14,11 @@ const BEST_FEW = 5;
 /** `argus promote`: the settings, the verdict, then the evidence (the last window's best few, or everything with --all). */
 export function renderPromote(r: PromoteOutcome, all: boolean): string {
   const p = r.params;
+  const scheme = p.anchored ? 'anchored at the run’s start' : `${p.isMonths} months`;
   const lines = [
-    `Run ${r.runId} (${r.source}, ${r.months[0]} → ${r.months[r.months.length - 1]}): walk-forward ${p.isMonths} months in sample, ${p.oosMonths} out; deflated Sharpe ratio at α ${p.alpha}`,
+    r.gate === 'group'
+      ? `Run ${r.runId} (${r.source}, ${r.months[0]} → ${r.months[r.months.length - 1]}): walk-forward ${scheme} in sample, ${p.oosMonths} out; group gate at α ${p.groupAlpha} (studentized stationary bootstrap, mean block ${p.meanBlock} days, Holm across groups); deflated Sharpe ratio at α ${p.alpha} as a second opinion`
+      : `Run ${r.runId} (${r.source}, ${r.months[0]} → ${r.months[r.months.length - 1]}): walk-forward ${scheme} in sample, ${p.oosMonths} out; deflated Sharpe ratio at α ${p.alpha} (the run predates group series: run the backtest again for the group gate)`,
   ];
   if (r.status !== 'ok') {
     lines.push(r.message);
@@ -37,13 +41,20 @@ export function renderPromote(r: PromoteOutcome, all: boolean): string {
       const h = r.promotedHistory.find((p) => p.trader === x.trader);
       if (h) lines.push(...promotedHistoryLines(h, r.spans));
     }
-  } else lines.push(`\nNothing promoted: ${r.message}`);
+  } else lines.push(`\n${r.message.charAt(0).toUpperCase()}${r.message.slice(1)}`);
   lines.push(
     `Walk-forward: selections in ${wf.windowsWithSelection} of ${wf.windows} windows, ${wf.selected} in all; out of sample ${formatMoney(wf.oosPnlUsd)}, ${wf.oosPositive} of ${wf.selected} made money`,
   );
+  if (last.gate) {
+    lines.push(
+      `Certified: a group's mean daily P&L > 0 (family-wise α ${p.groupAlpha}). Not certified: the configuration picked inside it (best eligible in-sample Sharpe) — it is confirmed only out of sample.`,
+      `Power: over ${last.gate.days} days with ${last.gate.groups.length} groups, a group Sharpe of ${last.gate.minSharpeAnnual.toFixed(2)}/yr is certified with 80 % power; "nothing promoted" means no group edge above about that.`,
+    );
+  }
   for (const w of r.windows) {
     if (!all && w !== last) continue;
     lines.push(`\n${windowLine(w)}`);
+    if (w.gate) lines.push(groupTable(w, all ? Number.POSITIVE_INFINITY : BEST_FEW));
     lines.push(candidateTable(w, all ? Number.POSITIVE_INFINITY : BEST_FEW));
   }
   if (!all)
@@ -90,6 +101,37 @@ function windowLine(w: WindowResult): string {
       ? `; out of sample ${formatMoney(w.oosPnlUsd)} (${w.oosPositive} of ${w.selected.length} made money)`
       : '')
   );
+}
+
+function groupTable(w: WindowResult, limit: number): string {
+  const g = w.gate!;
+  // Holm's order: adjusted p, then the asymptotic p that ordered the step-down.
+  const shown = [...g.groups]
+    .sort(
+      (a, b) => a.pAdjusted - b.pAdjusted || (a.pAsymptotic ?? 2) - (b.pAsymptotic ?? 2) || a.group - b.group,
+    )
+    .slice(0, limit);
+  const t = table(
+    ['Group', 'Mean/day', 'Sharpe/yr', 't', 'p (NW)', 'p (boot)', 'Resamples', 'Holm p', 'Verdict'],
+    undefined,
+    { colWidths: [null, null, null, null, null, null, null, null, 48], wordWrap: true },
+  );
+  for (const v of shown) {
+    t.push([
+      groupName(v.label),
+      formatMoney(v.meanUsd, 2),
+      v.sharpeAnnual === null ? '—' : v.sharpeAnnual.toFixed(2),
+      v.t === null ? '—' : v.t.toFixed(2),
+      v.pAsymptotic === null ? '—' : fmtP(v.pAsymptotic),
+      v.pBootstrap === null ? '—' : fmtP(v.pBootstrap),
+      v.resamples ? v.resamples.toLocaleString('en-US') : '—',
+      fmtP(v.pAdjusted),
+      v.reason,
+    ]);
+  }
+  const head = `  Groups: ${g.passed.length} of ${g.groups.length} passed; 80 % power at a group Sharpe of ${g.minSharpeAnnual.toFixed(2)}/yr`;
+  const more = g.groups.length - shown.length;
+  return `${head}\n${tableText(t)}${more > 0 ? `\n  … and ${more} more groups (--all)` : ''}`;
 }
 
 function candidateTable(w: WindowResult, limit: number): string {

@@ -176,13 +176,7 @@ export class FarmHost {
     this.stopX = col<number>('stopLossX', (v) => v, new Float64Array(n)) as Float64Array;
     this.trailPct = col<number>('trailingStopPct', (v) => v, new Float64Array(n)) as Float64Array;
     this.sizeFrac = col<number>('sizePct', (v) => v / 100, new Float64Array(n)) as Float64Array;
-    // Combo = (symbol, dte, delta, width) levels: the trade a trader builds.
-    this.combo = new Int32Array(n);
-    const [ls, ld, lq, lw] = ['symbol', 'dte', 'shortDelta', 'width'].map((d) =>
-      grid.levels(dim(d as 'dte')),
-    );
-    const [nd, nq, nw] = ['dte', 'shortDelta', 'width'].map((d) => grid.spec[d as 'dte'].length);
-    for (let i = 0; i < n; i++) this.combo[i] = ((ls[i] * nd + ld[i]) * nq + lq[i]) * nw + lw[i];
+    this.combo = FarmHost.comboIndex(grid);
     this.blocked = new Uint8Array(n);
     this.touched = new Uint8Array(n);
     const sample = opts.sample ?? new Int32Array(0);
@@ -191,8 +185,22 @@ export class FarmHost {
       this.sampleIndex[id] = k;
     });
     this.dailySample = sample.length && opts.days ? new Float32Array(sample.length * opts.days) : null;
+    if (opts.days && !this.state.groupDaily.length)
+      this.state.groupDaily = new Float64Array(FarmHost.comboCount(grid) * opts.days);
     const sp = this.state.s.spread;
     for (let k = 0; k < sp.length; k++) if (sp[k] >= 0) this.refSpread(sp[k], 1);
+  }
+
+  /** Combo = (symbol, dte, delta, width) levels: the trade a trader builds, per trader. */
+  static comboIndex(grid: Grid): Int32Array {
+    const dim = (d: (typeof DIMENSIONS)[number]) => DIMENSIONS.indexOf(d);
+    const [ls, ld, lq, lw] = (['symbol', 'dte', 'shortDelta', 'width'] as const).map((d) =>
+      grid.levels(dim(d)),
+    );
+    const [nd, nq, nw] = (['dte', 'shortDelta', 'width'] as const).map((d) => grid.spec[d].length);
+    const out = new Int32Array(grid.count);
+    for (let i = 0; i < grid.count; i++) out[i] = ((ls[i] * nd + ld[i]) * nq + lq[i]) * nw + lw[i];
+    return out;
   }
 
   /** Number of (symbol, dte, delta, width) combinations: the distinct trades traders build. */
@@ -566,6 +574,8 @@ export class FarmHost {
         for (const p of spans) {
           if (p.symbolLevel === this.symbolLevel[i]) st.spanCents[i * SPAN_KINDS.length + p.kind] += pnl;
         }
+        st.monthlySumSq[i * st.months + inp.monthIndex] += pnl * pnl;
+        if (st.groupDaily.length) st.groupDaily[this.combo[i] * (this.opts.days ?? 0) + day] += pnl;
         if (this.dailySample) {
           const k = this.sampleIndex[i];
           if (k >= 0) this.dailySample[k * (this.opts.days ?? 0) + day] = pnl;

@@ -134,6 +134,12 @@ export interface BacktestResults {
   /** traderStatRows(): one row per trader, in trader_stats column order after the run. */
   statRows: (number | null)[][];
   blobs: { name: string; meta: Record<string, unknown>; data: ArrayBufferView }[];
+  /** Arrays kept beside the blobs: the group gate's monthly Σpnl² per trader and groups' daily P&L, and the max loss entered per year. */
+  series: {
+    name: 'monthly_sumsq' | 'group_daily' | 'yearly_risk_cents';
+    meta: Record<string, unknown>;
+    data: ArrayBufferView;
+  }[];
   summary: FarmSummary;
 }
 

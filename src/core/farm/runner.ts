@@ -482,16 +482,21 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         { name: 'daily_sample_ids', meta: { traders: sample.length }, data: sample },
       );
     }
-    if (host.state.years === years.length) {
-      blobs.push({
+    const st = host.state;
+    const series: BacktestResults['series'] = [
+      { name: 'monthly_sumsq', meta: { months, traders: grid.count }, data: st.monthlySumSq },
+      { name: 'group_daily', meta: { days, groups: FarmHost.comboCount(grid) }, data: st.groupDaily },
+    ];
+    if (st.years === years.length)
+      series.push({
         name: 'yearly_risk_cents',
         meta: { years, traders: grid.count },
-        data: host.state.yearRiskCents,
+        data: st.yearRiskCents,
       });
-    }
     store.completeRun(runId, {
       statRows: traderStatRows(host),
       blobs,
+      series,
       summary: buildSummary(host, totals, host.spans ? spans : null),
     });
     phasesMs.finalWrite = mono() - tFinal;

@@ -91,12 +91,19 @@ export class FarmState {
   readonly s: SlotArrays;
   /** Monthly marked-to-market P&L in integer cents, trader-major: [trader * months + month]. */
   readonly monthlyCents: Int32Array;
+  /** Monthly Σ(daily P&L)² in cents², beside monthlyCents: any trader's in-sample Sharpe without its daily series. */
+  readonly monthlySumSq: Float32Array;
   /** Marked-to-market P&L booked on days inside each provenance span: [trader * SPAN_KINDS.length + kind]. */
   readonly spanCents: Float64Array;
   /** Calendar years the run spans (0: not kept, e.g. the live farm or a run from before it existed). */
   readonly years: number;
   /** Max loss of the positions entered in each calendar year (cents): [trader * years + year]. */
   readonly yearRiskCents: Float64Array;
+  /**
+   * Each (symbol, dte, delta, width) group's daily P&L summed over its traders, in cents,
+   * [group * days + day]: the group gate's series. Empty when the run counts no days (live).
+   */
+  groupDaily: Float64Array = new Float64Array(0);
   /** Days closed so far (NYSE days with a close step). */
   days = 0;
 
@@ -112,6 +119,7 @@ export class FarmState {
       Object.entries(SLOT_LAYOUT).map(([k, kind]) => [k, alloc(kind, traders * slots)]),
     ) as SlotArrays;
     this.monthlyCents = new Int32Array(traders * months);
+    this.monthlySumSq = new Float32Array(traders * months);
     this.spanCents = new Float64Array(traders * SPAN_KINDS.length);
     this.yearRiskCents = new Float64Array(traders * years);
     this.s.spread.fill(-1);
@@ -125,16 +133,16 @@ export class FarmState {
 
   /** Bytes held in typed arrays. */
   byteSize(): number {
-    let n = this.monthlyCents.byteLength + this.spanCents.byteLength + this.yearRiskCents.byteLength;
-    for (const a of Object.values(this.t)) n += a.byteLength;
-    for (const a of Object.values(this.s)) n += a.byteLength;
+    let n = 0;
+    for (const a of [...this.baseArrays(), ...this.books()]) n += a.byteLength;
     return n;
   }
 
   /**
    * Serialise every array (for checkpoints). Layout order is fixed by the declarations above; the
-   * span and yearly-risk arrays and a trailing year count follow the monthly P&L, so a checkpoint
-   * written before they existed (ending at the monthly P&L) still loads.
+   * books (monthly Σpnl², spans, yearly risk, group series) and a trailer with the year count and
+   * the group series' length follow the monthly P&L, so a checkpoint written before them (ending
+   * at the monthly P&L) still loads.
    */
   serialize(): Buffer {
     return Buffer.concat(this.serializeParts());
@@ -149,17 +157,23 @@ export class FarmState {
     header.writeUInt32LE(this.months, 8);
     header.writeUInt32LE(this.days, 12);
     parts.push(header);
-    for (const a of [...this.baseArrays(), this.spanCents, this.yearRiskCents]) {
+    for (const a of [...this.baseArrays(), ...this.books()]) {
       parts.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
     }
-    const trailer = Buffer.alloc(4);
+    const trailer = Buffer.alloc(8);
     trailer.writeUInt32LE(this.years, 0);
+    trailer.writeUInt32LE(this.groupDaily.length, 4);
     parts.push(trailer);
     return parts;
   }
 
   private baseArrays(): ArrayBufferView[] {
     return [...Object.values(this.t), ...Object.values(this.s), this.monthlyCents];
+  }
+
+  /** The books kept beside the trading state; a checkpoint from before them ends at the monthly P&L. */
+  private books(): ArrayBufferView[] {
+    return [this.monthlySumSq, this.spanCents, this.yearRiskCents, this.groupDaily];
   }
 
   static deserialize(buf: Buffer, capitalCents: number): FarmState {
@@ -175,17 +189,18 @@ export class FarmState {
       slots,
       months,
       capitalCents,
-      extended ? buf.readUInt32LE(buf.length - 4) : 0,
+      extended ? buf.readUInt32LE(buf.length - 8) : 0,
     );
+    if (extended) st.groupDaily = new Float64Array(buf.readUInt32LE(buf.length - 4));
     st.days = buf.readUInt32LE(12);
     let off = 16;
-    const arrays = extended ? [...st.baseArrays(), st.spanCents, st.yearRiskCents] : st.baseArrays();
+    const arrays = extended ? [...st.baseArrays(), ...st.books()] : st.baseArrays();
     for (const a of arrays) {
       const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
       bytes.set(buf.subarray(off, off + a.byteLength));
       off += a.byteLength;
     }
-    if (extended) off += 4;
+    if (extended) off += 8;
     if (off !== buf.length) throw new Error(`checkpoint size mismatch: read ${off} of ${buf.length} bytes`);
     return st;
   }

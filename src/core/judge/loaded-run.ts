@@ -1,10 +1,11 @@
 import { UsageError } from '../errors.js';
 import { Grid, gridSchema } from '../farm/grid.js';
+import { groupCount, groupIndex, groupLabel } from '../farm/groups.js';
 import type { SimRequest } from '../market/sim.js';
 import type { RunRecord } from '../runs.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
 import type { FarmResults } from './ports.js';
-import type { RunData } from './walk-forward.js';
+import type { GroupData, RunData } from './walk-forward.js';
 
 /** A finished backtest as promotion reads it, plus what a re-simulation needs. */
 export interface LoadedRun {
@@ -72,6 +73,40 @@ export function loadRun(results: FarmResults, cal: MarketCalendar, run: RunRecor
       days,
       sample,
       config: (id) => grid.config(id),
+      groups: groupData(results, run.id, grid, fr.traders, months.length, days.length),
     },
+  };
+}
+
+/** The stored group series, checked against the run's shape; null for runs from before they were kept. */
+function groupData(
+  results: FarmResults,
+  runId: string,
+  grid: Grid,
+  traders: number,
+  months: number,
+  days: number,
+): GroupData | null {
+  const s = results.groupSeries(runId);
+  if (!s) return null;
+  const count = groupCount(grid);
+  if (s.groups !== count || s.days !== days || s.groupDaily.length !== count * days) {
+    throw new UsageError(
+      `run ${runId}: the group series hold ${s.groups} groups × ${s.days} days, expected ${count} × ${days}`,
+    );
+  }
+  if (s.monthlySumSq.length !== traders * months) {
+    throw new UsageError(
+      `run ${runId}: monthly Σpnl² holds ${s.monthlySumSq.length} values, expected ${traders} × ${months}`,
+    );
+  }
+  const of = groupIndex(grid);
+  return {
+    count,
+    size: traders / count,
+    of: (i) => of[i],
+    label: (g) => groupLabel(grid, g),
+    daily: s.groupDaily,
+    monthlySumSq: s.monthlySumSq,
   };
 }

@@ -51,8 +51,20 @@ export interface FarmResults {
   /** The summary a finished backtest recorded (null: none yet). */
   runSummary(runId: string): FarmSummary | null;
   dailySample(runId: string): DailySample | null;
+  /** The group gate's series (null: a run from before they were stored). */
+  groupSeries(runId: string): GroupSeries | null;
   /** Each trader's first trade (NaN: none). */
   firstTradeMs(runNo: number, traders: number): Float64Array;
+}
+
+/** What a backtest stored for the group gate. */
+export interface GroupSeries {
+  /** Σ(daily P&L)² per trader and month, trader-major (cents²). */
+  monthlySumSq: Float32Array;
+  /** Each group's daily P&L summed over its traders, group-major: [group * days + day] (cents). */
+  groupDaily: Float64Array;
+  days: number;
+  groups: number;
 }
 
 /** One window's trial count as stored with its run. */

@@ -139,3 +139,31 @@ export function quantile(sorted: ArrayLike<number>, p: number): number {
   const hi = Math.min(n - 1, lo + 1);
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
+
+/**
+ * Clopper–Pearson upper bound on a binomial proportion: the p at which k or fewer successes in n
+ * have probability (1 − conf)/2 (bisection on the binomial CDF). 1 when n is 0.
+ */
+export function binomialUpper(k: number, n: number, conf = 0.95): number {
+  if (n <= 0) return 1;
+  if (k >= n) return 1;
+  const tail = (1 - conf) / 2;
+  const cdf = (p: number) => {
+    // Σ_{i ≤ k} C(n, i) pⁱ (1 − p)ⁿ⁻ⁱ in logs, term by term.
+    let term = n * Math.log1p(-p);
+    let sum = Math.exp(term);
+    for (let i = 1; i <= k; i++) {
+      term += Math.log((n - i + 1) / i) + Math.log(p) - Math.log1p(-p);
+      sum += Math.exp(term);
+    }
+    return sum;
+  };
+  let lo = k / n;
+  let hi = 1;
+  for (let it = 0; it < 100; it++) {
+    const mid = (lo + hi) / 2;
+    if (cdf(mid) > tail) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}

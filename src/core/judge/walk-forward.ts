@@ -1,6 +1,8 @@
 import type { TraderConfig } from '../farm/grid.js';
+import type { GroupLabel } from '../farm/groups.js';
 import { MS_PER_DAY } from '../units.js';
 import { DEFAULT_RHO, effectiveTrials, type TrialEstimate } from './cluster.js';
+import { type GateResult, groupGate } from './group-gate.js';
 import { annualise, deflatedSharpe, moments, sharpe, variance } from './stats.js';
 import { type WindowPair, walkForwardWindows } from './windows.js';
 
@@ -18,6 +20,11 @@ export interface PromoteParams {
   minPnlUsd: number;
   /** Correlation threshold of the trial clustering. */
   rho: number;
+  /** The group gate's family-wise level and its bootstrap's mean block (days). */
+  groupAlpha: number;
+  meanBlock: number;
+  /** Expanding in-sample windows from the run's start instead of rolling ones. */
+  anchored: boolean;
   seed: number;
 }
 
@@ -31,6 +38,9 @@ export const DEFAULT_PARAMS: PromoteParams = {
   minDays: 60,
   minPnlUsd: 250,
   rho: DEFAULT_RHO,
+  groupAlpha: 0.05,
+  meanBlock: 10,
+  anchored: false,
   seed: 1,
 };
 
@@ -53,6 +63,21 @@ export interface RunData {
   /** The seeded daily-P&L sample: ids and [k * days + d] cents. */
   sample: { ids: Int32Array; daily: Float32Array } | null;
   config(id: number): TraderConfig;
+  /** The group gate's series; absent for runs from before they were stored (the DSR gates those). */
+  groups?: GroupData | null;
+}
+
+/** The (symbol, DTE, delta, width) groups of a run and what the farm stored for them. */
+export interface GroupData {
+  count: number;
+  /** Traders per group (the grid is a product, so every group has as many). */
+  size: number;
+  of(trader: number): number;
+  label(group: number): GroupLabel;
+  /** Σ over the group's traders of their daily P&L, [group * days + day] (cents). */
+  daily: Float64Array;
+  /** Σ(daily P&L)² per trader and month, like `monthly` (cents²). */
+  monthlySumSq: Float32Array;
 }
 
 /** A candidate's re-simulated history up to the last in-sample day needed. */
@@ -81,6 +106,8 @@ export interface WindowPlan {
   /** Traders that passed the pre-filter (traded ≥ minDays before the window's end, P&L > 0). */
   prefiltered: number;
   candidates: { trader: number; isPnlCents: number }[];
+  /** The group gate's verdicts; null when the run has no group series (the DSR gates). */
+  gate: GateResult | null;
 }
 
 export interface CandidateResult {
@@ -94,6 +121,9 @@ export interface CandidateResult {
   isRealisedUsd: number | null;
   isClosedTrades: number | null;
   daysSinceFirstTrade: number;
+  /** The candidate's group, and that group's Holm-adjusted p (group gate only). */
+  group: number | null;
+  groupPAdjusted: number | null;
   /** Per-day Sharpe, its annualised display, skewness, kurtosis and days. */
   sr: number | null;
   srAnnual: number | null;
@@ -114,6 +144,7 @@ export interface WindowResult {
   index: number;
   is: { from: string; to: string; days: number };
   oos: { from: string; to: string };
+  gate: GateResult | null;
   trials: TrialEstimate;
   /** Cross-sectional variance of the sampled traders' per-day Sharpe, and the benchmark it gives. */
   srVariance: number;
@@ -139,6 +170,10 @@ export interface PromoteResult {
   runId: string;
   status: 'ok' | 'insufficient data';
   message: string;
+  /** What selects: the group gate (certifies groups), or the deflated Sharpe ratio on runs without group series. */
+  gate: 'group' | 'dsr';
+  /** The last window's smallest group Sharpe per year certified with 80 % power (group gate only). */
+  minSharpeAnnual: number | null;
   params: PromoteParams;
   months: string[];
   windows: WindowResult[];
@@ -172,7 +207,7 @@ export function planWalkForward(
   d: RunData,
   p: PromoteParams,
 ): { windows: WindowPlan[]; union: number[]; untilDay: number } {
-  const pairs = walkForwardWindows(d.months, p.isMonths, p.oosMonths);
+  const pairs = walkForwardWindows(d.months, p.isMonths, p.oosMonths, p.anchored);
   const windows: WindowPlan[] = [];
   const union = new Set<number>();
   let untilDay = -1;
@@ -184,20 +219,59 @@ export function planWalkForward(
     if (dayTo - dayFrom < 2) continue;
     const isEndMs = d.days[dayTo - 1].closeMs;
     const isAfterMs = dayFrom > 0 ? d.days[dayFrom - 1].closeMs : Number.NEGATIVE_INFINITY;
-    const keys: { trader: number; isPnlCents: number }[] = [];
+    const gate = d.groups ? windowGate(d, d.groups, p, pair.index, dayFrom, dayTo) : null;
+    const passing = gate ? new Set(gate.passed) : null;
+    const keys: { trader: number; isPnlCents: number; key: number }[] = [];
     for (let i = 0; i < d.traders; i++) {
+      if (passing && !passing.has(d.groups!.of(i))) continue;
       const ft = d.firstTradeMs[i];
       if (!(ft <= isEndMs - p.minDays * MS_PER_DAY)) continue;
       const pnl = isPnl(d, i, pair.isStart, pair.isEnd);
-      if (pnl > 0) keys.push({ trader: i, isPnlCents: pnl });
+      if (!(pnl > 0)) continue;
+      // Inside passing groups the best in-sample Sharpe (from the monthly sums); else the best P&L.
+      const key = passing ? monthlySharpe(d, d.groups!, i, pair.isStart, pair.isEnd, dayTo - dayFrom) : pnl;
+      keys.push({ trader: i, isPnlCents: pnl, key });
     }
-    keys.sort((a, b) => b.isPnlCents - a.isPnlCents || a.trader - b.trader);
-    const candidates = keys.slice(0, p.candidates);
+    keys.sort((a, b) => b.key - a.key || a.trader - b.trader);
+    const candidates = keys.slice(0, p.candidates).map(({ trader, isPnlCents }) => ({ trader, isPnlCents }));
     for (const c of candidates) union.add(c.trader);
     if (candidates.length) untilDay = Math.max(untilDay, dayTo - 1);
-    windows.push({ pair, dayFrom, dayTo, isAfterMs, isEndMs, prefiltered: keys.length, candidates });
+    windows.push({ pair, dayFrom, dayTo, isAfterMs, isEndMs, prefiltered: keys.length, candidates, gate });
   }
   return { windows, union: [...union].sort((a, b) => a - b), untilDay };
+}
+
+/** The group gate over in-sample days [dayFrom, dayTo): each group's equal-weight daily P&L. */
+function windowGate(
+  d: RunData,
+  g: GroupData,
+  p: PromoteParams,
+  index: number,
+  dayFrom: number,
+  dayTo: number,
+): GateResult {
+  const D = d.days.length;
+  const series = Array.from({ length: g.count }, (_, k) =>
+    Float64Array.from({ length: dayTo - dayFrom }, (_, u) => g.daily[k * D + dayFrom + u] / g.size),
+  );
+  const labels = Array.from({ length: g.count }, (_, k) => g.label(k));
+  return groupGate(
+    { series, labels, substream: index },
+    { alpha: p.groupAlpha, meanBlock: p.meanBlock, seed: p.seed },
+  );
+}
+
+/** Per-day Sharpe over months [from, to) (`days` days) from the monthly Σpnl and Σpnl²; −∞ without variance. */
+function monthlySharpe(d: RunData, g: GroupData, i: number, from: number, to: number, days: number): number {
+  const M = d.months.length;
+  let s = 0;
+  let q = 0;
+  for (let m = from; m < to; m++) {
+    s += d.monthly[i * M + m];
+    q += g.monthlySumSq[i * M + m];
+  }
+  const v = (q - (s * s) / days) / (days - 1);
+  return v > 0 ? s / days / Math.sqrt(v) : Number.NEGATIVE_INFINITY;
 }
 
 /** The sampled traders' in-sample series: trial count and the cross-section of their Sharpe. */
@@ -271,6 +345,8 @@ export function evaluateWindow(
       isRealisedUsd: realised === null ? null : Math.round(realised) / 100,
       isClosedTrades: closed,
       daysSinceFirstTrade: days,
+      group: w.gate ? d.groups!.of(c.trader) : null,
+      groupPAdjusted: null,
       sr,
       srAnnual: sr === null ? null : annualise(sr),
       skew: m.skew,
@@ -300,6 +376,21 @@ export function evaluateWindow(
     r.dsr = dsr.dsr;
     r.pValue = dsr.pValue;
     const stat = `DSR ${dsr.dsr.toFixed(4)}, p ${fmtP(dsr.pValue)}`;
+    if (w.gate) {
+      // The group gate decides; the deflated Sharpe is printed as a second opinion.
+      const g = w.gate.groups[r.group!];
+      r.groupPAdjusted = g.pAdjusted;
+      const opinion = dsr.undefinedReason ? `DSR undefined: ${dsr.undefinedReason}` : stat;
+      if (why.length) r.reason = `ineligible: ${why.join('; ')} (${stat})`;
+      else if (!g.passed) r.reason = `failed: its group did not pass (Holm p ${fmtP(g.pAdjusted)})`;
+      else if (r.eligible === null) r.reason = 'pending: its group passed; its trades are needed';
+      else {
+        r.passed = true;
+        r.reason = `passed: its group is certified (Holm p ${fmtP(g.pAdjusted)} ≤ ${p.groupAlpha}); second opinion ${opinion}`;
+      }
+      results.push(r);
+      continue;
+    }
     const significant = !dsr.undefinedReason && dsr.pValue < p.alpha;
     if (why.length) r.reason = `ineligible: ${why.join('; ')} (${stat})`;
     else if (dsr.undefinedReason) r.reason = `failed: ${dsr.undefinedReason}`;
@@ -312,9 +403,14 @@ export function evaluateWindow(
     }
     results.push(r);
   }
+  // Group gate: the best in-sample Sharpe first (every pass is as certified as the next); DSR: the smallest p.
   const passed = results
     .filter((r) => r.passed)
-    .sort((a, b) => (a.pValue ?? 1) - (b.pValue ?? 1) || (b.sr ?? 0) - (a.sr ?? 0) || a.trader - b.trader);
+    .sort((a, b) =>
+      w.gate
+        ? (b.sr ?? 0) - (a.sr ?? 0) || a.trader - b.trader
+        : (a.pValue ?? 1) - (b.pValue ?? 1) || (b.sr ?? 0) - (a.sr ?? 0) || a.trader - b.trader,
+    );
   // The recommendation reads only the trade and entry floors: configurations that differ only in
   // exits or session would be the same recommendation twice, so the best of them stands for all.
   const selected: CandidateResult[] = [];
@@ -347,6 +443,7 @@ export function evaluateWindow(
     index: w.pair.index,
     is: { ...w.pair.is, days: t },
     oos: w.pair.oos,
+    gate: w.gate,
     trials,
     srVariance,
     sr0,
@@ -376,13 +473,15 @@ export async function walkForward(
   log: (msg: string) => void = () => {},
 ): Promise<PromoteResult> {
   checkParams(p);
-  const base = { runId: d.runId, params: p, months: d.months };
+  const gate: PromoteResult['gate'] = d.groups ? 'group' : 'dsr';
+  const base = { runId: d.runId, gate, params: p, months: d.months };
   const plan = planWalkForward(d, p);
   if (plan.windows.length === 0) {
     return {
       ...base,
       status: 'insufficient data',
       message: `insufficient data: the run has ${d.months.length} month(s); one window pair needs ${p.isMonths} in sample + ${p.oosMonths} out of sample`,
+      minSharpeAnnual: null,
       windows: [],
       promoted: [],
       walkForward: { windows: 0, windowsWithSelection: 0, selected: 0, oosPnlUsd: 0, oosPositive: 0 },
@@ -440,7 +539,10 @@ export async function walkForward(
     status: 'ok',
     message: promoted.length
       ? `${promoted.length} configuration(s) promoted`
-      : 'nothing promoted: no configuration passed in sample and made money out of sample',
+      : last.gate && !last.gate.passed.length
+        ? `nothing promoted: no group passed the gate in the last window (80 % power needs a group Sharpe of ${last.gate.minSharpeAnnual.toFixed(2)}/yr)`
+        : 'nothing promoted: no configuration passed in sample and made money out of sample',
+    minSharpeAnnual: last.gate?.minSharpeAnnual ?? null,
     windows,
     promoted,
     walkForward: {
@@ -459,6 +561,8 @@ export function checkParams(p: PromoteParams): void {
     throw new RangeError(m);
   };
   if (!(p.alpha > 0 && p.alpha < 1)) bad(`alpha must be in (0, 1), got ${p.alpha}`);
+  if (!(p.groupAlpha > 0 && p.groupAlpha < 1)) bad(`group alpha must be in (0, 1), got ${p.groupAlpha}`);
+  if (!(p.meanBlock >= 1 && p.meanBlock <= 63)) bad(`mean block must be 1–63 days, got ${p.meanBlock}`);
   if (!(Number.isInteger(p.isMonths) && p.isMonths >= 1)) bad('in-sample months must be a positive integer');
   if (!(Number.isInteger(p.oosMonths) && p.oosMonths >= 1))
     bad('out-of-sample months must be a positive integer');

@@ -79,7 +79,7 @@ describe('SqliteFarmRuns', () => {
     });
     expect(runs.farmRun(id)?.stepsDone).toBe(5);
     expect(runs.checkpoint(id)).toEqual({ step: 4, state: Buffer.from('abc'), registry: [], totals });
-    runs.completeRun(id, { statRows: [], blobs: [], summary: {} as never });
+    runs.completeRun(id, { statRows: [], blobs: [], series: [], summary: {} as never });
     expect(runs.run(id)?.status).toBe('completed');
     expect(runs.checkpoint(id)).toBeNull();
     expect(readdirSync(`${join(dir, 'argus.db')}.checkpoints`)).toEqual([]);

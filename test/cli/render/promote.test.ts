@@ -5,9 +5,13 @@ import { type PromoteBacktest, promoteBacktest } from '../../support/promote-bac
 
 let b: PromoteBacktest;
 let r: PromoteOutcome;
+let gated: PromoteOutcome;
 beforeAll(async () => {
   b = await promoteBacktest();
-  // Short windows and a loose α so that the 3-month replay promotes something: plumbing, not evidence.
+  gated = await promoteRun(b.ctx, { run: b.runId, isMonths: 1, oosMonths: 1, minDays: 0, dryRun: true });
+  // The DSR gate (the run's group series dropped, as a run from before them), short windows and a
+  // loose α so that the 3-month replay promotes something: plumbing, not evidence.
+  b.ctx.store().db.prepare('DELETE FROM farm_series WHERE run_id = ?').run(b.runId);
   r = await promoteRun(b.ctx, {
     run: b.runId,
     isMonths: 1,
@@ -39,6 +43,26 @@ describe('argus promote, printed', () => {
     expect(out.at(-2)).toBe(
       'The last window only, the 5 best candidates; --all prints every window and candidate.',
     );
+  });
+
+  it('the group gate: the groups in Holm order with their statistics, what is certified, and the power', () => {
+    const out = renderPromote(gated, false).split('\n');
+    expect(out[0]).toMatch(
+      /group gate at α 0\.05 \(studentized stationary bootstrap, mean block 10 days, Holm across groups\)/,
+    );
+    expect(out).toContain(`${gated.message.charAt(0).toUpperCase()}${gated.message.slice(1)}`);
+    expect(out.some((l) => l.startsWith("Certified: a group's mean daily P&L > 0"))).toBe(true);
+    const g = gated.windows.at(-1)!.gate!;
+    expect(out).toContain(
+      `  Groups: 0 of 8 passed; 80 % power at a group Sharpe of ${g.minSharpeAnnual.toFixed(2)}/yr`,
+    );
+    const head = out.findIndex((l) => l.startsWith('Group '));
+    expect(out[head]).toMatch(
+      /^Group +Mean\/day +Sharpe\/yr +t +p \(NW\) +p \(boot\) +Resamples +Holm p +Verdict/,
+    );
+    const rows = out.slice(head + 1).filter((l) => /^IBIT \d+d Δ0\.\d+ \$\d/.test(l));
+    expect(rows).toHaveLength(5);
+    expect(out).toContain('  … and 3 more groups (--all)');
   });
 
   it('--all prints every window and every candidate', () => {

@@ -153,7 +153,7 @@ describe('P&L by provenance span', () => {
     expect([...back.yearRiskCents]).toEqual([495_000, 495_000]);
     // The older layout ended at the monthly P&L: no spans, no years.
     const parts = host.state.serializeParts();
-    const old = FarmState.deserialize(Buffer.concat(parts.slice(0, -3)), 10_000_000);
+    const old = FarmState.deserialize(Buffer.concat(parts.slice(0, -5)), 10_000_000);
     expect(old.years).toBe(0);
     expect([...old.monthlyCents]).toEqual([9_570, 19_140]);
     expect([...old.spanCents]).toEqual([0, 0]);

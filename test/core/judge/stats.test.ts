@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   annualise,
+  binomialUpper,
   deflatedSharpe,
   expectedMaxZ,
   moments,
@@ -61,5 +62,17 @@ describe('quantile', () => {
     expect(quantile(s, 0.5)).toBe(3);
     expect(quantile(s, 0.1)).toBeCloseTo(1.3, 12);
     expect(quantile([], 0.5)).toBeNaN();
+  });
+});
+
+describe('Clopper–Pearson upper bound', () => {
+  it('0 of 500: 1 − 0.025^(1/500) = 0.00735; 0 of 1: 0.975; all: 1', () => {
+    expect(binomialUpper(0, 500)).toBeCloseTo(1 - 0.025 ** (1 / 500), 9);
+    expect(binomialUpper(0, 1)).toBeCloseTo(0.975, 9);
+    expect(binomialUpper(3, 3)).toBe(1);
+    // 25 of 500 (5 %): the 95 % bound sits near 7.3 %, and more windows tighten it.
+    expect(binomialUpper(25, 500)).toBeGreaterThan(0.07);
+    expect(binomialUpper(25, 500)).toBeLessThan(0.075);
+    expect(binomialUpper(50, 1000)).toBeLessThan(binomialUpper(25, 500));
   });
 });

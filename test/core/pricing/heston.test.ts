@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bsPrice } from '../../../src/core/pricing/bs.js';
-import { batesPrice, hestonPrice } from '../../../src/core/pricing/heston.js';
+import { batesPrice, hestonPrice, hestonPricer } from '../../../src/core/pricing/heston.js';
 
 // Fang & Oosterlee (2008); the Feller condition 2 kappa theta >= xi^2 fails here.
 const FO = { v0: 0.0175, kappa: 1.5768, theta: 0.0398, xi: 0.5751, rho: -0.5711 };
@@ -106,5 +106,22 @@ describe('batesPrice', () => {
     expect(b).toBeGreaterThan(h);
     const c = batesPrice('call', 100, 80, 30 / 365, 0.04, 0, FO, j);
     expect(c - b).toBeCloseTo(100 - 80 * Math.exp((-0.04 * 30) / 365), 10);
+  });
+});
+
+describe('hestonPricer: many strikes of one expiry', () => {
+  it('agrees with the adaptive hestonPrice to 1e-8 of spot from a day to a year, both rights', () => {
+    // The sim's fitted Heston (mean-reverting fast, vol of vol 2) at a high variance.
+    const p = { v0: 0.627544, kappa: 12, theta: 0.267596, xi: 2, rho: -0.0393018 };
+    for (const T of [1 / 365, 14 / 365, 45 / 365, 1]) {
+      const price = hestonPricer(T, 0, 0, p);
+      for (const K of [30, 42, 50, 58, 75]) {
+        for (const right of ['put', 'call'] as const) {
+          expect(Math.abs(price(right, 50, K) - hestonPrice(right, 50, K, T, 0, 0, p))).toBeLessThan(50e-8);
+        }
+      }
+    }
+    // Expired: intrinsic.
+    expect(hestonPricer(0, 0, 0, p)('put', 50, 55)).toBe(5);
   });
 });

@@ -32,6 +32,8 @@ import {
   type SimParamsOverride,
 } from '../../../core/market/sim-params.js';
 import { bsPrice } from '../../../core/pricing/bs.js';
+import { hestonPricer } from '../../../core/pricing/heston.js';
+import { impliedVol } from '../../../core/pricing/iv.js';
 import { isoUtc } from '../../../core/time/clock.js';
 import type { MarketCalendar } from '../../../core/time/market-calendar.js';
 import { daysBetween, MS_PER_HOUR, MS_PER_YEAR } from '../../../core/units.js';
@@ -62,7 +64,7 @@ export interface SimSourceOptions {
   toMs: number;
   /** Default DEFAULT_SIM_PREMIUM, or 0 in fair mode. */
   premium?: number;
-  /** Exactly fair market (needs model gbm and premium 0): zero drift, r = 0, no ETF drag, bid = ask = BS mid. */
+  /** Exactly fair market (model gbm or heston, premium 0): zero drift, r = 0, no ETF drag, bid = ask = the model's price. */
   fair?: boolean;
   riskFreeRate?: number;
   chainModel?: ChainModel;
@@ -187,15 +189,37 @@ export class SimMarketDataSource implements MarketDataSource {
     return sub;
   }
 
+  /** Heston fair quotes: one pricer per hour and expiry (the characteristic function once). */
+  private readonly hestonPricers = new Map<string, ReturnType<typeof hestonPricer>>();
+
   /**
-   * Fair mode: mid = Black-Scholes at the true vol with r = q = 0 over calendar time from the spot's
-   * observation to the expiry's actual close (a 13:00 early close included), bid = ask = mid. With
-   * r = 0 an American option is worth its European value. Volume and open interest stay the model's.
+   * Fair mode: mid = the model's own price with r = q = 0 over calendar time from the spot's
+   * observation to the expiry's actual close (a 13:00 early close included), bid = ask = mid,
+   * unrounded. GBM: Black-Scholes at the true vol. Heston: the Heston price at the variance the
+   * path is in at that hour (the same parameters that move the price, no variance risk premium),
+   * its implied vol as the quote's IV. With r = 0 an American option is worth its European value.
+   * Volume and open interest stay the model's.
    */
   private fairQuote(input: ChainInput, sub: ChainInput, q: OptionQuote): OptionQuote {
+    const h = this.history;
     const T = Math.max(0, (this.sessionCloseMs(q.expiry) - this.spotTimeMs(input.asOfMs)) / MS_PER_YEAR);
-    const mid = bsPrice(q.right, input.spot, q.strike, T, 0, 0, sub.atmIv30);
-    return { ...q, bid: mid, ask: mid, last: null, iv: sub.atmIv30 };
+    if (h.spec.model !== 'heston') {
+      const mid = bsPrice(q.right, input.spot, q.strike, T, 0, 0, sub.atmIv30);
+      return { ...q, bid: mid, ask: mid, last: null, iv: sub.atmIv30 };
+    }
+    const k = gridIndexAtOrBefore(h, input.asOfMs);
+    const key = `${k}|${q.expiry}`;
+    let price = this.hestonPricers.get(key);
+    if (!price) {
+      if (this.hestonPricers.size > 64) this.hestonPricers.clear();
+      price = hestonPricer(T, 0, 0, { ...h.spec.heston, v0: Math.max(h.variance[k], 0) });
+      this.hestonPricers.set(key, price);
+    }
+    const intrinsic = Math.max(q.right === 'put' ? q.strike - input.spot : input.spot - q.strike, 0);
+    const mid = Math.max(price(q.right, input.spot, q.strike), intrinsic);
+    const iv =
+      T > 0 ? (impliedVol(q.right, mid, input.spot, q.strike, T, 0, 0).vol ?? sub.atmIv30) : sub.atmIv30;
+    return { ...q, bid: mid, ask: mid, last: null, iv };
   }
 
   private buildChain(model: ChainModel, input: ChainInput): OptionQuote[] {
@@ -317,7 +341,7 @@ export class SimMarketDataSource implements MarketDataSource {
         fromMs: ibitFrom,
         toMs: to,
         note: this.fair
-          ? 'fair: Black-Scholes at the true vol, r = 0, bid = ask'
+          ? `fair: ${this.history.spec.model === 'heston' ? 'Heston at the path’s variance' : 'Black-Scholes at the true vol'}, r = 0, bid = ask`
           : 'chain model around the model vol × (1 + premium)',
       },
     ];

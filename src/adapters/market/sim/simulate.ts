@@ -41,7 +41,7 @@ export interface SimulateOptions {
   seed: number;
   fromMs: number;
   toMs: number;
-  /** Exactly fair market: gbm, premium 0, zero drift, no ETF drag (and r = 0 in the chains). */
+  /** Exactly fair market: gbm or heston, premium 0, zero drift, no ETF drag (and r = 0 in the chains). */
   fair: boolean;
   /** Implied over expected vol, minus one (DVOL and chain IVs are the model vol × (1 + premium)). */
   premium: number;
@@ -87,9 +87,9 @@ export function validateSimConfig(o: { model: string; premium: number; fair: boo
   if (typeof o.premium !== 'number' || !Number.isFinite(o.premium) || o.premium <= -1) {
     throw new RangeError(`premium must be a finite number > -1, got ${o.premium}`);
   }
-  if (o.fair && (o.model !== 'gbm' || o.premium !== 0)) {
+  if (o.fair && ((o.model !== 'gbm' && o.model !== 'heston') || o.premium !== 0)) {
     throw new RangeError(
-      `fair mode needs model gbm and premium 0 (got model ${o.model}, premium ${o.premium}): use --model gbm --premium 0 --fair`,
+      `fair mode needs model gbm or heston and premium 0 (got model ${o.model}, premium ${o.premium}): use --model gbm --premium 0 --fair (or --model heston)`,
     );
   }
 }

@@ -5,8 +5,11 @@ import {
   SimMarketDataSource,
   type SimSourceOptions,
 } from '../../../../src/adapters/market/sim/sim-source.js';
+import { gridIndexAtOrBefore } from '../../../../src/adapters/market/sim/simulate.js';
 import { contractKey, type OptionContract } from '../../../../src/core/market/port.js';
 import { bsGreeks, bsPrice } from '../../../../src/core/pricing/bs.js';
+import { hestonPrice } from '../../../../src/core/pricing/heston.js';
+import type { HestonParams } from '../../../../src/core/pricing/models.js';
 import { addDays } from '../../../../src/core/time/market-calendar.js';
 import { daysBetween, MS_PER_HOUR, MS_PER_YEAR } from '../../../../src/core/units.js';
 
@@ -179,6 +182,28 @@ describe('fair mode is exactly fair (Monte Carlo over seeds)', () => {
     const r = await putEdge({ ...range, fair: true }, 64);
     expect(r.n).toBeGreaterThan(3000);
     expect(Math.abs(r.mean)).toBeLessThan(3 * r.se);
+  });
+
+  it('Heston: the 14-day 0.20-delta put, priced by the Heston model that moves the path, pays its mid within 3 SE (32 paths)', async () => {
+    const r = await putEdge({ ...range, model: 'heston', fair: true }, 32);
+    expect(r.n).toBeGreaterThan(1500);
+    expect(Math.abs(r.mean)).toBeLessThan(3 * r.se);
+  }, 240_000);
+
+  it('Heston fair quotes are the Heston price at the variance the path is in, unrounded, bid = ask', async () => {
+    const src = new SimMarketDataSource({ ...range, model: 'heston', seed: 3, fair: true });
+    const at = Date.parse('2025-06-10T16:00:00Z');
+    const c: OptionContract = { symbol: 'IBIT', expiry: '2025-06-27', strike: 50, right: 'put' };
+    const q = okValue((await src.optionQuotes([c], at)).get(contractKey(c))!);
+    const S = okValue(await src.etfQuote('IBIT', at)).price;
+    const h = src.history;
+    const v0 = h.variance[gridIndexAtOrBefore(h, at)];
+    const T =
+      (Date.parse('2025-06-27T20:00:00Z') - (h.startMs + gridIndexAtOrBefore(h, at) * MS_PER_HOUR)) /
+      MS_PER_YEAR;
+    const spec = h.spec as { heston: HestonParams };
+    expect(q.bid).toBe(q.ask);
+    expect(Math.abs(q.bid! - hestonPrice('put', S, 50, T, 0, 0, { ...spec.heston, v0 }))).toBeLessThan(1e-6);
   });
 
   it('the test has power: with the default 10 % premium the same put is detectably rich', async () => {

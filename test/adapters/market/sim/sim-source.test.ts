@@ -150,10 +150,13 @@ describe('sim source: snapshot API on a weekday at 11:00 ET', () => {
     expect((await src.btcSpot(coverFrom - 1)).status).toBe('missing');
   });
 
-  it('validates: fair needs gbm and premium 0, and says which flags', () => {
+  it('validates: fair needs gbm or heston and premium 0, and says which flags', () => {
     const o = { calendar: cal, seed: 1, fromMs, toMs };
-    expect(() => new SimMarketDataSource({ ...o, model: 'heston', fair: true })).toThrow(
-      /--model gbm --premium 0 --fair/,
+    expect(() => new SimMarketDataSource({ ...o, model: 'heston-jump', fair: true })).toThrow(
+      /--model gbm --premium 0 --fair \(or --model heston\)/,
+    );
+    expect(() => new SimMarketDataSource({ ...o, model: 'heston', fair: true, premium: 0.1 })).toThrow(
+      RangeError,
     );
     expect(() => new SimMarketDataSource({ ...o, model: 'gbm', fair: true, premium: 0.1 })).toThrow(
       RangeError,

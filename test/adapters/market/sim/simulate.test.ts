@@ -215,8 +215,8 @@ describe('simulateHistory: series', () => {
     expect(rv / (h.btcLevel.length - 1) / DT_HOUR / mv).toBeLessThan(1.15);
   });
 
-  it('refuses fair mode unless gbm with premium 0, naming the flags', () => {
-    expect(() => simulateHistory({ ...base, model: 'heston', fair: true, premium: 0 })).toThrow(
+  it('refuses fair mode unless gbm or heston with premium 0, naming the flags', () => {
+    expect(() => simulateHistory({ ...base, model: 'heston-jump', fair: true, premium: 0 })).toThrow(
       /--model gbm --premium 0 --fair/,
     );
     expect(() => simulateHistory({ ...base, fair: true, premium: 0.1 })).toThrow(RangeError);

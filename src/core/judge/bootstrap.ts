@@ -1,0 +1,156 @@
+import { normCdf, normInv } from '../pricing/bs.js';
+import { CounterRng, streamId } from '../pricing/rng.js';
+
+/**
+ * The group gate's statistics: a one-sided test that a daily P&L series has a positive mean,
+ * by the studentized stationary bootstrap (Politis & Romano 1994), and Holm's step-down across
+ * the family. Pure functions on arrays; every draw is seeded.
+ */
+
+export interface MeanTest {
+  /** √T · mean / σ: the sample sd (bootstrap) or the Newey–West σ (asymptotic). */
+  t: number;
+  /** One-sided p-value. */
+  p: number;
+}
+
+/** √T·mean/sd of x; null when x has fewer than 2 values or no variance. */
+export function tStat(x: ArrayLike<number>): number | null {
+  const n = x.length;
+  if (n < 2) return null;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += x[i];
+  const m = s / n;
+  let q = 0;
+  for (let i = 0; i < n; i++) q += (x[i] - m) ** 2;
+  const sd = Math.sqrt(q / (n - 1));
+  if (!(sd > 1e-12 * (Math.abs(m) + 1))) return null;
+  return (Math.sqrt(n) * m) / sd;
+}
+
+/**
+ * Asymptotic one-sided p-value of mean > 0 with a Newey–West (Bartlett) long-run variance over
+ * `lag` days: daily marks of positions held for weeks are autocorrelated, and the plain standard
+ * error would understate the mean's. Used to rank groups; the bootstrap confirms.
+ */
+export function hacTest(x: ArrayLike<number>, lag: number): MeanTest | null {
+  const n = x.length;
+  if (n < 2) return null;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += x[i];
+  const m = s / n;
+  const lrv = longRunVariance(x, m, lag);
+  if (!(lrv > 1e-18 * (m * m + 1))) return null;
+  const t = (Math.sqrt(n) * m) / Math.sqrt(lrv);
+  return { t, p: normCdf(-t) };
+}
+
+/** Newey–West (Bartlett weights 1 − k/(lag + 1)) long-run variance of x about `mean`. */
+export function longRunVariance(x: ArrayLike<number>, mean: number, lag: number): number {
+  const n = x.length;
+  let lrv = 0;
+  for (let k = 0; k <= Math.min(lag, n - 1); k++) {
+    let g = 0;
+    for (let i = k; i < n; i++) g += (x[i] - mean) * (x[i - k] - mean);
+    lrv += (k === 0 ? 1 : 2 * (1 - k / (lag + 1))) * (g / n);
+  }
+  return lrv;
+}
+
+export interface BootstrapOptions {
+  resamples: number;
+  /** Mean block length in days (geometric block lengths, wrapping around the series' end). */
+  meanBlock: number;
+  seed: number;
+  /** Separates the draws of different windows and groups (same seed, same verdict). */
+  substream: number;
+}
+
+/**
+ * Studentized stationary bootstrap p-value of H0: mean ≤ 0 against mean > 0.
+ * The statistic is t = √T·mean/sd; each resample's is √T·(mean* − mean)·c/sd*, studentized by
+ * the resample's own sd (a resample of a calm stretch has a small spread: without that the null
+ * selected in 13 % of windows), with c = 1/√stationaryVarianceShare restoring the variance the
+ * circular resampling loses. Measured on 1,500 zero-mean series of 126 days each (iid, AR(1)
+ * 0.3, GARCH(1,1), and +1/−9 skewed), blocks of 10 reject at 5 % in 4–5.5 % and at 1 % in
+ * 0.2–1.1 %; a Newey–West studentization instead (lag = block) kept the level but, being noisy
+ * at T/10 lags, cost most of the power. p = (1 + #{t* ≥ t}) / (B + 1), so the smallest p a run
+ * of B resamples can give is 1/(B + 1). A resample with no variance counts against the series.
+ */
+export function bootstrapMeanTest(x: ArrayLike<number>, o: BootstrapOptions): MeanTest | null {
+  const n = x.length;
+  const t = tStat(x);
+  if (t === null) return null;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += x[i];
+  const mean = s / n;
+  const rng = new CounterRng(o.seed, streamId('judge.group-bootstrap'), o.substream);
+  const pNew = 1 / o.meanBlock;
+  const logKeep = Math.log(1 - pNew);
+  const sqrtN = Math.sqrt(n);
+  const y = new Float64Array(n);
+  const inflate = 1 / Math.sqrt(stationaryVarianceShare(n, pNew));
+  let exceed = 0;
+  for (let b = 0; b < o.resamples; b++) {
+    let filled = 0;
+    let sum = 0;
+    while (filled < n) {
+      let at = Math.floor(rng.nextUniform() * n);
+      // Geometric(1/L) block length ≥ 1, by inversion: one draw per block.
+      let len = pNew >= 1 ? 1 : 1 + Math.floor(Math.log(rng.nextUniform()) / logKeep);
+      if (len > n - filled) len = n - filled;
+      for (let k = 0; k < len; k++) {
+        y[filled + k] = x[at];
+        sum += x[at];
+        at = at + 1 === n ? 0 : at + 1;
+      }
+      filled += len;
+    }
+    const mStar = sum / n;
+    const v = longRunVariance(y, mStar, 0) * (n / (n - 1));
+    if (!(v > 0) || (inflate * sqrtN * (mStar - mean)) / Math.sqrt(v) >= t) exceed++;
+  }
+  return { t, p: (1 + exceed) / (o.resamples + 1) };
+}
+
+/**
+ * The share of the mean's variance the circular stationary bootstrap reproduces on serially
+ * uncorrelated data: 1 − 2·Σₖ b(k)/(T − 1), b(k) = (1 − k/T)(1 − p)^k + (k/T)(1 − p)^(T−k)
+ * (Politis & White 2004). Circular autocovariances about the mean sum to zero, so each lag's is
+ * −γ₀/(T − 1) on average, and blocks of mean 15 over 126 days keep only 61 % of the variance:
+ * uncorrected, that bootstrap rejected zero-mean noise at 5 % in 8 % of series.
+ */
+export function stationaryVarianceShare(n: number, p: number): number {
+  let sum = 0;
+  for (let k = 1; k < n; k++) sum += (1 - k / n) * (1 - p) ** k + (k / n) * (1 - p) ** (n - k);
+  return Math.max(0.05, 1 - (2 * sum) / (n - 1));
+}
+
+/** Holm's adjusted p-values (step-down, monotone), in the input's order. */
+export function holmAdjust(p: readonly number[]): number[] {
+  const m = p.length;
+  const order = p.map((_, i) => i).sort((a, b) => p[a] - p[b] || a - b);
+  const out = new Array<number>(m);
+  let run = 0;
+  order.forEach((i, k) => {
+    run = Math.max(run, Math.min(1, (m - k) * p[i]));
+    out[i] = run;
+  });
+  return out;
+}
+
+/** Resamples that resolve Holm's threshold α/k with room to spare: 40 · k / α. */
+export function resamplesFor(k: number, alpha: number): number {
+  return Math.ceil((40 * k) / alpha);
+}
+
+/**
+ * The smallest annualised Sharpe (252 days) a one-sided test at level α/m over T days detects
+ * with the given power: (z(1 − α/m) + z(power)) / √T per day. With m groups and one of them
+ * profitable, Holm's first threshold α/m is the bar that group must clear.
+ */
+export function minDetectableSharpe(days: number, groups: number, alpha: number, power = 0.8): number {
+  if (!(days >= 2)) return Number.POSITIVE_INFINITY;
+  const z = normInv(1 - alpha / Math.max(1, groups)) + normInv(power);
+  return (z / Math.sqrt(days)) * Math.sqrt(252);
+}

@@ -1,0 +1,137 @@
+import type { GroupLabel } from '../farm/groups.js';
+import { bootstrapMeanTest, hacTest, minDetectableSharpe, resamplesFor, tStat } from './bootstrap.js';
+import { annualise } from './stats.js';
+
+/**
+ * The group gate: is any (symbol, DTE, delta, width) group's equal-weight daily P&L positive on
+ * average in sample? One test per group, Holm across groups at family-wise level α, so a window
+ * of a fair market selects anything with probability at most α. What it certifies is the group's
+ * mean; the configuration picked inside a passing group is not certified (it is confirmed only
+ * out of sample).
+ */
+export interface GateParams {
+  alpha: number;
+  /** Mean block length of the stationary bootstrap, in days (also the Newey–West lag). */
+  meanBlock: number;
+  seed: number;
+}
+
+/** Groups whose asymptotic p is within this factor of their Holm threshold are bootstrapped. */
+export const SCREEN_FACTOR = 4;
+
+export interface GroupVerdict {
+  group: number;
+  label: GroupLabel;
+  /** Mean daily P&L of one of the group's traders (the equal-weight book), USD. */
+  meanUsd: number;
+  sharpeAnnual: number | null;
+  t: number | null;
+  pAsymptotic: number | null;
+  /** The bootstrap's p, when the group reached the confirmation step; its resamples. */
+  pBootstrap: number | null;
+  resamples: number;
+  /** Holm-adjusted p (in the order groups were tested). */
+  pAdjusted: number;
+  passed: boolean;
+  reason: string;
+}
+
+export interface GateResult {
+  alpha: number;
+  meanBlock: number;
+  days: number;
+  groups: GroupVerdict[];
+  passed: number[];
+  /** The smallest group Sharpe per year this window would certify with 80 % power (one edge group). */
+  minSharpeAnnual: number;
+}
+
+export interface GateInput {
+  /** Each group's in-sample daily P&L, equal-weight (cents per trader). */
+  series: Float64Array[];
+  labels: GroupLabel[];
+  /** Separates windows' bootstrap draws (the window index). */
+  substream: number;
+}
+
+/**
+ * Holm's step-down with asymptotic p-values (Newey–West) to order the groups and the studentized
+ * stationary bootstrap to confirm: the k-th group in that order (k = 0, 1, …) is bootstrapped with
+ * 40·(m − k)/α resamples when its asymptotic p is within SCREEN_FACTOR of α/(m − k), and passes
+ * when the bootstrap p is at most α/(m − k); the first failure stops the chain. Whatever the order,
+ * the first true null reached faces a threshold of at most α/m₀, so the family-wise error stays α.
+ */
+export function groupGate(inp: GateInput, p: GateParams): GateResult {
+  const m = inp.series.length;
+  const days = m ? inp.series[0].length : 0;
+  const rows = inp.series.map((x, g) => {
+    let s = 0;
+    for (let i = 0; i < x.length; i++) s += x[i];
+    const t = tStat(x);
+    const hac = hacTest(x, p.meanBlock);
+    return {
+      g,
+      meanUsd: x.length ? s / x.length / 100 : 0,
+      t,
+      sr: t === null ? null : annualise(t / Math.sqrt(x.length)),
+      pAsym: hac === null || t === null ? null : hac.p,
+    };
+  });
+  const order = rows.map((r) => r.g).sort((a, b) => (rows[a].pAsym ?? 2) - (rows[b].pAsym ?? 2) || a - b);
+  const verdicts: GroupVerdict[] = new Array(m);
+  let open = true;
+  let run = 0;
+  order.forEach((g, k) => {
+    const r = rows[g];
+    const thr = p.alpha / (m - k);
+    let pBoot: number | null = null;
+    let resamples = 0;
+    let reason: string;
+    if (r.pAsym === null) reason = 'failed: no P&L variance in sample';
+    else if (!open) reason = 'failed: Holm stopped at a group before it';
+    else if (r.pAsym > SCREEN_FACTOR * thr)
+      reason = `failed: asymptotic p ${fmt(r.pAsym)} > ${SCREEN_FACTOR} × Holm threshold ${fmt(thr)}`;
+    else {
+      resamples = resamplesFor(m - k, p.alpha);
+      pBoot = bootstrapMeanTest(inp.series[g], {
+        resamples,
+        meanBlock: p.meanBlock,
+        seed: p.seed,
+        substream: inp.substream * 65_536 + g,
+      })!.p;
+      reason =
+        pBoot <= thr
+          ? `passed: bootstrap p ${fmt(pBoot)} ≤ Holm threshold ${fmt(thr)}`
+          : `failed: bootstrap p ${fmt(pBoot)} > Holm threshold ${fmt(thr)}`;
+    }
+    const used = pBoot ?? r.pAsym ?? 1;
+    run = Math.max(run, Math.min(1, (m - k) * used));
+    const passed = open && pBoot !== null && pBoot <= thr;
+    if (!passed) open = false;
+    verdicts[g] = {
+      group: g,
+      label: inp.labels[g],
+      meanUsd: r.meanUsd,
+      sharpeAnnual: r.sr,
+      t: r.t,
+      pAsymptotic: r.pAsym,
+      pBootstrap: pBoot,
+      resamples,
+      pAdjusted: run,
+      passed,
+      reason,
+    };
+  });
+  return {
+    alpha: p.alpha,
+    meanBlock: p.meanBlock,
+    days,
+    groups: verdicts,
+    passed: verdicts.filter((v) => v.passed).map((v) => v.group),
+    minSharpeAnnual: minDetectableSharpe(days, m, p.alpha),
+  };
+}
+
+function fmt(p: number): string {
+  return p >= 0.001 ? p.toFixed(4) : p.toExponential(2);
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { reviewForward, shrunkMean } from '../../../src/core/judge/review.js';
+
+// In sample: $1.00 a trade with t = 2 → shrunk to 1 − 1/4 = 75 % of it, 75 cents; sd $3.
+const IS = { isMean: 100, isSd: 300, isT: 2, alpha: 0.05, beta: 0.2 };
+
+describe('sequential review of a promoted configuration', () => {
+  it('shrinks the in-sample mean by its t: t 2 keeps 3/4, t 1 or less nothing', () => {
+    expect(shrunkMean(100, 2)).toBe(75);
+    expect(shrunkMean(100, 1)).toBe(0);
+    expect(shrunkMean(100, 0.5)).toBe(0);
+  });
+
+  it('losing $3 a trade: each adds 75·337.5/90,000 = 0.28125 to the log LR; Wald’s ln(0.8/0.05) = 2.7726 is passed at trade 10', () => {
+    const r = reviewForward({ ...IS, trades: new Array(20).fill(-300) });
+    expect(r.status).toBe('demote');
+    expect(r.trades).toBe(10);
+    expect(r.llr).toBeCloseTo(2.8125, 12);
+    expect(r.demoteAt).toBeCloseTo(Math.log(16), 12);
+    expect(r.reason).toMatch(/^after 10 forward trades .*false demotion ≤ 6\.3 %\)$/);
+  });
+
+  it('making $2 a trade: −75·162.5/90,000 = −0.135417 each; ln(0.2/0.95) = −1.5581 is passed at trade 12', () => {
+    const r = reviewForward({ ...IS, trades: new Array(20).fill(200) });
+    expect(r.status).toBe('keep');
+    expect(r.trades).toBe(12);
+    expect(r.llr).toBeCloseTo(-1.625, 12);
+  });
+
+  it('too few trades to decide: keep following; nothing left after shrinking: demote at once', () => {
+    expect(reviewForward({ ...IS, trades: [-300, 200, 37.5] }).status).toBe('continue');
+    const gone = reviewForward({ ...IS, isT: 0.9, trades: [] });
+    expect(gone.status).toBe('demote');
+    expect(gone.reason).toMatch(/^no edge left to defend/);
+  });
+});

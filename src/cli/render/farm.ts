@@ -148,13 +148,17 @@ export function histogramLines(h: { edges: number[]; counts: number[] }, width =
   ];
 }
 
-/** $1,234 below ten thousand, then $12.3k, $1.23M: money that fits a progress line. */
+/** $1,234 below ten thousand, then $12.3k, $1.23M, $1,943.94M: money that fits a progress line. */
 export function compactMoney(x: number): string {
   const a = Math.abs(x);
   const sign = x < 0 ? '−' : '';
   if (a < 10_000) return formatMoney(x, 0);
   if (a < 1_000_000) return `${sign}$${(a / 1_000).toFixed(1)}k`;
-  return `${sign}$${(a / 1_000_000).toFixed(2)}M`;
+  const millions = (a / 1_000_000).toLocaleString('en-US', {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  return `${sign}$${millions}M`;
 }
 
 /** The progress line's text: where the run is in market time, its money so far, the leader, the ETA. */

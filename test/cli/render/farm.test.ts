@@ -38,6 +38,7 @@ describe('farm run progress', () => {
     expect(compactMoney(9_999)).toBe('$9,999');
     expect(compactMoney(-34_000)).toBe('−$34.0k');
     expect(compactMoney(1_234_567)).toBe('$1.23M');
+    expect(compactMoney(-1_943_940_000)).toBe('−$1,943.94M');
   });
 
   it('the line carries realised and open P&L and the leader, not trades per second', () => {

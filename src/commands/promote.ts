@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { numberFlag } from '../cli/flags.js';
-import { renderPromote } from '../cli/render/promote.js';
+import { columnList, numberFlag, tableFlags } from '../cli/flags.js';
+import { promoteCsv, renderPromote } from '../cli/render/promote.js';
+import { outputWidth } from '../cli/terminal.js';
 import { DEFAULT_PARAMS } from '../core/judge/walk-forward.js';
 import { type PromoteOutcome, promoteRun } from '../services/promote.js';
 
@@ -80,6 +81,7 @@ export default class Promote extends BaseCommand<typeof Promote> {
       description: 'correlation above which configurations count as one trial',
       default: DEFAULT_PARAMS.rho,
     }),
+    ...tableFlags,
     all: Flags.boolean({
       description:
         "print every window and every candidate (default: the verdict and the last window's best five)",
@@ -107,7 +109,12 @@ export default class Promote extends BaseCommand<typeof Promote> {
       anchored: f.anchored,
       log: quiet ? undefined : (m) => process.stderr.write(`${m}\n`),
     });
-    if (!quiet) this.log(renderPromote(r, f.all));
+    if (!quiet)
+      this.log(
+        f.csv
+          ? promoteCsv(r)
+          : renderPromote(r, f.all, { width: outputWidth(), pick: columnList(f.columns) }),
+      );
     return r;
   }
 }

@@ -5,14 +5,14 @@ import { type ProvenanceSpan, SPAN_KINDS } from '../../core/market/provenance.js
 import type { PromotedHistory, PromoteOutcome } from '../../services/promote.js';
 import { yearCell } from './leaderboard.js';
 import { spanShare, spanText } from './provenance.js';
-import { table, tableText } from './table.js';
+import { type Column, columnsTable, csvTable, type TableView } from './table.js';
 import { traderConfigPhrase } from './trader-config.js';
 
 /** Candidates shown per window without --all. */
 const BEST_FEW = 5;
 
 /** `argus promote`: the settings, the verdict, then the evidence (the last window's best few, or everything with --all). */
-export function renderPromote(r: PromoteOutcome, all: boolean): string {
+export function renderPromote(r: PromoteOutcome, all: boolean, view: TableView = {}): string {
   const p = r.params;
   const scheme = p.anchored ? 'anchored at the run’s start' : `${p.isMonths} months`;
   const lines = [
@@ -54,8 +54,8 @@ export function renderPromote(r: PromoteOutcome, all: boolean): string {
   for (const w of r.windows) {
     if (!all && w !== last) continue;
     lines.push(`\n${windowLine(w)}`);
-    if (w.gate) lines.push(groupTable(w, all ? Number.POSITIVE_INFINITY : BEST_FEW));
-    lines.push(candidateTable(w, all ? Number.POSITIVE_INFINITY : BEST_FEW));
+    if (w.gate) lines.push(groupTable(w, all ? Number.POSITIVE_INFINITY : BEST_FEW, { width: view.width }));
+    lines.push(candidateTable(w, all ? Number.POSITIVE_INFINITY : BEST_FEW, view));
   }
   if (!all)
     lines.push(
@@ -103,7 +103,100 @@ function windowLine(w: WindowResult): string {
   );
 }
 
-function groupTable(w: WindowResult, limit: number): string {
+type Group = NonNullable<WindowResult['gate']>['groups'][number];
+type Candidate = WindowResult['candidates'][number] & { window: number };
+
+const GROUP_COLUMNS: Column<Group>[] = [
+  { head: 'Group', cell: (v) => groupName(v.label), align: 'left', priority: 1 },
+  { head: 'Mean/day', cell: (v) => formatMoney(v.meanUsd, 2), priority: 2, csv: (v) => v.meanUsd },
+  {
+    head: 'Sharpe/yr',
+    cell: (v) => (v.sharpeAnnual === null ? '—' : v.sharpeAnnual.toFixed(2)),
+    priority: 2,
+    csv: (v) => v.sharpeAnnual,
+  },
+  { head: 't', cell: (v) => (v.t === null ? '—' : v.t.toFixed(2)), priority: 3, csv: (v) => v.t },
+  {
+    head: 'p (NW)',
+    cell: (v) => (v.pAsymptotic === null ? '—' : fmtP(v.pAsymptotic)),
+    priority: 4,
+    csv: (v) => v.pAsymptotic,
+  },
+  {
+    head: 'p (boot)',
+    cell: (v) => (v.pBootstrap === null ? '—' : fmtP(v.pBootstrap)),
+    priority: 3,
+    csv: (v) => v.pBootstrap,
+  },
+  {
+    head: 'Resamples',
+    cell: (v) => (v.resamples ? v.resamples.toLocaleString('en-US') : '—'),
+    priority: 5,
+    csv: (v) => v.resamples,
+  },
+  { head: 'Holm p', cell: (v) => fmtP(v.pAdjusted), priority: 1, csv: (v) => v.pAdjusted },
+  { head: 'Verdict', cell: (v) => v.reason, align: 'left', priority: 1, wrap: true },
+];
+
+const CANDIDATE_COLUMNS: Column<Candidate>[] = [
+  { head: 'Trader', cell: (c) => String(c.trader), priority: 1, csv: (c) => c.trader },
+  { head: 'IS P&L', cell: (c) => formatMoney(c.isPnlUsd, 0), priority: 1, csv: (c) => c.isPnlUsd },
+  {
+    head: 'Realised',
+    cell: (c) => (c.isRealisedUsd === null ? '—' : formatMoney(c.isRealisedUsd, 0)),
+    priority: 4,
+    csv: (c) => c.isRealisedUsd,
+  },
+  { head: 'Trades', cell: (c) => String(c.isClosedTrades ?? '—'), priority: 3, csv: (c) => c.isClosedTrades },
+  {
+    head: 'Days',
+    cell: (c) => String(c.daysSinceFirstTrade),
+    priority: 5,
+    csv: (c) => c.daysSinceFirstTrade,
+  },
+  {
+    head: 'Sharpe/yr',
+    cell: (c) => (c.srAnnual === null ? '—' : c.srAnnual.toFixed(2)),
+    priority: 2,
+    csv: (c) => c.srAnnual,
+  },
+  { head: 'Skew', cell: (c) => c.skew.toFixed(2), priority: 5, csv: (c) => c.skew },
+  { head: 'Kurt', cell: (c) => c.kurt.toFixed(1), priority: 5, csv: (c) => c.kurt },
+  { head: 'DSR', cell: (c) => (c.dsr === null ? '—' : c.dsr.toFixed(4)), priority: 3, csv: (c) => c.dsr },
+  { head: 'p', cell: (c) => (c.pValue === null ? '—' : fmtP(c.pValue)), priority: 2, csv: (c) => c.pValue },
+  {
+    head: 'OOS P&L',
+    cell: (c) => (c.oosPnlUsd === null ? '—' : formatMoney(c.oosPnlUsd, 0)),
+    priority: 1,
+    csv: (c) => c.oosPnlUsd,
+  },
+  {
+    head: 'Verdict',
+    // The benchmark is on the window's line; --csv and --json keep the full sentence.
+    cell: (c) => c.reason.replace(/ \(Sharpe .* zero-edge trials shows\)/, '').replace(/ \(DSR [^)]*\)/, ''),
+    align: 'left',
+    priority: 1,
+    csv: (c) => c.reason,
+    wrap: true,
+  },
+];
+
+/** --csv: every candidate of every window, raw numbers and the whole reason. */
+export function promoteCsv(r: PromoteOutcome): string {
+  const rows =
+    r.status === 'ok'
+      ? r.windows.flatMap((w) => w.candidates.map((c) => ({ ...c, window: w.index + 1 })))
+      : [];
+  return csvTable(
+    [
+      { head: 'Window', cell: (c: Candidate) => String(c.window), priority: 1, csv: (c) => c.window },
+      ...CANDIDATE_COLUMNS,
+    ],
+    rows,
+  );
+}
+
+function groupTable(w: WindowResult, limit: number, view: TableView): string {
   const g = w.gate!;
   // Holm's order: adjusted p, then the asymptotic p that ordered the step-down.
   const shown = [...g.groups]
@@ -111,70 +204,19 @@ function groupTable(w: WindowResult, limit: number): string {
       (a, b) => a.pAdjusted - b.pAdjusted || (a.pAsymptotic ?? 2) - (b.pAsymptotic ?? 2) || a.group - b.group,
     )
     .slice(0, limit);
-  const t = table(
-    ['Group', 'Mean/day', 'Sharpe/yr', 't', 'p (NW)', 'p (boot)', 'Resamples', 'Holm p', 'Verdict'],
-    undefined,
-    { colWidths: [null, null, null, null, null, null, null, null, 48], wordWrap: true },
-  );
-  for (const v of shown) {
-    t.push([
-      groupName(v.label),
-      formatMoney(v.meanUsd, 2),
-      v.sharpeAnnual === null ? '—' : v.sharpeAnnual.toFixed(2),
-      v.t === null ? '—' : v.t.toFixed(2),
-      v.pAsymptotic === null ? '—' : fmtP(v.pAsymptotic),
-      v.pBootstrap === null ? '—' : fmtP(v.pBootstrap),
-      v.resamples ? v.resamples.toLocaleString('en-US') : '—',
-      fmtP(v.pAdjusted),
-      v.reason,
-    ]);
-  }
   const head = `  Groups: ${g.passed.length} of ${g.groups.length} passed; 80 % power at a group Sharpe of ${g.minSharpeAnnual.toFixed(2)}/yr`;
   const more = g.groups.length - shown.length;
-  return `${head}\n${tableText(t)}${more > 0 ? `\n  … and ${more} more groups (--all)` : ''}`;
+  return `${head}\n${columnsTable(GROUP_COLUMNS, shown, view)}${more > 0 ? `\n  … and ${more} more groups (--all)` : ''}`;
 }
 
-function candidateTable(w: WindowResult, limit: number): string {
+function candidateTable(w: WindowResult, limit: number, view: TableView): string {
   if (!w.candidates.length) return '  (no candidates)';
   // Passed first, then by deflated Sharpe: the ones that came closest.
   const shown = [...w.candidates]
     .sort((a, b) => Number(b.passed) - Number(a.passed) || (b.dsr ?? -1) - (a.dsr ?? -1))
-    .slice(0, limit);
-  const t = table(
-    [
-      'Trader',
-      'IS P&L',
-      'Realised',
-      'Trades',
-      'Days',
-      'Sharpe/yr',
-      'Skew',
-      'Kurt',
-      'DSR',
-      'p',
-      'OOS P&L',
-      'Verdict',
-    ],
-    undefined,
-    { colWidths: [null, null, null, null, null, null, null, null, null, null, null, 48], wordWrap: true },
-  );
-  for (const c of shown) {
-    t.push([
-      c.trader,
-      formatMoney(c.isPnlUsd, 0),
-      c.isRealisedUsd === null ? '—' : formatMoney(c.isRealisedUsd, 0),
-      c.isClosedTrades ?? '—',
-      c.daysSinceFirstTrade,
-      c.srAnnual === null ? '—' : c.srAnnual.toFixed(2),
-      c.skew.toFixed(2),
-      c.kurt.toFixed(1),
-      c.dsr === null ? '—' : c.dsr.toFixed(4),
-      c.pValue === null ? '—' : fmtP(c.pValue),
-      c.oosPnlUsd === null ? '—' : formatMoney(c.oosPnlUsd, 0),
-      // The benchmark is on the window's line; --json keeps the full sentence.
-      c.reason.replace(/ \(Sharpe .* zero-edge trials shows\)/, '').replace(/ \(DSR [^)]*\)/, ''),
-    ]);
-  }
+    .slice(0, limit)
+    .map((c) => ({ ...c, window: w.index + 1 }));
   const more = w.candidates.length - shown.length;
-  return more > 0 ? `${tableText(t)}\n  … and ${more} more candidates (--all)` : tableText(t);
+  const out = columnsTable(CANDIDATE_COLUMNS, shown, view);
+  return more > 0 ? `${out}\n  … and ${more} more candidates (--all)` : out;
 }

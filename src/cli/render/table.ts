@@ -84,7 +84,12 @@ export interface Column<R> {
   priority: number;
   /** The raw value for --csv (default: the cell text). */
   csv?: (r: R) => string | number | null;
+  /** Prose (a reason, a note): the last column, wrapped inside its cell rather than dropped. */
+  wrap?: boolean;
 }
+
+/** The narrowest a wrapped prose column is let to become before columns are dropped instead. */
+const MIN_PROSE = 24;
 
 export interface TableView {
   /** Fit to this many columns of text (a terminal's width); none: every column. */
@@ -111,8 +116,10 @@ export function chooseColumns<R>(
   }
   const kept = [...cols];
   const dropped: string[] = [];
-  const widthOf = (c: Column<R>) =>
-    Math.max(visibleWidth(c.head), ...rows.map((r) => visibleWidth(c.cell(r)))) + 2;
+  const widthOf = (c: Column<R>) => {
+    const natural = Math.max(visibleWidth(c.head), ...rows.map((r) => visibleWidth(c.cell(r))));
+    return (c.wrap ? Math.min(natural, MIN_PROSE) : natural) + 2;
+  };
   while (v.width !== undefined && kept.length > 1 && kept.reduce((a, c) => a + widthOf(c), 0) - 2 > v.width) {
     let worst = 0;
     kept.forEach((c, i) => {
@@ -127,15 +134,20 @@ export function chooseColumns<R>(
 /** The rows as a table in the one style, fitted to the view; says which columns were left out. */
 export function columnsTable<R>(cols: Column<R>[], rows: R[], v: TableView = {}): string {
   const chosen = chooseColumns(cols, rows, v);
-  const t = table(
-    chosen.cols.map((c) => c.head),
-    chosen.cols.map((c) => c.align ?? 'right'),
-  );
-  for (const r of rows) t.push(chosen.cols.map((c) => c.cell(r)));
-  const out = tableText(t);
+  const cells = rows.map((r) => chosen.cols.map((c) => c.cell(r)));
+  const heads = chosen.cols.map((c) => c.head);
+  const align = chosen.cols.map((c) => c.align ?? 'right');
+  const out = chosen.cols.at(-1)?.wrap
+    ? proseTable(heads, cells, { align, width: v.width ?? Number.POSITIVE_INFINITY })
+    : tableText(pushed(table(heads, align), cells));
   return chosen.dropped.length
     ? `${out}\n(left out to fit ${v.width} columns: ${chosen.dropped.join(', ')}; --columns chooses)`
     : out;
+}
+
+function pushed(t: Table.Table, rows: string[][]): Table.Table {
+  for (const r of rows) t.push(r);
+  return t;
 }
 
 /** RFC 4180 CSV of the rows: every column, raw values, a header line. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderPromote } from '../../../src/cli/render/promote.js';
+import { promoteCsv, renderPromote } from '../../../src/cli/render/promote.js';
+import { wrapText } from '../../../src/cli/render/wrap.js';
 import { type PromoteOutcome, promoteRun } from '../../../src/services/promote.js';
 import { type PromoteBacktest, promoteBacktest } from '../../support/promote-backtest.js';
 
@@ -70,5 +71,31 @@ describe('argus promote, printed', () => {
     expect(out).toMatch(/^Window 1: /m);
     expect(out).toMatch(/^Window 2: /m);
     expect(out).not.toContain('more candidates (--all)');
+  });
+
+  it('at 100 columns the tables fit (columns dropped and named, verdicts wrapped in their cell); prose wraps', () => {
+    for (const o of [r, gated]) {
+      const out = renderPromote(o, true, { width: 100 });
+      // Table lines fit by themselves; the command wraps only prose (wrapText) and leaves them whole.
+      const tableLines = out.split('\n').filter((l) => /^(Group|Trader) {2}/.test(l) || /^ *\d+ {2}/.test(l));
+      expect(tableLines.length).toBeGreaterThan(0);
+      for (const line of tableLines) expect([...line].length, line).toBeLessThanOrEqual(100);
+      expect(
+        wrapText(out, 100)
+          .split('\n')
+          .filter((l) => [...l].length > 100),
+      ).toEqual([]);
+    }
+    expect(renderPromote(r, true, { width: 100 })).toMatch(/left out to fit 100 columns: [^;]*Kurt/);
+  });
+
+  it('--csv: every candidate of every window, the whole reason, raw numbers', () => {
+    const lines = promoteCsv(r).split('\n');
+    expect(lines[0]).toBe(
+      'Window,Trader,IS P&L,Realised,Trades,Days,Sharpe/yr,Skew,Kurt,DSR,p,OOS P&L,Verdict',
+    );
+    expect(lines).toHaveLength(1 + r.windows.reduce((n, w) => n + w.candidates.length, 0));
+    const c = r.windows[0].candidates[0];
+    expect(lines[1].startsWith(`1,${c.trader},${c.isPnlUsd},`)).toBe(true);
   });
 });

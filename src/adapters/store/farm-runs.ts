@@ -314,21 +314,17 @@ export class SqliteFarmRuns implements FarmRuns {
   private writeResults(runId: string, runNo: number, results: BacktestResults): void {
     this.db.transaction(() => {
       for (const r of results.statRows) this.stmts.insertStats.run(runNo, ...r);
-      for (const b of results.blobs) {
-        this.stmts.insertBlob.run(
-          runId,
-          b.name,
-          JSON.stringify(b.meta),
-          Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
-        );
-      }
-      for (const b of results.series) {
-        this.stmts.insertSeries.run(
-          runId,
-          b.name,
-          JSON.stringify(b.meta),
-          Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
-        );
+      for (const [stmt, list] of [
+        [this.stmts.insertBlob, results.blobs],
+        [this.stmts.insertSeries, results.series],
+      ] as const) {
+        for (const b of list)
+          stmt.run(
+            runId,
+            b.name,
+            JSON.stringify(b.meta),
+            Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
+          );
       }
       this.stmts.setSummary.run(JSON.stringify(results.summary), runId);
       this.stmts.deleteCheckpoint.run(runId);

@@ -6,10 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { Grid } from '../../../src/core/farm/grid.js';
 import { FarmHost } from '../../../src/core/farm/host.js';
 import { JsFarmKernels } from '../../../src/core/farm/kernels-js.js';
-import { DEFAULT_RULES, type FarmRules } from '../../../src/core/farm/rules.js';
 import { FarmState } from '../../../src/core/farm/state.js';
-import { NO_FILL, type SpreadMark, type StepInput } from '../../../src/core/farm/step-input.js';
-import { MS_PER_HOUR } from '../../../src/core/units.js';
+import { HAND_RULES, handMarket } from '../../support/hand-market.js';
 
 // Two groups ($3 and $5 wide), two traders each (PT 50 % and 75 %): ids 0, 1 | 2, 3.
 const GRID = new Grid({
@@ -25,45 +23,9 @@ const GRID = new Grid({
   trailingStopPct: [0],
   sizePct: [5],
 });
-const RULES: FarmRules = {
-  ...DEFAULT_RULES,
-  capitalUsd: 100_000,
-  feePerContractPerLegUsd: 0.65,
-  btcExposureFrac: 1,
-  deltaCapFrac: 10,
-  vegaCapFrac: 10,
-};
+const RULES = HAND_RULES;
 const T0 = Date.UTC(2026, 2, 2, 15, 0);
-
-const mark = (midPips: number): SpreadMark => ({
-  midPips,
-  closeDebitPips: midPips,
-  noFillReason: null,
-  assign: false,
-  assignDebitPips: NO_FILL,
-  expiresNow: false,
-  settlePips: 0,
-  greeks: null,
-  dteDays: 20,
-  expiryMs: T0 + 1000 * MS_PER_HOUR,
-});
-
-const step = (h: number, over: Partial<StepInput>): StepInput => ({
-  step: h,
-  tMs: T0 + h * MS_PER_HOUR,
-  monthIndex: 0,
-  isClose: false,
-  marketOpen: true,
-  blackout: false,
-  warmth: 10,
-  ivRankPct: 50,
-  sessionBucket: 1,
-  regime: 'normal',
-  symbolAvail: [1],
-  candidates: [null, null],
-  marks: new Map(),
-  ...over,
-});
+const { mark, step } = handMarket(T0, { expiryHours: 1000, combos: 2 });
 
 describe('group books', () => {
   it('sums each group’s daily P&L over its traders and each trader’s monthly Σpnl², through a checkpoint', () => {

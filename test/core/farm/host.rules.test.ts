@@ -9,7 +9,7 @@ import { Grid, type GridSpec } from '../../../src/core/farm/grid.js';
 import { type ClosedTrade, FarmHost } from '../../../src/core/farm/host.js';
 import { JsFarmKernels } from '../../../src/core/farm/kernels-js.js';
 import { ReferenceTrader } from '../../../src/core/farm/reference.js';
-import { DEFAULT_RULES, EXIT_REASON, type FarmRules, SKIP } from '../../../src/core/farm/rules.js';
+import { EXIT_REASON, type FarmRules, SKIP } from '../../../src/core/farm/rules.js';
 import { traderStatRows } from '../../../src/core/farm/stats.js';
 import {
   type EntryCandidate,
@@ -18,86 +18,13 @@ import {
   type StepInput,
 } from '../../../src/core/farm/step-input.js';
 import { MS_PER_HOUR } from '../../../src/core/units.js';
+import { HAND_RULES, handMarket, ONE_TRADER } from '../../support/hand-market.js';
 
-/** One trader: IBIT, warmth floor 4, no IV-rank floor, any session, PT 50 %, stop 1×, no trail, size 5 %. */
-const ONE: GridSpec = {
-  symbol: ['IBIT'],
-  warmthFloor: [4],
-  ivRankFloor: [0],
-  session: ['any'],
-  dte: [30],
-  shortDelta: [0.2],
-  width: [5],
-  profitTargetPct: [50],
-  stopLossX: [1],
-  trailingStopPct: [0],
-  sizePct: [5],
-};
-
-/** Caps out of the way unless a test sets them: each test meets one rule at a time. */
-const RULES: FarmRules = {
-  ...DEFAULT_RULES,
-  capitalUsd: 100_000,
-  feePerContractPerLegUsd: 0.65,
-  btcExposureFrac: 1,
-  deltaCapFrac: 10,
-  vegaCapFrac: 10,
-};
-
+const ONE = ONE_TRADER;
+const RULES = HAND_RULES;
 const T0 = Date.UTC(2026, 2, 2, 15, 0);
 const H = MS_PER_HOUR;
-
-/**
- * Spread 0: credit $0.50 (5,000 pips) on a $5 width, so the max loss is $4.50 a share = 45,000
- * cents a contract; +$1,000 of delta and −$20 of vega a contract.
- */
-function candidate(over: Partial<EntryCandidate> = {}): EntryCandidate {
-  return {
-    spreadId: 0,
-    creditPips: 5_000,
-    midPips: 5_000,
-    maxLossCents: 45_000,
-    deltaUsd: 1_000,
-    vegaUsd: -20,
-    ...over,
-  };
-}
-
-function mark(midPips: number, over: Partial<SpreadMark> = {}): SpreadMark {
-  return {
-    midPips,
-    closeDebitPips: midPips,
-    noFillReason: null,
-    assign: false,
-    assignDebitPips: NO_FILL,
-    expiresNow: false,
-    settlePips: 0,
-    greeks: null,
-    dteDays: 20,
-    expiryMs: T0 + 100 * H,
-    ...over,
-  };
-}
-
-/** A step at T0 + h hours; entries open, warmth 10, normal regime, no candidate unless given. */
-function step(h: number, over: Partial<StepInput> & { marks?: Map<number, SpreadMark> } = {}): StepInput {
-  return {
-    step: h,
-    tMs: T0 + h * H,
-    monthIndex: 0,
-    isClose: false,
-    marketOpen: true,
-    blackout: false,
-    warmth: 10,
-    ivRankPct: 50,
-    sessionBucket: 1,
-    regime: 'normal',
-    symbolAvail: [1],
-    candidates: [null],
-    marks: new Map(),
-    ...over,
-  };
-}
+const { candidate, mark, step } = handMarket(T0, { expiryHours: 100 });
 
 const enterAt = (h: number, c: Partial<EntryCandidate> = {}, over: Partial<StepInput> = {}) =>
   step(h, { candidates: [candidate(c)], ...over });

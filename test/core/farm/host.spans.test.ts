@@ -4,77 +4,24 @@
  * (the span ends fall mid-month, so months alone could not split it).
  */
 import { describe, expect, it } from 'vitest';
-import { Grid, type GridSpec } from '../../../src/core/farm/grid.js';
+import { Grid } from '../../../src/core/farm/grid.js';
 import { FarmHost } from '../../../src/core/farm/host.js';
 import { JsFarmKernels } from '../../../src/core/farm/kernels-js.js';
-import { DEFAULT_RULES, type FarmRules } from '../../../src/core/farm/rules.js';
 import { FarmState } from '../../../src/core/farm/state.js';
 import { traderStatRows } from '../../../src/core/farm/stats.js';
-import { NO_FILL, type SpreadMark, type StepInput } from '../../../src/core/farm/step-input.js';
+import type { StepInput } from '../../../src/core/farm/step-input.js';
 import { MS_PER_HOUR } from '../../../src/core/units.js';
+import { HAND_RULES, handMarket, ONE_TRADER } from '../../support/hand-market.js';
 
-const ONE: GridSpec = {
-  symbol: ['IBIT'],
-  warmthFloor: [4],
-  ivRankFloor: [0],
-  session: ['any'],
-  dte: [30],
-  shortDelta: [0.2],
-  width: [5],
-  profitTargetPct: [50],
-  stopLossX: [1],
-  trailingStopPct: [0],
-  sizePct: [5],
-};
-const RULES: FarmRules = {
-  ...DEFAULT_RULES,
-  capitalUsd: 100_000,
-  feePerContractPerLegUsd: 0.65,
-  btcExposureFrac: 1,
-  deltaCapFrac: 10,
-  vegaCapFrac: 10,
-};
+const ONE = ONE_TRADER;
+const RULES = HAND_RULES;
 const T0 = Date.UTC(2023, 11, 28, 15, 0);
 const H = MS_PER_HOUR;
-
-const candidate = (spreadId: number) => ({
-  spreadId,
-  creditPips: 5_000,
-  midPips: 5_000,
-  maxLossCents: 45_000,
-  deltaUsd: 1_000,
-  vegaUsd: -20,
-});
-const mark = (midPips: number): SpreadMark => ({
-  midPips,
-  closeDebitPips: midPips,
-  noFillReason: null,
-  assign: false,
-  assignDebitPips: NO_FILL,
-  expiresNow: false,
-  settlePips: 0,
-  greeks: null,
-  dteDays: 20,
-  expiryMs: T0 + 200 * H,
-});
-function step(h: number, monthIndex: number, over: Partial<StepInput> = {}): StepInput {
-  return {
-    step: h,
-    tMs: T0 + h * H,
-    monthIndex,
-    isClose: false,
-    marketOpen: true,
-    blackout: false,
-    warmth: 10,
-    ivRankPct: 50,
-    sessionBucket: 1,
-    regime: 'normal',
-    symbolAvail: [1],
-    candidates: [null],
-    marks: new Map(),
-    ...over,
-  };
-}
+const market = handMarket(T0, { expiryHours: 200 });
+const mark = (midPips: number) => market.mark(midPips);
+const candidate = (spreadId: number) => market.candidate({ spreadId });
+const step = (h: number, monthIndex: number, over: Partial<StepInput> = {}) =>
+  market.step(h, { monthIndex, ...over });
 const close = (h: number, monthIndex: number, marks: [number, number][]) =>
   step(h, monthIndex, { isClose: true, marks: new Map(marks.map(([id, m]) => [id, mark(m)])) });
 

@@ -34,7 +34,9 @@ const add = (y, row) => {
   years.set(y, a);
 };
 for (const row of db
-  .prepare('SELECT t_ms, opened, closed, realized_cents, exits_json FROM farm_steps WHERE run_id = ? ORDER BY step')
+  .prepare(
+    'SELECT t_ms, opened, closed, realized_cents, exits_json FROM farm_steps WHERE run_id = ? ORDER BY step',
+  )
   .iterate(run)) {
   const y = new Date(row.t_ms).getUTCFullYear();
   add(String(y), row);
@@ -44,7 +46,9 @@ const n = (x) => x.toLocaleString('en-US');
 const m = (c) =>
   `${c < 0 ? '−' : ''}$${(Math.abs(c) / 1e8).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}M`;
 console.log(`run ${run}`);
-console.log(`| year | steps | opened | closed | ${REASONS.map((r) => r.replace('_', ' ')).join(' | ')} | realised, all traders |`);
+console.log(
+  `| year | steps | opened | closed | ${REASONS.map((r) => r.replace('_', ' ')).join(' | ')} | realised, all traders |`,
+);
 console.log(`|${'---|'.repeat(5 + REASONS.length)}`);
 for (const [y, a] of [...years].sort(([x], [z]) => (x === 'all') - (z === 'all') || x.localeCompare(z))) {
   console.log(

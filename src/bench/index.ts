@@ -2,9 +2,10 @@ import { cpus, totalmem } from 'node:os';
 import { engineBench } from './engine.bench.js';
 import { farmBench } from './farm.bench.js';
 import type { Bench } from './harness.js';
+import { pricingBench } from './pricing.bench.js';
 import { storeBench } from './store.bench.js';
 
-const BENCHES: Bench[] = [storeBench, engineBench, farmBench];
+const BENCHES: Bench[] = [storeBench, engineBench, pricingBench, farmBench];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

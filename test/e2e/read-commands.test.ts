@@ -131,10 +131,10 @@ describe('market data commands on the replay', () => {
       COLUMNS: '200',
     });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/BTC +\$22,802/);
-    expect(r.stdout).toMatch(/DVOL \(BTC 30d IV\) +94\.0%/);
-    expect(r.stdout).toMatch(/IV level \(priced\) +94\.0% raw → 10\d\.\d%/);
-    expect(r.stdout).toMatch(/IBIT +\$13\.17 .*DERIVED from BTC/);
+    expect(r.stdout).toMatch(/^BTC .*\$22,802\.31 {2}-17\.93% 24h$/m);
+    expect(r.stdout).toMatch(/^DVOL \(BTC 30d IV\) .*93\.99%$/m);
+    expect(r.stdout).toMatch(/^IV level \(priced\) .*93\.99% raw → 10\d\.\d\d%/m);
+    expect(r.stdout).toMatch(/^IBIT .*\$13\.17 .*DERIVED from BTC/m);
   });
 
   it('snapshot before 2022-03-24 labels the IV rank resting on fewer than 365 days of DVOL', () => {

@@ -3,7 +3,7 @@ import { isoUtc } from '../../core/time/clock.js';
 import type { MarketCalendar } from '../../core/time/market-calendar.js';
 import type { FieldView, Snapshot } from '../../services/snapshot.js';
 import { sparkline } from './chart.js';
-import { table, tableText } from './table.js';
+import { proseTable } from './table.js';
 
 /** `argus snapshot`: market status, then each field with its provider and age. */
 export function renderSnapshot(s: Snapshot, m: MarketCalendar): string {
@@ -11,32 +11,33 @@ export function renderSnapshot(s: Snapshot, m: MarketCalendar): string {
     s.market.phase === 'open'
       ? `open (${s.market.sessionBucket} session)`
       : `${s.market.phase}: ${s.market.reason}`;
-  const t = table(['Field', 'Value', 'Source', 'As of (ET)', 'Age']);
+  // The value last: its notes are prose, wrapped inside the cell on a narrow terminal.
+  const rows: string[][] = [];
   const row = <T>(label: string, f: FieldView<T>, fmt: (v: T) => string) => {
-    if (f.status === 'missing') t.push([label, `missing: ${f.reason}`, f.source, '', '']);
+    if (f.status === 'missing') rows.push([label, f.source, '', '', `missing: ${f.reason}`]);
     else {
       const note = [f.derived ? `DERIVED ${f.derived}` : null, f.note, f.stale ? 'STALE' : null]
         .filter(Boolean)
         .join(', ');
-      t.push([
+      rows.push([
         label,
-        fmt(f.value as T) + (note ? ` (${note})` : ''),
         f.source,
         m.formatEt(f.asOfMs!),
         formatAge(f.ageMs!),
+        fmt(f.value as T) + (note ? ` (${note})` : ''),
       ]);
     }
   };
   const etf = (v: { price: number; previousClose: number | null }) =>
     `${formatMoney(v.price)} (prev close ${v.previousClose === null ? 'n/a' : formatMoney(v.previousClose)})`;
-  row('BTC', s.btc, (v) => `${formatMoney(v.priceUsd, 0)}  ${formatPct(v.change24hFrac, 2, true)} 24h`);
-  row('DVOL (BTC 30d IV)', s.dvol, (v) => formatPct(v, 1));
+  row('BTC', s.btc, (v) => `${formatMoney(v.priceUsd)}  ${formatPct(v.change24hFrac, 2, true)} 24h`);
+  row('DVOL (BTC 30d IV)', s.dvol, (v) => formatPct(v, 2));
   if (s.ivLevel)
     row(
       'IV level (priced)',
       s.ivLevel,
       (v) =>
-        `${formatPct(v.raw, 1)} raw → ${formatPct(v.adjusted, 1)}` +
+        `${formatPct(v.raw, 2)} raw → ${formatPct(v.adjusted, 2)}` +
         (v.fit ? `, BTC ${formatPct(Math.expm1(v.btcMove), 2, true)} since the DVOL close` : ''),
     );
   row(
@@ -51,7 +52,9 @@ export function renderSnapshot(s: Snapshot, m: MarketCalendar): string {
   return [
     `Snapshot at ${m.formatEt(s.atMs)} (${isoUtc(s.atMs)}) — source: ${s.source}`,
     `NYSE: ${phase}; next open ${m.formatEt(s.market.nextOpenMs)}, next close ${m.formatEt(s.market.nextCloseMs)}`,
-    tableText(t),
+    proseTable(['Field', 'Source', 'As of (ET)', 'Age', 'Value'], rows, {
+      align: ['left', 'left', 'left', 'right', 'left'],
+    }),
     ...(recent.length >= 2
       ? [
           `DVOL, last ${recent.length} daily closes: ${sparkline(recent)}  ${Math.min(...recent).toFixed(1)}–${Math.max(...recent).toFixed(1)}`,

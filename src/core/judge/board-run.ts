@@ -70,8 +70,8 @@ export function provenanceLabel(run: RunRecord, rules: FarmRules, fill: FillPara
   } else parts.push('replayed real prices');
   if (p.window) {
     const extra = [
-      p.window.days !== undefined ? `${p.window.days} NYSE days` : '',
-      p.window.steps !== undefined ? `${p.window.steps} steps` : '',
+      p.window.days !== undefined ? `${p.window.days.toLocaleString('en-US')} NYSE days` : '',
+      p.window.steps !== undefined ? `${p.window.steps.toLocaleString('en-US')} steps` : '',
     ]
       .filter(Boolean)
       .join(', ');

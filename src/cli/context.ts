@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { loadEconomicCalendar, loadMarketCalendar } from '../adapters/bundled/calendars.js';
 import { loadChainModel } from '../adapters/bundled/chain-model.js';
@@ -8,6 +9,7 @@ import { describeConfig, type ResolvedConfig, resolveConfig } from '../adapters/
 import { loadChainExport } from '../adapters/market/chain-export.js';
 import { BybitBtcTicks } from '../adapters/market/live/btc-ticks.js';
 import { TelegramClient } from '../adapters/notify/telegram.js';
+import { ThreadShards } from '../adapters/shards/shard-pool.js';
 import { SqliteFarmResults } from '../adapters/store/farm-results.js';
 import { SqliteFarmRuns } from '../adapters/store/farm-runs.js';
 import { SqliteGapSnapshots } from '../adapters/store/gap.js';
@@ -20,7 +22,7 @@ import { Store } from '../adapters/store/store.js';
 import type { ConfigReport } from '../core/config/report.js';
 import { UsageError } from '../core/errors.js';
 import type { Grid } from '../core/farm/grid.js';
-import type { FarmRuns } from '../core/farm/ports.js';
+import type { FarmRuns, HostShards } from '../core/farm/ports.js';
 import type { Housekeeping } from '../core/housekeeping.js';
 import type { FarmResults, Promotions } from '../core/judge/ports.js';
 import { createLogger, type Logger } from '../core/log.js';
@@ -129,6 +131,13 @@ export class AppContext implements Deps {
       // Reconnect jitter only; no result depends on it.
       random: Math.random,
     });
+  }
+
+  farmShards(): HostShards | null {
+    const n = this.config.config.farm.workers || availableParallelism();
+    // Worker threads run compiled JavaScript: from the TypeScript sources (the in-process tests) one thread steps.
+    if (n <= 1 || import.meta.url.endsWith('.ts')) return null;
+    return new ThreadShards(n);
   }
 
   /** Work databases in `dir`: each opened as a context of its own, same environment, clock and version. */

@@ -1,7 +1,7 @@
 import type { ConfigReport } from '../core/config/report.js';
 import type { ArgusConfig } from '../core/config/schema.js';
 import type { Grid } from '../core/farm/grid.js';
-import type { FarmRuns } from '../core/farm/ports.js';
+import type { FarmRuns, HostShards } from '../core/farm/ports.js';
 import type { Housekeeping } from '../core/housekeeping.js';
 import type { FarmResults, Promotions } from '../core/judge/ports.js';
 import type { Logger } from '../core/log.js';
@@ -60,6 +60,8 @@ export interface Deps {
   readonly notifyConfig: Readonly<ArgusConfig['notifications']>;
   /** A market-data adapter of this kind (its module loads on first use). The caller closes it. */
   source(kind: SourceKind, request?: SourceRequest): Promise<MarketDataSource>;
+  /** Threads for a backtest's host step (farm.workers; null: this thread alone). Closed by the run. */
+  farmShards(): HostShards | null;
   /** The trader grid: the bundled default, or a user's grid file, validated. */
   grid(file?: string): Grid;
   /** The fitted synthetic chain model (data/models/chain-model.json). */

@@ -16,7 +16,7 @@ export const REPLAY_WINDOW = { from: '2022-01-03', to: '2026-02-12' } as const;
 export const SIM_WINDOW = { from: '2025-01-02', to: '2026-12-31' } as const;
 
 /** A live step's deps, and the replay settings a backtest records. */
-export type FarmRunDeps = FarmLiveDeps & Pick<Deps, 'defaultSource' | 'replayConfig' | 'runs'>;
+export type FarmRunDeps = FarmLiveDeps & Pick<Deps, 'defaultSource' | 'replayConfig' | 'runs' | 'farmShards'>;
 
 export interface FarmRunOptions {
   /** Market data (default: the configured source); a resume uses the run's own. */
@@ -199,6 +199,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
       store: runs,
       clock: deps.clock,
       kernels,
+      shards: deps.farmShards(),
       fromDate: from,
       toDate: to,
       seed,

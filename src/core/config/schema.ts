@@ -150,6 +150,16 @@ export const SETTINGS: readonly SettingSpec[] = [
       'seconds of a backtest between engine checkpoints, when farm.checkpointEvery is unset (a resume redoes at most this much)',
   },
   {
+    path: 'farm.workers',
+    env: 'ARGUS_FARM_WORKERS',
+    kind: 'number',
+    schema: z.number().int().min(0).max(64),
+    // 0: one thread per core. The js engine's steps split over them; results are identical.
+    default: 0,
+    description:
+      'threads a backtest steps its traders on (js engine; 0: one per core, 1: the main thread only); the results do not depend on it',
+  },
+  {
     path: 'farm.grid',
     env: 'ARGUS_GRID',
     kind: 'string',
@@ -346,6 +356,7 @@ export interface ArgusConfig {
     rules: Record<string, unknown>;
     checkpointEvery: number | null;
     checkpointSeconds: number;
+    workers: number;
     engine: EngineRequest;
     grid: string | null;
     backtestFrom: string | null;

@@ -94,6 +94,90 @@ export interface HostOptions {
   spans?: readonly HostSpan[];
   /** Month index → calendar-year index, for the max loss entered per year (state.yearRiskCents). */
   monthYear?: Int32Array;
+  /** Step only traders [from, to) of the grid (a shard); its state holds those traders alone. */
+  range?: { from: number; to: number };
+  /** The daily sample to write into (shared with the other shards); default: one of its own. */
+  dailySample?: Float32Array;
+  /** The step's marks as columns, shared by the hosts of one thread; default: one of its own. */
+  markBook?: MarkBook;
+}
+
+/**
+ * A step's marks as columns by spread id, kept between steps (a step marks a few of all the ids
+ * ever made: only those cells are cleared), loaded once per step for every host that shares it.
+ */
+export class MarkBook {
+  private cols = MarkBook.columns(0);
+  private ids = new Int32Array(0);
+  private count = 0;
+  private loadedFor: StepInput | null = null;
+  private view: ReturnType<MarkBook['fill']> | null = null;
+
+  /** `shared`: several hosts step the same input object, and the first to ask fills the columns. */
+  constructor(private readonly shared = false) {}
+
+  private static columns(n: number) {
+    return {
+      mid: new Float32Array(n).fill(-1),
+      assign: new Float32Array(n),
+      expiring: new Uint8Array(n),
+      closeDebit: new Float64Array(n),
+      assignDebit: new Float64Array(n),
+      settle: new Float64Array(n),
+      // Greeks per contract at this mark; NaN = not known now (the last ones are kept).
+      delta: new Float64Array(n).fill(Number.NaN),
+      vega: new Float64Array(n).fill(Number.NaN),
+    };
+  }
+
+  /** The step's columns; `mid` and `assign` cut to the highest id marked or offered (what the kernels read). */
+  load(inp: StepInput) {
+    if (!this.shared || inp !== this.loadedFor || !this.view) {
+      this.view = this.fill(inp);
+      this.loadedFor = inp;
+    }
+    return this.view;
+  }
+
+  private fill(inp: StepInput) {
+    let maxId = 0;
+    for (const id of inp.marks.keys()) if (id > maxId) maxId = id;
+    for (const c of inp.candidates) if (c && c.spreadId > maxId) maxId = c.spreadId;
+    let c = this.cols;
+    if (maxId >= c.mid.length) {
+      c = this.cols = MarkBook.columns(Math.max(maxId + 1, 2 * c.mid.length));
+      this.ids = new Int32Array(c.mid.length);
+    } else {
+      for (let j = 0; j < this.count; j++) {
+        const id = this.ids[j];
+        c.mid[id] = -1;
+        c.assign[id] = 0;
+        c.expiring[id] = 0;
+      }
+    }
+    let anyExpiring = false;
+    let j = 0;
+    for (const [id, m] of inp.marks) {
+      this.ids[j++] = id;
+      c.delta[id] = m.greeks ? m.greeks.deltaUsd : Number.NaN;
+      c.vega[id] = m.greeks ? m.greeks.vegaUsd : Number.NaN;
+      c.mid[id] = m.midPips;
+      c.assign[id] = m.assign ? 1 : 0;
+      c.expiring[id] = m.expiresNow ? 1 : 0;
+      if (m.expiresNow) anyExpiring = true;
+      c.closeDebit[id] = m.closeDebitPips;
+      c.assignDebit[id] = m.assignDebitPips;
+      c.settle[id] = m.settlePips;
+    }
+    this.count = j;
+    return {
+      ...c,
+      maxId,
+      anyExpiring,
+      mid: c.mid.subarray(0, maxId + 1),
+      assign: c.assign.subarray(0, maxId + 1),
+    };
+  }
 }
 
 /** A provenance span as the host books it: closes at fromMs ≤ t < untilMs, for one symbol level of the grid. */
@@ -139,6 +223,9 @@ export class FarmHost {
   /** Skip reasons counted per step (a typed array: one increment per trader per open-market step). */
   private readonly skipTally = new Int32Array(SKIP_REASONS);
   private readonly feeCentsPerLeg: number;
+  /** The grid id of this host's trader 0 (non-zero for a shard). */
+  readonly firstTrader: number;
+  private readonly markBook: MarkBook;
 
   constructor(grid: Grid, rules: FarmRules, opts: HostOptions, state?: FarmState) {
     this.grid = grid;
@@ -148,14 +235,17 @@ export class FarmHost {
     this.kernels = opts.kernels;
     this.capitalCents = Math.round(rules.capitalUsd * 100);
     this.feeCentsPerLeg = Math.round(rules.feePerContractPerLegUsd * 100);
-    const n = grid.count;
+    const from = opts.range?.from ?? 0;
+    const n = (opts.range?.to ?? grid.count) - from;
+    this.firstTrader = from;
+    this.markBook = opts.markBook ?? new MarkBook();
     const years = opts.monthYear?.length ? Math.max(...opts.monthYear) + 1 : 0;
     this.state = state ?? new FarmState(n, rules.maxOpenPositions, opts.months, this.capitalCents, years);
     const dim = (d: (typeof DIMENSIONS)[number]) => DIMENSIONS.indexOf(d);
     const col = <T>(d: (typeof DIMENSIONS)[number], f: (v: T) => number, out: Int32Array | Float64Array) => {
       const levels = grid.levels(dim(d));
       const values = (grid.spec[d] as unknown as T[]).map(f);
-      for (let i = 0; i < n; i++) out[i] = values[levels[i]];
+      for (let i = 0; i < n; i++) out[i] = values[levels[from + i]];
       return out;
     };
     this.warmthFloor = col<number>('warmthFloor', (v) => v, new Float64Array(n)) as Float64Array;
@@ -171,20 +261,21 @@ export class FarmHost {
     ) as Int32Array;
     this.sessionFilter = col<string>('session', (v) => SESSION_CODE[v], new Int32Array(n)) as Int32Array;
     this.symbolLevel = col<string>('symbol', (_v) => 0, new Int32Array(n)) as Int32Array;
-    this.symbolLevel.set(grid.levels(dim('symbol')));
+    this.symbolLevel.set(grid.levels(dim('symbol')).subarray(from, from + n));
     this.ptPct = col<number>('profitTargetPct', (v) => v, new Float64Array(n)) as Float64Array;
     this.stopX = col<number>('stopLossX', (v) => v, new Float64Array(n)) as Float64Array;
     this.trailPct = col<number>('trailingStopPct', (v) => v, new Float64Array(n)) as Float64Array;
     this.sizeFrac = col<number>('sizePct', (v) => v / 100, new Float64Array(n)) as Float64Array;
-    this.combo = FarmHost.comboIndex(grid);
+    this.combo = FarmHost.comboIndex(grid).slice(from, from + n);
     this.blocked = new Uint8Array(n);
     this.touched = new Uint8Array(n);
     const sample = opts.sample ?? new Int32Array(0);
     this.sampleIndex = new Int32Array(n).fill(-1);
     sample.forEach((id, k) => {
-      this.sampleIndex[id] = k;
+      if (id >= from && id < from + n) this.sampleIndex[id - from] = k;
     });
-    this.dailySample = sample.length && opts.days ? new Float32Array(sample.length * opts.days) : null;
+    this.dailySample =
+      sample.length && opts.days ? (opts.dailySample ?? new Float32Array(sample.length * opts.days)) : null;
     if (opts.days && !this.state.groupDaily.length)
       this.state.groupDaily = new Float64Array(FarmHost.comboCount(grid) * opts.days);
     const sp = this.state.s.spread;
@@ -227,6 +318,8 @@ export class FarmHost {
 
   /** Open positions per spread id (kept as positions open and close; rebuilt from the slots on resume). */
   private spreadRefs = new Int32Array(256);
+  /** The ids with positions open (spreadRefs > 0). */
+  private readonly openIds = new Set<number>();
 
   private refSpread(id: number, delta: number): void {
     if (id >= this.spreadRefs.length) {
@@ -234,15 +327,15 @@ export class FarmHost {
       grown.set(this.spreadRefs);
       this.spreadRefs = grown;
     }
-    this.spreadRefs[id] += delta;
+    const before = this.spreadRefs[id];
+    this.spreadRefs[id] = before + delta;
+    if (before === 0) this.openIds.add(id);
+    else if (before + delta === 0) this.openIds.delete(id);
   }
 
-  /** Spread ids held open by any trader (what the step builder must mark). */
+  /** Spread ids held open by any trader, ascending (what the step builder must mark). */
   openSpreads(): Set<number> {
-    const out = new Set<number>();
-    const r = this.spreadRefs;
-    for (let id = 0; id < r.length; id++) if (r[id] > 0) out.add(id);
-    return out;
+    return new Set(Int32Array.from(this.openIds).sort());
   }
 
   step(inp: StepInput): StepSummary {
@@ -264,32 +357,18 @@ export class FarmHost {
     };
 
     // 1. Marks by spread id, as arrays: a Map lookup per open slot costs more than the decision.
-    let maxId = 0;
-    for (const id of inp.marks.keys()) if (id > maxId) maxId = id;
-    for (const c of inp.candidates) if (c && c.spreadId > maxId) maxId = c.spreadId;
-    const markMid = new Float32Array(maxId + 1).fill(-1);
-    const assign = new Float32Array(maxId + 1);
-    const expiring = new Uint8Array(maxId + 1);
-    const closeDebit = new Float64Array(maxId + 1);
-    const assignDebit = new Float64Array(maxId + 1);
-    const settle = new Float64Array(maxId + 1);
-    // Greeks per contract at this mark; NaN = not known now (the last ones are kept).
-    const markDelta = new Float64Array(maxId + 1).fill(Number.NaN);
-    const markVega = new Float64Array(maxId + 1).fill(Number.NaN);
-    let anyExpiring = false;
-    for (const [id, m] of inp.marks) {
-      if (m.greeks) {
-        markDelta[id] = m.greeks.deltaUsd;
-        markVega[id] = m.greeks.vegaUsd;
-      }
-      markMid[id] = m.midPips;
-      assign[id] = m.assign ? 1 : 0;
-      expiring[id] = m.expiresNow ? 1 : 0;
-      if (m.expiresNow) anyExpiring = true;
-      closeDebit[id] = m.closeDebitPips;
-      assignDebit[id] = m.assignDebitPips;
-      settle[id] = m.settlePips;
-    }
+    const {
+      maxId,
+      anyExpiring,
+      mid: markMid,
+      assign,
+      expiring,
+      closeDebit,
+      assignDebit,
+      settle,
+      delta: markDelta,
+      vega: markVega,
+    } = this.markBook.load(inp);
     const hostExits = this.rules.dteExitDays !== null || this.rules.thetaCaptureFactor !== null;
     const touched = this.touched;
 
@@ -442,7 +521,7 @@ export class FarmHost {
     t.openCount[i]--;
     t.openMaxLossCents[i] -= s.maxLossCents[k];
     this.opts.onClose?.({
-      trader: i,
+      trader: this.firstTrader + i,
       spreadId: s.spread[k],
       entryMs: s.entryMs[k],
       exitMs: tMs,
@@ -527,7 +606,7 @@ export class FarmHost {
     if (Number.isNaN(t.firstTradeMs[i])) t.firstTradeMs[i] = inp.tMs;
     summary.opened++;
     this.opts.onOpen?.({
-      trader: i,
+      trader: this.firstTrader + i,
       slot: k - base,
       spreadId: c.spreadId,
       tMs: inp.tMs,

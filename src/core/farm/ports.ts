@@ -4,8 +4,11 @@ import type { EtfSymbol } from '../market/port.js';
 import type { ProvenanceSpan } from '../market/provenance.js';
 import type { NewRun, RunRecord } from '../runs.js';
 import type { GridSpec } from './grid.js';
+import type { HostOptions, StepSummary } from './host.js';
 import type { SpreadInfo } from './market-step.js';
 import type { FarmRules } from './rules.js';
+import type { FarmState } from './state.js';
+import type { StepInput } from './step-input.js';
 
 /** Running totals of a backtest, carried across steps and saved with each checkpoint. */
 export interface FarmTotals {
@@ -262,4 +265,34 @@ export interface FarmRuns extends FarmRunStore {
   farmRun(runId: string): StoredFarmRun | null;
   /** Records the step by its minute; throws StepConflictError when another step ran first or a position was already closed. */
   commitLiveStep(runId: string, commit: LiveStepCommit): void;
+}
+
+/** What each shard's thread builds its host from: the run's grid, rules, host options and shared state. */
+export interface ShardSetup {
+  gridSpec: GridSpec;
+  rules: FarmRules;
+  host: Pick<HostOptions, 'months' | 'sample' | 'days' | 'spans' | 'monthYear'>;
+  /** The whole farm's state, in SharedArrayBuffers: each shard steps a range of its traders in place. */
+  state: FarmState;
+  /** The daily sample, shared; shards write the rows of their own traders. */
+  dailySample: Float32Array | null;
+}
+
+/**
+ * The js engine's host step split over threads by trader range. Every figure a trader books is
+ * its own, and the sums across traders (a step's realised P&L, a group's daily P&L) add whole
+ * cents, so the results are those of one FarmHost whatever the split.
+ */
+export interface HostShards {
+  /** Threads the traders are split over. */
+  readonly count: number;
+  start(setup: ShardSetup): Promise<void>;
+  /** One step on every shard; the summary is summed over them, and state.days kept. */
+  step(inp: StepInput): Promise<StepSummary>;
+  startMonth(): Promise<void>;
+  /** Spread ids any shard holds open after the last step. */
+  openSpreads(): Set<number>;
+  /** Adds the group P&L the shards booked since the last call into `into` (the state's series). */
+  collectGroupDaily(into: Float64Array): void;
+  close(): Promise<void>;
 }

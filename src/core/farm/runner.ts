@@ -17,6 +17,7 @@ import type {
   FarmRunStore,
   FarmSummary,
   FarmTotals,
+  HostShards,
   NoCandidateYear,
   SpanSummary,
 } from './ports.js';
@@ -75,6 +76,8 @@ export interface RunnerOptions {
   store: FarmRunStore;
   clock: Clock;
   kernels: FarmKernels;
+  /** Threads to split the js engine's host step over (closed by the run); none: this thread. */
+  shards?: HostShards | null;
   fromDate: string;
   toDate: string;
   seed: number;
@@ -246,6 +249,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
   const days = steps.filter((t) => cal.tradingDay(cal.etDate(t))?.closeMs === t).length;
   const sample = sampleTraders(grid.count, o.sampleSize ?? 4096, o.seed);
   const capitalCents = Math.round(rules.capitalUsd * 100);
+  const shards = o.shards && o.kernels.name === 'js' ? o.shards : null;
 
   let runId: string;
   let startStep = 0;
@@ -256,7 +260,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
     runId = o.resumeRunId;
     const cp = store.checkpoint(runId);
     if (cp) {
-      state = FarmState.deserialize(cp.state, capitalCents);
+      state = FarmState.deserialize(cp.state, capitalCents, { shared: shards !== null });
       registry = SpreadRegistry.fromJSON(cp.registry);
       // A checkpoint from before the per-year counts keeps none: they start from here.
       totals = cp.totals ? { ...totals, ...cp.totals, noCandidate: cp.totals.noCandidate ?? null } : totals;
@@ -308,19 +312,42 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
   try {
     // A checkpoint from before the span and yearly-risk arrays (years 0) keeps neither: book none.
     const keeps = !state || state.years > 0;
+    const hostOpts = {
+      months: months.length,
+      sample,
+      days,
+      spans: keeps ? hostSpans(spans, grid, steps, cal) : undefined,
+      monthYear: keeps ? monthYear : undefined,
+    };
+    if (shards && !state) {
+      const yearCount = monthYear.length ? Math.max(...monthYear) + 1 : 0;
+      state = new FarmState(grid.count, rules.maxOpenPositions, months.length, capitalCents, yearCount, {
+        shared: true,
+      });
+    }
     const host = new FarmHost(
       grid,
       rules,
       {
-        months: months.length,
+        ...hostOpts,
         kernels: o.kernels,
-        sample,
-        days,
-        spans: keeps ? hostSpans(spans, grid, steps, cal) : undefined,
-        monthYear: keeps ? monthYear : undefined,
+        dailySample:
+          shards && sample.length && days
+            ? new Float32Array(new SharedArrayBuffer(sample.length * days * 4))
+            : undefined,
       },
       state,
     );
+    if (shards)
+      await shards.start({
+        gridSpec: grid.spec,
+        rules,
+        host: hostOpts,
+        state: host.state,
+        dailySample: host.dailySample,
+      });
+    /** The host's state complete: the group series the shards booked added in. */
+    const gather = () => shards?.collectGroupDaily(host.state.groupDaily);
     const builder = new MarketStepBuilder({
       source: o.source,
       calendar: cal,
@@ -343,14 +370,14 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
     for (let k = startStep; k < steps.length; k++) {
       const tMs = steps[k];
       const tMarket = mono();
-      const { input } = await builder.build(k, tMs, host.openSpreads());
+      const { input } = await builder.build(k, tMs, shards ? shards.openSpreads() : host.openSpreads());
       if (input.monthIndex !== totals.monthIndex) {
-        if (totals.monthIndex >= 0) host.startMonth();
+        if (totals.monthIndex >= 0) await (shards ? shards.startMonth() : host.startMonth());
         totals.monthIndex = input.monthIndex;
       }
       const tKernel = mono();
       phasesMs.market += tKernel - tMarket;
-      const sum = host.step(input);
+      const sum = shards ? await shards.step(input) : host.step(input);
       if (input.marketOpen && totals.noCandidate)
         countNoCandidate(totals.noCandidate, monthYear[input.monthIndex], input.candidates);
       const tPersist = mono();
@@ -367,6 +394,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       });
       // The last step needs no checkpoint: the results are written in the final transaction.
       const due = every !== null ? (k + 1) % every === 0 : tPersist - lastCheckpoint >= intervalMs;
+      if (due) gather();
       const checkpoint =
         due && k < steps.length - 1
           ? {
@@ -426,6 +454,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         lastYield = o.clock.monotonicMs();
       }
       if (o.signal?.aborted && k < steps.length - 1) {
+        gather();
         store.setRunStatus(runId, 'interrupted');
         return {
           runId,
@@ -440,6 +469,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         };
       }
       if (o.stopAfterSteps !== undefined && done >= o.stopAfterSteps && k < steps.length - 1) {
+        gather();
         return {
           runId,
           status: 'stopped',
@@ -473,6 +503,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
     }
     // Results: one row per trader, the monthly P&L and the daily sample, in one transaction.
     const tFinal = mono();
+    gather();
     const blobs: BacktestResults['blobs'] = [
       { name: 'monthly_cents', meta: { months, traders: grid.count }, data: host.state.monthlyCents },
     ];
@@ -518,6 +549,8 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       // The store itself may be what failed; the run then stays 'running', which resumes the same way.
     }
     throw err;
+  } finally {
+    await o.shards?.close();
   }
 }
 

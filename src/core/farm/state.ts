@@ -70,17 +70,33 @@ export type SlotArrays = { [K in keyof typeof SLOT_LAYOUT]: ArrayOf<(typeof SLOT
 
 const BYTES: Record<ArrayKind, number> = { f64: 8, f32: 4, i32: 4, u8: 1 };
 
-function alloc(kind: ArrayKind, n: number): Float64Array | Float32Array | Int32Array | Uint8Array {
+/** A zeroed typed array; over a SharedArrayBuffer when other threads step the same traders. */
+function alloc(
+  kind: ArrayKind,
+  n: number,
+  shared = false,
+): Float64Array | Float32Array | Int32Array | Uint8Array {
+  const buf = shared ? new SharedArrayBuffer(n * BYTES[kind]) : new ArrayBuffer(n * BYTES[kind]);
   switch (kind) {
     case 'f64':
-      return new Float64Array(n);
+      return new Float64Array(buf);
     case 'f32':
-      return new Float32Array(n);
+      return new Float32Array(buf);
     case 'i32':
-      return new Int32Array(n);
+      return new Int32Array(buf);
     case 'u8':
-      return new Uint8Array(n);
+      return new Uint8Array(buf);
   }
+}
+
+/** Every array of a state, by name: what a shard's thread receives to view the same memory. */
+export interface StateArrays {
+  t: TraderArrays;
+  s: SlotArrays;
+  monthlyCents: Int32Array;
+  monthlySumSq: Float32Array;
+  spanCents: Float64Array;
+  yearRiskCents: Float64Array;
 }
 
 export class FarmState {
@@ -107,21 +123,44 @@ export class FarmState {
   /** Days closed so far (NYSE days with a close step). */
   days = 0;
 
-  constructor(traders: number, slots: number, months: number, capitalCents: number, years = 0) {
+  /**
+   * `shared`: the arrays live in SharedArrayBuffers (worker threads step shards of the traders);
+   * `arrays`: adopt these instead of allocating (a view of another state's memory), nothing filled.
+   */
+  constructor(
+    traders: number,
+    slots: number,
+    months: number,
+    capitalCents: number,
+    years = 0,
+    o: { shared?: boolean; arrays?: StateArrays } = {},
+  ) {
     this.traders = traders;
     this.slots = slots;
     this.months = months;
     this.years = years;
+    if (o.arrays) {
+      ({
+        t: this.t,
+        s: this.s,
+        monthlyCents: this.monthlyCents,
+        monthlySumSq: this.monthlySumSq,
+        spanCents: this.spanCents,
+        yearRiskCents: this.yearRiskCents,
+      } = o.arrays);
+      return;
+    }
+    const sh = o.shared ?? false;
     this.t = Object.fromEntries(
-      Object.entries(TRADER_LAYOUT).map(([k, kind]) => [k, alloc(kind, traders)]),
+      Object.entries(TRADER_LAYOUT).map(([k, kind]) => [k, alloc(kind, traders, sh)]),
     ) as TraderArrays;
     this.s = Object.fromEntries(
-      Object.entries(SLOT_LAYOUT).map(([k, kind]) => [k, alloc(kind, traders * slots)]),
+      Object.entries(SLOT_LAYOUT).map(([k, kind]) => [k, alloc(kind, traders * slots, sh)]),
     ) as SlotArrays;
-    this.monthlyCents = new Int32Array(traders * months);
-    this.monthlySumSq = new Float32Array(traders * months);
-    this.spanCents = new Float64Array(traders * SPAN_KINDS.length);
-    this.yearRiskCents = new Float64Array(traders * years);
+    this.monthlyCents = alloc('i32', traders * months, sh) as Int32Array;
+    this.monthlySumSq = alloc('f32', traders * months, sh) as Float32Array;
+    this.spanCents = alloc('f64', traders * SPAN_KINDS.length, sh) as Float64Array;
+    this.yearRiskCents = alloc('f64', traders * years, sh) as Float64Array;
     this.s.spread.fill(-1);
     this.t.peakEquityCents.fill(capitalCents);
     this.t.monthPeakCents.fill(capitalCents);
@@ -129,6 +168,35 @@ export class FarmState {
     this.t.dayStartEquityCents.fill(capitalCents);
     this.t.firstTradeMs.fill(Number.NaN);
     this.t.lastTradeMs.fill(Number.NaN);
+  }
+
+  /** Every array but the group series, which each shard keeps apart (its cells sum many traders). */
+  arrays(): StateArrays {
+    const { t, s, monthlyCents, monthlySumSq, spanCents, yearRiskCents } = this;
+    return { t, s, monthlyCents, monthlySumSq, spanCents, yearRiskCents };
+  }
+
+  /** Traders [from, to) of this state, over the same memory (a shard's own state). */
+  view(from: number, to: number): FarmState {
+    const pick = <T extends Record<string, ArrayBufferView>>(cols: T, per: number) =>
+      Object.fromEntries(
+        Object.entries(cols).map(([k, a]) => [
+          k,
+          (a as unknown as Int32Array).subarray(from * per, to * per),
+        ]),
+      ) as unknown as T;
+    const st = new FarmState(to - from, this.slots, this.months, 0, this.years, {
+      arrays: {
+        t: pick(this.t, 1),
+        s: pick(this.s, this.slots),
+        monthlyCents: this.monthlyCents.subarray(from * this.months, to * this.months),
+        monthlySumSq: this.monthlySumSq.subarray(from * this.months, to * this.months),
+        spanCents: this.spanCents.subarray(from * SPAN_KINDS.length, to * SPAN_KINDS.length),
+        yearRiskCents: this.yearRiskCents.subarray(from * this.years, to * this.years),
+      },
+    });
+    st.days = this.days;
+    return st;
   }
 
   /** Bytes held in typed arrays. */
@@ -176,7 +244,7 @@ export class FarmState {
     return [this.monthlySumSq, this.spanCents, this.yearRiskCents, this.groupDaily];
   }
 
-  static deserialize(buf: Buffer, capitalCents: number): FarmState {
+  static deserialize(buf: Buffer, capitalCents: number, o: { shared?: boolean } = {}): FarmState {
     const traders = buf.readUInt32LE(0);
     const slots = buf.readUInt32LE(4);
     const months = buf.readUInt32LE(8);
@@ -190,8 +258,9 @@ export class FarmState {
       months,
       capitalCents,
       extended ? buf.readUInt32LE(buf.length - 8) : 0,
+      o,
     );
-    if (extended) st.groupDaily = new Float64Array(buf.readUInt32LE(buf.length - 4));
+    if (extended) st.groupDaily = alloc('f64', buf.readUInt32LE(buf.length - 4), o.shared) as Float64Array;
     st.days = buf.readUInt32LE(12);
     let off = 16;
     const arrays = extended ? [...st.baseArrays(), ...st.books()] : st.baseArrays();

@@ -1,0 +1,33 @@
+import type { StepSummary } from '../../core/farm/host.js';
+import type { ShardSetup } from '../../core/farm/ports.js';
+import type { StateArrays } from '../../core/farm/state.js';
+import type { EncodedStep } from '../../core/farm/step-codec.js';
+
+/** What the pool sends a shard's thread. */
+export type ToShard =
+  | {
+      type: 'init';
+      gridSpec: ShardSetup['gridSpec'];
+      rules: ShardSetup['rules'];
+      host: ShardSetup['host'];
+      /** The whole state's dimensions and arrays (shared memory), and the trader ranges this thread steps. */
+      traders: number;
+      slots: number;
+      months: number;
+      years: number;
+      days: number;
+      arrays: StateArrays;
+      ranges: { from: number; to: number }[];
+      dailySample: Float32Array | null;
+      /** This thread's own group series (the pool adds it into the state's). */
+      groupDaily: Float64Array;
+    }
+  | { type: 'step'; input: EncodedStep }
+  | { type: 'startMonth' };
+
+/** What a shard's thread answers, one message per request. */
+export type FromShard =
+  | { type: 'ready'; open: Int32Array }
+  | { type: 'stepped'; summary: StepSummary; open: Int32Array }
+  | { type: 'monthStarted' }
+  | { type: 'failed'; message: string; stack: string | undefined };

@@ -93,6 +93,16 @@ export function defaultOptionLifeHours(grid: Grid): number {
 }
 
 /** Turns the market at one instant into the StepInput every trader decides on. */
+/** A step's conditions and candidates, before its marks (MarketStepBuilder.prepare). */
+export interface PreparedStep {
+  step: number;
+  tMs: number;
+  conditions: Conditions;
+  marketOpen: boolean;
+  symbolAvail: number[];
+  candidates: (EntryCandidate | null)[];
+}
+
 export class MarketStepBuilder {
   readonly registry: SpreadRegistry;
   private readonly o: MarketStepOptions;
@@ -122,12 +132,22 @@ export class MarketStepBuilder {
       exercise?: boolean;
     } = { entries: true, marks: 'all' },
   ): Promise<{ input: StepInput; conditions: Conditions | null }> {
-    const { source, calendar: cal, rules } = this.o;
     if (!what.entries)
       return {
         input: await this.exitsOnly(step, tMs, open, what.marks, what.exercise ?? false),
         conditions: null,
       };
+    return this.finish(await this.prepare(step, tMs), open);
+  }
+
+  /**
+   * The part of a step that does not depend on the positions held: conditions and entry
+   * candidates. A run with worker threads prepares step k + 1 while they step k; `finish` then
+   * marks what is held. Calls must alternate prepare, finish in step order (the spread registry
+   * numbers spreads in that order).
+   */
+  async prepare(step: number, tMs: number): Promise<PreparedStep> {
+    const { source, calendar: cal, rules } = this.o;
     const conditions = await computeConditions(source, cal, this.o.economic, tMs, {
       optionLifeHours: this.optionLifeHours,
       blackout: {
@@ -135,8 +155,6 @@ export class MarketStepBuilder {
         fomc: { fromMinute: rules.fomcBlackoutFromMin, toMinute: rules.fomcBlackoutToMin },
       },
     });
-    const day = cal.tradingDay(cal.etDate(tMs));
-    const isClose = day !== null && day.closeMs === tMs;
     const marketOpen = cal.isOpen(tMs);
     const symbols = this.o.grid.spec.symbol;
     const symbolAvail = symbols.map(() => 0);
@@ -153,6 +171,15 @@ export class MarketStepBuilder {
         });
       }
     }
+    return { step, tMs, conditions, marketOpen, symbolAvail, candidates };
+  }
+
+  /** The prepared step with the marks of the spreads held open now. */
+  async finish(p: PreparedStep, open: Set<number>): Promise<{ input: StepInput; conditions: Conditions }> {
+    const { calendar: cal } = this.o;
+    const { step, tMs, conditions, marketOpen, symbolAvail, candidates } = p;
+    const day = cal.tradingDay(cal.etDate(tMs));
+    const isClose = day !== null && day.closeMs === tMs;
     const marks = await this.markSpreads(open, tMs, isClose, false, isClose);
     const w = conditions.warmth;
     const et = cal.etDate(tMs).slice(0, 7);

@@ -10,7 +10,7 @@ import { isoUtc } from '../time/clock.js';
 import type { EconomicCalendar } from '../time/economic-calendar.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
 import { DIMENSIONS, type Grid } from './grid.js';
-import { FarmHost, type FarmKernels, type HostSpan } from './host.js';
+import { FarmHost, type FarmKernels, type HostSpan, type StepSummary } from './host.js';
 import { MarketStepBuilder, SpreadRegistry } from './market-step.js';
 import type {
   BacktestResults,
@@ -367,17 +367,28 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
     let done = 0;
     let lastYield = t0;
     let lastCheckpoint = t0;
+    // With worker threads, step k + 1's conditions and candidates are built while they step k.
+    let prepared = startStep < steps.length && shards ? builder.prepare(startStep, steps[startStep]) : null;
     for (let k = startStep; k < steps.length; k++) {
       const tMs = steps[k];
       const tMarket = mono();
-      const { input } = await builder.build(k, tMs, shards ? shards.openSpreads() : host.openSpreads());
+      const { input } = shards
+        ? await builder.finish(await (prepared ?? builder.prepare(k, tMs)), shards.openSpreads())
+        : await builder.build(k, tMs, host.openSpreads());
       if (input.monthIndex !== totals.monthIndex) {
         if (totals.monthIndex >= 0) await (shards ? shards.startMonth() : host.startMonth());
         totals.monthIndex = input.monthIndex;
       }
       const tKernel = mono();
       phasesMs.market += tKernel - tMarket;
-      const sum = shards ? await shards.step(input) : host.step(input);
+      let sum: StepSummary;
+      if (shards) {
+        const stepping = shards.step(input);
+        prepared = k + 1 < steps.length ? builder.prepare(k + 1, steps[k + 1]) : null;
+        // Settled now, so a failure is this step's and not an unhandled rejection later.
+        await prepared?.catch(() => undefined);
+        sum = await stepping;
+      } else sum = host.step(input);
       if (input.marketOpen && totals.noCandidate)
         countNoCandidate(totals.noCandidate, monthYear[input.monthIndex], input.candidates);
       const tPersist = mono();

@@ -83,6 +83,17 @@ export interface StepSummary {
   openPositions: number;
 }
 
+/** Adds shard summary `s` into `into`: counts and whole cents, the same in any order. */
+export function addStepSummary(into: StepSummary, s: StepSummary): void {
+  into.opened += s.opened;
+  into.closed += s.closed;
+  into.exitsBlocked += s.exitsBlocked;
+  into.realizedCents += s.realizedCents;
+  into.openPositions += s.openPositions;
+  for (let i = 0; i < s.exitsByReason.length; i++) into.exitsByReason[i] += s.exitsByReason[i];
+  for (let i = 0; i < s.skipsByReason.length; i++) into.skipsByReason[i] += s.skipsByReason[i];
+}
+
 export interface HostOptions {
   /** How many months the run spans: one monthly P&L column per month per trader. */
   months: number;

@@ -51,7 +51,8 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
       max: 30,
     }),
     workers: Flags.integer({
-      description: 'threads to step the traders on (default: one per core; 1: this thread only); results do not depend on it',
+      description:
+        'threads to step the traders on (default: one per core; 1: this thread only); results do not depend on it',
       min: 0,
       max: 64,
     }),

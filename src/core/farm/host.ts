@@ -410,7 +410,8 @@ export class FarmHost {
         });
     for (let i = 0; i < n; i++) {
       if (t.openCount[i] === 0) continue;
-      touched[i] = 1;
+      // At equity ≤ 0 the breaker fires again on every pass, marks moving or not.
+      if (t.breakerPeakCents[i] <= 0) touched[i] = 1;
       for (let k = i * slots; k < (i + 1) * slots; k++) {
         const sp = s.spread[k];
         if (sp < 0 || sp > maxId) continue;
@@ -436,9 +437,11 @@ export class FarmHost {
           }
           summary.exitsBlocked++;
         }
+        // Equity moves only with a mark (or a close, or an entry): only then is the trader marked to market.
         if (mid !== s.lastMarkPips[k]) {
           t.openMtmCents[i] += (s.lastMarkPips[k] - mid) * s.contracts[k];
           s.lastMarkPips[k] = mid;
+          touched[i] = 1;
         }
         if (mid < s.lowMidPips[k]) s.lowMidPips[k] = mid;
         // The caps see the portfolio's greeks at current marks.

@@ -32,6 +32,27 @@ export interface ReviewVerdict {
   reason: string;
 }
 
+/** Per-trade evidence of a sample of closed trades: mean, sample sd and the mean's t (null: fewer than 2 trades, or no spread). */
+export interface TradeStats {
+  mean: number;
+  sd: number;
+  t: number;
+}
+
+/** What a promotion records so its review never guesses: the in-sample trades' mean, sd (n − 1) and t = mean/(sd/√n). */
+export function tradeStats(pnls: readonly number[]): TradeStats | null {
+  const n = pnls.length;
+  if (n < 2) return null;
+  let sum = 0;
+  for (const x of pnls) sum += x;
+  const mean = sum / n;
+  let ss = 0;
+  for (const x of pnls) ss += (x - mean) * (x - mean);
+  const sd = Math.sqrt(ss / (n - 1));
+  if (!(sd > 0)) return null;
+  return { mean, sd, t: mean / (sd / Math.sqrt(n)) };
+}
+
 /** The in-sample mean shrunk toward zero by its own t: mean · max(0, 1 − 1/t²). */
 export function shrunkMean(mean: number, t: number): number {
   return mean * Math.max(0, 1 - 1 / (t * t));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reviewForward, shrunkMean } from '../../../src/core/judge/review.js';
+import { reviewForward, shrunkMean, tradeStats } from '../../../src/core/judge/review.js';
 
 // In sample: $1.00 a trade with t = 2 → shrunk to 1 − 1/4 = 75 % of it, 75 cents; sd $3.
 const IS = { isMean: 100, isSd: 300, isT: 2, alpha: 0.05, beta: 0.2 };
@@ -32,5 +32,21 @@ describe('sequential review of a promoted configuration', () => {
     const gone = reviewForward({ ...IS, isT: 0.9, trades: [] });
     expect(gone.status).toBe('demote');
     expect(gone.reason).toMatch(/^no edge left to defend/);
+  });
+});
+
+describe('the per-trade evidence a promotion records', () => {
+  it('trades 100, 300, 200, −200 cents: mean 100, sd √(140,000/3) = 216.02, t = 100/(216.02/2) = 0.9258', () => {
+    const s = tradeStats([100, 300, 200, -200])!;
+    expect(s.mean).toBe(100);
+    expect(s.sd).toBeCloseTo(Math.sqrt(140_000 / 3), 12);
+    expect(s.sd).toBeCloseTo(216.0247, 4);
+    expect(s.t).toBeCloseTo(0.92582, 5);
+  });
+
+  it('one trade, or trades all alike, give no evidence of spread: null', () => {
+    expect(tradeStats([])).toBeNull();
+    expect(tradeStats([500])).toBeNull();
+    expect(tradeStats([500, 500, 500])).toBeNull();
   });
 });

@@ -19,12 +19,12 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const run = (argv: string[]) =>
+const run = (argv: string[], columns = '200') =>
   runCommand(Promote, argv, {
     ARGUS_CONFIG: join(dir, 'none.json'),
     ARGUS_DB: join(dir, 'argus.db'),
     ARGUS_FAKE_NOW: REVIEW_AT,
-    COLUMNS: '200',
+    COLUMNS: columns,
   });
 
 describe('argus promote --review (command)', () => {
@@ -103,6 +103,13 @@ describe('argus promote --review (command)', () => {
     expect(out).toContain("the live farm's grid has no shortDelta 0.3");
     expect(out).toContain('  1. trader 74: IBIT 21 DTE');
     expect(out).toMatch(/5 active promotion\(s\) reviewed: 0 would be demoted, 0 kept, 3 still followed, /);
+  });
+
+  it('at 100 columns no line is longer: the reasons wrap in their cell, the prose wraps', async () => {
+    const { out, error } = await run(['--review', '--dry-run'], '100');
+    expect(error).toBeNull();
+    expect(out.split('\n').filter((l) => [...l].length > 100)).toEqual([]);
+    expect(out).toMatch(/^\s+1\s+74\s/m);
   });
 
   it('--alpha-demote without --review is refused; a bad rate names itself (exit 2)', async () => {

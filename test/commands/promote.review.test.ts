@@ -92,10 +92,11 @@ describe('argus promote --review (command)', () => {
     expect(out).toMatch(
       /^Review of the active promotions at 2026-03-06 16:30 ET \(dry run: nothing recorded\)/,
     );
-    // ln(0.9/0.01) = 4.4998, ln(0.1/0.99) = −2.2925; 0.01/0.9 = 1.1 %, 0.1/0.99 = 10.1 %.
+    // ln(0.9/0.01) = 4.4998, ln(0.1/0.99) = −2.2925; 0.01/0.9 = 1.11 %, 0.1/0.99 = 10.10 %.
     expect(out).toContain('α 1.0%, β 10.0%: demote at log LR ≥ 4.500');
     expect(out).toContain('keep at ≤ -2.293');
-    expect(out).toContain('probability ≤ 1.1%');
+    expect(out).toContain('probability ≤ 1.11%');
+    expect(out).toContain('probability ≤ 10.10%');
     // A: 12 trades × 0.28125 = 3.375 < 4.500: keep following at these rates.
     expect(out).toMatch(/\n\s+1\s+74\s+114\s.*\s12\/12\s+−\$36\.00\s.*\s\$0\.75\s+3\.375\s+following\s/);
     // B: 12 × −0.135417 + 2 × 0.28125 = −1.0625, above −2.293: following too.

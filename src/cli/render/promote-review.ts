@@ -44,7 +44,7 @@ const COLUMNS: Column<PromotionReview>[] = [
 export function renderPromoteReview(r: PromoteReviewResult, view: TableView = {}): string {
   const lines = [
     `Review of the active promotions at ${formatEt(r.atMs)}${r.dryRun ? ' (dry run: nothing recorded)' : ''}: each one's forward trades on the live farm${r.liveRunId ? ` (run ${r.liveRunId.slice(0, 8)}…)` : ''}, closed after its promotion, tested with Wald's SPRT against its in-sample mean per trade shrunk by its t, mean · max(0, 1 − 1/t²).`,
-    `α ${formatPct(r.alpha)}, β ${formatPct(r.beta)}: demote at log LR ≥ ${r.demoteAt.toFixed(3)} (a configuration with that edge is demoted with probability ≤ ${formatPct(r.falseDemotionMax)}), keep at ≤ ${r.keepAt.toFixed(3)} (one with no edge is kept with probability ≤ ${formatPct(r.missedDemotionMax)}).`,
+    `α ${formatPct(r.alpha)}, β ${formatPct(r.beta)}: demote at log LR ≥ ${r.demoteAt.toFixed(3)} (a configuration with that edge is demoted with probability ≤ ${formatPct(r.falseDemotionMax, 2)}), keep at ≤ ${r.keepAt.toFixed(3)} (one with no edge is kept with probability ≤ ${formatPct(r.missedDemotionMax, 2)}).`,
   ];
   if (!r.reviews.length) {
     lines.push(`${r.message.charAt(0).toUpperCase()}${r.message.slice(1)}`);

@@ -5,8 +5,13 @@ import { promoteCsv, renderPromote } from '../cli/render/promote.js';
 import { renderPromoteReview } from '../cli/render/promote-review.js';
 import { outputWidth } from '../cli/terminal.js';
 import { DEFAULT_PARAMS } from '../core/judge/walk-forward.js';
-import { type PromoteOutcome, promoteRun } from '../services/promote.js';
-import { type PromoteReviewResult, promoteReview, REVIEW_DEFAULTS } from '../services/promote-review.js';
+import {
+  type PromoteOutcome,
+  type PromoteReviewResult,
+  promoteReview,
+  promoteRun,
+  REVIEW_DEFAULTS,
+} from '../services/promote.js';
 
 export default class Promote extends BaseCommand<typeof Promote> {
   static override description =

@@ -1,6 +1,6 @@
 import { formatMoney, formatPct } from '../../core/format.js';
 import { formatEt } from '../../core/time/market-calendar.js';
-import type { PromoteReviewResult, PromotionReview } from '../../services/promote-review.js';
+import type { PromoteReviewResult, PromotionReview } from '../../services/promote.js';
 import { type Column, columnsTable, type TableView } from './table.js';
 import { traderConfigPhrase } from './trader-config.js';
 

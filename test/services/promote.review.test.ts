@@ -7,7 +7,7 @@ import { SqlitePromotions } from '../../src/adapters/store/promotions.js';
 import type { Store } from '../../src/adapters/store/store.js';
 import { DEFAULT_RULES } from '../../src/core/farm/rules.js';
 import { ManualClock } from '../../src/core/time/clock.js';
-import { type PromoteReviewDeps, promoteReview } from '../../src/services/promote-review.js';
+import { type PromoteReviewDeps, promoteReview } from '../../src/services/promote.js';
 import { openStore } from '../support/notify.js';
 import {
   backtestGrid,

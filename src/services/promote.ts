@@ -2,7 +2,7 @@ import { UsageError } from '../core/errors.js';
 import { canonicalJson, type Grid, parseGrid, type TraderConfig } from '../core/farm/grid.js';
 import { type LoadedRun, loadRun } from '../core/judge/loaded-run.js';
 import type { ActivePromotion, PromotionReviewRecord } from '../core/judge/ports.js';
-import { type ReviewVerdict, reviewForward } from '../core/judge/review.js';
+import { expectedTrades, type ReviewVerdict, reviewForward } from '../core/judge/review.js';
 import {
   checkParams,
   DEFAULT_PARAMS,
@@ -178,6 +178,11 @@ export interface PromotionReview {
   shrunkMeanUsd: number | null;
   /** Log-likelihood ratio of no edge over the shrunk edge (null: not tested, or no edge left to test). */
   llr: number | null;
+  /**
+   * What the review can see: the forward trades the test reads on average before deciding, with no
+   * edge and with the shrunk edge (Wald's approximation; null: no evidence, or nothing left to test).
+   */
+  tradesNeeded: { noEdge: number; edge: number } | null;
   reason: string;
   /** Demoted by this review (never on a dry run). */
   demoted: boolean;
@@ -324,6 +329,7 @@ function reviewOne(
     isTradeT: null,
     shrunkMeanUsd: null,
     llr: null,
+    tradesNeeded: null,
     reason: '',
     demoted: false,
   };
@@ -338,16 +344,14 @@ function reviewOne(
       ...base,
       reason: `its ${e.isClosedTrades ?? 'unknown number of'} in-sample closed trades gave no per-trade spread (fewer than two, or all equal): nothing to test against`,
     };
-  const evidence = { isTradeMeanUsd: e.isTradeMeanUsd, isTradeSdUsd: e.isTradeSdUsd, isTradeT: e.isTradeT };
-  const test = (trades: number[]): ReviewVerdict =>
-    reviewForward({
-      trades,
-      isMean: e.isTradeMeanUsd! * 100,
-      isSd: e.isTradeSdUsd! * 100,
-      isT: e.isTradeT!,
-      alpha,
-      beta,
-    });
+  const input = { isMean: e.isTradeMeanUsd * 100, isSd: e.isTradeSdUsd * 100, isT: e.isTradeT, alpha, beta };
+  const evidence = {
+    isTradeMeanUsd: e.isTradeMeanUsd,
+    isTradeSdUsd: e.isTradeSdUsd,
+    isTradeT: e.isTradeT,
+    tradesNeeded: expectedTrades(input),
+  };
+  const test = (trades: number[]): ReviewVerdict => reviewForward({ ...input, trades });
   const tested = (v: ReviewVerdict) => ({
     status: v.status,
     tradesRead: v.trades,

@@ -69,6 +69,7 @@ describe('argus promote --review (command)', () => {
         'shrunkMeanUsd',
         'status',
         'trader',
+        'tradesNeeded',
         'tradesRead',
       ].sort(),
     );
@@ -98,9 +99,12 @@ describe('argus promote --review (command)', () => {
     expect(out).toContain('probability ≤ 1.11%');
     expect(out).toContain('probability ≤ 10.10%');
     // A: 12 trades × 0.28125 = 3.375 < 4.500: keep following at these rates.
-    expect(out).toMatch(/\n\s+1\s+74\s+114\s.*\s12\/12\s+−\$36\.00\s.*\s\$0\.75\s+3\.375\s+following\s/);
+    // Needs at these rates: (0.9·ln 90 + 0.1·ln(0.1/0.99))/0.03125 = 122.3 trades.
+    expect(out).toMatch(
+      /\n\s+1\s+74\s+114\s.*\s12\/12\s+−\$36\.00\s.*\s\$0\.75\s+3\.375\s+≈122\s+following\s/,
+    );
     // B: 12 × −0.135417 + 2 × 0.28125 = −1.0625, above −2.293: following too.
-    expect(out).toMatch(/\n\s+2\s+49\s+73\s.*\s14\/14\s+\$18\.00\s.*\s-1\.063\s+following\s/);
+    expect(out).toMatch(/\n\s+2\s+49\s+73\s.*\s14\/14\s+\$18\.00\s.*\s-1\.063\s+≈122\s+following\s/);
     expect(out).toContain("the live farm's grid has no shortDelta 0.3");
     expect(out).toContain('  1. trader 74: IBIT 21 DTE');
     expect(out).toMatch(/5 active promotion\(s\) reviewed: 0 would be demoted, 0 kept, 3 still followed, /);

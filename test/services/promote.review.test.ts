@@ -65,6 +65,9 @@ describe('promote --review on a real database (the worked example in test/suppor
       demoted: true,
     });
     expect(a.llr).toBeCloseTo(2.8125, 12);
+    // ±75²/(2·300²) = 0.03125 a trade: (0.8·ln 16 + 0.2·ln(0.2/0.95))/0.03125 = 61.0 with no edge.
+    expect(a.tradesNeeded!.noEdge).toBeCloseTo(61.006, 3);
+    expect(a.tradesNeeded!.edge).toBeCloseTo(42.931, 3);
     expect(a.reason).toMatch(/^after 10 forward trades the evidence for no edge reached Wald's bound/);
     expect(b).toMatchObject({
       trader: 49,
@@ -86,7 +89,13 @@ describe('promote --review on a real database (the worked example in test/suppor
       llr: null,
     });
     expect(d.reason).toBe("the live farm's grid has no shortDelta 0.3: it does not trade this configuration");
-    expect(e).toMatchObject({ trader: 2, status: 'no evidence', isTradeSdUsd: null, llr: null });
+    expect(e).toMatchObject({
+      trader: 2,
+      status: 'no evidence',
+      isTradeSdUsd: null,
+      llr: null,
+      tradesNeeded: null,
+    });
     expect(e.reason).toMatch(
       /^promoted before the per-trade mean, sd and t were recorded: it cannot be reviewed/,
     );

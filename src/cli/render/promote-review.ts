@@ -32,6 +32,12 @@ const COLUMNS: Column<PromotionReview>[] = [
   { head: 'Tested', cell: (r) => money(r.shrunkMeanUsd), priority: 2 },
   { head: 'Log LR', cell: (r) => (r.llr === null ? '—' : r.llr.toFixed(3)), priority: 3 },
   {
+    // What the review can see: the trades it reads on average before demoting a configuration with no edge.
+    head: 'Needs',
+    cell: (r) => (r.tradesNeeded ? `≈${Math.round(r.tradesNeeded.noEdge).toLocaleString('en-US')}` : '—'),
+    priority: 3,
+  },
+  {
     head: 'Status',
     cell: (r) => (r.status === 'demote' && !r.demoted ? 'would demote' : STATUS[r.status]),
     priority: 1,
@@ -44,7 +50,7 @@ const COLUMNS: Column<PromotionReview>[] = [
 export function renderPromoteReview(r: PromoteReviewResult, view: TableView = {}): string {
   const lines = [
     `Review of the active promotions at ${formatEt(r.atMs)}${r.dryRun ? ' (dry run: nothing recorded)' : ''}: each one's forward trades on the live farm${r.liveRunId ? ` (run ${r.liveRunId.slice(0, 8)}…)` : ''}, closed after its promotion, tested with Wald's SPRT against its in-sample mean per trade shrunk by its t, mean · max(0, 1 − 1/t²).`,
-    `α ${formatPct(r.alpha)}, β ${formatPct(r.beta)}: demote at log LR ≥ ${r.demoteAt.toFixed(3)} (a configuration with that edge is demoted with probability ≤ ${formatPct(r.falseDemotionMax, 2)}), keep at ≤ ${r.keepAt.toFixed(3)} (one with no edge is kept with probability ≤ ${formatPct(r.missedDemotionMax, 2)}).`,
+    `α ${formatPct(r.alpha)}, β ${formatPct(r.beta)}: demote at log LR ≥ ${r.demoteAt.toFixed(3)} (a configuration with that edge is demoted with probability ≤ ${formatPct(r.falseDemotionMax, 2)}), keep at ≤ ${r.keepAt.toFixed(3)} (one with no edge is kept with probability ≤ ${formatPct(r.missedDemotionMax, 2)}). Needs: the forward trades the test reads on average before demoting one with no edge (Wald's approximation).`,
   ];
   if (!r.reviews.length) {
     lines.push(`${r.message.charAt(0).toUpperCase()}${r.message.slice(1)}`);

@@ -50,13 +50,18 @@ const COLUMNS: Column<PromotionReview>[] = [
 export function renderPromoteReview(r: PromoteReviewResult, view: TableView = {}): string {
   const lines = [
     `Review of the active promotions at ${formatEt(r.atMs)}${r.dryRun ? ' (dry run: nothing recorded)' : ''}: each one's forward trades on the live farm${r.liveRunId ? ` (run ${r.liveRunId.slice(0, 8)}…)` : ''}, closed after its promotion, tested with Wald's SPRT against its in-sample mean per trade shrunk by its t, mean · max(0, 1 − 1/t²).`,
-    `α ${formatPct(r.alpha)}, β ${formatPct(r.beta)}: demote at log LR ≥ ${r.demoteAt.toFixed(3)} (a configuration with that edge is demoted with probability ≤ ${formatPct(r.falseDemotionMax, 2)}), keep at ≤ ${r.keepAt.toFixed(3)} (one with no edge is kept with probability ≤ ${formatPct(r.missedDemotionMax, 2)}). Needs: the forward trades the test reads on average before demoting one with no edge (Wald's approximation).`,
+    `α ${formatPct(r.alpha)}, β ${formatPct(r.beta)}: demote at log LR ≥ ${r.demoteAt.toFixed(3)} (a configuration with that edge is demoted with probability ≤ ${formatPct(r.falseDemotionMax, 2)}), keep at ≤ ${r.keepAt.toFixed(3)} (one with no edge is kept with probability ≤ ${formatPct(r.missedDemotionMax, 2)}).`,
   ];
   if (!r.reviews.length) {
     lines.push(`${r.message.charAt(0).toUpperCase()}${r.message.slice(1)}`);
     return lines.join('\n');
   }
-  lines.push('', columnsTable(COLUMNS, r.reviews, view), '');
+  lines.push(
+    '',
+    columnsTable(COLUMNS, r.reviews, view),
+    "Needs: the forward trades the test reads on average before demoting a configuration with no edge (Wald's approximation).",
+    '',
+  );
   for (const x of r.reviews) lines.push(`  ${x.rank}. trader ${x.trader}: ${traderConfigPhrase(x.config)}`);
   lines.push('', `${r.message.charAt(0).toUpperCase()}${r.message.slice(1)}.`);
   if (r.demoted) lines.push('The recommendation (`argus signal`) no longer uses the demoted configurations.');

@@ -12,6 +12,7 @@ import { m011StepExits } from './011-step-exits.js';
 import { m012RunHolder } from './012-run-holder.js';
 import { m013Views } from './013-views.js';
 import { m014LeanRanks } from './014-lean-ranks.js';
+import { m015Review } from './015-review.js';
 
 import type { Migration } from './migration.js';
 
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m012RunHolder,
   m013Views,
   m014LeanRanks,
+  m015Review,
 ];

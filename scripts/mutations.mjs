@@ -15,7 +15,6 @@ const STEP = 'test/core/farm/market-step.test.ts';
 const STORE = 'test/adapters/store/farm-runs.test.ts';
 const HOST = 'src/core/farm/host.ts';
 const REF = 'src/core/farm/reference.ts';
-const KJS = 'src/core/farm/kernels-js.ts';
 const KGPU = 'src/core/farm/kernels.ts';
 const PICK = 'src/core/conditions/spread-pick.ts';
 const STEP_SRC = 'src/core/farm/market-step.ts';
@@ -145,8 +144,8 @@ const MUTATIONS = [
     rule: 'caps on current greeks',
     mutation: 'greeks kept from entry',
     patches: [
-      [HOST, 's.deltaUsd[k] = s.contracts[k] * markDelta[sp];', ''],
-      [HOST, 's.vegaUsd[k] = s.contracts[k] * markVega[sp];', ''],
+      [HOST, 'if (d !== s.deltaUsd[k]) s.deltaUsd[k] = d;', ''],
+      [HOST, 'if (v !== s.vegaUsd[k]) s.vegaUsd[k] = v;', ''],
       [REF, 'p.deltaUsd = p.contracts * m.greeks.deltaUsd;', ''],
       [REF, 'p.vegaUsd = p.contracts * m.greeks.vegaUsd;', ''],
     ],
@@ -174,7 +173,7 @@ const MUTATIONS = [
     rule: 'stop loss',
     mutation: 'fires only above credit × (1 + X)',
     patches: [
-      [KJS, 'mid >= stopMid[i]', 'mid > stopMid[i]'],
+      [KGPU, 'if (mid >= stopMid) return 2;', 'if (mid > stopMid) return 2;'],
       [KGPU, 'mid >= stopMid[i]', 'mid > stopMid[i]'],
       [
         REF,
@@ -188,7 +187,7 @@ const MUTATIONS = [
     rule: 'profit target',
     mutation: 'fires only below the target mid',
     patches: [
-      [KJS, 'mid <= ptMid[i]', 'mid < ptMid[i]'],
+      [KGPU, 'if (mid <= ptMid) return 3;', 'if (mid < ptMid) return 3;'],
       [KGPU, 'mid <= ptMid[i]', 'mid < ptMid[i]'],
       [
         REF,
@@ -202,7 +201,7 @@ const MUTATIONS = [
     rule: 'trailing stop',
     mutation: 'fires only beyond the gap',
     patches: [
-      [KJS, 'mid >= lowMid[i] + trailGap[i]', 'mid > lowMid[i] + trailGap[i]'],
+      [KGPU, 'mid >= lowMid + trailGap)', 'mid > lowMid + trailGap)'],
       [KGPU, 'mid >= lowMid[i] + trailGap[i]', 'mid > lowMid[i] + trailGap[i]'],
       [REF, 'mid >= p.bestMidPips + Math.ceil(', 'mid > p.bestMidPips + Math.ceil('],
     ],
@@ -234,7 +233,7 @@ const MUTATIONS = [
     rule: 'assignment exit',
     mutation: 'assignment ignored',
     patches: [
-      [KJS, 'if (assign[sp] > 0) code = 1;', 'if (assign[sp] > 9) code = 1;'],
+      [KGPU, 'if (assigned > 0) return 1;', 'if (assigned > 9) return 1;'],
       [KGPU, 'if (assign[sp] > 0) return 1;', 'if (assign[sp] > 9) return 1;'],
       [
         REF,

@@ -11,6 +11,7 @@ import { m010LiveSteps } from './010-live-steps.js';
 import { m011StepExits } from './011-step-exits.js';
 import { m012RunHolder } from './012-run-holder.js';
 import { m013Views } from './013-views.js';
+import { m014Shard } from './014-shard.js';
 
 import type { Migration } from './migration.js';
 
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m011StepExits,
   m012RunHolder,
   m013Views,
+  m014Shard,
 ];

@@ -88,7 +88,7 @@ export function parseShardArg(flag: string, value: string): { index: number; of:
   if (of < 1 || index < 1 || index > of)
     throw new UsageError(
       `${name} ${value} names no shard: I/N needs 1 ≤ I ≤ N`,
-      `the shards of ${Math.max(of, 1)} are 1/${Math.max(of, 1)} … ${Math.max(of, 1)}/${Math.max(of, 1)}`,
+      of < 1 ? 'N is the number of shards, at least 1' : `the shards of ${of} are 1/${of} … ${of}/${of}`,
     );
   return { index, of };
 }

@@ -8,8 +8,7 @@ export default class FarmMerge extends BaseCommand<typeof FarmMerge> {
   static override description =
     'Combine the shards of one backtest (`farm run --shard I/N`, each in its own database) into one completed run, identical to the run unsharded';
   static override examples = [
-    '<%= config.bin %> farm merge all.db shard-1.db shard-2.db shard-3.db shard-4.db',
-    '<%= config.bin %> farm merge --into all.db shard-*.db',
+    'for i in 1 2; do <%= config.bin %> farm run --source replay --shard $i/2 --db shard-$i.db --json > /dev/null || exit 1; done; <%= config.bin %> farm merge all.db shard-1.db shard-2.db',
   ];
   // The shards are any number of files.
   static override strict = false;

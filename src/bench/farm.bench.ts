@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { ThreadShards } from '../adapters/shards/shard-pool.js';
 import { AppContext } from '../cli/context.js';
 import { probeGl } from '../core/engine/gl.js';
 import { resolveEngine } from '../core/engine/resolve.js';
@@ -12,6 +13,7 @@ import { MarketStepBuilder } from '../core/farm/market-step.js';
 import { ReferenceTrader } from '../core/farm/reference.js';
 import { monthsBetween } from '../core/farm/runner.js';
 import { farmSettings } from '../core/farm/settings.js';
+import { FarmState } from '../core/farm/state.js';
 import type { StepInput } from '../core/farm/step-input.js';
 import { farmBacktest } from '../services/farm-run.js';
 import type { Bench } from './harness.js';
@@ -67,6 +69,30 @@ function timeEngine(kernels: FarmKernels, inputs: StepInput[], ctx: AppContext) 
     minMs: round(sorted[0]),
     maxMs: round(sorted[sorted.length - 1]),
   };
+}
+
+/** The js engine's step on worker threads over shared memory (what a backtest uses), per step. */
+async function timeThreads(threads: number, inputs: StepInput[], ctx: AppContext) {
+  const grid = ctx.grid();
+  const { rules } = farmSettings(ctx.farmConfig);
+  const opts = { months: 1 };
+  const state = new FarmState(grid.count, rules.maxOpenPositions, 1, Math.round(rules.capitalUsd * 100), 0, {
+    shared: true,
+  });
+  const shards = new ThreadShards(threads);
+  try {
+    await shards.start({ gridSpec: grid.spec, rules, host: opts, state, dailySample: null });
+    const ms: number[] = [];
+    for (const inp of inputs) {
+      const t0 = performance.now();
+      await shards.step(inp);
+      ms.push(performance.now() - t0);
+    }
+    const sorted = ms.slice(2).sort((a, b) => a - b);
+    return round(sorted[Math.floor(sorted.length / 2)]);
+  } finally {
+    await shards.close();
+  }
 }
 
 /** Bytes a step must read or write at least: the slot columns the exit pass scans and the trader columns entry and marking touch. */
@@ -175,6 +201,7 @@ function goals(
   const replay = out.fullReplay as Record<string, number | Record<string, number> | undefined>;
   const startup = out.startup as Record<string, number | undefined>;
   const phases = replay.phasesSeconds as Record<string, number> | undefined;
+  const threads = out.threads as { overFloor: number; referenceOver: number } | null;
   const g = (goal: string, measured: number | null | undefined, ok: (x: number) => boolean) => ({
     goal,
     measured: measured ?? null,
@@ -184,8 +211,13 @@ function goals(
     g('2025 replay with persistence ≤ 20 s wall', replay.wallSeconds as number, (x) => x <= 20),
     g('peak RSS ≤ 1024 MiB', replay.peakRssMiB as number, (x) => x <= 1024),
     g('CPU ≥ 160 % (both cores)', replay.cpuPercent as number, (x) => x >= 160),
-    g('kernel step ≤ 2× the memory floor', out.fastestOverFloor as number, (x) => x <= 2),
-    g('kernel step ≥ 100× the reference', out.referenceOverFastest as number, (x) => x >= 100),
+    g('kernel step ≤ 2× the memory floor (one thread)', out.fastestOverFloor as number, (x) => x <= 2),
+    g('kernel step on the threads ≤ 2× the memory floor', threads?.overFloor, (x) => x <= 2),
+    g(
+      'kernel step ≥ 100× the reference (threads where faster)',
+      Math.max(out.referenceOverFastest as number, threads?.referenceOver ?? 0),
+      (x) => x >= 100,
+    ),
     g('bytes written ≤ 3× the final DB', replay.writtenOverDb as number, (x) => x <= 3),
     g('final write takes seconds (≤ 5 s)', phases?.finalWrite, (x) => x <= 5),
     g('argus --help ≤ 0.3 s', startup.helpSeconds, (x) => x <= 0.3),
@@ -222,6 +254,8 @@ export const farmBench: Bench = {
           k.destroy();
         }
       }
+      const threads = availableParallelism();
+      const threaded = threads > 1 ? await timeThreads(threads, inputs, ctx) : null;
       if (!probeGl().ok)
         engines.gpu = { skipped: 'no GL backend (run `xvfb-run -a npm run bench` to include it)' };
 
@@ -253,6 +287,16 @@ export const farmBench: Bench = {
         memcpyGBps: rate,
         memoryFloorMsPerStep: round(floorMs, 2),
         fastestOverFloor: round(fastest / floorMs, 1),
+        // The same steps split over the worker threads a backtest uses (one per core), against the same floor.
+        threads:
+          threaded === null
+            ? null
+            : {
+                threads,
+                medianMsPerStep: threaded,
+                overFloor: round(threaded / floorMs, 1),
+                referenceOver: round(refMsPerStep / threaded, 1),
+              },
         stateMiB: round(
           new FarmHost(grid, rules, {
             months: 11,

@@ -140,7 +140,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     // Parser errors carry `parse`; a few (a flag without its value) are plain oclif errors of exit 2.
     if (!('parse' in e) && !(e.oclif?.exit === 2 && e.code !== 'EEXIT')) return null;
     const nonexistent = (err as { flags?: unknown }).flags;
-    const first = err.message.split('\n')[0].trim();
+    // A flag-validation error opens with a heading ("The following error occurred:"); the reason follows it.
+    const lines = err.message.split('\n').map((l) => l.trim());
+    const first = lines.find((l) => l && !l.endsWith(':')) ?? lines[0];
     const message =
       Array.isArray(nonexistent) && nonexistent.length
         ? `unknown flag${nonexistent.length > 1 ? 's' : ''} ${nonexistent.join(', ')}`

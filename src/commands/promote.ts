@@ -2,9 +2,16 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { columnList, numberFlag, tableFlags } from '../cli/flags.js';
 import { promoteCsv, renderPromote } from '../cli/render/promote.js';
+import { renderPromoteReview } from '../cli/render/promote-review.js';
 import { outputWidth } from '../cli/terminal.js';
 import { DEFAULT_PARAMS } from '../core/judge/walk-forward.js';
-import { type PromoteOutcome, promoteRun } from '../services/promote.js';
+import {
+  type PromoteOutcome,
+  type PromoteReviewResult,
+  promoteReview,
+  promoteRun,
+  REVIEW_DEFAULTS,
+} from '../services/promote.js';
 
 export default class Promote extends BaseCommand<typeof Promote> {
   static override description =
@@ -13,13 +20,31 @@ export default class Promote extends BaseCommand<typeof Promote> {
     '<%= config.bin %> promote --dry-run',
     '<%= config.bin %> promote --run latest --top 3 --alpha 0.01',
     '<%= config.bin %> promote --run <run-id> --is-months 6 --oos-months 2 --json',
+    '<%= config.bin %> promote --review',
+    '<%= config.bin %> promote --review --alpha-demote 0.01 --beta 0.1 --dry-run --json',
   ];
   static override flags = {
     run: Flags.string({
       description: 'backtest run id (or its first characters), or latest',
       default: 'latest',
     }),
-    'dry-run': Flags.boolean({ description: 'show what would be promoted; record nothing' }),
+    'dry-run': Flags.boolean({ description: 'show what would be promoted (or demoted); record nothing' }),
+    review: Flags.boolean({
+      description:
+        "follow the active promotions forward: test each one's live-farm trades since its promotion (Wald's SPRT against its in-sample mean per trade shrunk by its t) and demote those that fail, with the reason",
+    }),
+    'alpha-demote': numberFlag({
+      description: `--review: false-demotion rate α, the chance of demoting a configuration that has the shrunk edge (default ${REVIEW_DEFAULTS.alpha})`,
+      min: 0,
+      max: 1,
+      dependsOn: ['review'],
+    }),
+    beta: numberFlag({
+      description: `--review: the chance β of keeping a configuration with no edge (default ${REVIEW_DEFAULTS.beta})`,
+      min: 0,
+      max: 1,
+      dependsOn: ['review'],
+    }),
     top: Flags.integer({
       description: 'configurations selected per window (and promoted at most)',
       default: DEFAULT_PARAMS.top,
@@ -89,9 +114,18 @@ export default class Promote extends BaseCommand<typeof Promote> {
     }),
   };
 
-  async run(): Promise<PromoteOutcome> {
+  async run(): Promise<PromoteOutcome | PromoteReviewResult> {
     const f = this.flags;
     const quiet = this.jsonEnabled();
+    if (f.review) {
+      const r = promoteReview(this.ctx, {
+        alpha: f['alpha-demote'] ?? REVIEW_DEFAULTS.alpha,
+        beta: f.beta ?? REVIEW_DEFAULTS.beta,
+        dryRun: f['dry-run'] === true,
+      });
+      if (!quiet) this.log(renderPromoteReview(r, { width: outputWidth(), pick: columnList(f.columns) }));
+      return r;
+    }
     const r = await promoteRun(this.ctx, {
       run: f.run,
       dryRun: f['dry-run'],

@@ -83,6 +83,18 @@ describe('argus promote on a recorded run', () => {
       new RegExp(`^promoted trader ${r.promoted[0].trader} \\(run ${runId.slice(0, 8)}…, DSR p `),
     );
     expect(configs[0].dte).toBe(r.promoted[0].config.dte);
+    // The per-trade evidence `promote --review` needs is recorded with each promotion.
+    const stored = ctx
+      .store()
+      .db.prepare('SELECT evidence_json FROM promotions WHERE active = 1 ORDER BY rank')
+      .all() as { evidence_json: string }[];
+    const e = JSON.parse(stored[0].evidence_json);
+    expect(e.isTradeMeanUsd).toBe(r.promoted[0].evidence.isTradeMeanUsd);
+    expect(e.isTradeSdUsd).toBeGreaterThan(0);
+    expect(e.isTradeT).toBeCloseTo(e.isTradeMeanUsd / (e.isTradeSdUsd / Math.sqrt(e.isClosedTrades)), 9);
+    expect(ctx.promotions.active().map((p) => p.evidence.isTradeT)).toEqual(
+      r.promoted.map((p) => p.evidence.isTradeT),
+    );
     const trials = ctx.promotions.trialCounts(runId);
     expect(trials.map((t) => [t.isFrom, t.isTo])).toEqual([
       ['2025-03', '2025-03'],

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { StepSummary } from '../../core/farm/host.js';
+import { addStepSummary, type StepSummary } from '../../core/farm/host.js';
 import type { HostShards, ShardSetup } from '../../core/farm/ports.js';
 import { encodeStep } from '../../core/farm/step-codec.js';
 import type { StepInput } from '../../core/farm/step-input.js';
@@ -112,18 +112,8 @@ export class ThreadShards implements HostShards {
     answers.forEach((a, w) => {
       if (a.type !== 'stepped') throw new Error(`farm shard ${w + 1}: unexpected answer ${a.type}`);
       this.shards[w].open = a.open;
-      const s = a.summary;
-      if (!out) {
-        out = s;
-        return;
-      }
-      out.opened += s.opened;
-      out.closed += s.closed;
-      out.exitsBlocked += s.exitsBlocked;
-      out.realizedCents += s.realizedCents;
-      out.openPositions += s.openPositions;
-      for (let i = 0; i < s.exitsByReason.length; i++) out.exitsByReason[i] += s.exitsByReason[i];
-      for (let i = 0; i < s.skipsByReason.length; i++) out.skipsByReason[i] += s.skipsByReason[i];
+      if (out) addStepSummary(out, a.summary);
+      else out = a.summary;
     });
     if (input.isClose && this.state) this.state.days++;
     return out as unknown as StepSummary;

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { Grid } from '../../core/farm/grid.js';
-import { FarmHost, MarkBook, type StepSummary } from '../../core/farm/host.js';
+import { addStepSummary, FarmHost, MarkBook, type StepSummary } from '../../core/farm/host.js';
 import { JsFarmKernels } from '../../core/farm/kernels-js.js';
 import { FarmState } from '../../core/farm/state.js';
 import { decodeStep } from '../../core/farm/step-codec.js';
@@ -20,16 +20,6 @@ function openIds(): Int32Array {
   const ids: number[] = [];
   for (const h of hosts) for (const id of h.openSpreads()) ids.push(id);
   return Int32Array.from(ids).sort();
-}
-
-function add(into: StepSummary, s: StepSummary): void {
-  into.opened += s.opened;
-  into.closed += s.closed;
-  into.exitsBlocked += s.exitsBlocked;
-  into.realizedCents += s.realizedCents;
-  into.openPositions += s.openPositions;
-  for (let i = 0; i < s.exitsByReason.length; i++) into.exitsByReason[i] += s.exitsByReason[i];
-  for (let i = 0; i < s.skipsByReason.length; i++) into.skipsByReason[i] += s.skipsByReason[i];
 }
 
 port.on('message', (m: ToShard) => {
@@ -66,7 +56,7 @@ port.on('message', (m: ToShard) => {
         let summary: StepSummary | null = null;
         for (const h of hosts) {
           const s = h.step(input);
-          if (summary) add(summary, s);
+          if (summary) addStepSummary(summary, s);
           else summary = s;
         }
         if (!summary) throw new Error('step before init');

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { SignalConfig } from '../../core/conditions/signal.js';
-import type { Promotions, StoredTrialCount } from '../../core/judge/ports.js';
-import type { PromoteResult } from '../../core/judge/walk-forward.js';
+import type { TraderConfig } from '../../core/farm/grid.js';
+import type {
+  ActivePromotion,
+  PromotionReviewRecord,
+  Promotions,
+  StoredTrialCount,
+} from '../../core/judge/ports.js';
+import type { CandidateResult, PromoteResult } from '../../core/judge/walk-forward.js';
 import type { Db } from './db.js';
 
 /** promotion_evals, trial_counts and promotions: what `argus promote` records. */
@@ -106,6 +112,45 @@ export class SqlitePromotions implements Promotions {
       }
     })();
     return id;
+  }
+
+  active(): ActivePromotion[] {
+    const rows = this.db
+      .prepare(
+        'SELECT id, run_id, trader_id, config_json, rank, promoted_ms, evidence_json FROM promotions WHERE active = 1 ORDER BY rank, id',
+      )
+      .all() as {
+      id: number;
+      run_id: string;
+      trader_id: number;
+      config_json: string;
+      rank: number;
+      promoted_ms: number;
+      evidence_json: string;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      runId: r.run_id,
+      trader: r.trader_id,
+      config: JSON.parse(r.config_json) as TraderConfig,
+      rank: r.rank,
+      promotedMs: r.promoted_ms,
+      evidence: JSON.parse(r.evidence_json) as Partial<CandidateResult>,
+    }));
+  }
+
+  demote(reviews: readonly PromotionReviewRecord[], nowMs: number): void {
+    const verdict = this.db.prepare('UPDATE promotions SET review_json = ? WHERE id = ?');
+    // Only an active row is demoted: a review racing a new evaluation never touches the new set.
+    const demote = this.db.prepare(
+      'UPDATE promotions SET active = 0, demoted_ms = ?, demoted_reason = ? WHERE id = ? AND active = 1',
+    );
+    this.db.transaction(() => {
+      for (const r of reviews) {
+        verdict.run(JSON.stringify(r.verdict), r.id);
+        if (r.demote) demote.run(nowMs, r.reason, r.id);
+      }
+    })();
   }
 
   /** The trial counts stored with a run, oldest window first. */

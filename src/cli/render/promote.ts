@@ -1,12 +1,18 @@
 import { groupName } from '../../core/farm/groups.js';
 import { formatMoney } from '../../core/format.js';
-import { fmtP, type WindowResult } from '../../core/judge/walk-forward.js';
+import { type CandidateResult, fmtP, type WindowResult } from '../../core/judge/walk-forward.js';
 import { type ProvenanceSpan, SPAN_KINDS } from '../../core/market/provenance.js';
 import type { PromotedHistory, PromoteOutcome } from '../../services/promote.js';
 import { yearCell } from './leaderboard.js';
 import { spanShare, spanText } from './provenance.js';
 import { type Column, columnsTable, csvTable, type TableView } from './table.js';
 import { traderConfigPhrase } from './trader-config.js';
+
+/** What `promote --review` will test the forward trades against: the in-sample mean per trade, its sd and t. */
+function perTrade(e: CandidateResult): string {
+  if (e.isTradeMeanUsd === null || e.isTradeSdUsd === null || e.isTradeT === null) return '';
+  return `; in sample per trade ${formatMoney(e.isTradeMeanUsd)} ± ${formatMoney(e.isTradeSdUsd)} (t ${e.isTradeT.toFixed(2)})`;
+}
 
 /** Candidates shown per window without --all. */
 const BEST_FEW = 5;
@@ -36,7 +42,7 @@ export function renderPromote(r: PromoteOutcome, all: boolean, view: TableView =
     );
     for (const x of r.promoted) {
       lines.push(
-        `  ${x.rank}. trader ${x.trader}: ${traderConfigPhrase(x.config)} — p ${fmtP(x.evidence.pValue ?? 1)}, out of sample ${formatMoney(x.evidence.oosPnlUsd ?? 0)}`,
+        `  ${x.rank}. trader ${x.trader}: ${traderConfigPhrase(x.config)} — p ${fmtP(x.evidence.pValue ?? 1)}, out of sample ${formatMoney(x.evidence.oosPnlUsd ?? 0)}${perTrade(x.evidence)}`,
       );
       const h = r.promotedHistory.find((p) => p.trader === x.trader);
       if (h) lines.push(...promotedHistoryLines(h, r.spans));

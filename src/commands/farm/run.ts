@@ -51,6 +51,12 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
       min: -30,
       max: 30,
     }),
+    workers: Flags.integer({
+      description:
+        'threads to step the traders on (default: one per core; 1: this thread only); results do not depend on it',
+      min: 0,
+      max: 64,
+    }),
     shard: shardFlag({
       description:
         'run only shard I of N of the grid (contiguous traders; same market and seed) into --db; combine the N with `farm merge`',
@@ -66,7 +72,7 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
     const onSignal = () => stop.abort();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    // --fill-f, --fee and --iv-shift reach the farm through the config (flag > environment > file).
+    // --fill-f, --fee, --iv-shift and --workers reach the farm through the config (flag > environment > file).
     const r = await farmRun(this.ctx, {
       source: f.source,
       from: f.from,

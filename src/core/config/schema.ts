@@ -152,6 +152,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     path: 'farm.workers',
     env: 'ARGUS_FARM_WORKERS',
+    flag: 'workers',
     kind: 'number',
     schema: z.number().int().min(0).max(64),
     // 0: one thread per core. The js engine's steps split over them; results are identical.

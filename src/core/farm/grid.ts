@@ -130,6 +130,21 @@ export class Grid {
     return out as unknown as TraderConfig;
   }
 
+  /**
+   * The id of the trader with this configuration in this grid (its own id may come from another
+   * grid), or the first dimension whose value this grid lacks.
+   */
+  idOf(c: Omit<TraderConfig, 'id'>): { id: number } | { missing: Dimension } {
+    let id = 0;
+    for (let i = 0; i < DIMENSIONS.length; i++) {
+      const d = DIMENSIONS[i];
+      const level = (this.spec[d] as readonly unknown[]).indexOf(c[d]);
+      if (level < 0) return { missing: d };
+      id += level * this.strides[i];
+    }
+    return { id };
+  }
+
   /** Typed-array column of level indices for one dimension (structure of arrays). */
   levels(dim: number): Uint8Array {
     const out = new Uint8Array(this.count);

@@ -1,6 +1,7 @@
 import { SPAN_KINDS } from '../market/provenance.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../units.js';
 import { DIMENSIONS, type Grid, type Width } from './grid.js';
+import { exitCode } from './kernels.js';
 import { EXIT_REASON, type FarmRules, SKIP } from './rules.js';
 import { FarmState } from './state.js';
 import { NO_FILL, type StepInput } from './step-input.js';
@@ -13,6 +14,8 @@ const SKIP_REASONS = 20;
 /** The two per-step decision kernels, run by one engine (plain JS loop or gpu.js). */
 export interface FarmKernels {
   readonly name: string;
+  /** True: the host decides exits itself with exitCode (kernels.ts) in its pass over open slots; exits() is not called. */
+  readonly hostDecidesExits?: boolean;
   exits(a: ExitArgs): ArrayLike<number>;
   entries(a: EntryArgs): ArrayLike<number>;
   destroy(): void;
@@ -78,6 +81,17 @@ export interface StepSummary {
   exitsBlocked: number;
   realizedCents: number;
   openPositions: number;
+}
+
+/** Adds shard summary `s` into `into`: counts and whole cents, the same in any order. */
+export function addStepSummary(into: StepSummary, s: StepSummary): void {
+  into.opened += s.opened;
+  into.closed += s.closed;
+  into.exitsBlocked += s.exitsBlocked;
+  into.realizedCents += s.realizedCents;
+  into.openPositions += s.openPositions;
+  for (let i = 0; i < s.exitsByReason.length; i++) into.exitsByReason[i] += s.exitsByReason[i];
+  for (let i = 0; i < s.skipsByReason.length; i++) into.skipsByReason[i] += s.skipsByReason[i];
 }
 
 export interface HostOptions {
@@ -381,25 +395,39 @@ export class FarmHost {
           this.close(k, settle[sp], EXIT_REASON.expiry, 0, inp.tMs, summary);
       }
     }
-    const codes = this.kernels.exits({
-      spread: s.spread,
-      ptMid: s.ptMidPips,
-      stopMid: s.stopMidPips,
-      armMid: s.armMidPips,
-      trailGap: s.trailGapPips,
-      lowMid: s.lowMidPips,
-      markMid,
-      assign,
-    });
+    const fused = this.kernels.hostDecidesExits === true;
+    const codes = fused
+      ? null
+      : this.kernels.exits({
+          spread: s.spread,
+          ptMid: s.ptMidPips,
+          stopMid: s.stopMidPips,
+          armMid: s.armMidPips,
+          trailGap: s.trailGapPips,
+          lowMid: s.lowMidPips,
+          markMid,
+          assign,
+        });
     for (let i = 0; i < n; i++) {
       if (t.openCount[i] === 0) continue;
-      touched[i] = 1;
+      // At equity ≤ 0 the breaker fires again on every pass, marks moving or not.
+      if (t.breakerPeakCents[i] <= 0) touched[i] = 1;
       for (let k = i * slots; k < (i + 1) * slots; k++) {
         const sp = s.spread[k];
         if (sp < 0 || sp > maxId) continue;
         const mid = markMid[sp];
         if (mid < 0) continue;
-        let code = codes[k];
+        let code = codes
+          ? codes[k]
+          : exitCode(
+              mid,
+              assign[sp],
+              s.ptMidPips[k],
+              s.stopMidPips[k],
+              s.armMidPips[k],
+              s.trailGapPips[k],
+              s.lowMidPips[k],
+            );
         if (code === 0 && hostExits) code = this.hostExit(k, inp.marks.get(sp)!, inp.tMs);
         if (code !== 0) {
           const debit = code === EXIT_REASON.assignment ? assignDebit[sp] : closeDebit[sp];
@@ -409,15 +437,20 @@ export class FarmHost {
           }
           summary.exitsBlocked++;
         }
+        // Equity moves only with a mark (or a close, or an entry): only then is the trader marked to market.
         if (mid !== s.lastMarkPips[k]) {
           t.openMtmCents[i] += (s.lastMarkPips[k] - mid) * s.contracts[k];
           s.lastMarkPips[k] = mid;
+          touched[i] = 1;
         }
         if (mid < s.lowMidPips[k]) s.lowMidPips[k] = mid;
         // The caps see the portfolio's greeks at current marks.
+        // Written only when they change: most marks move little, and a write costs a cache line.
         if (!Number.isNaN(markDelta[sp])) {
-          s.deltaUsd[k] = s.contracts[k] * markDelta[sp];
-          s.vegaUsd[k] = s.contracts[k] * markVega[sp];
+          const d = s.contracts[k] * markDelta[sp];
+          const v = s.contracts[k] * markVega[sp];
+          if (d !== s.deltaUsd[k]) s.deltaUsd[k] = d;
+          if (v !== s.vegaUsd[k]) s.vegaUsd[k] = v;
         }
       }
     }

@@ -1,5 +1,5 @@
 import type { EntryArgs, ExitArgs, FarmKernels } from './host.js';
-import { entryKernel, exitKernel } from './kernels.js';
+import { entryKernel, exitCode, exitKernel } from './kernels.js';
 
 /**
  * The plain typed-array engine: the same decisions as kernels.ts, written as tight loops (a
@@ -8,6 +8,8 @@ import { entryKernel, exitKernel } from './kernels.js';
  */
 export class JsFarmKernels implements FarmKernels {
   readonly name: string = 'js';
+  /** The host decides exits in its own pass with exitCode: no second pass over every slot. */
+  readonly hostDecidesExits: boolean = true;
   private exitOut = new Int32Array(0);
   private entryOut = new Int32Array(0);
 
@@ -21,12 +23,8 @@ export class JsFarmKernels implements FarmKernels {
       let code = 0;
       if (sp >= 0) {
         const mid = markMid[sp];
-        if (mid >= 0) {
-          if (assign[sp] > 0) code = 1;
-          else if (mid >= stopMid[i]) code = 2;
-          else if (mid <= ptMid[i]) code = 3;
-          else if (trailGap[i] >= 0 && lowMid[i] <= armMid[i] && mid >= lowMid[i] + trailGap[i]) code = 4;
-        }
+        if (mid >= 0)
+          code = exitCode(mid, assign[sp], ptMid[i], stopMid[i], armMid[i], trailGap[i], lowMid[i]);
       }
       out[i] = code;
     }

@@ -39,6 +39,26 @@ export function exitKernel(
 }
 
 /**
+ * exitKernel's decision for a slot whose spread is marked (mid ≥ 0), as a plain function: the js
+ * engine's host applies it inside its own pass over the slots (kernels-js.ts uses it too).
+ */
+export function exitCode(
+  mid: number,
+  assigned: number,
+  ptMid: number,
+  stopMid: number,
+  armMid: number,
+  trailGap: number,
+  lowMid: number,
+): number {
+  if (assigned > 0) return 1;
+  if (mid >= stopMid) return 2;
+  if (mid <= ptMid) return 3;
+  if (trailGap >= 0 && lowMid <= armMid && mid >= lowMid + trailGap) return 4;
+  return 0;
+}
+
+/**
  * Entry filter for one trader: 0 = may enter, else a skip reason (see SKIP in rules.ts).
  * Step scalars: [marketOpen, blackout, warmthTenths (−1 unknown), ivRankBp (−1 unknown),
  * sessionBucket (0 none, 1 morning, 2 midday, 3 afternoon), regimeSizeZero (1 = no entries)].

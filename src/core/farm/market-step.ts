@@ -93,8 +93,8 @@ export function defaultOptionLifeHours(grid: Grid): number {
 }
 
 /** Turns the market at one instant into the StepInput every trader decides on. */
-/** A step's conditions and candidates, before its marks (MarketStepBuilder.prepare). */
-export interface PreparedStep {
+/** A step's conditions and candidates, before its marks (MarketStepBuilder.startStep). */
+export interface StartedStep {
   step: number;
   tMs: number;
   conditions: Conditions;
@@ -137,16 +137,16 @@ export class MarketStepBuilder {
         input: await this.exitsOnly(step, tMs, open, what.marks, what.exercise ?? false),
         conditions: null,
       };
-    return this.finish(await this.prepare(step, tMs), open);
+    return this.finishStep(await this.startStep(step, tMs), open);
   }
 
   /**
    * The part of a step that does not depend on the positions held: conditions and entry
-   * candidates. A run with worker threads prepares step k + 1 while they step k; `finish` then
-   * marks what is held. Calls must alternate prepare, finish in step order (the spread registry
+   * candidates. A run with worker threads starts step k + 1 while they step k; `finishStep` then
+   * marks what is held. Calls must alternate startStep, finishStep in step order (the spread registry
    * numbers spreads in that order).
    */
-  async prepare(step: number, tMs: number): Promise<PreparedStep> {
+  async startStep(step: number, tMs: number): Promise<StartedStep> {
     const { source, calendar: cal, rules } = this.o;
     const conditions = await computeConditions(source, cal, this.o.economic, tMs, {
       optionLifeHours: this.optionLifeHours,
@@ -174,8 +174,8 @@ export class MarketStepBuilder {
     return { step, tMs, conditions, marketOpen, symbolAvail, candidates };
   }
 
-  /** The prepared step with the marks of the spreads held open now. */
-  async finish(p: PreparedStep, open: Set<number>): Promise<{ input: StepInput; conditions: Conditions }> {
+  /** The started step with the marks of the spreads held open now. */
+  async finishStep(p: StartedStep, open: Set<number>): Promise<{ input: StepInput; conditions: Conditions }> {
     const { calendar: cal } = this.o;
     const { step, tMs, conditions, marketOpen, symbolAvail, candidates } = p;
     const day = cal.tradingDay(cal.etDate(tMs));

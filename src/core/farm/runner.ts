@@ -383,12 +383,12 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
     let lastYield = t0;
     let lastCheckpoint = t0;
     // With worker threads, step k + 1's conditions and candidates are built while they step k.
-    let prepared = startStep < steps.length && shards ? builder.prepare(startStep, steps[startStep]) : null;
+    let started = startStep < steps.length && shards ? builder.startStep(startStep, steps[startStep]) : null;
     for (let k = startStep; k < steps.length; k++) {
       const tMs = steps[k];
       const tMarket = mono();
       const { input } = shards
-        ? await builder.finish(await (prepared ?? builder.prepare(k, tMs)), shards.openSpreads())
+        ? await builder.finishStep(await (started ?? builder.startStep(k, tMs)), shards.openSpreads())
         : await builder.build(k, tMs, host.openSpreads());
       if (input.monthIndex !== totals.monthIndex) {
         if (totals.monthIndex >= 0) await (shards ? shards.startMonth() : host.startMonth());
@@ -399,9 +399,9 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       let sum: StepSummary;
       if (shards) {
         const stepping = shards.step(input);
-        prepared = k + 1 < steps.length ? builder.prepare(k + 1, steps[k + 1]) : null;
+        started = k + 1 < steps.length ? builder.startStep(k + 1, steps[k + 1]) : null;
         // Settled now, so a failure is this step's and not an unhandled rejection later.
-        await prepared?.catch(() => undefined);
+        await started?.catch(() => undefined);
         sum = await stepping;
       } else sum = host.step(input);
       if (input.marketOpen && totals.noCandidate)

@@ -1,11 +1,12 @@
 import type { SignalConfig } from '../conditions/signal.js';
+import type { TraderConfig } from '../farm/grid.js';
 import type { FarmSummary } from '../farm/ports.js';
 import type { DailySample, FarmFigures } from '../farm/resim.js';
 import type { BoardRun } from './board-run.js';
 import type { DimensionFilter } from './dimensions.js';
 import type { LiveTraderPosition } from './live-trader.js';
 import type { LevelStats, SortSpec, TraderStatRow } from './ranking.js';
-import type { PromoteResult } from './walk-forward.js';
+import type { CandidateResult, PromoteResult } from './walk-forward.js';
 
 /** A farm run's record (farm_runs), its JSON columns as stored. */
 export interface FarmRunRecord {
@@ -86,4 +87,33 @@ export interface Promotions {
   trialCounts(runId: string): StoredTrialCount[];
   /** The active promotions as recommendation configs (empty: the recommendation uses its default). */
   promotedConfigs(): SignalConfig[];
+  /** The active promotions with their evidence, as `promote --review` follows them (rank order). */
+  active(): ActivePromotion[];
+  /**
+   * Records a review: each promotion's last verdict, and demotes those it says to (active = 0, the
+   * time and the reason). One transaction.
+   */
+  demote(reviews: readonly PromotionReviewRecord[], nowMs: number): void;
+}
+
+/** An active promotion with what was recorded at promotion. */
+export interface ActivePromotion {
+  id: number;
+  runId: string;
+  trader: number;
+  config: TraderConfig;
+  rank: number;
+  promotedMs: number;
+  /** The candidate's evidence as recorded; promotions from before the per-trade figures lack them. */
+  evidence: Partial<CandidateResult>;
+}
+
+/** One promotion's review as recorded. */
+export interface PromotionReviewRecord {
+  id: number;
+  /** Demote it (active = 0) with this reason; otherwise only the verdict is kept. */
+  demote: boolean;
+  reason: string;
+  /** The verdict, JSON-able, kept as the promotion's last review. */
+  verdict: object;
 }

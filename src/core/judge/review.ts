@@ -32,9 +32,49 @@ export interface ReviewVerdict {
   reason: string;
 }
 
+/** Per-trade evidence of a sample of closed trades: mean, sample sd and the mean's t (null: fewer than 2 trades, or no spread). */
+export interface TradeStats {
+  mean: number;
+  sd: number;
+  t: number;
+}
+
+/** What a promotion records so its review never guesses: the in-sample trades' mean, sd (n − 1) and t = mean/(sd/√n). */
+export function tradeStats(pnls: readonly number[]): TradeStats | null {
+  const n = pnls.length;
+  if (n < 2) return null;
+  let sum = 0;
+  for (const x of pnls) sum += x;
+  const mean = sum / n;
+  let ss = 0;
+  for (const x of pnls) ss += (x - mean) * (x - mean);
+  const sd = Math.sqrt(ss / (n - 1));
+  if (!(sd > 0)) return null;
+  return { mean, sd, t: mean / (sd / Math.sqrt(n)) };
+}
+
 /** The in-sample mean shrunk toward zero by its own t: mean · max(0, 1 − 1/t²). */
 export function shrunkMean(mean: number, t: number): number {
   return mean * Math.max(0, 1 - 1 / (t * t));
+}
+
+/**
+ * Wald's approximation of the average number of forward trades the test reads before it decides,
+ * when the configuration has no edge and when it has the shrunk edge: each trade moves the log LR
+ * by ±μ₀²/(2σ²) on average. It ignores the overshoot of the bounds, so real averages run somewhat
+ * higher. What a review can see: a small shrunk edge (an in-sample t near 1) takes thousands of
+ * trades. Null when nothing is left to test (the review demotes at once).
+ */
+export function expectedTrades(r: Omit<ReviewInput, 'trades'>): { noEdge: number; edge: number } | null {
+  const mu0 = shrunkMean(r.isMean, r.isT);
+  if (!(mu0 > 0) || !(r.isSd > 0)) return null;
+  const a = Math.log((1 - r.beta) / r.alpha);
+  const b = Math.log(r.beta / (1 - r.alpha));
+  const drift = (mu0 * mu0) / (2 * r.isSd * r.isSd);
+  return {
+    noEdge: ((1 - r.beta) * a + r.beta * b) / drift,
+    edge: -(r.alpha * a + (1 - r.alpha) * b) / drift,
+  };
 }
 
 export function reviewForward(r: ReviewInput): ReviewVerdict {

@@ -3,6 +3,7 @@ import type { GroupLabel } from '../farm/groups.js';
 import { MS_PER_DAY } from '../units.js';
 import { DEFAULT_RHO, effectiveTrials, type TrialEstimate } from './cluster.js';
 import { type GateResult, groupGate } from './group-gate.js';
+import { type TradeStats, tradeStats } from './review.js';
 import { annualise, deflatedSharpe, moments, sharpe, variance } from './stats.js';
 import { type WindowPair, walkForwardWindows } from './windows.js';
 
@@ -120,6 +121,13 @@ export interface CandidateResult {
   isPnlUsd: number;
   isRealisedUsd: number | null;
   isClosedTrades: number | null;
+  /**
+   * Per trade closed in sample: mean and sd (n − 1) in USD and the mean's t, what `promote --review`
+   * tests the forward trades against; null when the trades are unknown or fewer than two (or all equal).
+   */
+  isTradeMeanUsd: number | null;
+  isTradeSdUsd: number | null;
+  isTradeT: number | null;
   daysSinceFirstTrade: number;
   /** The candidate's group, and that group's Holm-adjusted p (group gate only). */
   group: number | null;
@@ -326,15 +334,13 @@ export function evaluateWindow(
     const trades = book.trades(c.trader);
     let closed: number | null = null;
     let realised: number | null = null;
+    let perTrade: TradeStats | null = null;
     if (trades) {
-      closed = 0;
-      realised = 0;
-      for (const tr of trades) {
-        if (tr.exitMs > w.isAfterMs && tr.exitMs <= w.isEndMs) {
-          closed++;
-          realised += tr.pnlCents;
-        }
-      }
+      const pnls: number[] = [];
+      for (const tr of trades) if (tr.exitMs > w.isAfterMs && tr.exitMs <= w.isEndMs) pnls.push(tr.pnlCents);
+      closed = pnls.length;
+      realised = pnls.reduce((a, x) => a + x, 0);
+      perTrade = tradeStats(pnls);
     }
     const days = Math.floor((w.isEndMs - d.firstTradeMs[c.trader]) / MS_PER_DAY);
     const sr = sharpe(m);
@@ -344,6 +350,9 @@ export function evaluateWindow(
       isPnlUsd: c.isPnlCents / 100,
       isRealisedUsd: realised === null ? null : Math.round(realised) / 100,
       isClosedTrades: closed,
+      isTradeMeanUsd: perTrade ? perTrade.mean / 100 : null,
+      isTradeSdUsd: perTrade ? perTrade.sd / 100 : null,
+      isTradeT: perTrade?.t ?? null,
       daysSinceFirstTrade: days,
       group: w.gate ? d.groups!.of(c.trader) : null,
       groupPAdjusted: null,

@@ -66,6 +66,15 @@ describe('argus promote, printed', () => {
     expect(out).toContain('  … and 3 more groups (--all)');
   });
 
+  it('each promoted configuration with the per-trade evidence `promote --review` tests against', () => {
+    const out = renderPromote(r, false).split('\n');
+    const e = r.promoted[0].evidence;
+    expect(e.isTradeT).toBeCloseTo(e.isTradeMeanUsd! / (e.isTradeSdUsd! / Math.sqrt(e.isClosedTrades!)), 9);
+    const line = out.find((l) => l.startsWith(`  1. trader ${r.promoted[0].trader}: `))!;
+    expect(line).toMatch(/; in sample per trade −?\$\d+\.\d\d ± \$\d+\.\d\d \(t -?\d+\.\d\d\)$/);
+    expect(line).toContain(`(t ${e.isTradeT!.toFixed(2)})`);
+  });
+
   it('--all prints every window and every candidate', () => {
     const out = renderPromote(r, true);
     expect(out).toMatch(/^Window 1: /m);

@@ -45,3 +45,16 @@ describe('grid widths in dollars or in % of the price', () => {
     expect(new Grid({ ...BASE, width: [1] } as never).hash).toBe(grid([1]).hash);
   });
 });
+
+describe('a configuration found in another grid', () => {
+  it('idOf inverts config: the same configuration has id 5 in a grid with dte [7, 14] and width [1, 2, 5%] and is missing where dte 14 is not', () => {
+    const live = parseGrid(JSON.stringify({ ...BASE, dte: [7, 14], width: [1, 2, '5%'] }), 'live.json');
+    const backtest = parseGrid(JSON.stringify({ ...BASE, dte: [14], width: ['5%'] }), 'bt.json');
+    const c = backtest.config(0);
+    // dte level 1 × stride 3 (the widths after it) + width level 2 = 5.
+    expect(live.idOf(c)).toEqual({ id: 5 });
+    expect(live.config(5)).toEqual({ ...c, id: 5 });
+    for (let id = 0; id < live.count; id++) expect(live.idOf(live.config(id))).toEqual({ id });
+    expect(grid([1]).idOf(c)).toEqual({ missing: 'dte' });
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Grid } from '../../../src/core/farm/grid.js';
-import { FarmHost, MarkBook, type StepSummary } from '../../../src/core/farm/host.js';
+import { addStepSummary, FarmHost, MarkBook } from '../../../src/core/farm/host.js';
 import { JsFarmKernels } from '../../../src/core/farm/kernels-js.js';
 import { DEFAULT_RULES } from '../../../src/core/farm/rules.js';
 import { randomScenario, SMALL_GRID } from '../../support/farm-scenario.js';
@@ -49,16 +49,8 @@ describe('FarmHost over a range of traders', () => {
         month = inp.monthIndex;
       }
       const sums = hosts.map((h) => h.step(inp));
-      const total: StepSummary = sums.reduce((a, s) => ({
-        ...a,
-        opened: a.opened + s.opened,
-        closed: a.closed + s.closed,
-        exitsBlocked: a.exitsBlocked + s.exitsBlocked,
-        realizedCents: a.realizedCents + s.realizedCents,
-        openPositions: a.openPositions + s.openPositions,
-        exitsByReason: a.exitsByReason.map((v, i) => v + s.exitsByReason[i]),
-        skipsByReason: a.skipsByReason.map((v, i) => v + s.skipsByReason[i]),
-      }));
+      const total = sums[0];
+      for (const x of sums.slice(1)) addStepSummary(total, x);
       expect(total, `step ${k}`).toEqual(serial.sums[k]);
       const open = new Set(hosts.flatMap((h) => [...h.openSpreads()]));
       expect(

@@ -154,6 +154,10 @@ describe('walk-forward promotion', () => {
     // 6 months of 21 days, a trade every 5 days: 25 closed in sample < 30.
     const c3 = last.candidates.find((c) => c.trader === 3)!;
     expect(c3.isClosedTrades).toBe(25);
+    // The per-trade evidence the forward review needs: 25 trades' mean, sd and t = mean/(sd/√25).
+    expect(c3.isTradeMeanUsd! * 25).toBeCloseTo(c3.isRealisedUsd!, 1);
+    expect(c3.isTradeSdUsd).toBeGreaterThan(0);
+    expect(c3.isTradeT).toBeCloseTo(c3.isTradeMeanUsd! / (c3.isTradeSdUsd! / 5), 9);
     expect(c3.reason).toMatch(/^ineligible: 25 closed trades < 30 \(DSR/);
     // Trader 4 is not even a candidate there (pre-filter on days since the first trade).
     expect(last.candidates.some((c) => c.trader === 4)).toBe(false);

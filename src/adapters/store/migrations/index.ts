@@ -11,7 +11,9 @@ import { m010LiveSteps } from './010-live-steps.js';
 import { m011StepExits } from './011-step-exits.js';
 import { m012RunHolder } from './012-run-holder.js';
 import { m013Views } from './013-views.js';
-import { m014Shard } from './014-shard.js';
+import { m014LeanRanks } from './014-lean-ranks.js';
+import { m015Review } from './015-review.js';
+import { m016Shard } from './016-shard.js';
 
 import type { Migration } from './migration.js';
 
@@ -30,5 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m011StepExits,
   m012RunHolder,
   m013Views,
-  m014Shard,
+  m014LeanRanks,
+  m015Review,
+  m016Shard,
 ];

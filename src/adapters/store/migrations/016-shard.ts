@@ -6,8 +6,8 @@ import type { Migration } from './migration.js';
  * its running totals and each trader's entries and entries whose stop could not fire (int32,
  * trader-major over its own traders). A run without a row here is not a shard.
  */
-export const m014Shard: Migration = {
-  version: 14,
+export const m016Shard: Migration = {
+  version: 16,
   name: 'farm shards',
   up: `
     CREATE TABLE farm_shards (

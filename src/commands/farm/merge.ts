@@ -24,6 +24,11 @@ export default class FarmMerge extends BaseCommand<typeof FarmMerge> {
   async run(): Promise<FarmMergeResult> {
     // Every positional argument is a file (strict = false lets more than one follow).
     const { argv } = await this.parse(FarmMerge);
+    if (this.flags.db)
+      throw new UsageError(
+        'farm merge writes into the database named first (or by --into), not --db',
+        'argus farm merge OUT.db SHARD.db... (or --into OUT.db SHARD.db...)',
+      );
     const files = argv as string[];
     const [into, ...shards] = this.flags.into ? [this.flags.into, ...files] : files;
     if (!shards.length)

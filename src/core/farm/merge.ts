@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import type { ProvenanceSpan } from '../market/provenance.js';
+import { type ProvenanceSpan, SPAN_KINDS } from '../market/provenance.js';
 import type { NewRun, RunRecord } from '../runs.js';
 import { Grid, type GridSpec } from './grid.js';
 import type { BacktestResults, FarmRunSetup, FarmSummary, FarmTotals, StepRecord } from './ports.js';
@@ -283,12 +283,13 @@ function figures(rows: readonly (number | null)[][], data: readonly ShardData[])
     const c = STAT_FIELDS.indexOf(field);
     return Float64Array.from(rows, (r) => r[c] ?? 0);
   };
-  const spanCents = new Float64Array(n * 2);
-  const [derived, noOptions] = [col('span_derived_cents'), col('span_no_options_cents')];
-  for (let i = 0; i < n; i++) {
-    spanCents[2 * i] = derived[i];
-    spanCents[2 * i + 1] = noOptions[i];
-  }
+  // The rows' last columns are the span P&L by SPAN_KINDS (null: not booked, which sums as 0).
+  const K = SPAN_KINDS.length;
+  const spanCents = new Float64Array(n * K);
+  const at = STAT_FIELDS.length - K;
+  rows.forEach((r, i) => {
+    for (let k = 0; k < K; k++) spanCents[i * K + k] = r[at + k] ?? 0;
+  });
   const ints = (get: (d: ShardData) => Int32Array) => {
     const out = new Int32Array(n);
     let at = 0;

@@ -109,7 +109,7 @@ export interface TraderRange {
 }
 
 /** The sample's ids inside the range (all of them without one): each shard keeps its own rows of it. */
-export function sampleInRange(sample: Int32Array, range: TraderRange | undefined): Int32Array {
+function sampleInRange(sample: Int32Array, range: TraderRange | undefined): Int32Array {
   return range ? sample.filter((id) => id >= range.from && id < range.to) : sample;
 }
 
@@ -654,7 +654,7 @@ export interface TraderFigures {
 }
 
 /** A host's traders as the summary reads them. */
-export function hostFigures(host: FarmHost): TraderFigures {
+function hostFigures(host: FarmHost): TraderFigures {
   const t = host.state.t;
   return {
     first: host.firstTrader,

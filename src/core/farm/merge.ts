@@ -330,7 +330,9 @@ export function mergeShards(shards: readonly ShardRun[], data: readonly ShardDat
       s.place.from !== want.from ||
       s.place.to !== want.to ||
       ids.length !== want.to - want.from ||
-      !contiguous
+      !contiguous ||
+      data[j].entries.length !== ids.length ||
+      data[j].noStopEntries.length !== ids.length
     )
       throw new UsageError(
         `${label(s)} does not hold traders ${want.from}–${want.to - 1} of the grid's ${grid.count} (it has ${ids.length} rows from ${ids[0] ?? 'none'})`,

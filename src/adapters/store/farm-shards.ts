@@ -114,9 +114,9 @@ export class SqliteFarmShardFiles implements FarmShardFiles {
           openMtmCents: s.open_mtm_cents,
         }),
       );
-      const arrays = (table: 'farm_blobs' | 'farm_series'): StoredArray[] =>
+      const arrays = (sql: string): StoredArray[] =>
         (
-          db.prepare(`SELECT name, meta_json, data FROM ${table} WHERE run_id = ? ORDER BY name`).all(id) as {
+          db.prepare(sql).all(id) as {
             name: string;
             meta_json: string;
             data: Buffer;
@@ -126,8 +126,8 @@ export class SqliteFarmShardFiles implements FarmShardFiles {
       return {
         statRows,
         steps,
-        blobs: arrays('farm_blobs'),
-        series: arrays('farm_series'),
+        blobs: arrays('SELECT name, meta_json, data FROM farm_blobs WHERE run_id = ? ORDER BY name'),
+        series: arrays('SELECT name, meta_json, data FROM farm_series WHERE run_id = ? ORDER BY name'),
         totals: JSON.parse(extra.totals_json),
         entries: ints(extra.entries),
         noStopEntries: ints(extra.no_stop_entries),

@@ -139,7 +139,8 @@ export class AppContext implements Deps {
   }
 
   farmShards(): HostShards | null {
-    const n = this.config.config.farm.workers || availableParallelism();
+    // The step is memory-bound: past a few threads more cores add little but each thread's heap.
+    const n = this.config.config.farm.workers || Math.min(8, availableParallelism());
     // Worker threads run compiled JavaScript: from the TypeScript sources (the in-process tests) one thread steps.
     if (n <= 1 || import.meta.url.endsWith('.ts')) return null;
     return new ThreadShards(n);

@@ -155,10 +155,10 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: 'workers',
     kind: 'number',
     schema: z.number().int().min(0).max(64),
-    // 0: one thread per core. The js engine's steps split over them; results are identical.
+    // 0: one thread per core (at most 8). The js engine's steps split over them; results are identical.
     default: 0,
     description:
-      'threads a backtest steps its traders on (js engine; 0: one per core, 1: the main thread only); the results do not depend on it',
+      'threads a backtest steps its traders on (js engine; 0: one per core, at most 8; 1: the main thread only); the results do not depend on it',
   },
   {
     path: 'farm.grid',

@@ -229,6 +229,10 @@ export class FarmHost {
   private readonly trailPct: Float64Array;
   private readonly sizeFrac: Float64Array;
   private readonly blocked: Uint8Array;
+  /** The latest instant any trader's breaker runs until (its entries are blocked before it). */
+  private breakersUntilMs = Number.NEGATIVE_INFINITY;
+  /** Whether `blocked` holds any 1 from the last entry step. */
+  private anyBlocked = false;
   /** Traders whose equity may have changed this step (held or closed a position, or entered). */
   private readonly touched: Uint8Array;
   readonly dailySample: Float32Array | null;
@@ -282,6 +286,10 @@ export class FarmHost {
     this.sizeFrac = col<number>('sizePct', (v) => v / 100, new Float64Array(n)) as Float64Array;
     this.combo = FarmHost.comboIndex(grid).slice(from, from + n);
     this.blocked = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const u = this.state.t.breakerUntilMs[i];
+      if (u > this.breakersUntilMs) this.breakersUntilMs = u;
+    }
     this.touched = new Uint8Array(n);
     const sample = opts.sample ?? new Int32Array(0);
     this.sampleIndex = new Int32Array(n).fill(-1);
@@ -469,7 +477,14 @@ export class FarmHost {
     const candSpread = new Float32Array(inp.candidates.length);
     for (let c = 0; c < inp.candidates.length; c++) candSpread[c] = inp.candidates[c]?.spreadId ?? -1;
     if (inp.marketOpen) {
-      for (let i = 0; i < n; i++) this.blocked[i] = t.breakerUntilMs[i] > inp.tMs ? 1 : 0;
+      // Most steps no breaker is running: then nothing to read per trader.
+      if (this.breakersUntilMs > inp.tMs) {
+        for (let i = 0; i < n; i++) this.blocked[i] = t.breakerUntilMs[i] > inp.tMs ? 1 : 0;
+        this.anyBlocked = true;
+      } else if (this.anyBlocked) {
+        this.blocked.fill(0);
+        this.anyBlocked = false;
+      }
       const skip = this.kernels.entries({
         step: stepArr,
         warmthFloorTenths: this.warmthFloorTenths,
@@ -672,6 +687,7 @@ export class FarmHost {
       if (eq > t.breakerPeakCents[i]) t.breakerPeakCents[i] = eq;
       else if (eq <= (1 - r.breakerDrawdownFrac) * t.breakerPeakCents[i]) {
         t.breakerUntilMs[i] = inp.tMs + r.breakerPauseHours * MS_PER_HOUR;
+        if (t.breakerUntilMs[i] > this.breakersUntilMs) this.breakersUntilMs = t.breakerUntilMs[i];
         t.breakerPeakCents[i] = eq;
       }
       if (eq > t.monthPeakCents[i]) t.monthPeakCents[i] = eq;

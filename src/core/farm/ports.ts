@@ -134,8 +134,8 @@ export interface NewCheckpoint {
 
 /** A backtest's results: one stats row per trader, the typed-array blobs and the summary. */
 export interface BacktestResults {
-  /** traderStatRows(): one row per trader, in trader_stats column order after the run. */
-  statRows: (number | null)[][];
+  /** traderStatRows(): one row per trader, in trader_stats column order after the run (read once). */
+  statRows: Iterable<(number | null)[]>;
   blobs: { name: string; meta: Record<string, unknown>; data: ArrayBufferView }[];
   /** Arrays kept beside the blobs: the group gate's monthly Σpnl² per trader and groups' daily P&L, and the max loss entered per year. */
   series: {

@@ -17,7 +17,7 @@ export function sharpeSortino(
   return { sharpe: sd > 0 ? (mean / sd) * ANNUAL : null, sortino: dd > 0 ? (mean / dd) * ANNUAL : null };
 }
 
-/** trader_stats' columns after run_no, in the order of traderStatRows(); the last two by SPAN_KINDS. */
+/** trader_stats' columns after run_no, in the order of traderStatRow(); the last two by SPAN_KINDS. */
 export const STAT_FIELDS = [
   'trader_id',
   'realized_cents',
@@ -46,40 +46,41 @@ export const STAT_FIELDS = [
   'span_no_options_cents',
 ] as const;
 
-/** One row per trader for trader_stats, in STAT_FIELDS order (grid trader ids). */
-export function traderStatRows(host: FarmHost): (number | null)[][] {
+/** The row of the host's trader i for trader_stats, in STAT_FIELDS order (its grid trader id first). */
+export function traderStatRow(host: FarmHost, i: number): (number | null)[] {
   const t = host.state.t;
   const days = host.state.days;
-  const rows: (number | null)[][] = new Array(host.state.traders);
-  for (let i = 0; i < host.state.traders; i++) {
-    const { sharpe, sortino } = sharpeSortino(days, t.dailySum[i], t.dailySumSq[i], t.dailyDownSq[i]);
-    const trades = t.trades[i];
-    rows[i] = [
-      host.firstTrader + i,
-      Math.round(t.realizedCents[i]),
-      Math.round(t.openMtmCents[i]),
-      t.openCount[i],
-      trades,
-      t.wins[i],
-      Math.round(t.grossProfitCents[i]),
-      Math.round(t.grossLossCents[i]),
-      Math.round(t.feesCents[i]),
-      t.daysInTrade[i],
-      Number.isNaN(t.firstTradeMs[i]) ? null : t.firstTradeMs[i],
-      Number.isNaN(t.lastTradeMs[i]) ? null : t.lastTradeMs[i],
-      Math.round(t.maxDrawdownCents[i]),
-      t.maxDrawdownFrac[i],
-      days,
-      t.dailySum[i],
-      t.dailySumSq[i],
-      t.dailyDownSq[i],
-      sharpe,
-      sortino,
-      trades > 0 ? t.wins[i] / trades : null,
-      t.grossLossCents[i] > 0 ? t.grossProfitCents[i] / t.grossLossCents[i] : null,
-      t.entries[i] > 0 ? t.noStopEntries[i] / t.entries[i] : null,
-      ...host.spanPnlCents(i).map((c) => (c === null ? null : Math.round(c))),
-    ];
-  }
-  return rows;
+  const { sharpe, sortino } = sharpeSortino(days, t.dailySum[i], t.dailySumSq[i], t.dailyDownSq[i]);
+  const trades = t.trades[i];
+  return [
+    host.firstTrader + i,
+    Math.round(t.realizedCents[i]),
+    Math.round(t.openMtmCents[i]),
+    t.openCount[i],
+    trades,
+    t.wins[i],
+    Math.round(t.grossProfitCents[i]),
+    Math.round(t.grossLossCents[i]),
+    Math.round(t.feesCents[i]),
+    t.daysInTrade[i],
+    Number.isNaN(t.firstTradeMs[i]) ? null : t.firstTradeMs[i],
+    Number.isNaN(t.lastTradeMs[i]) ? null : t.lastTradeMs[i],
+    Math.round(t.maxDrawdownCents[i]),
+    t.maxDrawdownFrac[i],
+    days,
+    t.dailySum[i],
+    t.dailySumSq[i],
+    t.dailyDownSq[i],
+    sharpe,
+    sortino,
+    trades > 0 ? t.wins[i] / trades : null,
+    t.grossLossCents[i] > 0 ? t.grossProfitCents[i] / t.grossLossCents[i] : null,
+    t.entries[i] > 0 ? t.noStopEntries[i] / t.entries[i] : null,
+    ...host.spanPnlCents(i).map((c) => (c === null ? null : Math.round(c))),
+  ];
+}
+
+/** Every trader's row, one at a time: 432k rows held at once would be the run's peak memory. */
+export function* traderStatRows(host: FarmHost): Generator<(number | null)[]> {
+  for (let i = 0; i < host.state.traders; i++) yield traderStatRow(host, i);
 }

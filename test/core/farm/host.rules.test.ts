@@ -10,7 +10,7 @@ import { type ClosedTrade, FarmHost } from '../../../src/core/farm/host.js';
 import { JsFarmKernels } from '../../../src/core/farm/kernels-js.js';
 import { ReferenceTrader } from '../../../src/core/farm/reference.js';
 import { EXIT_REASON, type FarmRules, SKIP } from '../../../src/core/farm/rules.js';
-import { traderStatRows } from '../../../src/core/farm/stats.js';
+import { traderStatRow } from '../../../src/core/farm/stats.js';
 import {
   type EntryCandidate,
   NO_FILL,
@@ -94,7 +94,7 @@ function run(steps: StepInput[], rules: FarmRules = RULES, spec: GridSpec = ONE)
     realizedCents: host.state.t.realizedCents[0],
     equityCents: host.equityCents(0),
     noStopEntries: host.state.t.noStopEntries[0],
-    statRow: traderStatRows(host)[0],
+    statRow: traderStatRow(host, 0),
   };
 }
 

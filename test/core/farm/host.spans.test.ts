@@ -8,7 +8,7 @@ import { Grid } from '../../../src/core/farm/grid.js';
 import { FarmHost } from '../../../src/core/farm/host.js';
 import { JsFarmKernels } from '../../../src/core/farm/kernels-js.js';
 import { FarmState } from '../../../src/core/farm/state.js';
-import { traderStatRows } from '../../../src/core/farm/stats.js';
+import { traderStatRow } from '../../../src/core/farm/stats.js';
 import type { StepInput } from '../../../src/core/farm/step-input.js';
 import { MS_PER_HOUR } from '../../../src/core/units.js';
 import { HAND_RULES, handMarket, ONE_TRADER } from '../../support/hand-market.js';
@@ -77,7 +77,7 @@ describe('P&L by provenance span', () => {
     expect([...st.monthlyCents]).toEqual([9_570, 19_140]);
     expect(host.equityCents(0) - 10_000_000).toBe(28_710);
     // Stored with the trader's statistics, after no_stop_share.
-    expect(traderStatRows(host)[0].slice(-2)).toEqual([9_570, 19_140]);
+    expect(traderStatRow(host, 0).slice(-2)).toEqual([9_570, 19_140]);
   });
 
   it('keeps the max loss entered per calendar year', () => {
@@ -90,7 +90,7 @@ describe('P&L by provenance span', () => {
   it('a trader whose spans are not booked has none (null), not zero', () => {
     const host = runSpans(false);
     expect(host.spanPnlCents(0)).toEqual([null, null]);
-    expect(traderStatRows(host)[0].slice(-2)).toEqual([null, null]);
+    expect(traderStatRow(host, 0).slice(-2)).toEqual([null, null]);
   });
 
   it('a checkpoint keeps the spans and yearly risk; one written before them still loads', () => {

@@ -311,7 +311,7 @@ describe('mergeShards', () => {
     const g = merged.results.series[0];
     expect(g.meta).toEqual({ days: 2, groups: 2 });
     expect([...new Float64Array((g.data as Uint8Array).slice().buffer)]).toEqual([101, 202, -47, 4]);
-    expect(merged.results.statRows.map((r) => r[0])).toEqual([0, 1, 2, 3]);
+    expect([...merged.results.statRows].map((r) => r[0])).toEqual([0, 1, 2, 3]);
     expect(merged.setup.traders).toBe(4);
     expect(merged.run.command).toBe('farm merge');
     expect(merged.run.provenance.shard).toBeUndefined();

@@ -10,6 +10,7 @@ import type {
 } from '../../core/farm/merge.js';
 import type { StepRecord } from '../../core/farm/ports.js';
 import { STAT_FIELDS } from '../../core/farm/stats.js';
+import { SPAN_KINDS } from '../../core/market/provenance.js';
 import type { Clock } from '../../core/time/clock.js';
 import { SqliteFarmRuns } from './farm-runs.js';
 import { type RunRow, Store, toRun } from './store.js';
@@ -83,10 +84,30 @@ export class SqliteFarmShardFiles implements FarmShardFiles {
       const { run_no: runNo } = db.prepare('SELECT run_no FROM farm_runs WHERE run_id = ?').get(id) as {
         run_no: number;
       };
-      const statRows = db
-        .prepare(`SELECT ${STAT_FIELDS.join(', ')} FROM trader_stats WHERE run_no = ? ORDER BY trader_id`)
+      // The columns the summary reads, now; the whole rows only while the merge writes them.
+      const cols = db
+        .prepare(
+          `SELECT trader_id, realized_cents, open_mtm_cents, open_positions, trades, span_derived_cents, span_no_options_cents
+           FROM trader_stats WHERE run_no = ? ORDER BY trader_id`,
+        )
         .raw()
         .all(runNo) as (number | null)[][];
+      // The span columns, as in STAT_FIELDS, by SPAN_KINDS.
+      const K = SPAN_KINDS.length;
+      const spanCents = new Float64Array(cols.length * K);
+      cols.forEach((r, i) => {
+        for (let k = 0; k < K; k++) spanCents[i * K + k] = r[5 + k] ?? 0;
+      });
+      const col = <T extends Int32Array | Float64Array>(T: { from(a: ArrayLike<number>): T }, c: number) =>
+        T.from(cols.map((r) => r[c] ?? 0));
+      const figures = {
+        traderIds: col(Int32Array, 0),
+        realizedCents: col(Float64Array, 1),
+        openMtmCents: col(Float64Array, 2),
+        openCount: col(Int32Array, 3),
+        trades: col(Int32Array, 4),
+        spanCents,
+      };
       const steps = (
         db
           .prepare(
@@ -124,7 +145,8 @@ export class SqliteFarmShardFiles implements FarmShardFiles {
         ).map((b) => ({ name: b.name, meta: JSON.parse(b.meta_json), data: b.data }));
       const ints = (b: Buffer) => new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
       return {
-        statRows,
+        figures,
+        statRows: this.rows(shard.path, runNo),
         steps,
         blobs: arrays('SELECT name, meta_json, data FROM farm_blobs WHERE run_id = ? ORDER BY name'),
         series: arrays('SELECT name, meta_json, data FROM farm_series WHERE run_id = ? ORDER BY name'),
@@ -133,6 +155,19 @@ export class SqliteFarmShardFiles implements FarmShardFiles {
         noStopEntries: ints(extra.no_stop_entries),
       };
     });
+  }
+
+  /** A shard's trader_stats rows, read from its database as they are taken. */
+  private *rows(path: string, runNo: number): Generator<(number | null)[]> {
+    const store = Store.open(path, this.clock, { readonly: true, mustExist: true });
+    try {
+      yield* store.db
+        .prepare(`SELECT ${STAT_FIELDS.join(', ')} FROM trader_stats WHERE run_no = ? ORDER BY trader_id`)
+        .raw()
+        .iterate(runNo) as IterableIterator<(number | null)[]>;
+    } finally {
+      store.close();
+    }
   }
 
   write(path: string, merged: MergedRun): string {

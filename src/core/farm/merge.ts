@@ -1,11 +1,10 @@
 import { UsageError } from '../errors.js';
-import { type ProvenanceSpan, SPAN_KINDS } from '../market/provenance.js';
+import type { ProvenanceSpan } from '../market/provenance.js';
 import type { NewRun, RunRecord } from '../runs.js';
 import { Grid, type GridSpec } from './grid.js';
 import type { BacktestResults, FarmRunSetup, FarmSummary, FarmTotals, StepRecord } from './ports.js';
 import { EXIT_REASON_NAMES, type FarmRules } from './rules.js';
 import { buildSummary, countsByName, type TraderFigures, type TraderRange } from './runner.js';
-import { STAT_FIELDS } from './stats.js';
 
 // `farm merge`: shards of one run (`farm run --shard I/N`, each in its own database) combined into
 // the run an unsharded `farm run` stores. Every P&L figure is whole cents, so sums across shards
@@ -47,10 +46,22 @@ export interface StoredArray {
   data: Uint8Array;
 }
 
+/** What the summary reads of a shard's trader_stats rows, as columns by trader id. */
+export interface ShardFigures {
+  traderIds: Int32Array;
+  realizedCents: Float64Array;
+  openMtmCents: Float64Array;
+  openCount: Int32Array;
+  trades: Int32Array;
+  /** Trader-major by SPAN_KINDS; a span not booked reads 0. */
+  spanCents: Float64Array;
+}
+
 /** A completed shard's stored results: everything the merge reads. */
 export interface ShardData {
-  /** trader_stats rows in STAT_FIELDS order, by trader id. */
-  statRows: (number | null)[][];
+  figures: ShardFigures;
+  /** Its trader_stats rows in STAT_FIELDS order, by trader id, read as they are written (once). */
+  statRows: Iterable<(number | null)[]>;
   steps: StepRecord[];
   blobs: StoredArray[];
   series: StoredArray[];
@@ -276,22 +287,10 @@ function mergeTotals(shards: readonly ShardRun[], data: readonly ShardData[]): F
   return out;
 }
 
-/** The summary's per-trader input, read back from the shards' rows. */
-function figures(rows: readonly (number | null)[][], data: readonly ShardData[]): TraderFigures {
-  const n = rows.length;
-  const col = (field: (typeof STAT_FIELDS)[number]) => {
-    const c = STAT_FIELDS.indexOf(field);
-    return Float64Array.from(rows, (r) => r[c] ?? 0);
-  };
-  // The rows' last columns are the span P&L by SPAN_KINDS (null: not booked, which sums as 0).
-  const K = SPAN_KINDS.length;
-  const spanCents = new Float64Array(n * K);
-  const at = STAT_FIELDS.length - K;
-  rows.forEach((r, i) => {
-    for (let k = 0; k < K; k++) spanCents[i * K + k] = r[at + k] ?? 0;
-  });
-  const ints = (get: (d: ShardData) => Int32Array) => {
-    const out = new Int32Array(n);
+/** The summary's per-trader input: the shards' columns end to end. */
+function figures(data: readonly ShardData[]): TraderFigures {
+  const cat = <T extends Float64Array | Int32Array>(make: (n: number) => T, get: (d: ShardData) => T): T => {
+    const out = make(data.reduce((a, d) => a + get(d).length, 0));
     let at = 0;
     for (const d of data) {
       out.set(get(d), at);
@@ -299,17 +298,24 @@ function figures(rows: readonly (number | null)[][], data: readonly ShardData[])
     }
     return out;
   };
+  const f64 = (n: number) => new Float64Array(n);
+  const i32 = (n: number) => new Int32Array(n);
   return {
     first: 0,
-    count: n,
-    realizedCents: col('realized_cents'),
-    openMtmCents: col('open_mtm_cents'),
-    trades: col('trades'),
-    openCount: col('open_positions'),
-    entries: ints((d) => d.entries),
-    noStopEntries: ints((d) => d.noStopEntries),
-    spanCents,
+    count: data.reduce((a, d) => a + d.figures.traderIds.length, 0),
+    realizedCents: cat(f64, (d) => d.figures.realizedCents),
+    openMtmCents: cat(f64, (d) => d.figures.openMtmCents),
+    trades: cat(i32, (d) => d.figures.trades),
+    openCount: cat(i32, (d) => d.figures.openCount),
+    entries: cat(i32, (d) => d.entries),
+    noStopEntries: cat(i32, (d) => d.noStopEntries),
+    spanCents: cat(f64, (d) => d.figures.spanCents),
   };
+}
+
+/** Every shard's rows in turn, each read only while it is written. */
+function* rowsOf(data: readonly ShardData[]): Generator<(number | null)[]> {
+  for (const d of data) yield* d.statRows;
 }
 
 /**
@@ -324,7 +330,7 @@ export function mergeShards(shards: readonly ShardRun[], data: readonly ShardDat
     throw new UsageError(`${label(first)}: its grid does not match its recorded hash`);
   shards.forEach((s, j) => {
     const want = shardRange(s.place.index, s.place.of, grid.count);
-    const ids = data[j].statRows.map((r) => r[0]);
+    const ids = data[j].figures.traderIds;
     const contiguous = ids.every((id, i) => id === want.from + i);
     if (
       s.place.from !== want.from ||
@@ -338,7 +344,6 @@ export function mergeShards(shards: readonly ShardRun[], data: readonly ShardDat
         `${label(s)} does not hold traders ${want.from}–${want.to - 1} of the grid's ${grid.count} (it has ${ids.length} rows from ${ids[0] ?? 'none'})`,
       );
   });
-  const rows = data.flatMap((d) => d.statRows);
   const totals = mergeTotals(shards, data);
   const spans = first.summary?.spans ? (first.spans ?? []) : null;
   const { shard: _, ...provenance } = first.run.provenance;
@@ -365,7 +370,7 @@ export function mergeShards(shards: readonly ShardRun[], data: readonly ShardDat
     },
     steps: mergeSteps(shards, data),
     results: {
-      statRows: rows,
+      statRows: rowsOf(data),
       blobs: mergeArrays(
         'blob',
         data.map((d) => d.blobs),
@@ -374,7 +379,7 @@ export function mergeShards(shards: readonly ShardRun[], data: readonly ShardDat
         'series',
         data.map((d) => d.series),
       ) as BacktestResults['series'],
-      summary: buildSummary(grid, figures(rows, data), totals, spans),
+      summary: buildSummary(grid, figures(data), totals, spans),
     },
   };
 }

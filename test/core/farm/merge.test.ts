@@ -170,6 +170,22 @@ function row(id: number, realized: number, openMtm: number, open: number, trades
   return r;
 }
 
+/** The rows and the columns the summary reads of them, as the store gives them. */
+function withRows(rows: (number | null)[][]): Pick<ShardData, 'statRows' | 'figures'> {
+  const col = (c: number) => rows.map((r) => r[c] ?? 0);
+  return {
+    statRows: rows,
+    figures: {
+      traderIds: Int32Array.from(col(0)),
+      realizedCents: Float64Array.from(col(1)),
+      openMtmCents: Float64Array.from(col(2)),
+      openCount: Int32Array.from(col(3)),
+      trades: Int32Array.from(col(4)),
+      spanCents: new Float64Array(rows.length * 2),
+    },
+  };
+}
+
 const bytes = (a: Int32Array | Float32Array | Float64Array) => new Uint8Array(a.buffer);
 
 function totals(o: Partial<FarmTotals>): FarmTotals {
@@ -189,7 +205,7 @@ function totals(o: Partial<FarmTotals>): FarmTotals {
 describe('mergeShards', () => {
   const data: ShardData[] = [
     {
-      statRows: [row(0, 1000, 0, 0, 2), row(1, -500, -200, 1, 1)],
+      ...withRows([row(0, 1000, 0, 0, 2), row(1, -500, -200, 1, 1)]),
       steps: [
         {
           step: 0,
@@ -233,7 +249,7 @@ describe('mergeShards', () => {
       noStopEntries: Int32Array.of(0, 1),
     },
     {
-      statRows: [row(2, 0, 0, 0, 0), row(3, 2500, 0, 0, 3)],
+      ...withRows([row(2, 0, 0, 0, 0), row(3, 2500, 0, 0, 3)]),
       steps: [
         {
           step: 0,

@@ -12,6 +12,7 @@ import { TelegramClient } from '../adapters/notify/telegram.js';
 import { ThreadShards } from '../adapters/shards/shard-pool.js';
 import { SqliteFarmResults } from '../adapters/store/farm-results.js';
 import { SqliteFarmRuns } from '../adapters/store/farm-runs.js';
+import { SqliteFarmShardFiles } from '../adapters/store/farm-shards.js';
 import { SqliteGapSnapshots } from '../adapters/store/gap.js';
 import { SqliteHousekeeping } from '../adapters/store/housekeeping.js';
 import { SqliteMarketSnapshots } from '../adapters/store/market-snapshots.js';
@@ -22,6 +23,7 @@ import { Store } from '../adapters/store/store.js';
 import type { ConfigReport } from '../core/config/report.js';
 import { UsageError } from '../core/errors.js';
 import type { Grid } from '../core/farm/grid.js';
+import type { FarmShardFiles } from '../core/farm/merge.js';
 import type { FarmRuns, HostShards } from '../core/farm/ports.js';
 import type { Housekeeping } from '../core/housekeeping.js';
 import type { FarmResults, Promotions } from '../core/judge/ports.js';
@@ -101,6 +103,9 @@ export class AppContext implements Deps {
   }
   get farmRuns(): FarmRuns {
     return this.repository('farmRuns', (s) => new SqliteFarmRuns(s));
+  }
+  get farmShardFiles(): FarmShardFiles {
+    return new SqliteFarmShardFiles(this.clock);
   }
   get farmResults(): FarmResults {
     return this.repository('farmResults', (s) => new SqliteFarmResults(s.db));

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { parseDateArg, parseInstant, parseNumberArg } from '../core/args.js';
+import { parseDateArg, parseInstant, parseNumberArg, parseShardArg } from '../core/args.js';
 import { ENGINE_REQUESTS } from '../core/engine/resolve.js';
 
 // Value flags check their input inside the flag, so a command only ever sees a valid value.
@@ -20,6 +20,12 @@ export const dateFlag = Flags.custom<string>({
 export const instantFlag = Flags.custom<number>({
   parse: async (input, _ctx, opts) => parseInstant(opts.name, input),
   helpValue: 'ISO-INSTANT',
+});
+
+/** Shard I of N (`--shard 2/4`): one process's part of a backtest split over several. */
+export const shardFlag = Flags.custom<{ index: number; of: number }>({
+  parse: async (input, _ctx, opts) => parseShardArg(opts.name, input),
+  helpValue: 'I/N',
 });
 
 /** The compute engine: auto | gpu | cpu | js. */

@@ -73,3 +73,22 @@ export function parseNumberArg(
     throw new UsageError(`${name} ${value} is above the maximum ${bounds.max}`);
   return n;
 }
+
+/** `--shard I/N`: shard I of N (1 ≤ I ≤ N), else a UsageError naming the value and the form. */
+export function parseShardArg(flag: string, value: string): { index: number; of: number } {
+  const name = flag.startsWith('-') ? flag : `--${flag}`;
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
+  const index = m ? Number(m[1]) : Number.NaN;
+  const of = m ? Number(m[2]) : Number.NaN;
+  if (!m || !Number.isSafeInteger(index) || !Number.isSafeInteger(of))
+    throw new UsageError(
+      `${name} expects I/N (shard I of N), got "${value}"`,
+      `for example ${name} 1/4 … ${name} 4/4, one process each`,
+    );
+  if (of < 1 || index < 1 || index > of)
+    throw new UsageError(
+      `${name} ${value} names no shard: I/N needs 1 ≤ I ≤ N`,
+      of < 1 ? 'N is the number of shards, at least 1' : `the shards of ${of} are 1/${of} … ${of}/${of}`,
+    );
+  return { index, of };
+}

@@ -1,6 +1,7 @@
 import type { ConfigReport } from '../core/config/report.js';
 import type { ArgusConfig } from '../core/config/schema.js';
 import type { Grid } from '../core/farm/grid.js';
+import type { FarmShardFiles } from '../core/farm/merge.js';
 import type { FarmRuns, HostShards } from '../core/farm/ports.js';
 import type { Housekeeping } from '../core/housekeeping.js';
 import type { FarmResults, Promotions } from '../core/judge/ports.js';
@@ -72,6 +73,8 @@ export interface Deps {
   simParams(): SimParams;
   /** The farm's runs, steps, checkpoints and live positions. */
   readonly farmRuns: FarmRuns;
+  /** Shards' databases (`farm run --shard`), read-only, and the database `farm merge` writes into. */
+  readonly farmShardFiles: FarmShardFiles;
   /** The recorded official closes the gap is measured from. */
   readonly gapSnapshots: GapSnapshots;
   /** The live farm's day as the daily review reads it. */

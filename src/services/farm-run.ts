@@ -3,9 +3,10 @@ import { UsageError } from '../core/errors.js';
 import type { TraderConfig } from '../core/farm/grid.js';
 import { farmKernels } from '../core/farm/kernels-gpujs.js';
 import { defaultOptionLifeHours } from '../core/farm/market-step.js';
+import { type ShardPlace, shardRange } from '../core/farm/merge.js';
 import type { FarmSummary } from '../core/farm/ports.js';
 import { type RecordedMarket, recordedReplay } from '../core/farm/resim.js';
-import { buildSummary, type FarmPhases, type FarmProgress, runFarm } from '../core/farm/runner.js';
+import { type FarmPhases, type FarmProgress, hostSummary, runFarm } from '../core/farm/runner.js';
 import { farmSettings } from '../core/farm/settings.js';
 import type { SourceKind } from '../core/market/port.js';
 import type { SimModel, SimRequest } from '../core/market/sim.js';
@@ -35,6 +36,8 @@ export interface FarmRunOptions {
   fair: boolean;
   /** Stop after this many steps (crash/resume tests). */
   stopAfterSteps?: number;
+  /** Only the traders of shard I of N (`--shard I/N`): one process's part of a run split over several. */
+  shard?: { index: number; of: number };
   onProgress?: (p: FarmProgress) => void;
   /** Stops the backtest after the step in flight (SIGINT/SIGTERM); the run is then interrupted. */
   signal?: AbortSignal;
@@ -64,6 +67,7 @@ export async function farmRun(
         ? { model: o.model ?? 'heston', premium: o.premium, fair: o.fair, seed: o.seed }
         : undefined,
     stopAfterSteps: o.stopAfterSteps,
+    shard: o.shard,
     onProgress: o.onProgress,
     signal: o.signal,
   });
@@ -71,7 +75,17 @@ export async function farmRun(
 
 /** Flags that would be silently ignored for this kind of run are errors instead. */
 function refuseMeaningless(kind: string, o: FarmRunOptions): void {
+  if (o.resumeRunId !== undefined && o.shard)
+    throw new UsageError(
+      '--shard and --resume together: a resumed shard keeps the shard it was started as',
+      'drop --shard (the run remembers it)',
+    );
   if (o.resumeRunId !== undefined) return;
+  if (kind === 'live' && o.shard)
+    throw new UsageError(
+      '--shard splits a backtest over processes, but this is a live farm step (the source is live)',
+      'add --source replay (or --source sim)',
+    );
   if (kind === 'live' && (o.from !== undefined || o.to !== undefined))
     throw new UsageError(
       '--from/--to name a backtest window, but this is a live farm step (the source is live)',
@@ -101,6 +115,8 @@ export interface BacktestRequest {
   sim?: SimRequest;
   /** Stop after this many steps (crash/resume tests). */
   stopAfterSteps?: number;
+  /** Shard I of N: only its traders (a resume takes the one recorded with its run). */
+  shard?: { index: number; of: number };
   onProgress?: (p: FarmProgress) => void;
   /** Stops the backtest after the step in flight (SIGINT/SIGTERM); the run is then interrupted. */
   signal?: AbortSignal;
@@ -131,6 +147,8 @@ export interface BacktestResult {
   /** Where the run's time went (market, kernel, persistence, checkpoint, final write). */
   phasesMs: FarmPhases;
   label: string;
+  /** A shard's run: which of the split, and its traders (grid ids from, to − 1); `farm merge` combines them. */
+  shard?: ShardPlace;
   summary: FarmSummary;
   top: TopTrader[];
 }
@@ -150,6 +168,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
   let seed = req.seed;
   let gridFile = req.gridFile ?? deps.farmConfig.grid ?? undefined;
   let sim = req.sim;
+  let shardAt = req.shard;
   // A resumed replay rebuilds the market recorded with its run (IV shift, rate), not today's config.
   let recorded: ReturnType<typeof recordedReplay> = null;
   const resumeRunId = req.resumeRunId === undefined ? undefined : resumeRef(deps, req.resumeRunId);
@@ -166,6 +185,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
     seed = run.seed ?? seed;
     gridFile = (p.gridFile as string | undefined) ?? undefined;
     sim = (p.sim as SimRequest | undefined) ?? undefined;
+    shardAt = (p.shard as ShardPlace | undefined) ?? undefined;
     if (kind === 'replay') recorded = recordedReplay(p as RecordedMarket);
   }
   const win = kind === 'replay' ? REPLAY_WINDOW : SIM_WINDOW;
@@ -173,6 +193,16 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
   to ??= deps.farmConfig.backtestTo ?? win.to;
   if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
   const grid = deps.grid(gridFile);
+  if (shardAt && shardAt.of > grid.count)
+    throw new UsageError(
+      `--shard ${shardAt.index}/${shardAt.of} splits ${grid.count.toLocaleString('en-US')} traders into more shards than traders`,
+      `use at most ${grid.count} shards`,
+    );
+  const shard: ShardPlace | undefined = shardAt && {
+    index: shardAt.index,
+    of: shardAt.of,
+    ...shardRange(shardAt.index, shardAt.of, grid.count),
+  };
   const fair = kind === 'sim' && (sim?.fair ?? false);
   const { rules, fill } = farmSettings(deps.farmConfig, fair);
   if (resumeRunId) {
@@ -200,6 +230,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
       clock: deps.clock,
       kernels,
       shards: deps.farmShards(),
+      range: shard && { from: shard.from, to: shard.to },
       fromDate: from,
       toDate: to,
       seed,
@@ -209,6 +240,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
       provenance: {
         gridFile: gridFile ?? 'data/grids/default.json',
         sim: kind === 'sim' ? sim : undefined,
+        shard,
         // What a re-simulation (drill-down) needs to rebuild the same market.
         market: {
           riskFreeRate,
@@ -224,7 +256,8 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
       signal: req.signal,
     });
     const t = res.host.state.t;
-    const ids = Array.from({ length: grid.count }, (_, i) => i)
+    const first = res.host.firstTrader;
+    const ids = Array.from({ length: res.host.state.traders }, (_, i) => i)
       .filter((i) => t.trades[i] > 0)
       .sort((a, b) => t.realizedCents[b] - t.realizedCents[a] || a - b)
       .slice(0, 10);
@@ -234,7 +267,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
       source: kind,
       window: { from, to },
       steps: res.steps,
-      traders: res.traders,
+      traders: res.host.state.traders,
       engine: kernels.name,
       elapsedMs: deps.clock.monotonicMs() - t0,
       phasesMs: res.phasesMs,
@@ -242,10 +275,11 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
         kind === 'sim'
           ? `simulated market (${sim?.model}${sim?.fair ? ', fair' : ''}), synthetic chains`
           : `replayed real prices; option chains synthesised by the fitted chain model${ivShiftNote(recorded?.replay.ivShift ?? deps.replayConfig.ivShift)}`,
-      summary: buildSummary(res.host, res.totals, res.spans),
+      shard,
+      summary: hostSummary(res.host, res.totals, res.spans),
       top: ids.map((i) => ({
-        trader: i,
-        config: grid.config(i),
+        trader: first + i,
+        config: grid.config(first + i),
         realizedUsd: t.realizedCents[i] / 100,
         openMtmUsd: t.openMtmCents[i] / 100,
         trades: t.trades[i],

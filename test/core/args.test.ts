@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDateArg, parseInstant, parseNumberArg } from '../../src/core/args.js';
+import { parseDateArg, parseInstant, parseNumberArg, parseShardArg } from '../../src/core/args.js';
 import { UsageError } from '../../src/core/errors.js';
 
 function usageError(fn: () => unknown): UsageError {
@@ -58,5 +58,30 @@ describe('parseNumberArg', () => {
     expect(usageError(() => parseNumberArg('fee', '-1', { min: 0 })).message).toBe(
       '--fee -1 is below the minimum 0',
     );
+  });
+});
+
+describe('parseShardArg', () => {
+  it('reads I/N with 1 ≤ I ≤ N', () => {
+    expect(parseShardArg('shard', '1/2')).toEqual({ index: 1, of: 2 });
+    expect(parseShardArg('shard', '4/4')).toEqual({ index: 4, of: 4 });
+    expect(parseShardArg('--shard', ' 3 / 16 ')).toEqual({ index: 3, of: 16 });
+    expect(parseShardArg('shard', '1/1')).toEqual({ index: 1, of: 1 });
+  });
+
+  it('refuses anything else with a UsageError naming the value and the form I/N', () => {
+    for (const bad of ['2', '1/', '/2', 'a/b', '1.5/2', '-1/2', '1/2/3', '', '1 of 2']) {
+      const e = usageError(() => parseShardArg('shard', bad));
+      expect(e.message, bad).toBe(`--shard expects I/N (shard I of N), got "${bad}"`);
+      expect(e.exitCode).toBe(2);
+    }
+    expect(usageError(() => parseShardArg('shard', '3/2')).message).toBe(
+      '--shard 3/2 names no shard: I/N needs 1 ≤ I ≤ N',
+    );
+    expect(usageError(() => parseShardArg('shard', '0/2')).message).toMatch(/^--shard 0\/2 names no shard/);
+    expect(usageError(() => parseShardArg('shard', '0/0')).hint).toBe(
+      'N is the number of shards, at least 1',
+    );
+    expect(usageError(() => parseShardArg('shard', '5/4')).hint).toBe('the shards of 4 are 1/4 … 4/4');
   });
 });

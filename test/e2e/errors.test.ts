@@ -26,4 +26,17 @@ describe('bad invocations (subprocess)', () => {
     expect(b.stderr.split('\n').filter(Boolean)).toHaveLength(2);
     expect(b.stderr).toMatch(/^Error: expected --kind=nope to be one of: live, replay, sim\n/);
   });
+
+  it('help for a command that does not exist: one line, the nearest command, exit 2', () => {
+    const r = runCli(['help', 'leaderbord'], env);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'Error: no help for "leaderbord": there is no such command\nHint: did you mean `argus help leaderboard`? (`argus help` lists every command)\n',
+    );
+    expect(runCli(['help', 'stray', 'words'], env).stderr).toBe(
+      'Error: no help for "stray words": there is no such command\nHint: `argus help` lists every command\n',
+    );
+    expect(runCli(['help', 'farm', 'merge'], env).status).toBe(0);
+  });
 });

@@ -31,6 +31,8 @@ const ALLOWED_INTERPOLATIONS: Record<string, string> = {
   'orderBy(q.sort, q.reverse)': 'picks from the fixed SORT_EXPR table',
   'Math.trunc(opts.busyTimeoutMs ?? 5000)': 'an integer (PRAGMA takes no parameters)',
   'Math.trunc(m.version)': 'an integer from our own migration list',
+  "STAT_FIELDS.join(', ')": "trader_stats' fixed column list (core/farm/stats.ts)",
+  "', ?'.repeat(STAT_FIELDS.length)": 'one placeholder per column of that fixed list',
 };
 
 function templates(text: string): string[] {

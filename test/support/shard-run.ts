@@ -14,13 +14,15 @@ export function shardHostOptions(grid: Grid, steps: StepInput[]): Omit<HostOptio
   };
 }
 
-/** One host over every trader, stepped through `steps` (month starts as the runner does them). */
+/** One host over every trader (or those of `range`), stepped through `steps` (month starts as the runner does them). */
 export function serialRun(
   grid: Grid,
   steps: StepInput[],
+  range?: { from: number; to: number },
 ): { host: FarmHost; sums: StepSummary[]; open: number[][] } {
   const host = new FarmHost(grid, DEFAULT_RULES, {
     ...shardHostOptions(grid, steps),
+    range,
     kernels: new JsFarmKernels(),
   });
   let month = -1;
@@ -37,9 +39,9 @@ export function serialRun(
   return { host, sums, open };
 }
 
-/** A state of every trader in shared memory, as a sharded run starts from. */
-export function sharedState(grid: Grid): FarmState {
-  return new FarmState(grid.count, DEFAULT_RULES.maxOpenPositions, 3, DEFAULT_RULES.capitalUsd * 100, 0, {
+/** A state of every trader (or `traders` of them) in shared memory, as a sharded run starts from. */
+export function sharedState(grid: Grid, traders = grid.count): FarmState {
+  return new FarmState(traders, DEFAULT_RULES.maxOpenPositions, 3, DEFAULT_RULES.capitalUsd * 100, 0, {
     shared: true,
   });
 }

@@ -66,7 +66,9 @@ export class ThreadShards implements HostShards {
       });
       this.shards.push(shard);
     }
-    const chunks = count * RANGES_PER_THREAD;
+    // Never more ranges than traders: each range then holds one or more, and every thread has one
+    // (with 4 traders over 2 threads × 8 ranges, all the non-empty ranges fell to one thread).
+    const chunks = Math.min(count * RANGES_PER_THREAD, n);
     const range = (c: number) => ({
       from: Math.floor((c * n) / chunks),
       to: Math.floor(((c + 1) * n) / chunks),
@@ -84,9 +86,9 @@ export class ThreadShards implements HostShards {
           years: st.years,
           days: st.days,
           arrays: st.arrays(),
-          ranges: Array.from({ length: RANGES_PER_THREAD }, (_, r) => range(r * count + w)).filter(
-            (x) => x.to > x.from,
-          ),
+          ranges: Array.from({ length: RANGES_PER_THREAD }, (_, r) => r * count + w)
+            .filter((c) => c < chunks)
+            .map(range),
           dailySample: setup.dailySample,
           groupDaily: s.groupDaily,
         }),

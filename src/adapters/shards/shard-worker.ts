@@ -30,6 +30,8 @@ port.on('message', (m: ToShard) => {
         whole.days = m.days;
         const grid = new Grid(m.gridSpec);
         const markBook = new MarkBook(true);
+        // A process shard's state starts at grid trader `first`: ranges are within it.
+        const first = m.host.range?.from ?? 0;
         hosts = m.ranges.map(({ from, to }) => {
           const state = whole.view(from, to);
           state.groupDaily = m.groupDaily;
@@ -39,7 +41,7 @@ port.on('message', (m: ToShard) => {
             {
               ...m.host,
               kernels: new JsFarmKernels(),
-              range: { from, to },
+              range: { from: first + from, to: first + to },
               dailySample: m.dailySample ?? undefined,
               markBook,
             },

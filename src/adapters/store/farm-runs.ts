@@ -15,6 +15,7 @@ import type {
   StoredFarmRun,
 } from '../../core/farm/ports.js';
 import { StepConflictError } from '../../core/farm/ports.js';
+import { STAT_FIELDS } from '../../core/farm/stats.js';
 import type { NewRun, RunRecord } from '../../core/runs.js';
 import { isoUtc } from '../../core/time/clock.js';
 import { CheckpointFiles, processAlive } from './checkpoints.js';
@@ -77,11 +78,11 @@ export class SqliteFarmRuns implements FarmRuns {
       // A run's rows are always new: a plain INSERT needs no statement journal (OR REPLACE kept one
       // per row across the eight indexes, most of the final write's time).
       insertStats: db.prepare(
-        `INSERT INTO trader_stats (run_no, trader_id, realized_cents, open_mtm_cents, open_positions, trades, wins,
-           gross_profit_cents, gross_loss_cents, fees_cents, days_in_trade, first_trade_ms, last_trade_ms, max_drawdown_cents,
-           max_drawdown_frac, daily_n, daily_sum, daily_sum_sq, daily_down_sq, sharpe, sortino, win_rate, profit_factor,
-           no_stop_share, span_derived_cents, span_no_options_cents)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO trader_stats (run_no, ${STAT_FIELDS.join(', ')}) VALUES (?${', ?'.repeat(STAT_FIELDS.length)})`,
+      ),
+      insertShard: db.prepare(
+        `INSERT INTO farm_shards (run_id, trader_from, trader_to, totals_json, entries, no_stop_entries)
+         VALUES (?, ?, ?, ?, ?, ?)`,
       ),
       insertBlob: db.prepare(
         'INSERT OR REPLACE INTO farm_blobs (run_id, name, meta_json, data) VALUES (?, ?, ?, ?)',
@@ -269,17 +270,7 @@ export class SqliteFarmRuns implements FarmRuns {
     file: { file: string; bytes: number; sha256: string } | null,
   ): void {
     this.db.transaction(() => {
-      this.stmts.insertStep.run(
-        runId,
-        step.step,
-        step.tMs,
-        step.opened,
-        step.closed,
-        step.realizedCents,
-        step.openPositions,
-        JSON.stringify(step.exits),
-        step.openMtmCents,
-      );
+      this.insertStepRow(runId, step);
       this.stmts.setStepsDone.run(step.step + 1, runId);
       if (checkpoint && file) {
         this.stmts.saveCheckpoint.run(
@@ -298,33 +289,63 @@ export class SqliteFarmRuns implements FarmRuns {
 
   completeRun(runId: string, results: BacktestResults): void {
     const { run_no: runNo } = this.stmts.runNo.get(runId) as { run_no: number };
-    // The eight trader_stats indexes take rows in random order: with the default 2 MB page cache
-    // their pages spill to the WAL again and again inside the one transaction.
+    this.withFinalWriteCache(() => this.writeResults(runId, runNo, results));
+    this.files.release();
+    this.files.prune(runId, null);
+  }
+
+  /**
+   * A completed run made elsewhere (`farm merge` of shards) written whole in one transaction: the
+   * run, its setup, its steps and its results; nothing of it on failure. Returns its id.
+   */
+  importRun(
+    run: NewRun,
+    setup: FarmRunSetup,
+    steps: readonly StepRecord[],
+    results: BacktestResults,
+  ): string {
+    return this.withFinalWriteCache(() =>
+      this.db.transaction(() => {
+        const id = this.store.createRun(run).id;
+        this.insertFarmRun(id, setup);
+        for (const step of steps) this.insertStepRow(id, step);
+        this.stmts.setStepsDone.run(steps.length, id);
+        const { run_no: runNo } = this.stmts.runNo.get(id) as { run_no: number };
+        this.writeResults(id, runNo, results);
+        return id;
+      })(),
+    );
+  }
+
+  /** The eight trader_stats indexes take rows in random order: with the default 2 MB page cache their pages spill to the WAL again and again inside the one transaction. */
+  private withFinalWriteCache<T>(write: () => T): T {
     const cache = this.db.pragma('cache_size', { simple: true }) as number;
     this.db.pragma(`cache_size = ${FINAL_WRITE_CACHE_KIB}`);
     try {
-      this.writeResults(runId, runNo, results);
+      return write();
     } finally {
       this.db.pragma(`cache_size = ${Math.trunc(cache)}`);
     }
-    this.files.release();
-    this.files.prune(runId, null);
   }
 
   private writeResults(runId: string, runNo: number, results: BacktestResults): void {
     this.db.transaction(() => {
       for (const r of results.statRows) this.stmts.insertStats.run(runNo, ...r);
+      const sh = results.shard;
+      if (sh)
+        this.stmts.insertShard.run(
+          runId,
+          sh.from,
+          sh.to,
+          JSON.stringify(sh.totals),
+          bytes(sh.entries),
+          bytes(sh.noStopEntries),
+        );
       for (const [stmt, list] of [
         [this.stmts.insertBlob, results.blobs],
         [this.stmts.insertSeries, results.series],
       ] as const) {
-        for (const b of list)
-          stmt.run(
-            runId,
-            b.name,
-            JSON.stringify(b.meta),
-            Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
-          );
+        for (const b of list) stmt.run(runId, b.name, JSON.stringify(b.meta), bytes(b.data));
       }
       this.stmts.setSummary.run(JSON.stringify(results.summary), runId);
       this.stmts.deleteCheckpoint.run(runId);
@@ -414,6 +435,20 @@ export class SqliteFarmRuns implements FarmRuns {
     this.files.prune(runId, c.version);
   }
 
+  private insertStepRow(runId: string, step: StepRecord): void {
+    this.stmts.insertStep.run(
+      runId,
+      step.step,
+      step.tMs,
+      step.opened,
+      step.closed,
+      step.realizedCents,
+      step.openPositions,
+      JSON.stringify(step.exits),
+      step.openMtmCents,
+    );
+  }
+
   private insertFarmRun(runId: string, f: FarmRunSetup): void {
     this.stmts.insertFarmRun.run(
       runId,
@@ -427,4 +462,9 @@ export class SqliteFarmRuns implements FarmRuns {
       f.spans ? JSON.stringify(f.spans) : null,
     );
   }
+}
+
+/** A typed array's bytes, as SQLite stores a blob (no copy). */
+function bytes(a: ArrayBufferView): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }

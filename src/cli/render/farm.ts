@@ -3,6 +3,7 @@ import type { FarmProgress } from '../../core/farm/runner.js';
 import { formatMoney, formatPct } from '../../core/format.js';
 import { SPAN_KINDS } from '../../core/market/provenance.js';
 import type { LiveStepResult } from '../../services/farm-live.js';
+import type { FarmMergeResult } from '../../services/farm-merge.js';
 import type { BacktestResult, TopTrader } from '../../services/farm-run.js';
 import { outputWidth } from '../terminal.js';
 import { noCandidateTable, SPAN_HEAD, SPAN_LABEL, spanCell, spanSummaryLines } from './provenance.js';
@@ -21,6 +22,11 @@ export function renderBacktest(r: BacktestResult, width = outputWidth()): string
   const lines = [
     `\nRun ${r.runId} — ${r.status} — ${r.source} ${r.window.from} → ${r.window.to}, ${r.steps} steps, ${r.traders.toLocaleString('en-US')} traders, engine ${r.engine}, ${(r.elapsedMs / 1000).toFixed(1)} s`,
     `Data: ${r.label}`,
+    ...(r.shard
+      ? [
+          `Shard ${r.shard.index}/${r.shard.of}: traders ${r.shard.from.toLocaleString('en-US')}–${(r.shard.to - 1).toLocaleString('en-US')} of the grid; combine all ${r.shard.of} with \`argus farm merge OUT.db SHARD.db...\``,
+        ]
+      : []),
     `Trades: ${s.opened.toLocaleString('en-US')} opened, ${s.closed.toLocaleString('en-US')} closed; ${s.openPositionsAtEnd.toLocaleString('en-US')} still open (marked to market, not realised)`,
     `Exits by reason: ${
       Object.entries(s.exitsByReason)
@@ -99,6 +105,20 @@ function topTable(top: TopTrader[], width: number | undefined): string[] {
     `Top ${top.length} traders by realised P&L${same.length ? ` (all ${top.length}: ${same.map((d) => dimensionValue(d, top[0].config[d])).join(', ')})` : ''}${kinds.length ? `; ${kinds.map((k) => `${SPAN_HEAD[SPAN_KINDS[k]]}: P&L booked while ${SPAN_LABEL[SPAN_KINDS[k]]}`).join('; ')}` : ''}:`,
     columnsTable(cols, top, { width }),
   ];
+}
+
+/** `farm merge`'s report: the shards taken and the run they made. */
+export function renderFarmMerge(r: FarmMergeResult): string {
+  const p = r.summary.realizedPnlUsd;
+  return [
+    `Merged ${r.shards.length} shards into run ${r.runId} in ${r.into} — ${r.source} ${r.window.from} → ${r.window.to}, ${r.steps} steps, ${r.traders.toLocaleString('en-US')} traders`,
+    ...r.shards.map(
+      (s) =>
+        `  shard ${s.index}/${s.of}: traders ${s.from.toLocaleString('en-US')}–${(s.to - 1).toLocaleString('en-US')}, run ${s.runId.slice(0, 8)} in ${s.path}`,
+    ),
+    `Trades: ${r.summary.opened.toLocaleString('en-US')} opened, ${r.summary.closed.toLocaleString('en-US')} closed; realised P&L per trader: median ${formatMoney(p.p50)}, max ${formatMoney(p.max)}, mean ${formatMoney(p.mean)}`,
+    `See it with \`argus leaderboard --db ${r.into} --run ${r.runId.slice(0, 8)}\``,
+  ].join('\n');
 }
 
 /** Plain-text report of a live farm step (cron-friendly: no colour, no redraws). */

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { dateFlag, engineFlag, numberFlag } from '../../cli/flags.js';
+import { dateFlag, engineFlag, numberFlag, shardFlag } from '../../cli/flags.js';
 import { interruptedLine, progressReporter, renderFarmRun } from '../../cli/render/farm.js';
 import type { LiveStepResult } from '../../services/farm-live.js';
 import { type BacktestResult, farmRun } from '../../services/farm-run.js';
@@ -13,6 +13,7 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
     '<%= config.bin %> farm run --source replay --from 2025-03-03 --to 2025-04-30 --grid <grid.json>',
     '<%= config.bin %> farm run --source sim --model gbm --premium 0 --fair --fill-f 0 --fee 0 --seed 7',
     '<%= config.bin %> farm run --resume <interrupted-run-id>',
+    '<%= config.bin %> farm run --source replay --shard 2/4 --db shard-2.db',
   ];
   static override flags = {
     source: Flags.option({
@@ -56,6 +57,10 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
       min: 0,
       max: 64,
     }),
+    shard: shardFlag({
+      description:
+        'run only shard I of N of the grid (contiguous traders; same market and seed) into --db; combine the N with `farm merge`',
+    }),
     'stop-after': Flags.integer({ hidden: true, description: 'stop after N steps (resume tests)' }),
   };
 
@@ -80,6 +85,7 @@ export default class FarmRun extends BaseCommand<typeof FarmRun> {
       premium: f.premium,
       fair: f.fair,
       stopAfterSteps: f['stop-after'],
+      shard: f.shard,
       onProgress: this.jsonEnabled() ? undefined : progressReporter(process.stderr, fmtTime),
       signal: stop.signal,
     }).finally(() => {

@@ -144,6 +144,17 @@ export interface BacktestResults {
     data: ArrayBufferView;
   }[];
   summary: FarmSummary;
+  /** A shard's run (`farm run --shard`): its traders and what a merge needs beside the results. */
+  shard?: ShardResults;
+}
+
+/** What a shard's run keeps for the merge: its grid range, its running totals, per trader its entries. */
+export interface ShardResults {
+  from: number;
+  to: number;
+  totals: FarmTotals;
+  entries: Int32Array;
+  noStopEntries: Int32Array;
 }
 
 /**
@@ -271,7 +282,8 @@ export interface FarmRuns extends FarmRunStore {
 export interface ShardSetup {
   gridSpec: GridSpec;
   rules: FarmRules;
-  host: Pick<HostOptions, 'months' | 'sample' | 'days' | 'spans' | 'monthYear'>;
+  /** The range, when set: the grid traders the state holds (a shard of a run split over processes). */
+  host: Pick<HostOptions, 'months' | 'sample' | 'days' | 'spans' | 'monthYear' | 'range'>;
   /** The whole farm's state, in SharedArrayBuffers: each shard steps a range of its traders in place. */
   state: FarmState;
   /** The daily sample, shared; shards write the rows of their own traders. */

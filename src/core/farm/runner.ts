@@ -62,7 +62,7 @@ function farmMoney(host: FarmHost): FarmMoney {
   return {
     realizedUsd: realized / 100,
     openMtmUsd: open / 100,
-    leader: best < 0 ? null : { trader: best, realizedUsd: t.realizedCents[best] / 100 },
+    leader: best < 0 ? null : { trader: host.firstTrader + best, realizedUsd: t.realizedCents[best] / 100 },
   };
 }
 
@@ -78,6 +78,8 @@ export interface RunnerOptions {
   kernels: FarmKernels;
   /** Threads to split the js engine's host step over (closed by the run); none: this thread. */
   shards?: HostShards | null;
+  /** A shard of a run split over processes: only grid traders [from, to) (same market, same seed). */
+  range?: TraderRange;
   fromDate: string;
   toDate: string;
   seed: number;
@@ -98,6 +100,17 @@ export interface RunnerOptions {
   /** Ctrl-C or SIGTERM: the step in flight is finished and committed, the run marked interrupted. */
   signal?: AbortSignal;
   onProgress?: (p: FarmProgress) => void;
+}
+
+/** Grid traders [from, to): a shard of the grid (`farm run --shard`). */
+export interface TraderRange {
+  from: number;
+  to: number;
+}
+
+/** The sample's ids inside the range (all of them without one): each shard keeps its own rows of it. */
+function sampleInRange(sample: Int32Array, range: TraderRange | undefined): Int32Array {
+  return range ? sample.filter((id) => id >= range.from && id < range.to) : sample;
 }
 
 export interface FarmRunResult {
@@ -247,7 +260,8 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       ? []
       : provenanceSpans(grid.spec.symbol, cal.etDate(steps[0]), cal.etDate(steps[steps.length - 1]));
   const days = steps.filter((t) => cal.tradingDay(cal.etDate(t))?.closeMs === t).length;
-  const sample = sampleTraders(grid.count, o.sampleSize ?? 4096, o.seed);
+  const sample = sampleInRange(sampleTraders(grid.count, o.sampleSize ?? 4096, o.seed), o.range);
+  const traders = o.range ? o.range.to - o.range.from : grid.count;
   const capitalCents = Math.round(rules.capitalUsd * 100);
   const shards = o.shards && o.kernels.name === 'js' ? o.shards : null;
 
@@ -300,7 +314,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         gridHash: grid.hash,
         rules,
         fill: o.fill,
-        traders: grid.count,
+        traders,
         stepsTotal: steps.length,
         months,
         spans,
@@ -318,10 +332,11 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       days,
       spans: keeps ? hostSpans(spans, grid, steps, cal) : undefined,
       monthYear: keeps ? monthYear : undefined,
+      range: o.range,
     };
     if (shards && !state) {
       const yearCount = monthYear.length ? Math.max(...monthYear) + 1 : 0;
-      state = new FarmState(grid.count, rules.maxOpenPositions, months.length, capitalCents, yearCount, {
+      state = new FarmState(traders, rules.maxOpenPositions, months.length, capitalCents, yearCount, {
         shared: true,
       });
     }
@@ -516,7 +531,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
     const tFinal = mono();
     gather();
     const blobs: BacktestResults['blobs'] = [
-      { name: 'monthly_cents', meta: { months, traders: grid.count }, data: host.state.monthlyCents },
+      { name: 'monthly_cents', meta: { months, traders }, data: host.state.monthlyCents },
     ];
     if (host.dailySample) {
       blobs.push(
@@ -526,20 +541,24 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
     }
     const st = host.state;
     const series: BacktestResults['series'] = [
-      { name: 'monthly_sumsq', meta: { months, traders: grid.count }, data: st.monthlySumSq },
+      { name: 'monthly_sumsq', meta: { months, traders }, data: st.monthlySumSq },
       { name: 'group_daily', meta: { days, groups: FarmHost.comboCount(grid) }, data: st.groupDaily },
     ];
     if (st.years === years.length)
       series.push({
         name: 'yearly_risk_cents',
-        meta: { years, traders: grid.count },
+        meta: { years, traders },
         data: st.yearRiskCents,
       });
     store.completeRun(runId, {
       statRows: traderStatRows(host),
       blobs,
       series,
-      summary: buildSummary(host, totals, host.spans ? spans : null),
+      summary: hostSummary(host, totals, host.spans ? spans : null),
+      // What a merge needs beside the results to compute the whole run's summary.
+      shard: o.range
+        ? { ...o.range, totals, entries: st.t.entries, noStopEntries: st.t.noStopEntries }
+        : undefined,
     });
     phasesMs.finalWrite = mono() - tFinal;
     return {
@@ -618,44 +637,92 @@ export function noCandidateYears(
   });
 }
 
-/** Per span, the P&L every trader of its fund booked on its days, and the leader's share. */
-function spanSummaries(host: FarmHost, spans: readonly ProvenanceSpan[]): SpanSummary[] {
+/**
+ * What the summary reads per trader: a host's state columns, or a merge's columns read back from
+ * its shards. Row i is grid trader `first + i`; span P&L is trader-major by SPAN_KINDS.
+ */
+export interface TraderFigures {
+  first: number;
+  count: number;
+  realizedCents: ArrayLike<number>;
+  openMtmCents: ArrayLike<number>;
+  trades: ArrayLike<number>;
+  openCount: ArrayLike<number>;
+  entries: ArrayLike<number>;
+  noStopEntries: ArrayLike<number>;
+  spanCents: ArrayLike<number>;
+}
+
+/** A host's traders as the summary reads them. */
+function hostFigures(host: FarmHost): TraderFigures {
   const t = host.state.t;
-  const level = host.grid.levels(DIMENSIONS.indexOf('symbol'));
+  return {
+    first: host.firstTrader,
+    count: host.state.traders,
+    realizedCents: t.realizedCents,
+    openMtmCents: t.openMtmCents,
+    trades: t.trades,
+    openCount: t.openCount,
+    entries: t.entries,
+    noStopEntries: t.noStopEntries,
+    spanCents: host.state.spanCents,
+  };
+}
+
+/** Per span, the P&L every trader of its fund booked on its days, and the leader's share. */
+function spanSummaries(grid: Grid, f: TraderFigures, spans: readonly ProvenanceSpan[]): SpanSummary[] {
+  const level = grid.levels(DIMENSIONS.indexOf('symbol')).subarray(f.first, f.first + f.count);
+  const K = SPAN_KINDS.length;
   let leader = -1;
-  for (let i = 0; i < host.state.traders; i++) {
-    if (leader < 0 || t.realizedCents[i] > t.realizedCents[leader]) leader = i;
+  for (let i = 0; i < f.count; i++) {
+    if (leader < 0 || f.realizedCents[i] > f.realizedCents[leader]) leader = i;
   }
   return spans.map((p) => {
     const kind = SPAN_KINDS.indexOf(p.kind);
-    const sl = host.grid.spec.symbol.indexOf(p.symbol);
+    const sl = grid.spec.symbol.indexOf(p.symbol);
     let pnl = 0;
     let total = 0;
-    for (let i = 0; i < host.state.traders; i++) {
+    for (let i = 0; i < f.count; i++) {
       if (level[i] !== sl) continue;
-      pnl += host.state.spanCents[i * SPAN_KINDS.length + kind];
-      total += t.realizedCents[i] + t.openMtmCents[i];
+      pnl += f.spanCents[i * K + kind];
+      total += f.realizedCents[i] + f.openMtmCents[i];
     }
     const lead =
       leader >= 0 && level[leader] === sl
         ? {
-            trader: leader,
-            pnlUsd: Math.round(host.state.spanCents[leader * SPAN_KINDS.length + kind]) / 100,
-            totalPnlUsd: Math.round(t.realizedCents[leader] + t.openMtmCents[leader]) / 100,
+            trader: f.first + leader,
+            pnlUsd: Math.round(f.spanCents[leader * K + kind]) / 100,
+            totalPnlUsd: Math.round(f.realizedCents[leader] + f.openMtmCents[leader]) / 100,
           }
         : null;
     return { ...p, pnlUsd: Math.round(pnl) / 100, totalPnlUsd: Math.round(total) / 100, leader: lead };
   });
 }
 
-export function buildSummary(
+/** Counts by index as an object of the non-zero ones by name, in index order (exits, skips). */
+export function countsByName(arr: readonly number[], names: Record<number, string> | readonly string[]) {
+  return Object.fromEntries(
+    arr.map((v, i) => [(names as Record<number, string>)[i], v]).filter(([k, v]) => k && (v as number) > 0),
+  ) as Record<string, number>;
+}
+
+/** The summary of a host's run (its traders alone when it steps a range of the grid). */
+export function hostSummary(
   host: FarmHost,
   totals: FarmTotals,
   spans: readonly ProvenanceSpan[] | null = null,
 ): FarmSummary {
-  const t = host.state.t;
-  const n = host.state.traders;
-  const pnl = Float64Array.from(t.realizedCents).map((c) => c / 100);
+  return buildSummary(host.grid, hostFigures(host), totals, spans);
+}
+
+export function buildSummary(
+  grid: Grid,
+  f: TraderFigures,
+  totals: FarmTotals,
+  spans: readonly ProvenanceSpan[] | null = null,
+): FarmSummary {
+  const n = f.count;
+  const pnl = Float64Array.from(f.realizedCents).map((c) => c / 100);
   const sorted = pnl.slice().sort();
   const q = (p: number) => sorted[Math.min(n - 1, Math.floor(p * n))];
   let withTrades = 0;
@@ -663,27 +730,23 @@ export function buildSummary(
   let entries = 0;
   let noStop = 0;
   let configurations = 0;
-  const xs = host.grid.spec.stopLossX;
+  const xs = grid.spec.stopLossX;
   const byX = xs.map(() => ({ entries: 0, noStop: 0 }));
-  const xLevel = host.grid.levels(DIMENSIONS.indexOf('stopLossX'));
+  const xLevel = grid.levels(DIMENSIONS.indexOf('stopLossX')).subarray(f.first, f.first + n);
   for (let i = 0; i < n; i++) {
-    if (t.trades[i] > 0) withTrades++;
-    open += t.openCount[i];
-    entries += t.entries[i];
-    noStop += t.noStopEntries[i];
-    if (t.noStopEntries[i] > 0) configurations++;
-    byX[xLevel[i]].entries += t.entries[i];
-    byX[xLevel[i]].noStop += t.noStopEntries[i];
+    if (f.trades[i] > 0) withTrades++;
+    open += f.openCount[i];
+    entries += f.entries[i];
+    noStop += f.noStopEntries[i];
+    if (f.noStopEntries[i] > 0) configurations++;
+    byX[xLevel[i]].entries += f.entries[i];
+    byX[xLevel[i]].noStop += f.noStopEntries[i];
   }
-  const named = (arr: number[], names: Record<number, string> | readonly string[]) =>
-    Object.fromEntries(
-      arr.map((v, i) => [(names as Record<number, string>)[i], v]).filter(([k, v]) => k && (v as number) > 0),
-    );
   return {
     opened: totals.opened,
     closed: totals.closed,
-    exitsByReason: named(totals.exitsByReason, EXIT_REASON_NAMES),
-    skipsByReason: named(totals.skipsByReason, SKIP_NAMES),
+    exitsByReason: countsByName(totals.exitsByReason, EXIT_REASON_NAMES),
+    skipsByReason: countsByName(totals.skipsByReason, SKIP_NAMES),
     exitsBlocked: totals.exitsBlocked,
     realizedCents: totals.realizedCents,
     tradersWithTrades: withTrades,
@@ -697,7 +760,7 @@ export function buildSummary(
     },
     openPositionsAtEnd: open,
     realizedHistogram: histogram(
-      pnl.filter((_, i) => t.trades[i] > 0),
+      pnl.filter((_, i) => f.trades[i] > 0),
       HISTOGRAM_BINS,
     ),
     stopCannotFire: {
@@ -708,7 +771,7 @@ export function buildSummary(
         xs.map((x, k) => [String(x), byX[k].entries ? byX[k].noStop / byX[k].entries : 0]),
       ),
     },
-    ...(spans ? { spans: spanSummaries(host, spans) } : {}),
+    ...(spans ? { spans: spanSummaries(grid, f, spans) } : {}),
     ...(totals.noCandidate ? { noCandidate: noCandidateYears(totals.noCandidate, n) } : {}),
   };
 }

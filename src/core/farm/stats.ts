@@ -17,14 +17,43 @@ export function sharpeSortino(
   return { sharpe: sd > 0 ? (mean / sd) * ANNUAL : null, sortino: dd > 0 ? (mean / dd) * ANNUAL : null };
 }
 
-/** Trader i's row for trader_stats, in column order after run_id. */
+/** trader_stats' columns after run_no, in the order of traderStatRow(); the last two by SPAN_KINDS. */
+export const STAT_FIELDS = [
+  'trader_id',
+  'realized_cents',
+  'open_mtm_cents',
+  'open_positions',
+  'trades',
+  'wins',
+  'gross_profit_cents',
+  'gross_loss_cents',
+  'fees_cents',
+  'days_in_trade',
+  'first_trade_ms',
+  'last_trade_ms',
+  'max_drawdown_cents',
+  'max_drawdown_frac',
+  'daily_n',
+  'daily_sum',
+  'daily_sum_sq',
+  'daily_down_sq',
+  'sharpe',
+  'sortino',
+  'win_rate',
+  'profit_factor',
+  'no_stop_share',
+  'span_derived_cents',
+  'span_no_options_cents',
+] as const;
+
+/** The row of the host's trader i for trader_stats, in STAT_FIELDS order (its grid trader id first). */
 export function traderStatRow(host: FarmHost, i: number): (number | null)[] {
   const t = host.state.t;
   const days = host.state.days;
   const { sharpe, sortino } = sharpeSortino(days, t.dailySum[i], t.dailySumSq[i], t.dailyDownSq[i]);
   const trades = t.trades[i];
   return [
-    i,
+    host.firstTrader + i,
     Math.round(t.realizedCents[i]),
     Math.round(t.openMtmCents[i]),
     t.openCount[i],

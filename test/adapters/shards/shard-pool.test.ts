@@ -60,6 +60,42 @@ describe('ThreadShards', () => {
     );
   });
 
+  it("a process shard's few traders (a range of the grid, fewer than the ranges) over two threads step as one host over them", async () => {
+    // Traders 13–16: 4 traders over 2 threads × 8 ranges (once, every non-empty range fell to one thread).
+    const range = { from: 13, to: 17 };
+    const serial = serialRun(grid, steps, range);
+    const opts = { ...shardHostOptions(grid, steps), range };
+    const host = new FarmHost(
+      grid,
+      DEFAULT_RULES,
+      { ...opts, kernels: new JsFarmKernels() },
+      sharedState(grid, 4),
+    );
+    const shards = new ThreadShards(2, WORKER);
+    try {
+      await shards.start({
+        gridSpec: grid.spec,
+        rules: DEFAULT_RULES,
+        host: opts,
+        state: host.state,
+        dailySample: null,
+      });
+      let month = -1;
+      for (const [k, inp] of steps.entries()) {
+        if (inp.monthIndex !== month) {
+          if (month >= 0) await shards.startMonth();
+          month = inp.monthIndex;
+        }
+        expect(await shards.step(inp), `step ${k}`).toEqual(serial.sums[k]);
+      }
+      shards.collectGroupDaily(host.state.groupDaily);
+    } finally {
+      await shards.close();
+    }
+    expect(serial.sums.reduce((a, s) => a + s.closed, 0)).toBeGreaterThan(5);
+    expect(Buffer.compare(host.state.serialize(), serial.host.state.serialize())).toBe(0);
+  });
+
   it('a thread that fails stops the run with its error, and close() still ends every thread', async () => {
     const opts = shardHostOptions(grid, steps);
     const host = new FarmHost(

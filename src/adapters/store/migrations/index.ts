@@ -13,6 +13,7 @@ import { m012RunHolder } from './012-run-holder.js';
 import { m013Views } from './013-views.js';
 import { m014LeanRanks } from './014-lean-ranks.js';
 import { m015Review } from './015-review.js';
+import { m016Shard } from './016-shard.js';
 
 import type { Migration } from './migration.js';
 
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m013Views,
   m014LeanRanks,
   m015Review,
+  m016Shard,
 ];

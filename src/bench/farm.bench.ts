@@ -253,6 +253,9 @@ export const farmBench: Bench = {
       const engines: Record<string, unknown> = {};
       let fastest = Number.POSITIVE_INFINITY;
       let touched = 0;
+      // The threads first: the GL engine's software rasteriser keeps threads of its own on these cores.
+      const threads = availableParallelism();
+      const threaded = threads > 1 ? await timeThreads(threads, inputs, ctx) : null;
       const names: ('js' | 'cpu' | 'gpu')[] = ['js', 'cpu', ...(probeGl().ok ? (['gpu'] as const) : [])];
       for (const name of names) {
         const k = farmKernels(resolveEngine(name));
@@ -265,8 +268,6 @@ export const farmBench: Bench = {
           k.destroy();
         }
       }
-      const threads = availableParallelism();
-      const threaded = threads > 1 ? await timeThreads(threads, inputs, ctx) : null;
       if (!probeGl().ok)
         engines.gpu = { skipped: 'no GL backend (run `xvfb-run -a npm run bench` to include it)' };
 

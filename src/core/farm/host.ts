@@ -83,15 +83,26 @@ export interface StepSummary {
   openPositions: number;
 }
 
-/** Adds shard summary `s` into `into`: counts and whole cents, the same in any order. */
-export function addStepSummary(into: StepSummary, s: StepSummary): void {
+/** The counts a step's summary and a run's totals share. */
+export type StepCounts = Pick<
+  StepSummary,
+  'opened' | 'closed' | 'exitsBlocked' | 'realizedCents' | 'exitsByReason' | 'skipsByReason'
+>;
+
+/** Adds counts `s` into `into`: counts and whole cents, the same in any order. */
+export function addCounts(into: StepCounts, s: StepCounts): void {
   into.opened += s.opened;
   into.closed += s.closed;
   into.exitsBlocked += s.exitsBlocked;
   into.realizedCents += s.realizedCents;
-  into.openPositions += s.openPositions;
   for (let i = 0; i < s.exitsByReason.length; i++) into.exitsByReason[i] += s.exitsByReason[i];
   for (let i = 0; i < s.skipsByReason.length; i++) into.skipsByReason[i] += s.skipsByReason[i];
+}
+
+/** Adds shard summary `s` into `into` (the open positions too). */
+export function addStepSummary(into: StepSummary, s: StepSummary): void {
+  addCounts(into, s);
+  into.openPositions += s.openPositions;
 }
 
 export interface HostOptions {

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import type { ProvenanceSpan } from '../market/provenance.js';
 import type { NewRun, RunRecord } from '../runs.js';
 import { Grid, type GridSpec } from './grid.js';
+import { addCounts } from './host.js';
 import type { BacktestResults, FarmRunSetup, FarmSummary, FarmTotals, StepRecord } from './ports.js';
 import { EXIT_REASON_NAMES, type FarmRules } from './rules.js';
 import { buildSummary, countsByName, type TraderFigures, type TraderRange } from './runner.js';
@@ -273,16 +274,7 @@ function mergeTotals(shards: readonly ShardRun[], data: readonly ShardData[]): F
     const t = d.totals;
     if (JSON.stringify(t.noCandidate) !== JSON.stringify(t0.noCandidate))
       throw new UsageError(`${label(shards[j + 1])} saw a different market (its candidates per year differ)`);
-    out.opened += t.opened;
-    out.closed += t.closed;
-    out.exitsBlocked += t.exitsBlocked;
-    out.realizedCents += t.realizedCents;
-    t.exitsByReason.forEach((v, i) => {
-      out.exitsByReason[i] += v;
-    });
-    t.skipsByReason.forEach((v, i) => {
-      out.skipsByReason[i] += v;
-    });
+    addCounts(out, t);
   });
   return out;
 }

@@ -10,7 +10,7 @@ import { isoUtc } from '../time/clock.js';
 import type { EconomicCalendar } from '../time/economic-calendar.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
 import { DIMENSIONS, type Grid } from './grid.js';
-import { FarmHost, type FarmKernels, type HostSpan, type StepSummary } from './host.js';
+import { addCounts, FarmHost, type FarmKernels, type HostSpan, type StepSummary } from './host.js';
 import { MarketStepBuilder, SpreadRegistry } from './market-step.js';
 import type {
   BacktestResults,
@@ -408,16 +408,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         countNoCandidate(totals.noCandidate, monthYear[input.monthIndex], input.candidates);
       const tPersist = mono();
       phasesMs.kernel += tPersist - tKernel;
-      totals.opened += sum.opened;
-      totals.closed += sum.closed;
-      totals.exitsBlocked += sum.exitsBlocked;
-      totals.realizedCents += sum.realizedCents;
-      sum.exitsByReason.forEach((v, i) => {
-        totals.exitsByReason[i] += v;
-      });
-      sum.skipsByReason.forEach((v, i) => {
-        totals.skipsByReason[i] += v;
-      });
+      addCounts(totals, sum);
       // The last step needs no checkpoint: the results are written in the final transaction.
       const due = every !== null ? (k + 1) % every === 0 : tPersist - lastCheckpoint >= intervalMs;
       if (due) gather();

@@ -125,6 +125,13 @@ function backtestRecord(deps: Pick<Deps, 'runs'>, ref: string): RunRecord {
   const run = r.run;
   if (run.kind === 'live')
     throw new UsageError(`run ${run.id} is the live farm`, 'promote from a replay or sim backtest');
+  const shard = (run.provenance as { shard?: { index: number; of: number } }).shard;
+  // The group gate's groups and the trial count are the whole grid's: a shard holds part of each.
+  if (shard)
+    throw new UsageError(
+      `run ${run.id} is shard ${shard.index}/${shard.of} of a run split with --shard: the judge needs the whole grid`,
+      'combine the shards first (`argus farm merge OUT.db SHARD.db...`), then `argus promote --db OUT.db`',
+    );
   if (run.status !== 'completed') {
     throw new UsageError(
       `run ${run.id} is ${run.status}, not completed`,

@@ -49,6 +49,7 @@ interface Provenance {
   engine?: string;
   appVersion?: string;
   sim?: { model?: string; premium?: number; fair?: boolean; seed?: number };
+  shard?: { index: number; of: number; from: number; to: number };
 }
 
 function fillLabel(fill: FillParams): string {
@@ -77,6 +78,11 @@ export function provenanceLabel(run: RunRecord, rules: FarmRules, fill: FillPara
       .join(', ');
     parts.push(`${p.window.from} → ${p.window.to}${extra ? ` (${extra})` : ''}`);
   }
+  // A shard ranks its own part of the grid only; `farm merge` makes the whole run.
+  if (p.shard)
+    parts.push(
+      `shard ${p.shard.index}/${p.shard.of}: traders ${p.shard.from.toLocaleString('en-US')}–${(p.shard.to - 1).toLocaleString('en-US')} only`,
+    );
   const shift = run.kind === 'replay' ? (p.market?.replay?.ivShift ?? 0) : 0;
   if (p.syntheticChains)
     parts.push(

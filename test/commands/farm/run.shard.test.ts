@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import FarmRun from '../../../src/commands/farm/run.js';
+import Leaderboard from '../../../src/commands/leaderboard.js';
+import Promote from '../../../src/commands/promote.js';
 import { runCommand } from '../../support/run-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'argus-farm-shard-cmd-'));
@@ -96,5 +98,18 @@ describe('argus farm run --shard', () => {
     expect(JSON.parse(many.out).error.message).toBe(
       '--shard 1/129 splits 128 traders into more shards than traders',
     );
+  });
+
+  it('a shard run is labelled as one by the leaderboard and refused by promote', async () => {
+    const db = join(dir, 'judged.db');
+    expect((await runCommand(FarmRun, [...args, '--shard', '1/2', '--json'], env(db))).error).toBeNull();
+    const board = await runCommand(Leaderboard, ['--limit', '3'], env(db));
+    expect(board.error).toBeNull();
+    expect(board.out).toContain('shard 1/2: traders 0–63 only');
+    const p = await runCommand(Promote, ['--dry-run', '--json'], env(db));
+    expect(exitCode(p.error)).toBe(2);
+    const e = JSON.parse(p.out).error as { message: string; hint?: string };
+    expect(e.message).toMatch(/shard 1\/2 of a run split with --shard: the judge needs the whole grid/);
+    expect(e.hint).toMatch(/argus farm merge OUT\.db SHARD\.db/);
   });
 });

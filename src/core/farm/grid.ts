@@ -145,12 +145,12 @@ export class Grid {
     return { id };
   }
 
-  /** Typed-array column of level indices for one dimension (structure of arrays). */
-  levels(dim: number): Uint8Array {
-    const out = new Uint8Array(this.count);
+  /** Typed-array column of level indices for one dimension (structure of arrays), for traders [from, to). */
+  levels(dim: number, from = 0, to = this.count): Uint8Array {
+    const out = new Uint8Array(to - from);
     const stride = this.strides[dim];
     const size = this.sizes[dim];
-    for (let id = 0; id < this.count; id++) out[id] = Math.floor(id / stride) % size;
+    for (let id = from; id < to; id++) out[id - from] = Math.floor(id / stride) % size;
     return out;
   }
 }

@@ -272,9 +272,9 @@ export class FarmHost {
     this.state = state ?? new FarmState(n, rules.maxOpenPositions, opts.months, this.capitalCents, years);
     const dim = (d: (typeof DIMENSIONS)[number]) => DIMENSIONS.indexOf(d);
     const col = <T>(d: (typeof DIMENSIONS)[number], f: (v: T) => number, out: Int32Array | Float64Array) => {
-      const levels = grid.levels(dim(d));
+      const levels = grid.levels(dim(d), from, from + n);
       const values = (grid.spec[d] as unknown as T[]).map(f);
-      for (let i = 0; i < n; i++) out[i] = values[levels[from + i]];
+      for (let i = 0; i < n; i++) out[i] = values[levels[i]];
       return out;
     };
     this.warmthFloor = col<number>('warmthFloor', (v) => v, new Float64Array(n)) as Float64Array;
@@ -289,13 +289,12 @@ export class FarmHost {
       new Int32Array(n),
     ) as Int32Array;
     this.sessionFilter = col<string>('session', (v) => SESSION_CODE[v], new Int32Array(n)) as Int32Array;
-    this.symbolLevel = col<string>('symbol', (_v) => 0, new Int32Array(n)) as Int32Array;
-    this.symbolLevel.set(grid.levels(dim('symbol')).subarray(from, from + n));
+    this.symbolLevel = Int32Array.from(grid.levels(dim('symbol'), from, from + n));
     this.ptPct = col<number>('profitTargetPct', (v) => v, new Float64Array(n)) as Float64Array;
     this.stopX = col<number>('stopLossX', (v) => v, new Float64Array(n)) as Float64Array;
     this.trailPct = col<number>('trailingStopPct', (v) => v, new Float64Array(n)) as Float64Array;
     this.sizeFrac = col<number>('sizePct', (v) => v / 100, new Float64Array(n)) as Float64Array;
-    this.combo = FarmHost.comboIndex(grid).slice(from, from + n);
+    this.combo = FarmHost.comboIndex(grid, from, from + n);
     this.blocked = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       const u = this.state.t.breakerUntilMs[i];
@@ -315,15 +314,15 @@ export class FarmHost {
     for (let k = 0; k < sp.length; k++) if (sp[k] >= 0) this.refSpread(sp[k], 1);
   }
 
-  /** Combo = (symbol, dte, delta, width) levels: the trade a trader builds, per trader. */
-  static comboIndex(grid: Grid): Int32Array {
+  /** Combo = (symbol, dte, delta, width) levels: the trade a trader builds, per trader of [from, to). */
+  static comboIndex(grid: Grid, from = 0, to = grid.count): Int32Array {
     const dim = (d: (typeof DIMENSIONS)[number]) => DIMENSIONS.indexOf(d);
     const [ls, ld, lq, lw] = (['symbol', 'dte', 'shortDelta', 'width'] as const).map((d) =>
-      grid.levels(dim(d)),
+      grid.levels(dim(d), from, to),
     );
     const [nd, nq, nw] = (['dte', 'shortDelta', 'width'] as const).map((d) => grid.spec[d].length);
-    const out = new Int32Array(grid.count);
-    for (let i = 0; i < grid.count; i++) out[i] = ((ls[i] * nd + ld[i]) * nq + lq[i]) * nw + lw[i];
+    const out = new Int32Array(to - from);
+    for (let i = 0; i < out.length; i++) out[i] = ((ls[i] * nd + ld[i]) * nq + lq[i]) * nw + lw[i];
     return out;
   }
 

@@ -662,7 +662,7 @@ function hostFigures(host: FarmHost): TraderFigures {
 
 /** Per span, the P&L every trader of its fund booked on its days, and the leader's share. */
 function spanSummaries(grid: Grid, f: TraderFigures, spans: readonly ProvenanceSpan[]): SpanSummary[] {
-  const level = grid.levels(DIMENSIONS.indexOf('symbol')).subarray(f.first, f.first + f.count);
+  const level = grid.levels(DIMENSIONS.indexOf('symbol'), f.first, f.first + f.count);
   const K = SPAN_KINDS.length;
   let leader = -1;
   for (let i = 0; i < f.count; i++) {
@@ -723,7 +723,7 @@ export function buildSummary(
   let configurations = 0;
   const xs = grid.spec.stopLossX;
   const byX = xs.map(() => ({ entries: 0, noStop: 0 }));
-  const xLevel = grid.levels(DIMENSIONS.indexOf('stopLossX')).subarray(f.first, f.first + n);
+  const xLevel = grid.levels(DIMENSIONS.indexOf('stopLossX'), f.first, f.first + n);
   for (let i = 0; i < n; i++) {
     if (f.trades[i] > 0) withTrades++;
     open += f.openCount[i];

@@ -222,6 +222,7 @@ async function attemptStep(
     // `farm exits` closes by triggers only; settlement is `argus expire`'s job.
     if (mode === 'exits') for (const m of input.marks.values()) m.expiresNow = false;
     const summary = host.step(input);
+    host.settleGreeks();
 
     // Persist: positions opened and closed, the state checkpoint and the step counter, atomically.
     const s = host.state.s;

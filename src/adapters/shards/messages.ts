@@ -23,11 +23,14 @@ export type ToShard =
       groupDaily: Float64Array;
     }
   | { type: 'step'; input: EncodedStep }
-  | { type: 'startMonth' };
+  | { type: 'startMonth' }
+  /** Write the open positions' greeks at their last marks into the slot columns (before the state is read). */
+  | { type: 'settleGreeks' };
 
 /** What a shard's thread answers, one message per request. */
 export type FromShard =
   | { type: 'ready'; open: Int32Array }
   | { type: 'stepped'; summary: StepSummary; open: Int32Array }
   | { type: 'monthStarted' }
+  | { type: 'greeksSettled' }
   | { type: 'failed'; message: string; stack: string | undefined };

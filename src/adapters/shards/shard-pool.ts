@@ -125,6 +125,10 @@ export class ThreadShards implements HostShards {
     await Promise.all(this.shards.map((s) => this.ask(s, { type: 'startMonth' })));
   }
 
+  async settleGreeks(): Promise<void> {
+    await Promise.all(this.shards.map((s) => this.ask(s, { type: 'settleGreeks' })));
+  }
+
   /** Ascending, as one host gives them: the market marks them in this order. */
   openSpreads(): Set<number> {
     let n = 0;

@@ -67,6 +67,10 @@ port.on('message', (m: ToShard) => {
         for (const h of hosts) h.startMonth();
         reply({ type: 'monthStarted' });
         return;
+      case 'settleGreeks':
+        for (const h of hosts) h.settleGreeks();
+        reply({ type: 'greeksSettled' });
+        return;
     }
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));

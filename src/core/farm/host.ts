@@ -149,10 +149,16 @@ export class MarkBook {
       closeDebit: new Float64Array(n),
       assignDebit: new Float64Array(n),
       settle: new Float64Array(n),
-      // Greeks per contract at this mark; NaN = not known now (the last ones are kept).
-      delta: new Float64Array(n).fill(Number.NaN),
-      vega: new Float64Array(n).fill(Number.NaN),
+      // The last greeks per contract known for the spread (a mark with a mid and greeks), and when.
+      delta: new Float64Array(n),
+      vega: new Float64Array(n),
+      greeksMs: new Float64Array(n).fill(Number.NEGATIVE_INFINITY),
     };
+  }
+
+  /** Each spread's last known greeks per contract and their instant (kept across steps). */
+  greeks(): { delta: Float64Array; vega: Float64Array; greeksMs: Float64Array } {
+    return this.cols;
   }
 
   /** The step's columns; `mid` and `assign` cut to the highest id marked or offered (what the kernels read). */
@@ -170,7 +176,11 @@ export class MarkBook {
     for (const c of inp.candidates) if (c && c.spreadId > maxId) maxId = c.spreadId;
     let c = this.cols;
     if (maxId >= c.mid.length) {
+      const old = c;
       c = this.cols = MarkBook.columns(Math.max(maxId + 1, 2 * c.mid.length));
+      c.delta.set(old.delta);
+      c.vega.set(old.vega);
+      c.greeksMs.set(old.greeksMs);
       this.ids = new Int32Array(c.mid.length);
     } else {
       for (let j = 0; j < this.count; j++) {
@@ -184,8 +194,12 @@ export class MarkBook {
     let j = 0;
     for (const [id, m] of inp.marks) {
       this.ids[j++] = id;
-      c.delta[id] = m.greeks ? m.greeks.deltaUsd : Number.NaN;
-      c.vega[id] = m.greeks ? m.greeks.vegaUsd : Number.NaN;
+      // A holder takes the greeks of a mark it can act on (a mid); otherwise it keeps the last ones.
+      if (m.greeks && m.midPips >= 0 && !Number.isNaN(m.greeks.deltaUsd)) {
+        c.delta[id] = m.greeks.deltaUsd;
+        c.vega[id] = m.greeks.vegaUsd;
+        c.greeksMs[id] = inp.tMs;
+      }
       c.mid[id] = m.midPips;
       c.assign[id] = m.assign ? 1 : 0;
       c.expiring[id] = m.expiresNow ? 1 : 0;
@@ -398,8 +412,6 @@ export class FarmHost {
       closeDebit,
       assignDebit,
       settle,
-      delta: markDelta,
-      vega: markVega,
     } = this.markBook.load(inp);
     const hostExits = this.rules.dteExitDays !== null || this.rules.thetaCaptureFactor !== null;
     const touched = this.touched;
@@ -462,14 +474,7 @@ export class FarmHost {
           touched[i] = 1;
         }
         if (mid < s.lowMidPips[k]) s.lowMidPips[k] = mid;
-        // The caps see the portfolio's greeks at current marks.
-        // Written only when they change: most marks move little, and a write costs a cache line.
-        if (!Number.isNaN(markDelta[sp])) {
-          const d = s.contracts[k] * markDelta[sp];
-          const v = s.contracts[k] * markVega[sp];
-          if (d !== s.deltaUsd[k]) s.deltaUsd[k] = d;
-          if (v !== s.vegaUsd[k]) s.vegaUsd[k] = v;
-        }
+        // The position's greeks at this mark are read from the mark book when asked (slotGreeks).
       }
     }
 
@@ -622,10 +627,18 @@ export class FarmHost {
     // The open positions' greeks at their last marks, summed in slot order (as the reference does).
     let openDelta = 0;
     let openVega = 0;
+    const g = this.markBook.greeks();
     for (let k = i * st.slots; k < (i + 1) * st.slots; k++) {
-      if (s.spread[k] < 0) continue;
-      openDelta += s.deltaUsd[k];
-      openVega += s.vegaUsd[k];
+      const sp = s.spread[k];
+      if (sp < 0) continue;
+      // Marked with greeks since entry: the mark's; else the entry's (kept in the slot).
+      if (g.greeksMs[sp] > s.entryMs[k]) {
+        openDelta += s.contracts[k] * g.delta[sp];
+        openVega += s.contracts[k] * g.vega[sp];
+      } else {
+        openDelta += s.deltaUsd[k];
+        openVega += s.vegaUsd[k];
+      }
     }
     n = Math.min(n, capCount(openDelta, c.deltaUsd, r.deltaCapFrac * eqUsd));
     if (n < 1) return SKIP.deltaCap;
@@ -732,6 +745,22 @@ export class FarmHost {
         ? this.state.spanCents[i * SPAN_KINDS.length + k]
         : null,
     );
+  }
+
+  /**
+   * Writes each open position's greeks at its last mark into the slot columns (deltaUsd, vegaUsd),
+   * which otherwise hold the entry's until asked: before the state is saved or read from outside.
+   * Steps read the mark book for marks since entry, so this changes no decision.
+   */
+  settleGreeks(): void {
+    const s = this.state.s;
+    const g = this.markBook.greeks();
+    for (let k = 0; k < s.spread.length; k++) {
+      const sp = s.spread[k];
+      if (sp < 0 || !(g.greeksMs[sp] > s.entryMs[k])) continue;
+      s.deltaUsd[k] = s.contracts[k] * g.delta[sp];
+      s.vegaUsd[k] = s.contracts[k] * g.vega[sp];
+    }
   }
 
   /** A new month: the monthly drawdown rule starts afresh. */

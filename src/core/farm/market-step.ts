@@ -101,7 +101,21 @@ export interface StartedStep {
   marketOpen: boolean;
   symbolAvail: number[];
   candidates: (EntryCandidate | null)[];
+  /** Spreads quoted ahead (the `likely` of startStep), by id. */
+  quoted?: Map<number, SpreadQuote>;
 }
+
+/** A held spread's quote at a step, before any decision on it (MarketStepBuilder.quoteSpreads). */
+type SpreadQuote =
+  | { status: 'missing'; reason: string }
+  | {
+      status: 'ok';
+      midPips: number;
+      closeDebitPips: number;
+      noFillReason: string | null;
+      greeks: SpreadMark['greeks'];
+      shortIv: number | null;
+    };
 
 export class MarketStepBuilder {
   readonly registry: SpreadRegistry;
@@ -144,9 +158,10 @@ export class MarketStepBuilder {
    * The part of a step that does not depend on the positions held: conditions and entry
    * candidates. A run with worker threads starts step k + 1 while they step k; `finishStep` then
    * marks what is held. Calls must alternate startStep, finishStep in step order (the spread registry
-   * numbers spreads in that order).
+   * numbers spreads in that order). `likely`: spreads that may be held at this step (held before
+   * the last step, or offered in it), quoted now so that `finishStep` has only decisions left.
    */
-  async startStep(step: number, tMs: number): Promise<StartedStep> {
+  async startStep(step: number, tMs: number, likely?: Iterable<number>): Promise<StartedStep> {
     const { source, calendar: cal, rules } = this.o;
     const conditions = await computeConditions(source, cal, this.o.economic, tMs, {
       optionLifeHours: this.optionLifeHours,
@@ -171,7 +186,23 @@ export class MarketStepBuilder {
         });
       }
     }
-    return { step, tMs, conditions, marketOpen, symbolAvail, candidates };
+    const quoted = likely ? await this.quoteAhead(likely, tMs) : undefined;
+    return { step, tMs, conditions, marketOpen, symbolAvail, candidates, quoted };
+  }
+
+  /** Quotes of the spreads in `ids` that would be marked live at tMs (not expiring, not exercised). */
+  private async quoteAhead(ids: Iterable<number>, tMs: number): Promise<Map<number, SpreadQuote>> {
+    const cal = this.o.calendar;
+    const today = cal.etDate(tMs);
+    const isClose = cal.tradingDay(today)?.closeMs === tMs;
+    const live: { info: SpreadInfo; expiryMs: number }[] = [];
+    for (const id of ids) {
+      const info = this.registry.get(id);
+      const expiryMs = cal.expiryCloseMs(info.expiry);
+      if (info.exercised || expiryMs <= tMs || (isClose && info.expiry === today)) continue;
+      live.push({ info, expiryMs });
+    }
+    return live.length ? this.quoteSpreads(live, tMs) : new Map();
   }
 
   /** The started step with the marks of the spreads held open now. */
@@ -180,7 +211,7 @@ export class MarketStepBuilder {
     const { step, tMs, conditions, marketOpen, symbolAvail, candidates } = p;
     const day = cal.tradingDay(cal.etDate(tMs));
     const isClose = day !== null && day.closeMs === tMs;
-    const marks = await this.markSpreads(open, tMs, isClose, false, isClose);
+    const marks = await this.markSpreads(open, tMs, isClose, false, isClose, p.quoted);
     const w = conditions.warmth;
     const et = cal.etDate(tMs).slice(0, 7);
     const monthIndex = this.o.months.indexOf(et);
@@ -383,8 +414,9 @@ export class MarketStepBuilder {
     isClose: boolean,
     expiredOnly: boolean,
     decide: boolean,
+    pre?: Map<number, SpreadQuote>,
   ): Promise<Map<number, SpreadMark>> {
-    const { source, calendar: cal, fill } = this.o;
+    const { source, calendar: cal } = this.o;
     const marks = new Map<number, SpreadMark>();
     // An exercised spread no one holds any more is done with.
     for (const id of this.exercisedIds) {
@@ -395,7 +427,6 @@ export class MarketStepBuilder {
     if (open.size === 0) return marks;
     const today = cal.etDate(tMs);
     const live: { info: SpreadInfo; expiryMs: number }[] = [];
-    const contracts: OptionContract[] = [];
     for (const id of open) {
       const info = this.registry.get(id);
       const expiryMs = cal.expiryCloseMs(info.expiry);
@@ -435,36 +466,23 @@ export class MarketStepBuilder {
       }
       if (expiredOnly && !decide) continue;
       live.push({ info, expiryMs });
-      contracts.push(
-        { symbol: info.symbol, expiry: info.expiry, strike: info.shortStrike, right: 'put' },
-        { symbol: info.symbol, expiry: info.expiry, strike: info.longStrike, right: 'put' },
-      );
     }
     if (!live.length) return marks;
-    const [quotes, spot] = await Promise.all([
-      source.optionQuotes(contracts, tMs),
-      this.prices(new Set(live.map((l) => l.info.symbol)), tMs),
-    ]);
-    const distributions = new Map<EtfSymbol, Distribution[]>();
+    // Quoted beside the last step (startStep's `likely`) where it could be; the rest now.
+    const need = pre ? live.filter((l) => !pre.has(l.info.id)) : live;
+    const quoted = need.length ? await this.quoteSpreads(need, tMs) : null;
     const last = cal.lastClose(tMs);
     const closes = new Map<EtfSymbol, number | null>();
-    const elapsed = cal.sessionElapsedFrac(tMs);
+    const distributions = new Map<EtfSymbol, Distribution[]>();
     for (const { info, expiryMs } of live) {
-      const sq = quotes.get(
-        contractKey({ symbol: info.symbol, expiry: info.expiry, strike: info.shortStrike, right: 'put' }),
-      );
-      const lq = quotes.get(
-        contractKey({ symbol: info.symbol, expiry: info.expiry, strike: info.longStrike, right: 'put' }),
-      );
+      const q = pre?.get(info.id) ?? quoted!.get(info.id)!;
       const dteDays = daysBetween(today, info.expiry);
-      if (!sq || !lq || sq.status === 'missing' || lq.status === 'missing') {
-        const reason =
-          sq?.status === 'missing' ? sq.reason : lq?.status === 'missing' ? lq.reason : 'no quote';
+      if (q.status === 'missing') {
         if (!expiredOnly)
           marks.set(info.id, {
             midPips: -1,
             closeDebitPips: NO_FILL,
-            noFillReason: reason,
+            noFillReason: q.reason,
             assign: false,
             assignDebitPips: NO_FILL,
             expiresNow: false,
@@ -475,14 +493,9 @@ export class MarketStepBuilder {
           });
         continue;
       }
-      const s = { ...sq.value, stale: sq.stale ?? false, volume: dayPaceVolume(sq.value.volume, elapsed) };
-      const l = { ...lq.value, stale: lq.stale ?? false, volume: dayPaceVolume(lq.value.volume, elapsed) };
-      const mid = spreadMid(s, l);
-      const close = closeSpreadDebit(s, l, fill);
-      const S = spot.get(info.symbol);
       // After the close the short put's holder decides on exercise, against its own fund's close.
       const closeS = decide ? await this.closePrice(info.symbol, last, closes) : null;
-      if (closeS !== null && closeS < info.shortStrike && s.iv !== null && s.iv > 0) {
+      if (closeS !== null && closeS < info.shortStrike && q.shortIv !== null && q.shortIv > 0) {
         let paid = distributions.get(info.symbol);
         if (!paid) {
           const d = await source.distributions(info.symbol, tMs);
@@ -494,7 +507,7 @@ export class MarketStepBuilder {
           K: info.shortStrike,
           T: (expiryMs - last.closeMs) / MS_PER_YEAR,
           r: this.o.riskFreeRate,
-          vol: s.iv,
+          vol: q.shortIv,
           distributions: expectedDistributions(paid, cal, last.date, info.expiry, closeS).map((d) => ({
             tYears: (cal.etToUtcMs(d.exDate, '09:30') - last.closeMs) / MS_PER_YEAR,
             amount: d.amount,
@@ -506,6 +519,61 @@ export class MarketStepBuilder {
         }
       }
       if (expiredOnly) continue;
+      marks.set(info.id, {
+        midPips: q.midPips,
+        closeDebitPips: q.closeDebitPips,
+        noFillReason: q.noFillReason,
+        assign: false,
+        assignDebitPips: NO_FILL,
+        expiresNow: false,
+        settlePips: 0,
+        greeks: q.greeks,
+        dteDays,
+        expiryMs,
+      });
+    }
+    return marks;
+  }
+
+  /**
+   * Held spreads quoted at `tMs`: mid, closing debit and greeks, and the short's IV (for the
+   * exercise decision). Pure: no spread's state changes, so a superset can be quoted ahead.
+   */
+  private async quoteSpreads(
+    live: { info: SpreadInfo; expiryMs: number }[],
+    tMs: number,
+  ): Promise<Map<number, SpreadQuote>> {
+    const { source, calendar: cal, fill } = this.o;
+    const contracts: OptionContract[] = [];
+    for (const { info } of live)
+      contracts.push(
+        { symbol: info.symbol, expiry: info.expiry, strike: info.shortStrike, right: 'put' },
+        { symbol: info.symbol, expiry: info.expiry, strike: info.longStrike, right: 'put' },
+      );
+    const [quotes, spot] = await Promise.all([
+      source.optionQuotes(contracts, tMs),
+      this.prices(new Set(live.map((l) => l.info.symbol)), tMs),
+    ]);
+    const elapsed = cal.sessionElapsedFrac(tMs);
+    const out = new Map<number, SpreadQuote>();
+    for (const { info, expiryMs } of live) {
+      const sq = quotes.get(
+        contractKey({ symbol: info.symbol, expiry: info.expiry, strike: info.shortStrike, right: 'put' }),
+      );
+      const lq = quotes.get(
+        contractKey({ symbol: info.symbol, expiry: info.expiry, strike: info.longStrike, right: 'put' }),
+      );
+      if (!sq || !lq || sq.status === 'missing' || lq.status === 'missing') {
+        const reason =
+          sq?.status === 'missing' ? sq.reason : lq?.status === 'missing' ? lq.reason : 'no quote';
+        out.set(info.id, { status: 'missing', reason });
+        continue;
+      }
+      const s = { ...sq.value, stale: sq.stale ?? false, volume: dayPaceVolume(sq.value.volume, elapsed) };
+      const l = { ...lq.value, stale: lq.stale ?? false, volume: dayPaceVolume(lq.value.volume, elapsed) };
+      const mid = spreadMid(s, l);
+      const close = closeSpreadDebit(s, l, fill);
+      const S = spot.get(info.symbol);
       // The position's greeks now, per contract, as an entry's (for the caps).
       const T = (expiryMs - tMs) / MS_PER_YEAR;
       let greeks: SpreadMark['greeks'] = null;
@@ -515,19 +583,15 @@ export class MarketStepBuilder {
         const gl = bsGreeks('put', S, info.longStrike, T, r, 0, l.iv);
         greeks = { deltaUsd: (-gs.delta + gl.delta) * S * 100, vegaUsd: gl.vega - gs.vega };
       }
-      marks.set(info.id, {
+      out.set(info.id, {
+        status: 'ok',
         midPips: mid.ok ? Math.max(0, pips(mid.mid)) : -1,
         closeDebitPips: close.ok ? pips(close.debit) : NO_FILL,
         noFillReason: close.ok ? null : close.reason,
-        assign: false,
-        assignDebitPips: NO_FILL,
-        expiresNow: false,
-        settlePips: 0,
         greeks,
-        dteDays,
-        expiryMs,
+        shortIv: s.iv,
       });
     }
-    return marks;
+    return out;
   }
 }

@@ -302,6 +302,8 @@ export interface HostShards {
   /** One step on every shard; the summary is summed over them, and state.days kept. */
   step(inp: StepInput): Promise<StepSummary>;
   startMonth(): Promise<void>;
+  /** Each shard writes its open positions' greeks at their last marks into the state (FarmHost.settleGreeks). */
+  settleGreeks(): Promise<void>;
   /** Spread ids any shard holds open after the last step. */
   openSpreads(): Set<number>;
   /** Adds the group P&L the shards booked since the last call into `into` (the state's series). */

@@ -362,7 +362,13 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         dailySample: host.dailySample,
       });
     /** The host's state complete: the group series the shards booked added in. */
-    const gather = () => shards?.collectGroupDaily(host.state.groupDaily);
+    // Before the state is read: the group series the threads booked, the positions' greeks at their marks.
+    const gather = async () => {
+      if (shards) {
+        await shards.settleGreeks();
+        shards.collectGroupDaily(host.state.groupDaily);
+      } else host.settleGreeks();
+    };
     const builder = new MarketStepBuilder({
       source: o.source,
       calendar: cal,
@@ -387,9 +393,10 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
     for (let k = startStep; k < steps.length; k++) {
       const tMs = steps[k];
       const tMarket = mono();
+      const open = shards ? shards.openSpreads() : host.openSpreads();
       const { input } = shards
-        ? await builder.finishStep(await (started ?? builder.startStep(k, tMs)), shards.openSpreads())
-        : await builder.build(k, tMs, host.openSpreads());
+        ? await builder.finishStep(await (started ?? builder.startStep(k, tMs)), open)
+        : await builder.build(k, tMs, open);
       if (input.monthIndex !== totals.monthIndex) {
         if (totals.monthIndex >= 0) await (shards ? shards.startMonth() : host.startMonth());
         totals.monthIndex = input.monthIndex;
@@ -399,7 +406,10 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       let sum: StepSummary;
       if (shards) {
         const stepping = shards.step(input);
-        started = k + 1 < steps.length ? builder.startStep(k + 1, steps[k + 1]) : null;
+        // What may be held at step k + 1: held now, or entered now (one of this step's candidates).
+        const likely = new Set(open);
+        for (const c of input.candidates) if (c) likely.add(c.spreadId);
+        started = k + 1 < steps.length ? builder.startStep(k + 1, steps[k + 1], likely) : null;
         // Settled now, so a failure is this step's and not an unhandled rejection later.
         await started?.catch(() => undefined);
         sum = await stepping;
@@ -411,7 +421,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       addCounts(totals, sum);
       // The last step needs no checkpoint: the results are written in the final transaction.
       const due = every !== null ? (k + 1) % every === 0 : tPersist - lastCheckpoint >= intervalMs;
-      if (due) gather();
+      if (due) await gather();
       const checkpoint =
         due && k < steps.length - 1
           ? {
@@ -471,7 +481,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         lastYield = o.clock.monotonicMs();
       }
       if (o.signal?.aborted && k < steps.length - 1) {
-        gather();
+        await gather();
         store.setRunStatus(runId, 'interrupted');
         return {
           runId,
@@ -486,7 +496,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         };
       }
       if (o.stopAfterSteps !== undefined && done >= o.stopAfterSteps && k < steps.length - 1) {
-        gather();
+        await gather();
         return {
           runId,
           status: 'stopped',
@@ -520,7 +530,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
     }
     // Results: one row per trader, the monthly P&L and the daily sample, in one transaction.
     const tFinal = mono();
-    gather();
+    await gather();
     const blobs: BacktestResults['blobs'] = [
       { name: 'monthly_cents', meta: { months, traders }, data: host.state.monthlyCents },
     ];

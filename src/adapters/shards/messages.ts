@@ -17,7 +17,14 @@ export type ToShard =
       years: number;
       days: number;
       arrays: StateArrays;
+      /** Every trader range; each step the threads take them in turn from `next` (shared counter). */
       ranges: { from: number; to: number }[];
+      next: Int32Array;
+      /** Per range: the latest instant a breaker of its traders runs until (shared). */
+      breakers: Float64Array;
+      /** This thread's index among `threads` (its fixed share of once-per-range passes). */
+      index: number;
+      threads: number;
       dailySample: Float32Array | null;
       /** This thread's own group series (the pool adds it into the state's). */
       groupDaily: Float64Array;
@@ -29,8 +36,9 @@ export type ToShard =
 
 /** What a shard's thread answers, one message per request. */
 export type FromShard =
-  | { type: 'ready'; open: Int32Array }
-  | { type: 'stepped'; summary: StepSummary; open: Int32Array }
+  | { type: 'ready' }
+  /** `refs`: pairs (spread id, positions opened − closed) of the ranges this thread took. */
+  | { type: 'stepped'; summary: StepSummary; refs: Int32Array }
   | { type: 'monthStarted' }
   | { type: 'greeksSettled' }
   | { type: 'failed'; message: string; stack: string | undefined };

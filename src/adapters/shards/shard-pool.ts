@@ -10,14 +10,18 @@ interface Shard {
   /** The answer awaited, if any. */
   waiting: { resolve: (m: FromShard) => void; reject: (e: Error) => void } | null;
   groupDaily: Float64Array;
-  open: Int32Array;
 }
 
-/** Trader ranges per thread: work differs along the grid (a low warmth floor trades more), so each thread takes every Nth of many ranges. */
-const RANGES_PER_THREAD = 8;
+/**
+ * Trader ranges per thread. Each step the threads take ranges from a shared counter until none is
+ * left, so the work is shared as it comes: it differs along the grid (a low warmth floor trades
+ * more), and a thread the OS sets aside (the main thread builds the next step beside them) takes
+ * fewer. Smaller ranges share better; each costs a few allocations per step.
+ */
+const RANGES_PER_THREAD = 16;
 
 /**
- * Worker threads over the state's shared memory, each stepping its share of the traders. The
+ * Worker threads over the state's shared memory, stepping the traders range by range. The
  * main thread builds the market and sums the threads' step summaries: counts and whole cents,
  * which add the same in any order.
  */
@@ -26,6 +30,11 @@ export class ThreadShards implements HostShards {
   private shards: Shard[] = [];
   private state: ShardSetup['state'] | null = null;
   private readonly workerUrl: URL;
+  /** Next range to take in this step (shared with the threads). */
+  private readonly next = new Int32Array(new SharedArrayBuffer(4));
+  /** Open positions per spread id, summed over the threads' reports, and the ids held. */
+  private refs = new Int32Array(1024);
+  private readonly open = new Set<number>();
 
   constructor(count: number, workerUrl: URL = new URL('./shard-worker.js', import.meta.url)) {
     this.count = count;
@@ -44,7 +53,6 @@ export class ThreadShards implements HostShards {
         worker,
         waiting: null,
         groupDaily: new Float64Array(new SharedArrayBuffer(groupLen * 8)),
-        open: new Int32Array(0),
       };
       worker.on('message', (m: FromShard) => {
         const w8 = shard.waiting;
@@ -69,11 +77,15 @@ export class ThreadShards implements HostShards {
     // Never more ranges than traders: each range then holds one or more, and every thread has one
     // (with 4 traders over 2 threads × 8 ranges, all the non-empty ranges fell to one thread).
     const chunks = Math.min(count * RANGES_PER_THREAD, n);
-    const range = (c: number) => ({
+    const ranges = Array.from({ length: chunks }, (_, c) => ({
       from: Math.floor((c * n) / chunks),
       to: Math.floor(((c + 1) * n) / chunks),
-    });
-    const ready = await Promise.all(
+    }));
+    const breakers = new Float64Array(new SharedArrayBuffer(chunks * 8));
+    // A resumed run holds spreads before its first step: the market must mark them.
+    const sp = st.s.spread;
+    for (let k = 0; k < sp.length; k++) if (sp[k] >= 0) this.addRef(sp[k], 1);
+    await Promise.all(
       this.shards.map((s, w) =>
         this.ask(s, {
           type: 'init',
@@ -86,18 +98,16 @@ export class ThreadShards implements HostShards {
           years: st.years,
           days: st.days,
           arrays: st.arrays(),
-          ranges: Array.from({ length: RANGES_PER_THREAD }, (_, r) => r * count + w)
-            .filter((c) => c < chunks)
-            .map(range),
+          ranges,
+          next: this.next,
+          breakers,
+          index: w,
+          threads: count,
           dailySample: setup.dailySample,
           groupDaily: s.groupDaily,
         }),
       ),
     );
-    // A resumed run holds spreads before its first step: the market must mark them.
-    ready.forEach((a, w) => {
-      if (a.type === 'ready') this.shards[w].open = a.open;
-    });
   }
 
   private ask(s: Shard, m: ToShard): Promise<FromShard> {
@@ -107,13 +117,25 @@ export class ThreadShards implements HostShards {
     });
   }
 
+  private addRef(id: number, delta: number): void {
+    if (id >= this.refs.length) {
+      const grown = new Int32Array(Math.max(id + 1, 2 * this.refs.length));
+      grown.set(this.refs);
+      this.refs = grown;
+    }
+    const now = (this.refs[id] += delta);
+    if (now > 0) this.open.add(id);
+    else this.open.delete(id);
+  }
+
   async step(input: StepInput): Promise<StepSummary> {
     const encoded = encodeStep(input);
+    Atomics.store(this.next, 0, 0);
     const answers = await Promise.all(this.shards.map((s) => this.ask(s, { type: 'step', input: encoded })));
     let out: StepSummary | null = null;
     answers.forEach((a, w) => {
       if (a.type !== 'stepped') throw new Error(`farm shard ${w + 1}: unexpected answer ${a.type}`);
-      this.shards[w].open = a.open;
+      for (let j = 0; j < a.refs.length; j += 2) this.addRef(a.refs[j], a.refs[j + 1]);
       if (out) addStepSummary(out, a.summary);
       else out = a.summary;
     });
@@ -131,15 +153,7 @@ export class ThreadShards implements HostShards {
 
   /** Ascending, as one host gives them: the market marks them in this order. */
   openSpreads(): Set<number> {
-    let n = 0;
-    for (const s of this.shards) n += s.open.length;
-    const all = new Int32Array(n);
-    n = 0;
-    for (const s of this.shards) {
-      all.set(s.open, n);
-      n += s.open.length;
-    }
-    return new Set(all.sort());
+    return new Set(Int32Array.from(this.open).sort());
   }
 
   collectGroupDaily(into: Float64Array): void {

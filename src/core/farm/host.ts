@@ -99,6 +99,21 @@ export function addCounts(into: StepCounts, s: StepCounts): void {
   for (let i = 0; i < s.skipsByReason.length; i++) into.skipsByReason[i] += s.skipsByReason[i];
 }
 
+/** A step's summary with nothing counted yet. */
+export function emptySummary(step: number, tMs: number): StepSummary {
+  return {
+    step,
+    tMs,
+    opened: 0,
+    closed: 0,
+    exitsByReason: new Array(8).fill(0),
+    skipsByReason: new Array(SKIP_REASONS).fill(0),
+    exitsBlocked: 0,
+    realizedCents: 0,
+    openPositions: 0,
+  };
+}
+
 /** Adds shard summary `s` into `into` (the open positions too). */
 export function addStepSummary(into: StepSummary, s: StepSummary): void {
   addCounts(into, s);
@@ -125,6 +140,13 @@ export interface HostOptions {
   dailySample?: Float32Array;
   /** The step's marks as columns, shared by the hosts of one thread; default: one of its own. */
   markBook?: MarkBook;
+  /**
+   * Several threads step this range, each with a host of its own (whichever takes it that step):
+   * the positions opened (+1) and closed (−1) per spread id are added here instead of this host's
+   * own count (its openSpreads() is then not kept), and the latest breaker instant of the range is
+   * kept in `breakerCell[0]`, shared memory.
+   */
+  sharedRange?: { refLog: Map<number, number>; breakerCell: Float64Array };
 }
 
 /**
@@ -254,8 +276,9 @@ export class FarmHost {
   private readonly trailPct: Float64Array;
   private readonly sizeFrac: Float64Array;
   private readonly blocked: Uint8Array;
-  /** The latest instant any trader's breaker runs until (its entries are blocked before it). */
-  private breakersUntilMs = Number.NEGATIVE_INFINITY;
+  /** [0]: the latest instant any trader's breaker runs until (its entries are blocked before it). */
+  private readonly breakerCell: Float64Array;
+  private readonly refLog: Map<number, number> | null;
   /** Whether `blocked` holds any 1 from the last entry step. */
   private anyBlocked = false;
   /** Traders whose equity may have changed this step (held or closed a position, or entered). */
@@ -310,10 +333,14 @@ export class FarmHost {
     this.sizeFrac = col<number>('sizePct', (v) => v / 100, new Float64Array(n)) as Float64Array;
     this.combo = FarmHost.comboIndex(grid, from, from + n);
     this.blocked = new Uint8Array(n);
+    this.breakerCell = opts.sharedRange?.breakerCell ?? new Float64Array(1);
+    this.refLog = opts.sharedRange?.refLog ?? null;
+    let until = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < n; i++) {
       const u = this.state.t.breakerUntilMs[i];
-      if (u > this.breakersUntilMs) this.breakersUntilMs = u;
+      if (u > until) until = u;
     }
+    this.breakerCell[0] = until;
     this.touched = new Uint8Array(n);
     const sample = opts.sample ?? new Int32Array(0);
     this.sampleIndex = new Int32Array(n).fill(-1);
@@ -324,8 +351,9 @@ export class FarmHost {
       sample.length && opts.days ? (opts.dailySample ?? new Float32Array(sample.length * opts.days)) : null;
     if (opts.days && !this.state.groupDaily.length)
       this.state.groupDaily = new Float64Array(FarmHost.comboCount(grid) * opts.days);
+    // A shared range's holdings are counted by whoever owns the whole (e.g. the thread pool).
     const sp = this.state.s.spread;
-    for (let k = 0; k < sp.length; k++) if (sp[k] >= 0) this.refSpread(sp[k], 1);
+    if (!this.refLog) for (let k = 0; k < sp.length; k++) if (sp[k] >= 0) this.refSpread(sp[k], 1);
   }
 
   /** Combo = (symbol, dte, delta, width) levels: the trade a trader builds, per trader of [from, to). */
@@ -368,6 +396,10 @@ export class FarmHost {
   private readonly openIds = new Set<number>();
 
   private refSpread(id: number, delta: number): void {
+    if (this.refLog) {
+      this.refLog.set(id, (this.refLog.get(id) ?? 0) + delta);
+      return;
+    }
     if (id >= this.spreadRefs.length) {
       const grown = new Int32Array(Math.max(id + 1, this.spreadRefs.length * 2));
       grown.set(this.spreadRefs);
@@ -390,17 +422,7 @@ export class FarmHost {
     const s = st.s;
     const slots = st.slots;
     const n = st.traders;
-    const summary: StepSummary = {
-      step: inp.step,
-      tMs: inp.tMs,
-      opened: 0,
-      closed: 0,
-      exitsByReason: new Array(8).fill(0),
-      skipsByReason: new Array(SKIP_REASONS).fill(0),
-      exitsBlocked: 0,
-      realizedCents: 0,
-      openPositions: 0,
-    };
+    const summary = emptySummary(inp.step, inp.tMs);
 
     // 1. Marks by spread id, as arrays: a Map lookup per open slot costs more than the decision.
     const {
@@ -493,7 +515,7 @@ export class FarmHost {
     for (let c = 0; c < inp.candidates.length; c++) candSpread[c] = inp.candidates[c]?.spreadId ?? -1;
     if (inp.marketOpen) {
       // Most steps no breaker is running: then nothing to read per trader.
-      if (this.breakersUntilMs > inp.tMs) {
+      if (this.breakerCell[0] > inp.tMs) {
         for (let i = 0; i < n; i++) this.blocked[i] = t.breakerUntilMs[i] > inp.tMs ? 1 : 0;
         this.anyBlocked = true;
       } else if (this.anyBlocked) {
@@ -710,7 +732,7 @@ export class FarmHost {
       if (eq > t.breakerPeakCents[i]) t.breakerPeakCents[i] = eq;
       else if (eq <= (1 - r.breakerDrawdownFrac) * t.breakerPeakCents[i]) {
         t.breakerUntilMs[i] = inp.tMs + r.breakerPauseHours * MS_PER_HOUR;
-        if (t.breakerUntilMs[i] > this.breakersUntilMs) this.breakersUntilMs = t.breakerUntilMs[i];
+        if (t.breakerUntilMs[i] > this.breakerCell[0]) this.breakerCell[0] = t.breakerUntilMs[i];
         t.breakerPeakCents[i] = eq;
       }
       if (eq > t.monthPeakCents[i]) t.monthPeakCents[i] = eq;

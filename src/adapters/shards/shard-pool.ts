@@ -123,8 +123,8 @@ export class ThreadShards implements HostShards {
       grown.set(this.refs);
       this.refs = grown;
     }
-    const now = (this.refs[id] += delta);
-    if (now > 0) this.open.add(id);
+    this.refs[id] += delta;
+    if (this.refs[id] > 0) this.open.add(id);
     else this.open.delete(id);
   }
 

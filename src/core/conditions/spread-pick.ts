@@ -1,5 +1,5 @@
 import { type Width, widthDollars } from '../farm/grid.js';
-import { type FillParams, openSpreadCredit, spreadMid } from '../fill/fill.js';
+import { type FillParams, openSpreadCredit, type QuoteInput, spreadMid } from '../fill/fill.js';
 import { dayPaceVolume } from '../fill/slippage.js';
 import type { OptionChain, OptionQuote } from '../market/port.js';
 import { bsGreeks, type Greeks } from '../pricing/bs.js';
@@ -15,6 +15,8 @@ export interface ChainIndex {
   /** Share of the session elapsed at asOfMs: quotes' volume so far is scaled to the day's pace for fills. */
   sessionElapsedFrac: number;
   expiries: string[];
+  /** Calendar days from `today` to each of `expiries`. */
+  dtes: number[];
   byExpiry: Map<string, { T: number; puts: OptionQuote[]; greeks: Greeks[] }>;
 }
 
@@ -40,13 +42,16 @@ export function indexChain(
     e.puts.sort((a, b) => a.strike - b.strike);
     e.greeks = e.puts.map((q) => bsGreeks('put', chain.underlyingPrice, q.strike, e.T, r, 0, q.iv!));
   }
+  const today = cal.etDate(asOfMs);
+  const expiries = chain.expiries.filter((e) => byExpiry.has(e));
   return {
     spot: chain.underlyingPrice,
     asOfMs,
-    today: cal.etDate(asOfMs),
+    today,
     stale,
     sessionElapsedFrac: cal.sessionElapsedFrac(asOfMs),
-    expiries: chain.expiries.filter((e) => byExpiry.has(e)),
+    expiries,
+    dtes: expiries.map((e) => daysBetween(today, e)),
     byExpiry,
   };
 }
@@ -77,11 +82,11 @@ export function pickSpread(
   fill: FillParams,
 ): PickedSpread | string {
   if (!ix.expiries.length) return 'no listed expiry with quotes';
-  const expiry = ix.expiries.reduce((best, e) =>
-    Math.abs(daysBetween(ix.today, e) - target.dte) < Math.abs(daysBetween(ix.today, best) - target.dte)
-      ? e
-      : best,
-  );
+  // The first of the nearest to the target, as a reduce keeping the earlier on ties.
+  let near = 0;
+  for (let j = 1; j < ix.expiries.length; j++)
+    if (Math.abs(ix.dtes[j] - target.dte) < Math.abs(ix.dtes[near] - target.dte)) near = j;
+  const expiry = ix.expiries[near];
   const e = ix.byExpiry.get(expiry)!;
   let best = -1;
   for (let k = 0; k < e.puts.length; k++) {
@@ -111,10 +116,13 @@ export function pickSpread(
     if (li < 0) return `no ${expiry} strike below ${sq.strike}`;
   }
   const lq = e.puts[li];
-  const pace = (q: OptionQuote) => ({
-    ...q,
-    stale: ix.stale,
+  // What the fill model reads (a literal: spreading the whole quote cost more than the fill).
+  const pace = (q: OptionQuote): QuoteInput => ({
+    bid: q.bid,
+    ask: q.ask,
     volume: dayPaceVolume(q.volume, ix.sessionElapsedFrac),
+    openInterest: q.openInterest,
+    stale: ix.stale,
   });
   const credit = openSpreadCredit(pace(sq), pace(lq), fill);
   if (!credit.ok) return credit.reason;

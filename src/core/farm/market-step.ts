@@ -1,7 +1,7 @@
 import { exercisesNow } from '../conditions/assignment.js';
 import { type Conditions, computeConditions } from '../conditions/compute.js';
 import { indexChain, pickSpread } from '../conditions/spread-pick.js';
-import { closeSpreadDebit, type FillParams, legFill, spreadMid } from '../fill/fill.js';
+import { closeSpreadDebit, type FillParams, legFill, type QuoteInput, spreadMid } from '../fill/fill.js';
 import { dayPaceVolume } from '../fill/slippage.js';
 import { expectedDistributions } from '../market/distributions.js';
 import {
@@ -569,18 +569,33 @@ export class MarketStepBuilder {
         out.set(info.id, { status: 'missing', reason });
         continue;
       }
-      const s = { ...sq.value, stale: sq.stale ?? false, volume: dayPaceVolume(sq.value.volume, elapsed) };
-      const l = { ...lq.value, stale: lq.stale ?? false, volume: dayPaceVolume(lq.value.volume, elapsed) };
+      // What the fill model reads, as a literal: spreading the whole quote cost more than the fill.
+      const s: QuoteInput = {
+        bid: sq.value.bid,
+        ask: sq.value.ask,
+        volume: dayPaceVolume(sq.value.volume, elapsed),
+        openInterest: sq.value.openInterest,
+        stale: sq.stale ?? false,
+      };
+      const l: QuoteInput = {
+        bid: lq.value.bid,
+        ask: lq.value.ask,
+        volume: dayPaceVolume(lq.value.volume, elapsed),
+        openInterest: lq.value.openInterest,
+        stale: lq.stale ?? false,
+      };
       const mid = spreadMid(s, l);
       const close = closeSpreadDebit(s, l, fill);
       const S = spot.get(info.symbol);
+      const shortIv = sq.value.iv;
+      const longIv = lq.value.iv;
       // The position's greeks now, per contract, as an entry's (for the caps).
       const T = (expiryMs - tMs) / MS_PER_YEAR;
       let greeks: SpreadMark['greeks'] = null;
-      if (S !== undefined && T > 0 && s.iv !== null && s.iv > 0 && l.iv !== null && l.iv > 0) {
+      if (S !== undefined && T > 0 && shortIv !== null && shortIv > 0 && longIv !== null && longIv > 0) {
         const r = this.o.riskFreeRate;
-        const gs = bsGreeks('put', S, info.shortStrike, T, r, 0, s.iv);
-        const gl = bsGreeks('put', S, info.longStrike, T, r, 0, l.iv);
+        const gs = bsGreeks('put', S, info.shortStrike, T, r, 0, shortIv);
+        const gl = bsGreeks('put', S, info.longStrike, T, r, 0, longIv);
         greeks = { deltaUsd: (-gs.delta + gl.delta) * S * 100, vegaUsd: gl.vega - gs.vega };
       }
       out.set(info.id, {
@@ -589,7 +604,7 @@ export class MarketStepBuilder {
         closeDebitPips: close.ok ? pips(close.debit) : NO_FILL,
         noFillReason: close.ok ? null : close.reason,
         greeks,
-        shortIv: s.iv,
+        shortIv,
       });
     }
     return out;

@@ -20,8 +20,8 @@ export type ToShard =
       /** Every trader range; each step the threads take them in turn from `next` (shared counter). */
       ranges: { from: number; to: number }[];
       next: Int32Array;
-      /** Per range: the latest instant a breaker of its traders runs until (shared). */
-      breakers: Float64Array;
+      /** Per range, RANGE_CELLS running figures (FarmHost's; shared). */
+      cells: Float64Array;
       /** This thread's index among `threads` (its fixed share of once-per-range passes). */
       index: number;
       threads: number;

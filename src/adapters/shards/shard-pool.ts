@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { addStepSummary, type StepSummary } from '../../core/farm/host.js';
+import { addStepSummary, RANGE_CELLS, type StepSummary } from '../../core/farm/host.js';
 import type { HostShards, ShardSetup } from '../../core/farm/ports.js';
 import { encodeStep } from '../../core/farm/step-codec.js';
 import type { StepInput } from '../../core/farm/step-input.js';
@@ -81,7 +81,7 @@ export class ThreadShards implements HostShards {
       from: Math.floor((c * n) / chunks),
       to: Math.floor(((c + 1) * n) / chunks),
     }));
-    const breakers = new Float64Array(new SharedArrayBuffer(chunks * 8));
+    const cells = new Float64Array(new SharedArrayBuffer(chunks * RANGE_CELLS * 8));
     // A resumed run holds spreads before its first step: the market must mark them.
     const sp = st.s.spread;
     for (let k = 0; k < sp.length; k++) if (sp[k] >= 0) this.addRef(sp[k], 1);
@@ -100,7 +100,7 @@ export class ThreadShards implements HostShards {
           arrays: st.arrays(),
           ranges,
           next: this.next,
-          breakers,
+          cells,
           index: w,
           threads: count,
           dailySample: setup.dailySample,

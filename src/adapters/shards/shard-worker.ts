@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { Grid } from '../../core/farm/grid.js';
-import { addStepSummary, emptySummary, FarmHost, MarkBook } from '../../core/farm/host.js';
+import { addStepSummary, emptySummary, FarmHost, MarkBook, RANGE_CELLS } from '../../core/farm/host.js';
 import { JsFarmKernels } from '../../core/farm/kernels-js.js';
 import { FarmState } from '../../core/farm/state.js';
 import { decodeStep } from '../../core/farm/step-codec.js';
@@ -57,7 +57,7 @@ port.on('message', (m: ToShard) => {
               range: { from: first + from, to: first + to },
               dailySample: m.dailySample ?? undefined,
               markBook,
-              sharedRange: { refLog, breakerCell: m.breakers.subarray(r, r + 1) },
+              sharedRange: { refLog, cells: m.cells.subarray(r * RANGE_CELLS, (r + 1) * RANGE_CELLS) },
             },
             state,
           );

@@ -8,6 +8,9 @@ import { NO_FILL, type StepInput } from './step-input.js';
 
 const SESSION_CODE: Record<string, number> = { any: 0, morning: 1, midday: 2, afternoon: 3 };
 
+/** The running figures a range keeps (HostOptions.sharedRange.cells): breaker instant, open positions. */
+export const RANGE_CELLS = 2;
+
 /** Room for every skip reason code (SKIP in rules.ts). */
 const SKIP_REASONS = 20;
 
@@ -143,10 +146,10 @@ export interface HostOptions {
   /**
    * Several threads step this range, each with a host of its own (whichever takes it that step):
    * the positions opened (+1) and closed (−1) per spread id are added here instead of this host's
-   * own count (its openSpreads() is then not kept), and the latest breaker instant of the range is
-   * kept in `breakerCell[0]`, shared memory.
+   * own count (its openSpreads() is then not kept), and the range's running figures (RANGE_CELLS)
+   * are kept in `cells`, shared memory.
    */
-  sharedRange?: { refLog: Map<number, number>; breakerCell: Float64Array };
+  sharedRange?: { refLog: Map<number, number>; cells: Float64Array };
 }
 
 /**
@@ -276,13 +279,16 @@ export class FarmHost {
   private readonly trailPct: Float64Array;
   private readonly sizeFrac: Float64Array;
   private readonly blocked: Uint8Array;
-  /** [0]: the latest instant any trader's breaker runs until (its entries are blocked before it). */
-  private readonly breakerCell: Float64Array;
+  /** The range's running figures: [0] the latest instant a breaker runs until (entries are blocked before it), [1] open positions. */
+  private readonly cells: Float64Array;
   private readonly refLog: Map<number, number> | null;
   /** Whether `blocked` holds any 1 from the last entry step. */
   private anyBlocked = false;
   /** Traders whose equity may have changed this step (held or closed a position, or entered). */
   private readonly touched: Uint8Array;
+  /** The touched traders, in the order first touched (touched[i] = 1 for each). */
+  private readonly touchedList: Int32Array;
+  private touchedCount = 0;
   readonly dailySample: Float32Array | null;
   /** Trader id → its row in the daily sample, −1 for traders outside it. */
   private readonly sampleIndex: Int32Array;
@@ -333,15 +339,19 @@ export class FarmHost {
     this.sizeFrac = col<number>('sizePct', (v) => v / 100, new Float64Array(n)) as Float64Array;
     this.combo = FarmHost.comboIndex(grid, from, from + n);
     this.blocked = new Uint8Array(n);
-    this.breakerCell = opts.sharedRange?.breakerCell ?? new Float64Array(1);
+    this.cells = opts.sharedRange?.cells ?? new Float64Array(RANGE_CELLS);
     this.refLog = opts.sharedRange?.refLog ?? null;
     let until = Number.NEGATIVE_INFINITY;
+    let open = 0;
     for (let i = 0; i < n; i++) {
       const u = this.state.t.breakerUntilMs[i];
       if (u > until) until = u;
+      open += this.state.t.openCount[i];
     }
-    this.breakerCell[0] = until;
+    this.cells[0] = until;
+    this.cells[1] = open;
     this.touched = new Uint8Array(n);
+    this.touchedList = new Int32Array(n);
     const sample = opts.sample ?? new Int32Array(0);
     this.sampleIndex = new Int32Array(n).fill(-1);
     sample.forEach((id, k) => {
@@ -463,7 +473,7 @@ export class FarmHost {
     for (let i = 0; i < n; i++) {
       if (t.openCount[i] === 0) continue;
       // At equity ≤ 0 the breaker fires again on every pass, marks moving or not.
-      if (t.breakerPeakCents[i] <= 0) touched[i] = 1;
+      if (t.breakerPeakCents[i] <= 0) this.touch(i);
       for (let k = i * slots; k < (i + 1) * slots; k++) {
         const sp = s.spread[k];
         if (sp < 0 || sp > maxId) continue;
@@ -493,7 +503,7 @@ export class FarmHost {
         if (mid !== s.lastMarkPips[k]) {
           t.openMtmCents[i] += (s.lastMarkPips[k] - mid) * s.contracts[k];
           s.lastMarkPips[k] = mid;
-          touched[i] = 1;
+          if (touched[i] === 0) this.touch(i);
         }
         if (mid < s.lowMidPips[k]) s.lowMidPips[k] = mid;
         // The position's greeks at this mark are read from the mark book when asked (slotGreeks).
@@ -515,7 +525,7 @@ export class FarmHost {
     for (let c = 0; c < inp.candidates.length; c++) candSpread[c] = inp.candidates[c]?.spreadId ?? -1;
     if (inp.marketOpen) {
       // Most steps no breaker is running: then nothing to read per trader.
-      if (this.breakerCell[0] > inp.tMs) {
+      if (this.cells[0] > inp.tMs) {
         for (let i = 0; i < n; i++) this.blocked[i] = t.breakerUntilMs[i] > inp.tMs ? 1 : 0;
         this.anyBlocked = true;
       } else if (this.anyBlocked) {
@@ -595,7 +605,7 @@ export class FarmHost {
     const pnl = (s.creditPips[k] - exitPips) * contracts - fees;
     t.realizedCents[i] += pnl;
     t.feesCents[i] += fees;
-    this.touched[i] = 1;
+    this.touch(i);
     t.trades[i]++;
     if (pnl > 0) {
       t.wins[i]++;
@@ -604,6 +614,7 @@ export class FarmHost {
     t.daysInTrade[i] += (tMs - s.entryMs[k]) / MS_PER_DAY;
     t.lastTradeMs[i] = tMs;
     t.openCount[i]--;
+    this.cells[1]--;
     t.openMaxLossCents[i] -= s.maxLossCents[k];
     this.opts.onClose?.({
       trader: this.firstTrader + i,
@@ -690,12 +701,13 @@ export class FarmHost {
     s.deltaUsd[k] = n * c.deltaUsd;
     s.vegaUsd[k] = n * c.vegaUsd;
     t.openCount[i]++;
+    this.cells[1]++;
     t.openMaxLossCents[i] += s.maxLossCents[k];
     if (st.years > 0 && this.opts.monthYear) {
       st.yearRiskCents[i * st.years + this.opts.monthYear[inp.monthIndex]] += s.maxLossCents[k];
     }
     t.entries[i]++;
-    this.touched[i] = 1;
+    this.touch(i);
     if (Number.isNaN(t.firstTradeMs[i])) t.firstTradeMs[i] = inp.tMs;
     summary.opened++;
     this.opts.onOpen?.({
@@ -709,35 +721,31 @@ export class FarmHost {
     return SKIP.enter;
   }
 
+  /** Trader i's equity may have moved this step: it is marked to market at the step's end. */
+  private touch(i: number): void {
+    if (this.touched[i] === 1) return;
+    this.touched[i] = 1;
+    this.touchedList[this.touchedCount++] = i;
+  }
+
   private markToMarket(inp: StepInput, summary: StepSummary): void {
     const st = this.state;
     const t = st.t;
-    const r = this.rules;
     const day = inp.isClose ? st.days : -1;
     const touched = this.touched;
-    const spans =
-      day >= 0 ? (this.spans ?? []).filter((p) => inp.tMs >= p.fromMs && inp.tMs < p.untilMs) : [];
-    let open = 0;
-    for (let i = 0; i < st.traders; i++) {
-      open += t.openCount[i];
-      // An untouched trader's equity is unchanged since the last step: nothing to update but the daily book.
-      if (!touched[i] && day < 0) continue;
-      touched[i] = 0;
-      const eq = this.capitalCents + t.realizedCents[i] + t.openMtmCents[i];
-      if (eq > t.peakEquityCents[i]) t.peakEquityCents[i] = eq;
-      const dd = t.peakEquityCents[i] - eq;
-      if (dd > t.maxDrawdownCents[i]) t.maxDrawdownCents[i] = dd;
-      const ddFrac = dd / t.peakEquityCents[i];
-      if (ddFrac > t.maxDrawdownFrac[i]) t.maxDrawdownFrac[i] = ddFrac;
-      if (eq > t.breakerPeakCents[i]) t.breakerPeakCents[i] = eq;
-      else if (eq <= (1 - r.breakerDrawdownFrac) * t.breakerPeakCents[i]) {
-        t.breakerUntilMs[i] = inp.tMs + r.breakerPauseHours * MS_PER_HOUR;
-        if (t.breakerUntilMs[i] > this.breakerCell[0]) this.breakerCell[0] = t.breakerUntilMs[i];
-        t.breakerPeakCents[i] = eq;
+    if (day < 0) {
+      // An untouched trader's equity is unchanged since the last step: only the touched are marked.
+      for (let j = 0; j < this.touchedCount; j++) {
+        const i = this.touchedList[j];
+        touched[i] = 0;
+        this.markEquity(i, inp.tMs);
       }
-      if (eq > t.monthPeakCents[i]) t.monthPeakCents[i] = eq;
-      else if (eq <= (1 - r.monthlyDrawdownFrac) * t.monthPeakCents[i]) t.halfSize[i] = 1;
-      if (day >= 0) {
+    } else {
+      // At the close every trader books its day.
+      const spans = (this.spans ?? []).filter((p) => inp.tMs >= p.fromMs && inp.tMs < p.untilMs);
+      for (let i = 0; i < st.traders; i++) {
+        touched[i] = 0;
+        const eq = this.markEquity(i, inp.tMs);
         const pnl = eq - t.dayStartEquityCents[i];
         t.dailySum[i] += pnl;
         t.dailySumSq[i] += pnl * pnl;
@@ -754,9 +762,31 @@ export class FarmHost {
           if (k >= 0) this.dailySample[k * (this.opts.days ?? 0) + day] = pnl;
         }
       }
+      st.days++;
     }
-    if (day >= 0) st.days++;
-    summary.openPositions = open;
+    this.touchedCount = 0;
+    summary.openPositions = this.cells[1];
+  }
+
+  /** Trader i's equity now: peaks, drawdowns, the breaker and the monthly drawdown rule. */
+  private markEquity(i: number, tMs: number): number {
+    const t = this.state.t;
+    const r = this.rules;
+    const eq = this.capitalCents + t.realizedCents[i] + t.openMtmCents[i];
+    if (eq > t.peakEquityCents[i]) t.peakEquityCents[i] = eq;
+    const dd = t.peakEquityCents[i] - eq;
+    if (dd > t.maxDrawdownCents[i]) t.maxDrawdownCents[i] = dd;
+    const ddFrac = dd / t.peakEquityCents[i];
+    if (ddFrac > t.maxDrawdownFrac[i]) t.maxDrawdownFrac[i] = ddFrac;
+    if (eq > t.breakerPeakCents[i]) t.breakerPeakCents[i] = eq;
+    else if (eq <= (1 - r.breakerDrawdownFrac) * t.breakerPeakCents[i]) {
+      t.breakerUntilMs[i] = tMs + r.breakerPauseHours * MS_PER_HOUR;
+      if (t.breakerUntilMs[i] > this.cells[0]) this.cells[0] = t.breakerUntilMs[i];
+      t.breakerPeakCents[i] = eq;
+    }
+    if (eq > t.monthPeakCents[i]) t.monthPeakCents[i] = eq;
+    else if (eq <= (1 - r.monthlyDrawdownFrac) * t.monthPeakCents[i]) t.halfSize[i] = 1;
+    return eq;
   }
 
   /** Trader i's P&L in each span kind (null where its fund has no such span, or spans are not booked). */

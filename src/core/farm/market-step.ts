@@ -11,7 +11,7 @@ import {
   type MarketDataSource,
   type OptionContract,
 } from '../market/port.js';
-import { bsGreeks } from '../pricing/bs.js';
+import { bsGreeks, type Greeks } from '../pricing/bs.js';
 import type { EconomicCalendar } from '../time/economic-calendar.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
 import { daysBetween, MS_PER_YEAR } from '../units.js';
@@ -544,25 +544,40 @@ export class MarketStepBuilder {
     tMs: number,
   ): Promise<Map<number, SpreadQuote>> {
     const { source, calendar: cal, fill } = this.o;
-    const contracts: OptionContract[] = [];
-    for (const { info } of live)
-      contracts.push(
-        { symbol: info.symbol, expiry: info.expiry, strike: info.shortStrike, right: 'put' },
-        { symbol: info.symbol, expiry: info.expiry, strike: info.longStrike, right: 'put' },
-      );
+    // Each contract once: spreads share legs (one short with several widths).
+    const unique = new Map<string, OptionContract>();
+    const legKeys: string[] = [];
+    for (const { info } of live) {
+      for (const strike of [info.shortStrike, info.longStrike]) {
+        const c: OptionContract = { symbol: info.symbol, expiry: info.expiry, strike, right: 'put' };
+        const key = contractKey(c);
+        if (!unique.has(key)) unique.set(key, c);
+        legKeys.push(key);
+      }
+    }
     const [quotes, spot] = await Promise.all([
-      source.optionQuotes(contracts, tMs),
+      source.optionQuotes([...unique.values()], tMs),
       this.prices(new Set(live.map((l) => l.info.symbol)), tMs),
     ]);
     const elapsed = cal.sessionElapsedFrac(tMs);
+    const r = this.o.riskFreeRate;
+    // A leg's greeks now, once per contract.
+    const legGreeks = new Map<string, Greeks>();
+    const greeksOf = (key: string, S: number, K: number, T: number, iv: number): Greeks => {
+      let g = legGreeks.get(key);
+      if (!g) {
+        g = bsGreeks('put', S, K, T, r, 0, iv);
+        legGreeks.set(key, g);
+      }
+      return g;
+    };
     const out = new Map<number, SpreadQuote>();
-    for (const { info, expiryMs } of live) {
-      const sq = quotes.get(
-        contractKey({ symbol: info.symbol, expiry: info.expiry, strike: info.shortStrike, right: 'put' }),
-      );
-      const lq = quotes.get(
-        contractKey({ symbol: info.symbol, expiry: info.expiry, strike: info.longStrike, right: 'put' }),
-      );
+    for (let j = 0; j < live.length; j++) {
+      const { info, expiryMs } = live[j];
+      const shortKey = legKeys[2 * j];
+      const longKey = legKeys[2 * j + 1];
+      const sq = quotes.get(shortKey);
+      const lq = quotes.get(longKey);
       if (!sq || !lq || sq.status === 'missing' || lq.status === 'missing') {
         const reason =
           sq?.status === 'missing' ? sq.reason : lq?.status === 'missing' ? lq.reason : 'no quote';
@@ -593,9 +608,8 @@ export class MarketStepBuilder {
       const T = (expiryMs - tMs) / MS_PER_YEAR;
       let greeks: SpreadMark['greeks'] = null;
       if (S !== undefined && T > 0 && shortIv !== null && shortIv > 0 && longIv !== null && longIv > 0) {
-        const r = this.o.riskFreeRate;
-        const gs = bsGreeks('put', S, info.shortStrike, T, r, 0, shortIv);
-        const gl = bsGreeks('put', S, info.longStrike, T, r, 0, longIv);
+        const gs = greeksOf(shortKey, S, info.shortStrike, T, shortIv);
+        const gl = greeksOf(longKey, S, info.longStrike, T, longIv);
         greeks = { deltaUsd: (-gs.delta + gl.delta) * S * 100, vegaUsd: gl.vega - gs.vega };
       }
       out.set(info.id, {

@@ -276,7 +276,7 @@ export async function farmBacktest(deps: FarmRunDeps, req: BacktestRequest): Pro
           ? `simulated market (${sim?.model}${sim?.fair ? ', fair' : ''}), synthetic chains`
           : `replayed real prices; option chains synthesised by the fitted chain model${ivShiftNote(recorded?.replay.ivShift ?? deps.replayConfig.ivShift)}`,
       shard,
-      summary: hostSummary(res.host, res.totals, res.spans),
+      summary: res.summary ?? hostSummary(res.host, res.totals, res.spans),
       top: ids.map((i) => ({
         trader: first + i,
         config: grid.config(first + i),

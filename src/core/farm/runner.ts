@@ -124,6 +124,8 @@ export interface FarmRunResult {
   /** The provenance spans booked per trader (null: not booked, e.g. resumed from an older checkpoint). */
   spans: ProvenanceSpan[] | null;
   phasesMs: FarmPhases;
+  /** The summary stored with a completed run (hostSummary). */
+  summary?: ReturnType<typeof hostSummary>;
 }
 
 /** Where a backtest's time went (ms of the run's own time), for `npm run bench` and the next profile. */
@@ -353,14 +355,18 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       },
       state,
     );
-    if (shards)
-      await shards.start({
-        gridSpec: grid.spec,
-        rules,
-        host: hostOpts,
-        state: host.state,
-        dailySample: host.dailySample,
-      });
+    // The threads start (load, build their hosts) while the first step's market is built.
+    const starting = shards
+      ? shards.start({
+          gridSpec: grid.spec,
+          rules,
+          host: hostOpts,
+          state: host.state,
+          dailySample: host.dailySample,
+        })
+      : null;
+    // Settled now, so a failure is the start's and not an unhandled rejection later.
+    starting?.catch(() => undefined);
     /** The host's state complete: the group series the shards booked added in. */
     // Before the state is read: the group series the threads booked, the positions' greeks at their marks.
     const gather = async () => {
@@ -390,6 +396,8 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
     let lastCheckpoint = t0;
     // With worker threads, step k + 1's conditions and candidates are built while they step k.
     let started = startStep < steps.length && shards ? builder.startStep(startStep, steps[startStep]) : null;
+    started?.catch(() => undefined);
+    await starting;
     for (let k = startStep; k < steps.length; k++) {
       const tMs = steps[k];
       const tMarket = mono();
@@ -551,11 +559,12 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         meta: { years, traders },
         data: st.yearRiskCents,
       });
+    const summary = hostSummary(host, totals, host.spans ? spans : null);
     store.completeRun(runId, {
       statRows: traderStatRows(host),
       blobs,
       series,
-      summary: hostSummary(host, totals, host.spans ? spans : null),
+      summary,
       // What a merge needs beside the results to compute the whole run's summary.
       shard: o.range
         ? { ...o.range, totals, entries: st.t.entries, noStopEntries: st.t.noStopEntries }
@@ -565,6 +574,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
     return {
       runId,
       status: 'completed',
+      summary,
       steps: steps.length,
       traders: grid.count,
       totals,

@@ -548,11 +548,21 @@ export class FarmHost {
         maxOpen: this.rules.maxOpenPositions,
       });
       const tally = this.skipTally.fill(0);
+      // Counted in runs (neighbours mostly skip for the same reason): an increment per trader of
+      // one cell waits on the one before.
+      let run = 0;
+      let runCode = 0;
       for (let i = 0; i < n; i++) {
         let code = skip[i];
         if (code === SKIP.enter) code = this.enter(i, inp, regimeMult, summary);
-        tally[code]++;
+        if (code === runCode) run++;
+        else {
+          tally[runCode] += run;
+          runCode = code;
+          run = 1;
+        }
       }
+      tally[runCode] += run;
       for (let c = 0; c < SKIP_REASONS; c++) summary.skipsByReason[c] = tally[c];
     }
 

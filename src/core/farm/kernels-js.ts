@@ -102,18 +102,29 @@ export class JsFarmKernels implements FarmKernels {
     let c = this.classes.get(a.warmthFloorTenths);
     if (c) return c;
     const n = a.combo.length;
-    const ids = new Map<string, number>();
+    const ids = new Map<number, number>();
     const traderClass = new Uint16Array(n);
     const levels: number[][] = [];
     for (let i = 0; i < n; i++) {
-      const v = [a.symbolLevel[i], a.warmthFloorTenths[i], a.ivRankFloorBp[i], a.sessionFilter[i]];
-      const key = v.join('|');
+      // A number per tuple (levels are small integers: tenths, basis points, level indices).
+      const key =
+        ((a.symbolLevel[i] * 4096 + a.warmthFloorTenths[i] + 1) * 65536 + a.ivRankFloorBp[i] + 1) * 16 +
+        a.sessionFilter[i];
       let id = ids.get(key);
       if (id === undefined) {
         id = levels.length;
         if (id > 0xffff) throw new Error('more than 65,536 entry classes');
         ids.set(key, id);
-        levels.push(v);
+        levels.push([a.symbolLevel[i], a.warmthFloorTenths[i], a.ivRankFloorBp[i], a.sessionFilter[i]]);
+      } else {
+        const v = levels[id];
+        if (
+          v[0] !== a.symbolLevel[i] ||
+          v[1] !== a.warmthFloorTenths[i] ||
+          v[2] !== a.ivRankFloorBp[i] ||
+          v[3] !== a.sessionFilter[i]
+        )
+          throw new RangeError(`entry levels of trader ${i} outside the ranges a class key holds`);
       }
       traderClass[i] = id;
     }

@@ -14,6 +14,7 @@ import { m013Views } from './013-views.js';
 import { m014LeanRanks } from './014-lean-ranks.js';
 import { m015Review } from './015-review.js';
 import { m016Shard } from './016-shard.js';
+import { m017LeanTotal } from './017-lean-total.js';
 
 import type { Migration } from './migration.js';
 
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m014LeanRanks,
   m015Review,
   m016Shard,
+  m017LeanTotal,
 ];

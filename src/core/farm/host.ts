@@ -1,7 +1,7 @@
 import { SPAN_KINDS } from '../market/provenance.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../units.js';
 import { DIMENSIONS, type Grid, type Width } from './grid.js';
-import { exitCode } from './kernels.js';
+import { exitCode, exitHi } from './kernels.js';
 import { EXIT_REASON, type FarmRules, SKIP } from './rules.js';
 import { FarmState } from './state.js';
 import { NO_FILL, type StepInput } from './step-input.js';
@@ -361,8 +361,9 @@ export class FarmHost {
       sample.length && opts.days ? (opts.dailySample ?? new Float32Array(sample.length * opts.days)) : null;
     if (opts.days && !this.state.groupDaily.length)
       this.state.groupDaily = new Float64Array(FarmHost.comboCount(grid) * opts.days);
-    // A shared range's holdings are counted by whoever owns the whole (e.g. the thread pool).
     const sp = this.state.s.spread;
+    for (let k = 0; k < sp.length; k++) if (sp[k] >= 0) this.state.d.exitHiPips[k] = this.exitHi(k);
+    // A shared range's holdings are counted by whoever owns the whole (e.g. the thread pool).
     if (!this.refLog) for (let k = 0; k < sp.length; k++) if (sp[k] >= 0) this.refSpread(sp[k], 1);
   }
 
@@ -447,6 +448,7 @@ export class FarmHost {
     } = this.markBook.load(inp);
     const hostExits = this.rules.dteExitDays !== null || this.rules.thetaCaptureFactor !== null;
     const touched = this.touched;
+    const exitHiPips = st.d.exitHiPips;
 
     // 2. Expiry settlement at the close (a pass only on steps where a held spread expires), then exits.
     for (let i = 0; anyExpiring && i < n; i++) {
@@ -479,17 +481,19 @@ export class FarmHost {
         if (sp < 0 || sp > maxId) continue;
         const mid = markMid[sp];
         if (mid < 0) continue;
-        let code = codes
-          ? codes[k]
-          : exitCode(
-              mid,
-              assign[sp],
-              s.ptMidPips[k],
-              s.stopMidPips[k],
-              s.armMidPips[k],
-              s.trailGapPips[k],
-              s.lowMidPips[k],
-            );
+        let code = 0;
+        if (codes) code = codes[k];
+        // Outside (profit target, exitHi) nothing fires: the rule itself is asked only at its edges.
+        else if (assign[sp] > 0 || mid >= exitHiPips[k] || mid <= s.ptMidPips[k])
+          code = exitCode(
+            mid,
+            assign[sp],
+            s.ptMidPips[k],
+            s.stopMidPips[k],
+            s.armMidPips[k],
+            s.trailGapPips[k],
+            s.lowMidPips[k],
+          );
         if (code === 0 && hostExits) code = this.hostExit(k, inp.marks.get(sp)!, inp.tMs);
         if (code !== 0) {
           const debit = code === EXIT_REASON.assignment ? assignDebit[sp] : closeDebit[sp];
@@ -505,7 +509,10 @@ export class FarmHost {
           s.lastMarkPips[k] = mid;
           if (touched[i] === 0) this.touch(i);
         }
-        if (mid < s.lowMidPips[k]) s.lowMidPips[k] = mid;
+        if (mid < s.lowMidPips[k]) {
+          s.lowMidPips[k] = mid;
+          exitHiPips[k] = this.exitHi(k);
+        }
         // The position's greeks at this mark are read from the mark book when asked (slotGreeks).
       }
     }
@@ -589,6 +596,12 @@ export class FarmHost {
       if (expected > 0 && profit >= r.thetaCaptureFactor * expected) return EXIT_REASON.thetaCapture;
     }
     return EXIT_REASON.none;
+  }
+
+  /** Slot k's exitHi (kernels.ts): the mid at or above which it exits by stop or trailing stop. */
+  private exitHi(k: number): number {
+    const s = this.state.s;
+    return exitHi(s.stopMidPips[k], s.armMidPips[k], s.trailGapPips[k], s.lowMidPips[k]);
   }
 
   /** Slot k's contribution to its trader's open marked-to-market P&L (entry fees included). */
@@ -704,6 +717,7 @@ export class FarmHost {
     s.armMidPips[k] = tp > 0 ? Math.floor(credit * (1 - tp / 100)) : -1;
     s.trailGapPips[k] = tp > 0 ? Math.ceil((credit * tp) / 100) : -1;
     s.lowMidPips[k] = c.midPips;
+    st.d.exitHiPips[k] = this.exitHi(k);
     s.lastMarkPips[k] = c.midPips;
     t.openMtmCents[i] += this.slotMtm(k);
     s.entryMs[k] = inp.tMs;

@@ -59,6 +59,19 @@ export function exitCode(
 }
 
 /**
+ * The mid at or above which exitCode fires by stop or trailing stop for a slot not assigned: the
+ * stop, or the trailing stop once armed where lower. exitCode is 0 whenever ptMid < mid < exitHi
+ * and the spread is not assigned, so a host may ask it only at those edges (a test holds this).
+ */
+export function exitHi(stopMid: number, armMid: number, trailGap: number, lowMid: number): number {
+  if (trailGap >= 0 && lowMid <= armMid) {
+    const trail = lowMid + trailGap;
+    return trail < stopMid ? trail : stopMid;
+  }
+  return stopMid;
+}
+
+/**
  * Entry filter for one trader: 0 = may enter, else a skip reason (see SKIP in rules.ts).
  * Step scalars: [marketOpen, blackout, warmthTenths (−1 unknown), ivRankBp (−1 unknown),
  * sessionBucket (0 none, 1 morning, 2 midday, 3 afternoon), regimeSizeZero (1 = no entries)].

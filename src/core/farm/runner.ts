@@ -398,6 +398,13 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
     let started = startStep < steps.length && shards ? builder.startStep(startStep, steps[startStep]) : null;
     started?.catch(() => undefined);
     await starting;
+    // A step's row waiting to be committed (see flush).
+    let pending: (() => void) | null = null;
+    const flush = () => {
+      const commit = pending;
+      pending = null;
+      commit?.();
+    };
     for (let k = startStep; k < steps.length; k++) {
       const tMs = steps[k];
       const tMarket = mono();
@@ -414,6 +421,8 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       let sum: StepSummary;
       if (shards) {
         const stepping = shards.step(input);
+        // The last step's row is committed while the threads step this one.
+        flush();
         // What may be held at step k + 1: held now, or entered now (one of this step's candidates).
         const likely = new Set(open);
         for (const c of input.candidates) if (c) likely.add(c.spreadId);
@@ -439,31 +448,36 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
               createdMs: o.clock.nowMs(),
             }
           : null;
-      store.commitStep(
-        runId,
-        {
-          step: k,
-          tMs,
-          opened: sum.opened,
-          closed: sum.closed,
-          realizedCents: Math.round(sum.realizedCents),
-          openPositions: sum.openPositions,
-          exits: Object.fromEntries(
-            sum.exitsByReason.flatMap((v, i) => (v > 0 ? [[EXIT_REASON_NAMES[i], v]] : [])),
-          ),
-          // The book marked at each session's close, for `review --run`: one pass a day, not a step.
-          openMtmCents:
-            cal.tradingDay(cal.etDate(tMs))?.closeMs === tMs
-              ? Math.round(farmMoney(host).openMtmUsd * 100)
-              : null,
-        },
-        checkpoint,
-      );
-      const tDone = mono();
-      if (checkpoint) {
-        phasesMs.checkpoint += tDone - tPersist;
-        lastCheckpoint = tDone;
-      } else phasesMs.persistence += tDone - tPersist;
+      const row = {
+        step: k,
+        tMs,
+        opened: sum.opened,
+        closed: sum.closed,
+        realizedCents: Math.round(sum.realizedCents),
+        openPositions: sum.openPositions,
+        exits: Object.fromEntries(
+          sum.exitsByReason.flatMap((v, i) => (v > 0 ? [[EXIT_REASON_NAMES[i], v]] : [])),
+        ),
+        // The book marked at each session's close, for `review --run`: one pass a day, not a step.
+        openMtmCents:
+          cal.tradingDay(cal.etDate(tMs))?.closeMs === tMs
+            ? Math.round(farmMoney(host).openMtmUsd * 100)
+            : null,
+      };
+      if (checkpoint || !shards) {
+        // A checkpoint holds the state as of this step: committed before any thread moves it on.
+        store.commitStep(runId, row, checkpoint);
+        const tDone = mono();
+        if (checkpoint) {
+          phasesMs.checkpoint += tDone - tPersist;
+          lastCheckpoint = tDone;
+        } else phasesMs.persistence += tDone - tPersist;
+      } else
+        pending = () => {
+          const t = mono();
+          store.commitStep(runId, row, null);
+          phasesMs.persistence += mono() - t;
+        };
       done++;
       if (o.onProgress) {
         const elapsed = o.clock.monotonicMs() - t0;
@@ -489,6 +503,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         lastYield = o.clock.monotonicMs();
       }
       if (o.signal?.aborted && k < steps.length - 1) {
+        flush();
         await gather();
         store.setRunStatus(runId, 'interrupted');
         return {
@@ -504,6 +519,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         };
       }
       if (o.stopAfterSteps !== undefined && done >= o.stopAfterSteps && k < steps.length - 1) {
+        flush();
         await gather();
         return {
           runId,
@@ -518,6 +534,7 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
         };
       }
     }
+    flush();
 
     if (o.onProgress) {
       const elapsed = o.clock.monotonicMs() - t0;

@@ -65,8 +65,20 @@ const SLOT_LAYOUT = {
   lastMarkPips: 'i32',
 } as const satisfies Record<string, ArrayKind>;
 
+/**
+ * Per-slot columns derived from the ones above, kept so the step reads fewer columns; never saved
+ * (a host rebuilds them from the saved columns when it starts).
+ */
+const DERIVED_SLOT_LAYOUT = {
+  /** The mid at or above which an exit fires by stop or trailing stop: min(stop, low + trail gap once armed). */
+  exitHiPips: 'i32',
+} as const satisfies Record<string, ArrayKind>;
+
 export type TraderArrays = { [K in keyof typeof TRADER_LAYOUT]: ArrayOf<(typeof TRADER_LAYOUT)[K]> };
 export type SlotArrays = { [K in keyof typeof SLOT_LAYOUT]: ArrayOf<(typeof SLOT_LAYOUT)[K]> };
+export type DerivedSlotArrays = {
+  [K in keyof typeof DERIVED_SLOT_LAYOUT]: ArrayOf<(typeof DERIVED_SLOT_LAYOUT)[K]>;
+};
 
 const BYTES: Record<ArrayKind, number> = { f64: 8, f32: 4, i32: 4, u8: 1 };
 
@@ -93,6 +105,7 @@ function alloc(
 export interface StateArrays {
   t: TraderArrays;
   s: SlotArrays;
+  d: DerivedSlotArrays;
   monthlyCents: Int32Array;
   monthlySumSq: Float32Array;
   spanCents: Float64Array;
@@ -105,6 +118,8 @@ export class FarmState {
   readonly months: number;
   readonly t: TraderArrays;
   readonly s: SlotArrays;
+  /** Derived per-slot columns (DERIVED_SLOT_LAYOUT): not saved, rebuilt by the host. */
+  readonly d: DerivedSlotArrays;
   /** Monthly marked-to-market P&L in integer cents, trader-major: [trader * months + month]. */
   readonly monthlyCents: Int32Array;
   /** Monthly Σ(daily P&L)² in cents², beside monthlyCents: any trader's in-sample Sharpe without its daily series. */
@@ -143,6 +158,7 @@ export class FarmState {
       ({
         t: this.t,
         s: this.s,
+        d: this.d,
         monthlyCents: this.monthlyCents,
         monthlySumSq: this.monthlySumSq,
         spanCents: this.spanCents,
@@ -157,6 +173,9 @@ export class FarmState {
     this.s = Object.fromEntries(
       Object.entries(SLOT_LAYOUT).map(([k, kind]) => [k, alloc(kind, traders * slots, sh)]),
     ) as SlotArrays;
+    this.d = Object.fromEntries(
+      Object.entries(DERIVED_SLOT_LAYOUT).map(([k, kind]) => [k, alloc(kind, traders * slots, sh)]),
+    ) as DerivedSlotArrays;
     this.monthlyCents = alloc('i32', traders * months, sh) as Int32Array;
     this.monthlySumSq = alloc('f32', traders * months, sh) as Float32Array;
     this.spanCents = alloc('f64', traders * SPAN_KINDS.length, sh) as Float64Array;
@@ -172,8 +191,8 @@ export class FarmState {
 
   /** Every array but the group series, which each shard keeps apart (its cells sum many traders). */
   arrays(): StateArrays {
-    const { t, s, monthlyCents, monthlySumSq, spanCents, yearRiskCents } = this;
-    return { t, s, monthlyCents, monthlySumSq, spanCents, yearRiskCents };
+    const { t, s, d, monthlyCents, monthlySumSq, spanCents, yearRiskCents } = this;
+    return { t, s, d, monthlyCents, monthlySumSq, spanCents, yearRiskCents };
   }
 
   /** Traders [from, to) of this state, over the same memory (a shard's own state). */
@@ -189,6 +208,7 @@ export class FarmState {
       arrays: {
         t: pick(this.t, 1),
         s: pick(this.s, this.slots),
+        d: pick(this.d, this.slots),
         monthlyCents: this.monthlyCents.subarray(from * this.months, to * this.months),
         monthlySumSq: this.monthlySumSq.subarray(from * this.months, to * this.months),
         spanCents: this.spanCents.subarray(from * SPAN_KINDS.length, to * SPAN_KINDS.length),
@@ -202,7 +222,7 @@ export class FarmState {
   /** Bytes held in typed arrays. */
   byteSize(): number {
     let n = 0;
-    for (const a of [...this.baseArrays(), ...this.books()]) n += a.byteLength;
+    for (const a of [...this.baseArrays(), ...this.books(), ...Object.values(this.d)]) n += a.byteLength;
     return n;
   }
 

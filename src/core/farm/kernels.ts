@@ -66,7 +66,7 @@ export function exitCode(
 export function exitHi(stopMid: number, armMid: number, trailGap: number, lowMid: number): number {
   if (trailGap >= 0 && lowMid <= armMid) {
     const trail = lowMid + trailGap;
-    return trail < stopMid ? trail : stopMid;
+    return Math.min(trail, stopMid);
   }
   return stopMid;
 }

@@ -27,8 +27,8 @@ const MUTATIONS = [
     patches: [
       [
         PICK,
-        'target.dte) < Math.abs(daysBetween(ix.today, best)',
-        'target.dte) > Math.abs(daysBetween(ix.today, best)',
+        'if (Math.abs(ix.dtes[j] - target.dte) < Math.abs(ix.dtes[near] - target.dte)) near = j;',
+        'if (Math.abs(ix.dtes[j] - target.dte) > Math.abs(ix.dtes[near] - target.dte)) near = j;',
       ],
     ],
     test: [STEP, 'each (dte, delta, width) builds the spread'],
@@ -144,8 +144,8 @@ const MUTATIONS = [
     rule: 'caps on current greeks',
     mutation: 'greeks kept from entry',
     patches: [
-      [HOST, 'if (d !== s.deltaUsd[k]) s.deltaUsd[k] = d;', ''],
-      [HOST, 'if (v !== s.vegaUsd[k]) s.vegaUsd[k] = v;', ''],
+      // The entry caps read a position's greeks at its last mark from the mark book.
+      [HOST, 'if (g.greeksMs[sp] > s.entryMs[k]) {', 'if (false) {'],
       [REF, 'p.deltaUsd = p.contracts * m.greeks.deltaUsd;', ''],
       [REF, 'p.vegaUsd = p.contracts * m.greeks.vegaUsd;', ''],
     ],
@@ -155,7 +155,7 @@ const MUTATIONS = [
     rule: 'drawdown breaker pause (J)',
     mutation: 'a 1-hour pause',
     patches: [
-      [HOST, 'inp.tMs + r.breakerPauseHours * MS_PER_HOUR', 'inp.tMs + MS_PER_HOUR'],
+      [HOST, 'tMs + r.breakerPauseHours * MS_PER_HOUR', 'tMs + MS_PER_HOUR'],
       [REF, 'inp.tMs + r.breakerPauseHours * MS_PER_HOUR', 'inp.tMs + MS_PER_HOUR'],
     ],
     test: [RULES, 'a 10 % drawdown pauses entries'],
@@ -375,8 +375,8 @@ const MUTATIONS = [
     patches: [
       [
         'src/adapters/store/farm-runs.ts',
-        'this.db.transaction(() => {\n      this.stmts.insertStep',
-        '(() => {\n      this.stmts.insertStep',
+        'this.db.transaction(() => {\n      this.insertStepRow(runId, step);',
+        '(() => {\n      this.insertStepRow(runId, step);',
       ],
     ],
     test: [STORE, 'a backtest step whose checkpoint cannot be written'],

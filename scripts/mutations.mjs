@@ -145,7 +145,7 @@ const MUTATIONS = [
     mutation: 'greeks kept from entry',
     patches: [
       // The entry caps read a position's greeks at its last mark from the mark book.
-      [HOST, 'if (g.greeksMs[sp] > s.entryMs[k]) {', 'if (false) {'],
+      [HOST, 'if (this.markedSinceEntry(k, g)) {', 'if (false) {'],
       [REF, 'p.deltaUsd = p.contracts * m.greeks.deltaUsd;', ''],
       [REF, 'p.vegaUsd = p.contracts * m.greeks.vegaUsd;', ''],
     ],

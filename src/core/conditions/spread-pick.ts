@@ -1,6 +1,5 @@
 import { type Width, widthDollars } from '../farm/grid.js';
-import { type FillParams, openSpreadCredit, type QuoteInput, spreadMid } from '../fill/fill.js';
-import { dayPaceVolume } from '../fill/slippage.js';
+import { type FillParams, openSpreadCredit, pacedQuote, spreadMid } from '../fill/fill.js';
 import type { OptionChain, OptionQuote } from '../market/port.js';
 import { bsGreeks, type Greeks } from '../pricing/bs.js';
 import type { MarketCalendar } from '../time/market-calendar.js';
@@ -116,15 +115,11 @@ export function pickSpread(
     if (li < 0) return `no ${expiry} strike below ${sq.strike}`;
   }
   const lq = e.puts[li];
-  // What the fill model reads (a literal: spreading the whole quote cost more than the fill).
-  const pace = (q: OptionQuote): QuoteInput => ({
-    bid: q.bid,
-    ask: q.ask,
-    volume: dayPaceVolume(q.volume, ix.sessionElapsedFrac),
-    openInterest: q.openInterest,
-    stale: ix.stale,
-  });
-  const credit = openSpreadCredit(pace(sq), pace(lq), fill);
+  const credit = openSpreadCredit(
+    pacedQuote(sq, ix.stale, ix.sessionElapsedFrac),
+    pacedQuote(lq, ix.stale, ix.sessionElapsedFrac),
+    fill,
+  );
   if (!credit.ok) return credit.reason;
   const mid = spreadMid(sq, lq);
   if (!mid.ok) return mid.reason;

@@ -447,7 +447,6 @@ export class FarmHost {
       settle,
     } = this.markBook.load(inp);
     const hostExits = this.rules.dteExitDays !== null || this.rules.thetaCaptureFactor !== null;
-    const touched = this.touched;
     const exitHiPips = st.d.exitHiPips;
 
     // 2. Expiry settlement at the close (a pass only on steps where a held spread expires), then exits.
@@ -507,13 +506,13 @@ export class FarmHost {
         if (mid !== s.lastMarkPips[k]) {
           t.openMtmCents[i] += (s.lastMarkPips[k] - mid) * s.contracts[k];
           s.lastMarkPips[k] = mid;
-          if (touched[i] === 0) this.touch(i);
+          this.touch(i);
         }
         if (mid < s.lowMidPips[k]) {
           s.lowMidPips[k] = mid;
           exitHiPips[k] = this.exitHi(k);
         }
-        // The position's greeks at this mark are read from the mark book when asked (slotGreeks).
+        // The position's greeks at this mark stay in the mark book (markedSinceEntry).
       }
     }
 
@@ -687,8 +686,7 @@ export class FarmHost {
     for (let k = i * st.slots; k < (i + 1) * st.slots; k++) {
       const sp = s.spread[k];
       if (sp < 0) continue;
-      // Marked with greeks since entry: the mark's; else the entry's (kept in the slot).
-      if (g.greeksMs[sp] > s.entryMs[k]) {
+      if (this.markedSinceEntry(k, g)) {
         openDelta += s.contracts[k] * g.delta[sp];
         openVega += s.contracts[k] * g.vega[sp];
       } else {
@@ -824,6 +822,14 @@ export class FarmHost {
   }
 
   /**
+   * Whether open slot k's spread had a mark with greeks after the slot's entry: its greeks are
+   * then contracts × the mark book's; otherwise the entry's, kept in the slot.
+   */
+  private markedSinceEntry(k: number, g: ReturnType<MarkBook['greeks']>): boolean {
+    return g.greeksMs[this.state.s.spread[k]] > this.state.s.entryMs[k];
+  }
+
+  /**
    * Writes each open position's greeks at its last mark into the slot columns (deltaUsd, vegaUsd),
    * which otherwise hold the entry's until asked: before the state is saved or read from outside.
    * Steps read the mark book for marks since entry, so this changes no decision.
@@ -833,7 +839,7 @@ export class FarmHost {
     const g = this.markBook.greeks();
     for (let k = 0; k < s.spread.length; k++) {
       const sp = s.spread[k];
-      if (sp < 0 || !(g.greeksMs[sp] > s.entryMs[k])) continue;
+      if (sp < 0 || !this.markedSinceEntry(k, g)) continue;
       s.deltaUsd[k] = s.contracts[k] * g.delta[sp];
       s.vegaUsd[k] = s.contracts[k] * g.vega[sp];
     }

@@ -1,8 +1,7 @@
 import { exercisesNow } from '../conditions/assignment.js';
 import { type Conditions, computeConditions } from '../conditions/compute.js';
 import { indexChain, pickSpread } from '../conditions/spread-pick.js';
-import { closeSpreadDebit, type FillParams, legFill, type QuoteInput, spreadMid } from '../fill/fill.js';
-import { dayPaceVolume } from '../fill/slippage.js';
+import { closeSpreadDebit, type FillParams, legFill, pacedQuote, spreadMid } from '../fill/fill.js';
 import { expectedDistributions } from '../market/distributions.js';
 import {
   contractKey,
@@ -117,6 +116,17 @@ type SpreadQuote =
       shortIv: number | null;
     };
 
+/** The spread has reached its expiry: past its close, or at the close step of its expiry day. */
+function settlesAtExpiry(
+  info: SpreadInfo,
+  expiryMs: number,
+  tMs: number,
+  isClose: boolean,
+  today: string,
+): boolean {
+  return expiryMs <= tMs || (isClose && info.expiry === today);
+}
+
 export class MarketStepBuilder {
   readonly registry: SpreadRegistry;
   private readonly o: MarketStepOptions;
@@ -199,7 +209,7 @@ export class MarketStepBuilder {
     for (const id of ids) {
       const info = this.registry.get(id);
       const expiryMs = cal.expiryCloseMs(info.expiry);
-      if (info.exercised || expiryMs <= tMs || (isClose && info.expiry === today)) continue;
+      if (info.exercised || settlesAtExpiry(info, expiryMs, tMs, isClose, today)) continue;
       live.push({ info, expiryMs });
     }
     return live.length ? this.quoteSpreads(live, tMs) : new Map();
@@ -383,11 +393,7 @@ export class MarketStepBuilder {
       lq?.status === 'ok'
         ? legFill(
             'sell',
-            {
-              ...lq.value,
-              stale: lq.stale ?? false,
-              volume: dayPaceVolume(lq.value.volume, cal.sessionElapsedFrac(lq.value.quoteTimeMs)),
-            },
+            pacedQuote(lq.value, lq.stale ?? false, cal.sessionElapsedFrac(lq.value.quoteTimeMs)),
             fill,
           )
         : null;
@@ -430,7 +436,7 @@ export class MarketStepBuilder {
     for (const id of open) {
       const info = this.registry.get(id);
       const expiryMs = cal.expiryCloseMs(info.expiry);
-      if (!info.exercised && (expiryMs <= tMs || (isClose && info.expiry === today))) {
+      if (!info.exercised && settlesAtExpiry(info, expiryMs, tMs, isClose, today)) {
         const S = await this.settlement(info.symbol, info.expiry, expiryMs);
         if (S === null) continue; // cannot settle yet; retried next step
         if (S < info.shortStrike && S >= info.longStrike) {
@@ -584,21 +590,8 @@ export class MarketStepBuilder {
         out.set(info.id, { status: 'missing', reason });
         continue;
       }
-      // What the fill model reads, as a literal: spreading the whole quote cost more than the fill.
-      const s: QuoteInput = {
-        bid: sq.value.bid,
-        ask: sq.value.ask,
-        volume: dayPaceVolume(sq.value.volume, elapsed),
-        openInterest: sq.value.openInterest,
-        stale: sq.stale ?? false,
-      };
-      const l: QuoteInput = {
-        bid: lq.value.bid,
-        ask: lq.value.ask,
-        volume: dayPaceVolume(lq.value.volume, elapsed),
-        openInterest: lq.value.openInterest,
-        stale: lq.stale ?? false,
-      };
+      const s = pacedQuote(sq.value, sq.stale ?? false, elapsed);
+      const l = pacedQuote(lq.value, lq.stale ?? false, elapsed);
       const mid = spreadMid(s, l);
       const close = closeSpreadDebit(s, l, fill);
       const S = spot.get(info.symbol);

@@ -14,6 +14,7 @@
 
 import {
   DEFAULT_SLIPPAGE,
+  dayPaceVolume,
   NO_SLIPPAGE,
   type SlippageParams,
   slippageFraction,
@@ -31,6 +32,24 @@ export interface QuoteInput {
   volume: number | null;
   openInterest: number | null;
   stale?: boolean;
+}
+
+/**
+ * A quote as the fill model reads it, its volume so far scaled to the day's pace. A literal of the
+ * five fields: spreading a whole quote into a new object cost more than the fill itself.
+ */
+export function pacedQuote(
+  q: Pick<QuoteInput, 'bid' | 'ask' | 'volume' | 'openInterest'>,
+  stale: boolean,
+  sessionElapsedFrac: number,
+): QuoteInput {
+  return {
+    bid: q.bid,
+    ask: q.ask,
+    volume: dayPaceVolume(q.volume, sessionElapsedFrac),
+    openInterest: q.openInterest,
+    stale,
+  };
 }
 
 export interface FillParams {

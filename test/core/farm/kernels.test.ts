@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exitCode, exitHi } from '../../../src/core/farm/kernels.js';
-
-/** A small seeded generator (mulberry32): the same cases every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from '../../support/reliability.js';
 
 describe('exitHi: the band inside which exitCode never fires', () => {
   it('a hand case: stop 9,000; armed at 4,000 with a 1,500 gap and a low of 3,000 → 4,500', () => {
@@ -29,7 +18,7 @@ describe('exitHi: the band inside which exitCode never fires', () => {
   });
 
   it('exitCode is 0 strictly inside (pt, exitHi) when not assigned, and fires at or beyond its edges', () => {
-    const r = rng(7);
+    const r = seeded(7);
     const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
     let inside = 0;
     let edges = 0;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { dateFlag, engineFlag, numberFlag } from '../cli/flags.js';
-import { renderHonestySeed, renderHonestySummary } from '../cli/render/honesty.js';
+import { renderHonestyMarkdown, renderHonestySeed, renderHonestySummary } from '../cli/render/honesty.js';
 import { type HonestySummary, runHonesty, type Scenario } from '../services/honesty.js';
 
 export default class Honesty extends BaseCommand<typeof Honesty> {
@@ -11,13 +11,20 @@ export default class Honesty extends BaseCommand<typeof Honesty> {
   static override examples = [
     '<%= config.bin %> honesty --scenario null --seeds 20',
     '<%= config.bin %> honesty --scenario both --seeds 20 --json',
+    '<%= config.bin %> honesty --scenario null --scenario null-heston --scenario power --premium 0.4 --markdown',
   ];
   static override flags = {
     scenario: Flags.option({
       options: ['null', 'null-heston', 'power', 'both'] as const,
-      default: 'both',
-      description: 'null: fair GBM; null-heston: fair Heston; power: an edge; both: null and power',
+      multiple: true,
+      default: ['both'],
+      description:
+        'null: fair GBM; null-heston: fair Heston; power: an edge; both: null and power (repeat the flag for several)',
     })(),
+    markdown: Flags.boolean({
+      description: "print the scenarios as one Markdown table (the README's honesty table) after the run",
+      exclusive: ['json'],
+    }),
     seeds: Flags.integer({ description: 'number of seeds', default: 20, min: 1 }),
     'first-seed': Flags.integer({ description: 'first seed', default: 1, min: 0 }),
     grid: Flags.string({ description: 'grid spec JSON (default: the shipped 432,000-trader grid)' }),
@@ -41,7 +48,9 @@ export default class Honesty extends BaseCommand<typeof Honesty> {
   async run(): Promise<HonestySummary[]> {
     const f = this.flags;
     const workDir = f['work-dir'] ?? join(this.config.dataDir, 'honesty');
-    const scenarios: Scenario[] = f.scenario === 'both' ? ['null', 'power'] : [f.scenario];
+    const scenarios = [
+      ...new Set(f.scenario.flatMap((x): Scenario[] => (x === 'both' ? ['null', 'power'] : [x]))),
+    ];
     const seeds = Array.from({ length: f.seeds }, (_, i) => f['first-seed'] + i);
     const json = this.jsonEnabled();
     if ((f.from === undefined) !== (f.to === undefined))
@@ -69,6 +78,7 @@ export default class Honesty extends BaseCommand<typeof Honesty> {
       out.push(s);
       if (!json) this.log(renderHonestySummary(s));
     }
+    if (f.markdown) this.log(`\n${renderHonestyMarkdown(out)}`);
     return out;
   }
 }

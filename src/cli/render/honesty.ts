@@ -24,3 +24,83 @@ export function renderHonestySummary(s: HonestySummary): string {
     ? `NULL (${s.scenario}): nothing promoted in ${s.nothingPromoted} of ${s.seeds} seeds (pass: ≥ ${Math.ceil(0.95 * s.seeds)}); ${rate}; ${tail}`
     : `POWER: selections made money out of sample in ${s.oosPositive} of ${s.seeds} seeds; ${rate}; ${tail}`;
 }
+
+/** How a scenario's market reads in the table's first column. */
+function marketLabel(s: HonestySummary): string {
+  const { sim, flags } = s.settings;
+  if (s.scenario !== 'power')
+    return `fair null, ${sim.model === 'heston' ? 'Heston' : 'GBM'}, mid fills, no fees`;
+  return `premium ${sim.premium}, Heston, f = ${flags['fill-f']}, fees $${flags.fee}`;
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(1)} %`;
+}
+
+/**
+ * The scenarios of one run as a Markdown table, the README's honesty table: per scenario the
+ * windows that selected anything with their 95 % bound, the seeds that promoted, the seeds whose
+ * selections made money out of sample, and beside it what no test at all would have done.
+ */
+export function renderHonestyMarkdown(summaries: HonestySummary[]): string {
+  const head = [
+    'market',
+    'traders',
+    'seeds',
+    'windows selecting anything (95 % bound)',
+    'seeds promoting something',
+    'seeds whose selections made money out of sample',
+    'untested in-sample leader made money out of sample (windows)',
+    '80 %-power group Sharpe/yr',
+  ];
+  const rows = summaries.map((s) => {
+    const r = s.results;
+    const naive = r.reduce((a, x) => a + x.naive.positive, 0);
+    const naiveOf = r.reduce((a, x) => a + x.naive.windows, 0);
+    const bars = r.flatMap((x) => (x.minSharpeAnnual === null ? [] : [x.minSharpeAnnual]));
+    const bar = bars.length
+      ? Math.min(...bars) === Math.max(...bars)
+        ? bars[0].toFixed(2)
+        : `${Math.min(...bars).toFixed(2)}–${Math.max(...bars).toFixed(2)}`
+      : '—';
+    return [
+      marketLabel(s),
+      r.length ? r[0].traders.toLocaleString('en-US') : '—',
+      String(s.seeds),
+      `${s.windowsWithSelection} of ${s.windows}: ${pct(s.selectionRate)} (${pct(s.selectionRateUpper95)})`,
+      `${s.seeds - s.nothingPromoted} of ${s.seeds}`,
+      `${s.oosPositive} of ${s.seeds}`,
+      `${naive} of ${naiveOf}`,
+      bar,
+    ];
+  });
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const first = summaries[0];
+  const p = first?.settings.params;
+  const note = first
+    ? `\n\nSimulated ${first.settings.window.from} → ${first.settings.window.to}, chain model ${first.chainModel}; ` +
+      `${p.anchored ? 'anchored' : 'rolling'} windows of ${p.isMonths} months in sample and ${p.oosMonths} out, ` +
+      `group gate at α = ${p.groupAlpha}, top ${p.top} per window; seeds ${seedRanges(first.results.map((x) => x.seed))}; ` +
+      `compute ${minutes(summaries)} (farm and promotion of every seed, cached ones included).`
+    : '';
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n') + note;
+}
+
+/** The seeds' own farm and promotion time, summed over the scenarios. */
+function minutes(summaries: HonestySummary[]): string {
+  const ms = summaries.reduce((a, s) => a + s.results.reduce((b, r) => b + r.farmMs + r.promoteMs, 0), 0);
+  return `${(ms / 60_000).toFixed(1)} min`;
+}
+
+/** 1, 2, 3, 5 → "1–3, 5". */
+export function seedRanges(seeds: number[]): string {
+  const out: string[] = [];
+  const xs = [...seeds].sort((a, b) => a - b);
+  for (let i = 0; i < xs.length; ) {
+    let j = i;
+    while (j + 1 < xs.length && xs[j + 1] === xs[j] + 1) j++;
+    out.push(j > i ? `${xs[i]}–${xs[j]}` : String(xs[i]));
+    i = j + 1;
+  }
+  return out.join(', ') || 'none';
+}

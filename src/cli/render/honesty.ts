@@ -18,11 +18,16 @@ export function renderHonestySeed(r: SeedResult): string {
 
 /** A scenario's verdict over its seeds. */
 export function renderHonestySummary(s: HonestySummary): string {
-  const rate = `windows with any selection ${s.windowsWithSelection} of ${s.windows} (${(100 * s.selectionRate).toFixed(1)} %, 95 % upper bound ${(100 * s.selectionRateUpper95).toFixed(1)} %)`;
+  const rate = `windows with any selection ${s.windowsWithSelection} of ${s.windows} (${pct(s.selectionRate)}, 95 % upper bound ${pct(s.selectionRateUpper95)})`;
   const tail = `${s.settings.sim.model}, premium ${s.settings.sim.premium}, ${s.settings.window.from} → ${s.settings.window.to}, chain model ${s.chainModel}; ${(s.elapsedMs / 1000).toFixed(0)} s${s.cachedSeeds ? ` (${s.cachedSeeds} seeds from the cache)` : ''}`;
   return s.scenario !== 'power'
     ? `NULL (${s.scenario}): nothing promoted in ${s.nothingPromoted} of ${s.seeds} seeds (pass: ≥ ${Math.ceil(0.95 * s.seeds)}); ${rate}; ${tail}`
     : `POWER: selections made money out of sample in ${s.oosPositive} of ${s.seeds} seeds; ${rate}; ${tail}`;
+}
+
+/** A share as the study's tables print it: "3.7 %". */
+function pct(x: number): string {
+  return `${(100 * x).toFixed(1)} %`;
 }
 
 /** How a scenario's market reads in the table's first column. */
@@ -31,10 +36,6 @@ function marketLabel(s: HonestySummary): string {
   if (s.scenario !== 'power')
     return `fair null, ${sim.model === 'heston' ? 'Heston' : 'GBM'}, mid fills, no fees`;
   return `premium ${sim.premium}, Heston, f = ${flags['fill-f']}, fees $${flags.fee}`;
-}
-
-function pct(x: number): string {
-  return `${(100 * x).toFixed(1)} %`;
 }
 
 /**
@@ -58,11 +59,9 @@ export function renderHonestyMarkdown(summaries: HonestySummary[]): string {
     const naive = r.reduce((a, x) => a + x.naive.positive, 0);
     const naiveOf = r.reduce((a, x) => a + x.naive.windows, 0);
     const bars = r.flatMap((x) => (x.minSharpeAnnual === null ? [] : [x.minSharpeAnnual]));
-    const bar = bars.length
-      ? Math.min(...bars) === Math.max(...bars)
-        ? bars[0].toFixed(2)
-        : `${Math.min(...bars).toFixed(2)}–${Math.max(...bars).toFixed(2)}`
-      : '—';
+    const lo = Math.min(...bars).toFixed(2);
+    const hi = Math.max(...bars).toFixed(2);
+    const bar = !bars.length ? '—' : lo === hi ? lo : `${lo}–${hi}`;
     return [
       marketLabel(s),
       r.length ? r[0].traders.toLocaleString('en-US') : '—',

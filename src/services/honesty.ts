@@ -8,7 +8,7 @@ import { farmBacktest, SIM_WINDOW } from './farm-run.js';
 import { loadBacktest } from './promote.js';
 import { resimulate } from './promote-resim.js';
 
-export type HonestyDeps = Pick<Deps, 'workDatabases' | 'farmConfig' | 'clock'>;
+export type HonestyDeps = Pick<Deps, 'workDatabases' | 'farmConfig' | 'clock' | 'grid'>;
 
 /**
  * The honesty test of `argus promote`.
@@ -142,6 +142,8 @@ export async function runHonesty(deps: HonestyDeps, o: HonestyOptions): Promise<
   const { seed: _seed, ...base } = { ...DEFAULT_PARAMS, ...o.params };
   const t0 = deps.clock.monotonicMs();
   let cachedSeeds = 0;
+  // The grid by its content: the same grid under another path reuses the cache, an edited one recomputes.
+  const gridHash = deps.grid(o.gridFile).hash;
   for (const seed of o.seeds) {
     const name = `honesty-${o.scenario}-${seed}.db`;
     // The cache key is every setting the result depends on; a change recomputes.
@@ -149,7 +151,7 @@ export async function runHonesty(deps: HonestyDeps, o: HonestyOptions): Promise<
       sc,
       window,
       base,
-      grid: o.gridFile ?? null,
+      grid: gridHash,
       chainModel: CHAIN_MODEL_VERSION,
       seed,
     });

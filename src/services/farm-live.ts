@@ -4,7 +4,7 @@ import { parseGrid } from '../core/farm/grid.js';
 import { type ClosedTrade, FarmHost, type OpenedPosition } from '../core/farm/host.js';
 import { farmKernels } from '../core/farm/kernels-gpujs.js';
 import { MarketStepBuilder, SpreadRegistry } from '../core/farm/market-step.js';
-import type { LiveMode, PositionMark } from '../core/farm/ports.js';
+import type { LiveDayBooking, LiveMode, PositionMark } from '../core/farm/ports.js';
 import { EXIT_REASON_NAMES, type FarmRules } from '../core/farm/rules.js';
 import { farmSettings } from '../core/farm/settings.js';
 import { FarmState } from '../core/farm/state.js';
@@ -67,6 +67,8 @@ export interface LiveStepResult {
   }[];
   exitsBlocked: number;
   openPositions: number;
+  /** The session this step booked into the live farm's daily series (`argus expire` after the close). */
+  booked: string | null;
 }
 
 /** A cron step runs every minute: waiting longer for another process's step than this is a fault. */
@@ -102,6 +104,7 @@ export async function farmLiveStep(deps: FarmLiveDeps, req: LiveStepRequest): Pr
     closed: [],
     exitsBlocked: 0,
     openPositions: 0,
+    booked: null,
   });
   if (mode !== 'expire' && !cal.isOpen(now) && !req.force) {
     return quiet('market-closed', `market closed (next open ${cal.formatEt(cal.nextOpen(now).openMs)})`);
@@ -187,10 +190,11 @@ async function attemptStep(
   const kernels = farmKernels(resolveEngine(req.engine ?? deps.farmConfig.engine, { kernel: 'farmStep' }));
   const source = await deps.source(req.sourceKind ?? 'live', { atMs: now, budgetMs: STEP_MARKET_BUDGET_MS });
   try {
+    // One day's group series: a booked session is taken out of the state and stored by the step.
     const host = new FarmHost(
       grid,
       rules,
-      { months: LIVE_MONTHS, kernels, onOpen: (p) => opened.push(p), onClose: (t) => closed.push(t) },
+      { months: LIVE_MONTHS, days: 1, kernels, onOpen: (p) => opened.push(p), onClose: (t) => closed.push(t) },
       state,
     );
     const builder = new MarketStepBuilder({
@@ -221,8 +225,29 @@ async function attemptStep(
     input.monthIndex = 0;
     // `farm exits` closes by triggers only; settlement is `argus expire`'s job.
     if (mode === 'exits') for (const m of input.marks.values()) m.expiresNow = false;
+    // Only `argus expire` books a session: the last closed one, once, while the market is shut (so
+    // no step of the next session has moved the equity it books).
+    const session = mode === 'expire' && !cal.isOpen(now) ? cal.lastClose(now) : null;
+    const book = session !== null && runs.liveDayBooked(runId, session.date) === null;
+    input.isClose = book;
+    const st = host.state;
+    if (book) {
+      st.days = 0;
+      st.groupDaily.fill(0);
+      st.monthlyCents.fill(0);
+      st.monthlySumSq.fill(0);
+    }
     const summary = host.step(input);
     host.settleGreeks();
+    const day: LiveDayBooking | undefined =
+      book && session
+        ? {
+            date: session.date,
+            closeMs: session.closeMs,
+            groupPnl: Float64Array.from(st.groupDaily),
+            traderPnl: Float64Array.from(st.monthlyCents),
+          }
+        : undefined;
 
     // Persist: positions opened and closed, the state checkpoint and the step counter, atomically.
     const s = host.state.s;
@@ -289,6 +314,7 @@ async function attemptStep(
       state: host.state.serializeParts(),
       registry: builder.registry.toJSON(),
       atMs: now,
+      day,
     });
 
     const usd = (pips: number) => pips / 10_000;
@@ -298,7 +324,8 @@ async function attemptStep(
       status: 'done',
       atMs: now,
       step: version,
-      message: `${mode}: ${opened.length} opened, ${closed.length} closed${summary.exitsBlocked ? `, ${summary.exitsBlocked} exits waiting for a quote` : ''}`,
+      message: `${mode}: ${opened.length} opened, ${closed.length} closed${summary.exitsBlocked ? `, ${summary.exitsBlocked} exits waiting for a quote` : ''}${day ? `; booked the ${day.date} session` : ''}`,
+      booked: day?.date ?? null,
       opened: opened.map((p) => {
         const i = builder.registry.get(p.spreadId);
         return {

@@ -7,6 +7,7 @@ import type { FarmResults, FarmRunRecord, GroupSeries, RankQuery } from '../../c
 import { type LevelStats, liveLevelStats, type TraderStatRow } from '../../core/judge/ranking.js';
 import type { Db } from './db.js';
 import { LEVEL_EXPR, orderBy, registerMedian, SORT_EXPR, whereTerms } from './leaderboard-sql.js';
+import { f32, f64, i32 } from './blobs.js';
 
 const STAT_COLUMNS = `trader_id, realized_cents, open_mtm_cents, open_positions, trades, wins, gross_profit_cents,
   gross_loss_cents, fees_cents, days_in_trade, max_drawdown_cents, max_drawdown_frac, sharpe, sortino, win_rate, profit_factor,
@@ -49,11 +50,6 @@ function source(b: BoardRun): { sql: string; params: (number | string)[] } {
   }
   return { sql: 'FROM trader_stats WHERE run_no = ?', params: [b.runNo] };
 }
-
-// Copies: a Buffer's offset need not be aligned for a typed-array view.
-const i32 = (b: Buffer) => new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-const f32 = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-const f64 = (b: Buffer) => new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
 /** Reads of farm_runs, trader_stats, farm_blobs and positions for the leaderboard, drill-down and promotion. */
 export class SqliteFarmResults implements FarmResults {

@@ -7,6 +7,8 @@ import type {
   FarmCheckpoint,
   FarmRunSetup,
   FarmRuns,
+  LiveDayBooking,
+  LiveDays,
   LiveMode,
   LiveStepCommit,
   NewCheckpoint,
@@ -18,6 +20,7 @@ import { StepConflictError } from '../../core/farm/ports.js';
 import { STAT_FIELDS } from '../../core/farm/stats.js';
 import type { NewRun, RunRecord } from '../../core/runs.js';
 import { isoUtc } from '../../core/time/clock.js';
+import { bytes, f64 } from './blobs.js';
 import { CheckpointFiles, processAlive } from './checkpoints.js';
 import type { Db } from './db.js';
 import type { Store } from './store.js';
@@ -118,7 +121,97 @@ export class SqliteFarmRuns implements FarmRuns {
         `UPDATE positions SET low_mid_pips = ?, last_mark_pips = ? WHERE run_id = ? AND trader_id = ? AND symbol = ? AND expiry = ?
            AND short_strike = ? AND long_strike = ? AND status = 'open'`,
       ),
+      liveDayBooked: db.prepare('SELECT step FROM live_days WHERE run_id = ? AND date = ?'),
+      insertLiveDay: db.prepare(
+        'INSERT INTO live_days (run_id, date, close_ms, step, groups, group_pnl) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      liveDays: db.prepare(
+        'SELECT date, close_ms, groups, group_pnl FROM live_days WHERE run_id = ? ORDER BY date',
+      ),
+      liveMonth: db.prepare('SELECT traders, pnl_cents, sum_sq FROM live_months WHERE run_id = ? AND month = ?'),
+      liveMonths: db.prepare(
+        'SELECT month, traders, pnl_cents, sum_sq FROM live_months WHERE run_id = ? ORDER BY month',
+      ),
+      saveLiveMonth: db.prepare(
+        `INSERT INTO live_months (run_id, month, traders, pnl_cents, sum_sq) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (run_id, month) DO UPDATE SET traders = excluded.traders, pnl_cents = excluded.pnl_cents, sum_sq = excluded.sum_sq`,
+      ),
     };
+  }
+
+  liveDayBooked(runId: string, date: string): { step: number } | null {
+    const r = this.stmts.liveDayBooked.get(runId, date) as { step: number } | undefined;
+    return r ?? null;
+  }
+
+  liveDays(runId: string): LiveDays {
+    const days = this.stmts.liveDays.all(runId) as {
+      date: string;
+      close_ms: number;
+      groups: number;
+      group_pnl: Buffer;
+    }[];
+    const months = this.stmts.liveMonths.all(runId) as {
+      month: string;
+      traders: number;
+      pnl_cents: Buffer;
+      sum_sq: Buffer;
+    }[];
+    const groups = days.length ? days[0].groups : 0;
+    const traders = months.length ? months[0].traders : 0;
+    const groupDaily = new Float64Array(groups * days.length);
+    days.forEach((d, j) => {
+      if (d.groups !== groups)
+        throw new ArgusError(`live session ${d.date} holds ${d.groups} groups, the first ${groups}`);
+      const g = f64(d.group_pnl);
+      for (let k = 0; k < groups; k++) groupDaily[k * days.length + j] = g[k];
+    });
+    const M = months.length;
+    const monthlyCents = new Float64Array(traders * M);
+    const monthlySumSq = new Float64Array(traders * M);
+    months.forEach((m, j) => {
+      if (m.traders !== traders)
+        throw new ArgusError(`live month ${m.month} holds ${m.traders} traders, the first ${traders}`);
+      const p = f64(m.pnl_cents);
+      const q = f64(m.sum_sq);
+      for (let i = 0; i < traders; i++) {
+        monthlyCents[i * M + j] = p[i];
+        monthlySumSq[i * M + j] = q[i];
+      }
+    });
+    return {
+      dates: days.map((d) => d.date),
+      closeMs: days.map((d) => d.close_ms),
+      groups,
+      groupDaily,
+      months: months.map((m) => m.month),
+      traders,
+      monthlyCents,
+      monthlySumSq,
+    };
+  }
+
+  /** Books one session inside the step's transaction: a session is booked once, its month summed. */
+  private bookLiveDay(runId: string, step: number, d: LiveDayBooking): void {
+    const s = this.stmts;
+    if (this.liveDayBooked(runId, d.date))
+      throw new StepConflictError(`live session ${d.date} was booked by another process`);
+    s.insertLiveDay.run(runId, d.date, d.closeMs, step, d.groupPnl.length, bytes(d.groupPnl));
+    const month = d.date.slice(0, 7);
+    const n = d.traderPnl.length;
+    const row = s.liveMonth.get(runId, month) as
+      | { traders: number; pnl_cents: Buffer; sum_sq: Buffer }
+      | undefined;
+    if (row && row.traders !== n)
+      throw new ArgusError(`live month ${month} holds ${row.traders} traders, this session ${n}`);
+    const pnl = row ? f64(row.pnl_cents) : new Float64Array(n);
+    const sq = row ? f64(row.sum_sq) : new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = d.traderPnl[i];
+      pnl[i] += x;
+      sq[i] += x * x;
+    }
+    s.saveLiveMonth.run(runId, month, n, bytes(pnl), bytes(sq));
   }
 
   run(id: string): RunRecord | null {
@@ -429,6 +522,7 @@ export class SqliteFarmRuns implements FarmRuns {
           JSON.stringify(c.registry),
           c.atMs,
         );
+        if (c.day) this.bookLiveDay(runId, c.version, c.day);
         s.setStepsDone.run(c.version + 1, runId);
       })
       .immediate();
@@ -464,7 +558,3 @@ export class SqliteFarmRuns implements FarmRuns {
   }
 }
 
-/** A typed array's bytes, as SQLite stores a blob (no copy). */
-function bytes(a: ArrayBufferView): Buffer {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-}

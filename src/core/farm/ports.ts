@@ -246,6 +246,33 @@ export interface LiveStepCommit {
   state: Buffer[];
   registry: SpreadInfo[];
   atMs: number;
+  /** The session this step booked (`argus expire` after the close), if any. */
+  day?: LiveDayBooking;
+}
+
+/** One session of the live farm, booked: what each group and each trader made that day. */
+export interface LiveDayBooking {
+  /** The session (US/Eastern date) and its close. */
+  date: string;
+  closeMs: number;
+  /** Per group (the host's combo index): the day's P&L summed over its traders, cents. */
+  groupPnl: Float64Array;
+  /** Per trader: the day's P&L, cents. Added into the session's calendar month with its square. */
+  traderPnl: Float64Array;
+}
+
+/** The live farm's booked sessions, in date order, with each trader's monthly figures. */
+export interface LiveDays {
+  dates: string[];
+  closeMs: number[];
+  groups: number;
+  /** Group g's P&L on session d at [g · dates.length + d], cents (the layout of a backtest's group series). */
+  groupDaily: Float64Array;
+  months: string[];
+  traders: number;
+  /** Trader i's P&L in month m at [i · months.length + m], cents; Σ(day P&L)² beside it. */
+  monthlyCents: Float64Array;
+  monthlySumSq: Float64Array;
 }
 
 /** Another step committed first although this one held the turn: nothing was written. */
@@ -276,6 +303,10 @@ export interface FarmRuns extends FarmRunStore {
   farmRun(runId: string): StoredFarmRun | null;
   /** Records the step by its minute; throws StepConflictError when another step ran first or a position was already closed. */
   commitLiveStep(runId: string, commit: LiveStepCommit): void;
+  /** The session already booked for the live run on this date, if any (the step that booked it). */
+  liveDayBooked(runId: string, date: string): { step: number } | null;
+  /** Every booked session of the live run (empty when none). */
+  liveDays(runId: string): LiveDays;
 }
 
 /** What each shard's thread builds its host from: the run's grid, rules, host options and shared state. */

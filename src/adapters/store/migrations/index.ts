@@ -15,6 +15,7 @@ import { m014LeanRanks } from './014-lean-ranks.js';
 import { m015Review } from './015-review.js';
 import { m016Shard } from './016-shard.js';
 import { m017LeanTotal } from './017-lean-total.js';
+import { m018LiveDays } from './018-live-days.js';
 
 import type { Migration } from './migration.js';
 
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m015Review,
   m016Shard,
   m017LeanTotal,
+  m018LiveDays,
 ];

@@ -194,7 +194,13 @@ async function attemptStep(
     const host = new FarmHost(
       grid,
       rules,
-      { months: LIVE_MONTHS, days: 1, kernels, onOpen: (p) => opened.push(p), onClose: (t) => closed.push(t) },
+      {
+        months: LIVE_MONTHS,
+        days: 1,
+        kernels,
+        onOpen: (p) => opened.push(p),
+        onClose: (t) => closed.push(t),
+      },
       state,
     );
     const builder = new MarketStepBuilder({

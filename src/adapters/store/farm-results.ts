@@ -5,9 +5,9 @@ import type { DimensionFilter } from '../../core/judge/dimensions.js';
 import type { LiveTraderPosition } from '../../core/judge/live-trader.js';
 import type { FarmResults, FarmRunRecord, GroupSeries, RankQuery } from '../../core/judge/ports.js';
 import { type LevelStats, liveLevelStats, type TraderStatRow } from '../../core/judge/ranking.js';
+import { f32, f64, i32 } from './blobs.js';
 import type { Db } from './db.js';
 import { LEVEL_EXPR, orderBy, registerMedian, SORT_EXPR, whereTerms } from './leaderboard-sql.js';
-import { f32, f64, i32 } from './blobs.js';
 
 const STAT_COLUMNS = `trader_id, realized_cents, open_mtm_cents, open_positions, trades, wins, gross_profit_cents,
   gross_loss_cents, fees_cents, days_in_trade, max_drawdown_cents, max_drawdown_frac, sharpe, sortino, win_rate, profit_factor,

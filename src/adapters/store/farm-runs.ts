@@ -128,7 +128,9 @@ export class SqliteFarmRuns implements FarmRuns {
       liveDays: db.prepare(
         'SELECT date, close_ms, groups, group_pnl FROM live_days WHERE run_id = ? ORDER BY date',
       ),
-      liveMonth: db.prepare('SELECT traders, pnl_cents, sum_sq FROM live_months WHERE run_id = ? AND month = ?'),
+      liveMonth: db.prepare(
+        'SELECT traders, pnl_cents, sum_sq FROM live_months WHERE run_id = ? AND month = ?',
+      ),
       liveMonths: db.prepare(
         'SELECT month, traders, pnl_cents, sum_sq FROM live_months WHERE run_id = ? ORDER BY month',
       ),
@@ -557,4 +559,3 @@ export class SqliteFarmRuns implements FarmRuns {
     );
   }
 }
-

@@ -1,10 +1,11 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { columnList, numberFlag, tableFlags } from '../cli/flags.js';
-import { promoteCsv, renderPromote } from '../cli/render/promote.js';
+import { promoteCsv, renderLiveGate, renderPromote } from '../cli/render/promote.js';
 import { renderPromoteReview } from '../cli/render/promote-review.js';
 import { outputWidth } from '../cli/terminal.js';
 import { DEFAULT_PARAMS } from '../core/judge/walk-forward.js';
+import { type LiveGateResult, liveGate } from '../services/live-gate.js';
 import {
   type PromoteOutcome,
   type PromoteReviewResult,
@@ -20,12 +21,14 @@ export default class Promote extends BaseCommand<typeof Promote> {
     '<%= config.bin %> promote --dry-run',
     '<%= config.bin %> promote --run latest --top 3 --alpha 0.01',
     '<%= config.bin %> promote --run <run-id> --is-months 6 --oos-months 2 --json',
+    '<%= config.bin %> promote --run live',
     '<%= config.bin %> promote --review',
     '<%= config.bin %> promote --review --alpha-demote 0.01 --beta 0.1 --dry-run --json',
   ];
   static override flags = {
     run: Flags.string({
-      description: 'backtest run id (or its first characters), or latest',
+      description:
+        'backtest run id (or its first characters), or latest; `live`: the group gate over the sessions the live farm booked (only --is-months, --group-alpha and --mean-block apply; nothing is promoted)',
       default: 'latest',
     }),
     'dry-run': Flags.boolean({ description: 'show what would be promoted (or demoted); record nothing' }),
@@ -114,9 +117,18 @@ export default class Promote extends BaseCommand<typeof Promote> {
     }),
   };
 
-  async run(): Promise<PromoteOutcome | PromoteReviewResult> {
+  async run(): Promise<PromoteOutcome | PromoteReviewResult | LiveGateResult> {
     const f = this.flags;
     const quiet = this.jsonEnabled();
+    if (!f.review && f.run.trim().toLowerCase() === 'live') {
+      const r = liveGate(this.ctx, {
+        isMonths: f['is-months'],
+        groupAlpha: f['group-alpha'],
+        meanBlock: f['mean-block'],
+      });
+      if (!quiet) this.log(renderLiveGate(r, { width: outputWidth(), pick: columnList(f.columns) }));
+      return r;
+    }
     if (f.review) {
       const r = promoteReview(this.ctx, {
         alpha: f['alpha-demote'] ?? REVIEW_DEFAULTS.alpha,

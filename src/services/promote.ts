@@ -106,8 +106,8 @@ export function loadBacktest(deps: Pick<Deps, 'runs' | 'farmResults' | 'calendar
 function backtestRecord(deps: Pick<Deps, 'runs'>, ref: string): RunRecord {
   if (ref.trim().toLowerCase() === 'live')
     throw new UsageError(
-      'promote judges a backtest: the live farm keeps no daily marked-to-market series to test, and its configurations are the ones being followed forward',
-      'use --run latest or a backtest run id (`argus runs list`); `leaderboard --run live` shows the live farm',
+      'promotion is from a backtest: the live farm already trades every configuration, and its configurations are the ones being followed forward',
+      "use --run latest or a backtest run id (`argus runs list`); `argus promote --run live` runs the group gate over the live farm's booked sessions",
     );
   const r = deps.runs.resolveRunRef(ref);
   if (r.kind === 'ambiguous') {

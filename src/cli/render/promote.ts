@@ -1,7 +1,9 @@
 import { groupName } from '../../core/farm/groups.js';
 import { formatMoney } from '../../core/format.js';
+import type { GateResult } from '../../core/judge/group-gate.js';
 import { type CandidateResult, fmtP, type WindowResult } from '../../core/judge/walk-forward.js';
 import { type ProvenanceSpan, SPAN_KINDS } from '../../core/market/provenance.js';
+import type { LiveGateResult } from '../../services/live-gate.js';
 import type { PromotedHistory, PromoteOutcome } from '../../services/promote.js';
 import { yearCell } from './leaderboard.js';
 import { spanShare, spanText } from './provenance.js';
@@ -16,6 +18,28 @@ function perTrade(e: CandidateResult): string {
 
 /** Candidates shown per window without --all. */
 const BEST_FEW = 5;
+
+/** `argus promote --run live`: the gate over the live farm's booked sessions, every group shown. */
+export function renderLiveGate(r: LiveGateResult, view: TableView = {}): string {
+  const p = r.params;
+  const g = r.gate;
+  const lines = [
+    `Live farm ${r.runId}: ${r.booked.sessions} sessions booked by \`argus expire\` (${r.booked.from} → ${r.booked.to}).`,
+    `Group gate over the last ${p.isMonths} months' sessions, ${r.window.from} → ${r.window.to} (${r.window.sessions} sessions): α ${p.groupAlpha}, studentized stationary bootstrap with mean block ${p.meanBlock} days, Holm across groups.`,
+  ];
+  if (r.missing.length)
+    lines.push(
+      `Not booked on their own night: ${r.missing.length} session${r.missing.length === 1 ? '' : 's'} (${r.missing.slice(0, 3).join(', ')}${r.missing.length > 3 ? ', …' : ''}); each one's P&L is in the next booked session.`,
+    );
+  lines.push(
+    g.passed.length
+      ? `Certified on live fills: ${g.passed.map((k) => groupName(g.groups[k].label)).join('; ')}. The configurations inside a group are not certified one by one.`
+      : `No group certified: over ${g.days} sessions with ${g.groups.length} groups, a group Sharpe of ${g.minSharpeAnnual.toFixed(2)}/yr is certified with 80 % power; this record shows no group edge above about that.`,
+    'Nothing is promoted from the live farm: it already trades every configuration (`argus promote` promotes from backtests).',
+    groupTable(g, Number.POSITIVE_INFINITY, view),
+  );
+  return lines.join('\n');
+}
 
 /** `argus promote`: the settings, the verdict, then the evidence (the last window's best few, or everything with --all). */
 export function renderPromote(r: PromoteOutcome, all: boolean, view: TableView = {}): string {
@@ -60,7 +84,8 @@ export function renderPromote(r: PromoteOutcome, all: boolean, view: TableView =
   for (const w of r.windows) {
     if (!all && w !== last) continue;
     lines.push(`\n${windowLine(w)}`);
-    if (w.gate) lines.push(groupTable(w, all ? Number.POSITIVE_INFINITY : BEST_FEW, { width: view.width }));
+    if (w.gate)
+      lines.push(groupTable(w.gate, all ? Number.POSITIVE_INFINITY : BEST_FEW, { width: view.width }));
     lines.push(candidateTable(w, all ? Number.POSITIVE_INFINITY : BEST_FEW, view));
   }
   if (!all)
@@ -202,8 +227,7 @@ export function promoteCsv(r: PromoteOutcome): string {
   );
 }
 
-function groupTable(w: WindowResult, limit: number, view: TableView): string {
-  const g = w.gate!;
+function groupTable(g: GateResult, limit: number, view: TableView): string {
   // Holm's order: adjusted p, then the asymptotic p that ordered the step-down.
   const shown = [...g.groups]
     .sort(

@@ -78,7 +78,7 @@ export interface GroupData {
   /** Σ over the group's traders of their daily P&L, [group * days + day] (cents). */
   daily: Float64Array;
   /** Σ(daily P&L)² per trader and month, like `monthly` (cents²). */
-  monthlySumSq: Float32Array;
+  monthlySumSq: Float32Array | Float64Array;
 }
 
 /** A candidate's re-simulated history up to the last in-sample day needed. */
@@ -227,7 +227,7 @@ export function planWalkForward(
     if (dayTo - dayFrom < 2) continue;
     const isEndMs = d.days[dayTo - 1].closeMs;
     const isAfterMs = dayFrom > 0 ? d.days[dayFrom - 1].closeMs : Number.NEGATIVE_INFINITY;
-    const gate = d.groups ? windowGate(d, d.groups, p, pair.index, dayFrom, dayTo) : null;
+    const gate = d.groups ? gateOverDays(d.groups, d.days.length, p, pair.index, dayFrom, dayTo) : null;
     const passing = gate ? new Set(gate.passed) : null;
     const keys: { trader: number; isPnlCents: number; key: number }[] = [];
     for (let i = 0; i < d.traders; i++) {
@@ -249,18 +249,17 @@ export function planWalkForward(
   return { windows, union: [...union].sort((a, b) => a - b), untilDay };
 }
 
-/** The group gate over in-sample days [dayFrom, dayTo): each group's equal-weight daily P&L. */
-function windowGate(
-  d: RunData,
+/** The group gate over days [dayFrom, dayTo) of a series `days` long: each group's equal-weight daily P&L. */
+export function gateOverDays(
   g: GroupData,
-  p: PromoteParams,
+  days: number,
+  p: Pick<PromoteParams, 'groupAlpha' | 'meanBlock' | 'seed'>,
   index: number,
   dayFrom: number,
   dayTo: number,
 ): GateResult {
-  const D = d.days.length;
   const series = Array.from({ length: g.count }, (_, k) =>
-    Float64Array.from({ length: dayTo - dayFrom }, (_, u) => g.daily[k * D + dayFrom + u] / g.size),
+    Float64Array.from({ length: dayTo - dayFrom }, (_, u) => g.daily[k * days + dayFrom + u] / g.size),
   );
   const labels = Array.from({ length: g.count }, (_, k) => g.label(k));
   return groupGate(

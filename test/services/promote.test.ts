@@ -26,7 +26,7 @@ describe('argus promote on a recorded run', () => {
     const r = await promoteRun(ctx, { run: runId.slice(0, 8), dryRun: true });
     expect(r.runId).toBe(runId);
     await expect(promoteRun(ctx, { run: 'live', dryRun: true })).rejects.toThrow(
-      /^promote judges a backtest: the live farm keeps no daily/,
+      /^promotion is from a backtest: the live farm already trades every configuration/,
     );
   });
 

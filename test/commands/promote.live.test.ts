@@ -2,37 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppContext } from '../../src/cli/context.js';
 import Promote from '../../src/commands/promote.js';
-import { ManualClock } from '../../src/core/time/clock.js';
-import { farmLiveStep } from '../../src/services/farm-live.js';
+import { liveContext, liveStepAt } from '../support/live-farm.js';
 import { runCommand } from '../support/run-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'argus-promote-live-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const gridFile = new URL('../fixtures/grids/small.json', import.meta.url).pathname;
 const db = join(dir, 'argus.db');
-
-async function at(iso: string, mode: 'full' | 'expire', dbFile = db) {
-  const c = new AppContext({
-    dataDir: dir,
-    configDir: dir,
-    env: { ARGUS_CONFIG: join(dir, 'none.json') },
-    flags: { db: dbFile },
-    appVersion: 'test',
-    clock: ManualClock.at(iso),
-  });
-  try {
-    return await farmLiveStep(c, {
-      mode,
-      engine: 'js',
-      gridFile: mode === 'full' ? gridFile : undefined,
-      sourceKind: 'replay',
-    });
-  } finally {
-    c.close();
-  }
-}
+const at = (iso: string, mode: 'full' | 'expire', dbFile = db) => liveStepAt(dir, dbFile, iso, mode);
 
 const promote = (args: string[], dbFile = db) =>
   runCommand(Promote, ['--run', 'live', ...args], {
@@ -62,14 +39,7 @@ describe('argus promote --run live: the group gate over the sessions the live fa
     expect(out.gate.groups).toHaveLength(8);
 
     // Each group's mean per trader (128 traders, 16 a group) per session, by hand from the stored sessions.
-    const c = new AppContext({
-      dataDir: dir,
-      configDir: dir,
-      env: { ARGUS_CONFIG: join(dir, 'none.json') },
-      flags: { db },
-      appVersion: 'test',
-      clock: ManualClock.at('2025-03-22T12:00:00Z'),
-    });
+    const c = liveContext(dir, db, '2025-03-22T12:00:00Z');
     const days = c.farmRuns.liveDays(out.runId);
     c.close();
     for (let g = 0; g < 8; g++) {

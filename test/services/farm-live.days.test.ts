@@ -2,39 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AppContext } from '../../src/cli/context.js';
 import { groupIndex } from '../../src/core/farm/groups.js';
-import { ManualClock } from '../../src/core/time/clock.js';
-import { farmLiveStep } from '../../src/services/farm-live.js';
+import { liveContext, liveStepAt, SMALL_GRID } from '../support/live-farm.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'argus-live-days-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const gridFile = new URL('../fixtures/grids/small.json', import.meta.url).pathname;
-
-function ctx(db: string, iso: string): AppContext {
-  return new AppContext({
-    dataDir: dir,
-    configDir: dir,
-    env: { ARGUS_CONFIG: join(dir, 'none.json') },
-    flags: { db },
-    appVersion: 'test',
-    clock: ManualClock.at(iso),
-  });
-}
-
-async function at(db: string, iso: string, mode: 'full' | 'exits' | 'expire') {
-  const c = ctx(db, iso);
-  try {
-    return await farmLiveStep(c, {
-      mode,
-      engine: 'js',
-      gridFile: mode === 'full' ? gridFile : undefined,
-      sourceKind: 'replay',
-    });
-  } finally {
-    c.close();
-  }
-}
+const ctx = (db: string, iso: string) => liveContext(dir, db, iso);
+const at = (db: string, iso: string, mode: 'full' | 'exits' | 'expire') => liveStepAt(dir, db, iso, mode);
 
 interface Row {
   trader_id: number;
@@ -91,7 +65,7 @@ describe('the live farm books each session at `argus expire`', () => {
     const c = ctx(db, '2025-03-12T11:00:00Z');
     const runId = c.farmRuns.liveRunId()!;
     const days = c.farmRuns.liveDays(runId);
-    const grid = c.grid(gridFile);
+    const grid = c.grid(SMALL_GRID);
     c.close();
     expect(days.dates).toEqual(['2025-03-10', '2025-03-11']);
     expect(days.months).toEqual(['2025-03']);

@@ -2,27 +2,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AppContext } from '../../src/cli/context.js';
-import { ManualClock } from '../../src/core/time/clock.js';
-import { farmLiveStep } from '../../src/services/farm-live.js';
+import type { AppContext } from '../../src/cli/context.js';
+import { liveContext, liveStep, SMALL_GRID } from '../support/live-farm.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'argus-live-overlap-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const grid = new URL('../fixtures/grids/small.json', import.meta.url).pathname;
-
-function ctx(db: string, iso: string): AppContext {
-  return new AppContext({
-    dataDir: dir,
-    configDir: dir,
-    env: { ARGUS_CONFIG: join(dir, 'none.json') },
-    flags: { db },
-    appVersion: 'test',
-    clock: ManualClock.at(iso),
-  });
-}
-
-const step = (c: AppContext, mode: 'full' | 'exits' | 'expire', gridFile?: string) =>
-  farmLiveStep(c, { mode, engine: 'js', gridFile, sourceKind: 'replay' });
+const grid = SMALL_GRID;
+const ctx = (db: string, iso: string) => liveContext(dir, db, iso);
+const step = liveStep;
 
 function count(c: AppContext, sql: string): number {
   return (c.store().db.prepare(sql).get() as { n: number }).n;

@@ -2,30 +2,15 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AppContext } from '../../src/cli/context.js';
-import { ManualClock } from '../../src/core/time/clock.js';
 import { runHonesty } from '../../src/services/honesty.js';
-import { HONESTY_GRID } from '../support/honesty.js';
+import { HONESTY_GRID, honestyContext } from '../support/honesty.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'argus-honesty-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function context(): AppContext {
-  const config = join(dir, 'config.json');
-  writeFileSync(config, '{}');
-  return new AppContext({
-    dataDir: dir,
-    configDir: dir,
-    env: { ARGUS_CONFIG: config },
-    flags: {},
-    appVersion: 'test',
-    clock: ManualClock.at('2027-01-05T12:00:00Z'),
-  });
-}
-
 /** One seed over two months: enough to cache a result, too short for a window. */
 const run = (gridFile: string) =>
-  runHonesty(context(), {
+  runHonesty(honestyContext(dir), {
     scenario: 'null',
     seeds: [3],
     gridFile,

@@ -2,25 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppContext } from '../../src/cli/context.js';
 import { reviewForward } from '../../src/core/judge/review.js';
-import { ManualClock } from '../../src/core/time/clock.js';
 import { farmLiveStep } from '../../src/services/farm-live.js';
 import { farmBacktest } from '../../src/services/farm-run.js';
 import { type PromoteReviewResult, promoteReview, promoteRun } from '../../src/services/promote.js';
+import { liveContext, SMALL_GRID } from '../support/live-farm.js';
 
-const GRID = new URL('../fixtures/grids/small.json', import.meta.url).pathname;
+const GRID = SMALL_GRID;
 const dir = mkdtempSync(join(tmpdir(), 'argus-promote-forward-'));
 const db = join(dir, 'a.db');
-const at = (iso: string) =>
-  new AppContext({
-    dataDir: dir,
-    configDir: dir,
-    env: { ARGUS_CONFIG: join(dir, 'none.json') },
-    flags: { db },
-    appVersion: 'test',
-    clock: ManualClock.at(iso),
-  });
+const at = (iso: string) => liveContext(dir, db, iso);
 
 let promotedMs = 0;
 let review: PromoteReviewResult;

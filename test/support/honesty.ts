@@ -10,25 +10,30 @@ import { runHonesty, type Scenario, type SeedResult } from '../../src/services/h
 export const HONESTY_GRID = new URL('../fixtures/grids/honesty.json', import.meta.url).pathname;
 export const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
 
+/** The context an honesty study runs from: an empty config in `dir`, its clock after the simulated years. */
+export function honestyContext(dir: string): AppContext {
+  const config = join(dir, 'config.json');
+  writeFileSync(config, '{}');
+  return new AppContext({
+    dataDir: dir,
+    configDir: dir,
+    env: { ARGUS_CONFIG: config },
+    flags: {},
+    appVersion: 'test',
+    clock: ManualClock.at('2027-01-05T12:00:00Z'),
+  });
+}
+
 /** One seed of the honesty test: a two-year simulated farm run, then the walk-forward promotion. */
 export async function honestySeed(
   scenario: Scenario,
   seed: number,
 ): Promise<SeedResult & { wallMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), `argus-honesty-${scenario}-`));
-  const config = join(dir, 'config.json');
-  writeFileSync(config, '{}');
   const t0 = performance.now();
   try {
     // Each seed's context is opened from this one, on its own database in dir.
-    const ctx = new AppContext({
-      dataDir: dir,
-      configDir: dir,
-      env: { ARGUS_CONFIG: config },
-      flags: {},
-      appVersion: 'test',
-      clock: ManualClock.at('2027-01-05T12:00:00Z'),
-    });
+    const ctx = honestyContext(dir);
     const s = await runHonesty(ctx, {
       scenario,
       seeds: [seed],

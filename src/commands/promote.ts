@@ -5,8 +5,9 @@ import { promoteCsv, renderLiveGate, renderPromote } from '../cli/render/promote
 import { renderPromoteReview } from '../cli/render/promote-review.js';
 import { outputWidth } from '../cli/terminal.js';
 import { DEFAULT_PARAMS } from '../core/judge/walk-forward.js';
-import { type LiveGateResult, liveGate } from '../services/live-gate.js';
 import {
+  type LiveGateResult,
+  liveGate,
   type PromoteOutcome,
   type PromoteReviewResult,
   promoteReview,

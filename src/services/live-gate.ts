@@ -18,13 +18,14 @@ export interface LiveGateRequest {
 export interface LiveGateResult {
   runId: string;
   params: { isMonths: number; groupAlpha: number; meanBlock: number };
-  /** Every session the live farm has booked. */
-  booked: { sessions: number; from: string; to: string };
-  /** The sessions tested: the last `isMonths` calendar months of the booked ones. */
-  window: { from: string; to: string; sessions: number };
+  /** Every session the live farm has booked (from/to null: none yet). */
+  booked: { sessions: number; from: string | null; to: string | null };
+  /** The sessions tested: the last `isMonths` calendar months of the booked ones; null with fewer than two booked. */
+  window: { from: string; to: string; sessions: number } | null;
   /** NYSE sessions in the window not booked on their own night: their P&L is in the next booked session. */
   missing: string[];
-  gate: GateResult;
+  /** Null until the live farm has booked two sessions: there is nothing to test before. */
+  gate: GateResult | null;
 }
 
 /**
@@ -48,10 +49,14 @@ export function liveGate(deps: LiveGateDeps, req: LiveGateRequest): LiveGateResu
     );
   const d = runs.liveDays(runId);
   if (d.dates.length < 2)
-    throw new UsageError(
-      `the live farm has booked ${d.dates.length} session${d.dates.length === 1 ? '' : 's'}; the gate needs at least two`,
-      'run `argus expire` after each close (the Cron section of the README has its line): it books the day',
-    );
+    return {
+      runId,
+      params,
+      booked: { sessions: d.dates.length, from: d.dates[0] ?? null, to: d.dates[0] ?? null },
+      window: null,
+      missing: [],
+      gate: null,
+    };
   const grid = parseGrid(row.gridJson, 'live farm grid');
   const count = groupCount(grid);
   if (d.groups !== count)

@@ -16,6 +16,9 @@ import type { RunRecord } from '../core/runs.js';
 import type { Deps } from './deps.js';
 import { type ResimDeps, resimulate } from './promote-resim.js';
 
+// `promote --run live`: the gate over the live farm's booked sessions.
+export { type LiveGateResult, liveGate } from './live-gate.js';
+
 export type PromoteDeps = Pick<Deps, 'clock' | 'runs' | 'farmResults' | 'promotions'> & ResimDeps;
 
 export interface PromoteRequest extends Partial<Omit<PromoteParams, 'seed'>> {

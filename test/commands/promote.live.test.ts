@@ -61,7 +61,7 @@ describe('argus promote --run live: the group gate over the sessions the live fa
     expect(out.params).toEqual({ isMonths: 1, groupAlpha: 0.05, meanBlock: 10 });
   });
 
-  it('without a live farm, or with one booked session: exit 2 and what to run', async () => {
+  it('without a live farm: exit 2 and what to run; with one booked session: nothing to test yet, and what books the next', async () => {
     const none = await promote(['--json'], join(dir, 'empty.db'));
     expect((none.error as { oclif?: { exit?: number } }).oclif?.exit).toBe(2);
     expect(JSON.parse(none.out).error.message).toBe('there is no live farm to judge');
@@ -70,9 +70,12 @@ describe('argus promote --run live: the group gate over the sessions the live fa
     await at('2025-03-10T15:00:00Z', 'full', one);
     await at('2025-03-10T22:00:00Z', 'expire', one);
     const r = await promote(['--json'], one);
-    expect((r.error as { oclif?: { exit?: number } }).oclif?.exit).toBe(2);
-    const { error } = JSON.parse(r.out);
-    expect(error.message).toBe('the live farm has booked 1 session; the gate needs at least two');
-    expect(error.hint).toMatch(/run `argus expire` after each close/);
+    expect(r.error).toBeNull();
+    const out = JSON.parse(r.out);
+    expect(out.booked).toEqual({ sessions: 1, from: '2025-03-10', to: '2025-03-10' });
+    expect(out.gate).toBeNull();
+    const text = await promote([], one);
+    expect(text.out).toMatch(/1 session booked \(2025-03-10\); the group gate needs at least two\./);
+    expect(text.out).toMatch(/`argus expire`, run after each close/);
   });
 });

@@ -23,6 +23,11 @@ const BEST_FEW = 5;
 export function renderLiveGate(r: LiveGateResult, view: TableView = {}): string {
   const p = r.params;
   const g = r.gate;
+  if (!g || !r.window)
+    return [
+      `Live farm ${r.runId}: ${r.booked.sessions} session${r.booked.sessions === 1 ? '' : 's'} booked${r.booked.from ? ` (${r.booked.from})` : ''}; the group gate needs at least two.`,
+      '`argus expire`, run after each close (the Cron section of the README has its line), books the day.',
+    ].join('\n');
   const lines = [
     `Live farm ${r.runId}: ${r.booked.sessions} sessions booked by \`argus expire\` (${r.booked.from} → ${r.booked.to}).`,
     `Group gate over the last ${p.isMonths} months' sessions, ${r.window.from} → ${r.window.to} (${r.window.sessions} sessions): α ${p.groupAlpha}, studentized stationary bootstrap with mean block ${p.meanBlock} days, Holm across groups.`,

@@ -421,6 +421,8 @@ export async function runFarm(o: RunnerOptions): Promise<FarmRunResult> {
       let sum: StepSummary;
       if (shards) {
         const stepping = shards.step(input);
+        // If that commit fails, the threads are stopped mid-step: their rejection is not the error.
+        stepping.catch(() => undefined);
         // The last step's row is committed while the threads step this one.
         flush();
         // What may be held at step k + 1: held now, or entered now (one of this step's candidates).

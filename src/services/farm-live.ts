@@ -233,9 +233,9 @@ async function attemptStep(
     if (mode === 'exits') for (const m of input.marks.values()) m.expiresNow = false;
     // Only `argus expire` books a session: the last closed one, once, while the market is shut (so
     // no step of the next session has moved the equity it books).
-    const session = mode === 'expire' && !cal.isOpen(now) ? cal.lastClose(now) : null;
-    const book = session !== null && runs.liveDayBooked(runId, session.date) === null;
-    input.isClose = book;
+    const last = mode === 'expire' && !cal.isOpen(now) ? cal.lastClose(now) : null;
+    const book = last && runs.liveDayBooked(runId, last.date) === null ? last : null;
+    input.isClose = book !== null;
     const st = host.state;
     if (book) {
       st.days = 0;
@@ -245,15 +245,14 @@ async function attemptStep(
     }
     const summary = host.step(input);
     host.settleGreeks();
-    const day: LiveDayBooking | undefined =
-      book && session
-        ? {
-            date: session.date,
-            closeMs: session.closeMs,
-            groupPnl: Float64Array.from(st.groupDaily),
-            traderPnl: Float64Array.from(st.monthlyCents),
-          }
-        : undefined;
+    const day: LiveDayBooking | undefined = book
+      ? {
+          date: book.date,
+          closeMs: book.closeMs,
+          groupPnl: Float64Array.from(st.groupDaily),
+          traderPnl: Float64Array.from(st.monthlyCents),
+        }
+      : undefined;
 
     // Persist: positions opened and closed, the state checkpoint and the step counter, atomically.
     const s = host.state.s;

@@ -1,9 +1,9 @@
 import { UsageError } from '../core/errors.js';
 import { parseGrid } from '../core/farm/grid.js';
-import { groupCount, groupIndex, groupLabel } from '../core/farm/groups.js';
+import { groupCount, groupLabel } from '../core/farm/groups.js';
 import { monthsBetween } from '../core/farm/runner.js';
 import type { GateResult } from '../core/judge/group-gate.js';
-import { DEFAULT_PARAMS, type GroupData, gateOverDays } from '../core/judge/walk-forward.js';
+import { DEFAULT_PARAMS, gateOverDays } from '../core/judge/walk-forward.js';
 import type { Deps } from './deps.js';
 
 export type LiveGateDeps = Pick<Deps, 'farmRuns' | 'calendar'>;
@@ -69,14 +69,11 @@ export function liveGate(deps: LiveGateDeps, req: LiveGateRequest): LiveGateResu
   const months = monthsBetween(first, last).slice(-params.isMonths);
   const from = `${months[0]}-01` > first ? `${months[0]}-01` : first;
   const start = d.dates.findIndex((x) => x >= from);
-  const of = groupIndex(grid);
-  const groups: GroupData = {
+  const groups = {
     count,
     size: grid.count / count,
-    of: (i) => of[i],
-    label: (g) => groupLabel(grid, g),
+    label: (g: number) => groupLabel(grid, g),
     daily: d.groupDaily,
-    monthlySumSq: d.monthlySumSq,
   };
   const gate = gateOverDays(groups, d.dates.length, { ...params, seed: 1 }, 0, start, d.dates.length);
   const booked = new Set(d.dates);

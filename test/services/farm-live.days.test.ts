@@ -65,11 +65,12 @@ describe('the live farm books each session at `argus expire`', () => {
     const c = ctx(db, '2025-03-12T11:00:00Z');
     const runId = c.farmRuns.liveRunId()!;
     const days = c.farmRuns.liveDays(runId);
+    const months = c.farmRuns.liveMonths(runId);
     const grid = c.grid(SMALL_GRID);
     c.close();
     expect(days.dates).toEqual(['2025-03-10', '2025-03-11']);
-    expect(days.months).toEqual(['2025-03']);
-    expect(days.traders).toBe(grid.count);
+    expect(months.months).toEqual(['2025-03']);
+    expect(months.traders).toBe(grid.count);
     expect(days.groups).toBe(8);
 
     // Day one: each trader's P&L is its whole gain since it started, from its position rows.
@@ -81,8 +82,8 @@ describe('the live farm books each session at `argus expire`', () => {
       const d1 = gain.get(i) ?? 0;
       const d2 = (gain2.get(i) ?? 0) - d1;
       if (d2 !== 0) moved++;
-      expect(days.monthlyCents[i]).toBeCloseTo(d1 + d2, 0);
-      expect(days.monthlySumSq[i]).toBeCloseTo(d1 * d1 + d2 * d2, -1);
+      expect(months.monthlyCents[i]).toBeCloseTo(d1 + d2, 0);
+      expect(months.monthlySumSq[i]).toBeCloseTo(d1 * d1 + d2 * d2, -1);
       group[0][of[i]] += d1;
       group[1][of[i]] += d2;
     }

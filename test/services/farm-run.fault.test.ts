@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ThreadShards } from '../../src/adapters/shards/shard-pool.js';
-import { AppContext } from '../../src/cli/context.js';
+import type { AppContext } from '../../src/cli/context.js';
 import type { FarmRuns } from '../../src/core/farm/ports.js';
-import { ManualClock } from '../../src/core/time/clock.js';
 import { farmBacktest } from '../../src/services/farm-run.js';
+import { liveContext } from '../support/live-farm.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'argus-run-fault-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,16 +17,7 @@ const WORKER = new URL('../support/shard-worker-ts.mjs', import.meta.url);
 
 describe('a store failure while the threads step', () => {
   it("fails the run with the store's error, marks it interrupted, and leaves no stray rejection", async () => {
-    const config = join(dir, 'config.json');
-    writeFileSync(config, '{}');
-    const ctx = new AppContext({
-      dataDir: dir,
-      configDir: dir,
-      env: { ARGUS_CONFIG: config },
-      flags: { db: join(dir, 'a.db') },
-      appVersion: 'test',
-      clock: ManualClock.at('2026-11-25T12:00:00Z'),
-    });
+    const ctx = liveContext(dir, join(dir, 'a.db'), '2026-11-25T12:00:00Z');
     // The disk fills at step 5's commit, which runs while the threads step 6.
     const full = new Error('SQLITE_FULL: database or virtual table is full');
     const runs = ctx.farmRuns;

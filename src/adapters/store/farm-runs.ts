@@ -10,6 +10,7 @@ import type {
   LiveDayBooking,
   LiveDays,
   LiveMode,
+  LiveMonths,
   LiveStepCommit,
   NewCheckpoint,
   RecordedLiveStep,
@@ -153,14 +154,7 @@ export class SqliteFarmRuns implements FarmRuns {
       groups: number;
       group_pnl: Buffer;
     }[];
-    const months = this.stmts.liveMonths.all(runId) as {
-      month: string;
-      traders: number;
-      pnl_cents: Buffer;
-      sum_sq: Buffer;
-    }[];
     const groups = days.length ? days[0].groups : 0;
-    const traders = months.length ? months[0].traders : 0;
     const groupDaily = new Float64Array(groups * days.length);
     days.forEach((d, j) => {
       if (d.groups !== groups)
@@ -168,6 +162,17 @@ export class SqliteFarmRuns implements FarmRuns {
       const g = f64(d.group_pnl);
       for (let k = 0; k < groups; k++) groupDaily[k * days.length + j] = g[k];
     });
+    return { dates: days.map((d) => d.date), closeMs: days.map((d) => d.close_ms), groups, groupDaily };
+  }
+
+  liveMonths(runId: string): LiveMonths {
+    const months = this.stmts.liveMonths.all(runId) as {
+      month: string;
+      traders: number;
+      pnl_cents: Buffer;
+      sum_sq: Buffer;
+    }[];
+    const traders = months.length ? months[0].traders : 0;
     const M = months.length;
     const monthlyCents = new Float64Array(traders * M);
     const monthlySumSq = new Float64Array(traders * M);
@@ -181,16 +186,7 @@ export class SqliteFarmRuns implements FarmRuns {
         monthlySumSq[i * M + j] = q[i];
       }
     });
-    return {
-      dates: days.map((d) => d.date),
-      closeMs: days.map((d) => d.close_ms),
-      groups,
-      groupDaily,
-      months: months.map((m) => m.month),
-      traders,
-      monthlyCents,
-      monthlySumSq,
-    };
+    return { months: months.map((m) => m.month), traders, monthlyCents, monthlySumSq };
   }
 
   /** Books one session inside the step's transaction: a session is booked once, its month summed. */

@@ -261,13 +261,17 @@ export interface LiveDayBooking {
   traderPnl: Float64Array;
 }
 
-/** The live farm's booked sessions, in date order, with each trader's monthly figures. */
+/** The live farm's booked sessions, in date order. */
 export interface LiveDays {
   dates: string[];
   closeMs: number[];
   groups: number;
   /** Group g's P&L on session d at [g · dates.length + d], cents (the layout of a backtest's group series). */
   groupDaily: Float64Array;
+}
+
+/** Each trader's P&L per calendar month of the live farm's booked sessions. */
+export interface LiveMonths {
   months: string[];
   traders: number;
   /** Trader i's P&L in month m at [i · months.length + m], cents; Σ(day P&L)² beside it. */
@@ -307,6 +311,8 @@ export interface FarmRuns extends FarmRunStore {
   liveDayBooked(runId: string, date: string): { step: number } | null;
   /** Every booked session of the live run (empty when none). */
   liveDays(runId: string): LiveDays;
+  /** Each trader's booked months of the live run (empty when none). */
+  liveMonths(runId: string): LiveMonths;
 }
 
 /** What each shard's thread builds its host from: the run's grid, rules, host options and shared state. */

@@ -78,7 +78,7 @@ export interface GroupData {
   /** Σ over the group's traders of their daily P&L, [group * days + day] (cents). */
   daily: Float64Array;
   /** Σ(daily P&L)² per trader and month, like `monthly` (cents²). */
-  monthlySumSq: Float32Array | Float64Array;
+  monthlySumSq: Float32Array;
 }
 
 /** A candidate's re-simulated history up to the last in-sample day needed. */
@@ -251,7 +251,7 @@ export function planWalkForward(
 
 /** The group gate over days [dayFrom, dayTo) of a series `days` long: each group's equal-weight daily P&L. */
 export function gateOverDays(
-  g: GroupData,
+  g: Pick<GroupData, 'count' | 'size' | 'label' | 'daily'>,
   days: number,
   p: Pick<PromoteParams, 'groupAlpha' | 'meanBlock' | 'seed'>,
   index: number,

@@ -4,6 +4,7 @@ import { columnList, numberFlag, tableFlags } from '../cli/flags.js';
 import { promoteCsv, renderLiveGate, renderPromote } from '../cli/render/promote.js';
 import { renderPromoteReview } from '../cli/render/promote-review.js';
 import { outputWidth } from '../cli/terminal.js';
+import { GROUP_BOOKS } from '../core/judge/group-book.js';
 import { DEFAULT_PARAMS } from '../core/judge/walk-forward.js';
 import {
   type LiveGateResult,
@@ -66,6 +67,12 @@ export default class Promote extends BaseCommand<typeof Promote> {
       min: 1,
       max: 63,
     }),
+    'group-book': Flags.option({
+      description:
+        "what the gate tests per group: split = the best quarter of its sampled traders on the in-sample window's first half, held over its second half (H0: no configuration in the group has an edge); whole = every trader over the whole window (H0: the group's average has none)",
+      options: GROUP_BOOKS,
+      default: DEFAULT_PARAMS.groupBook,
+    })(),
     anchored: Flags.boolean({
       description: 'expanding in-sample windows from the run’s start (default: rolling)',
     }),
@@ -153,6 +160,7 @@ export default class Promote extends BaseCommand<typeof Promote> {
       rho: f.rho,
       groupAlpha: f['group-alpha'],
       meanBlock: f['mean-block'],
+      groupBook: f['group-book'],
       anchored: f.anchored,
       log: quiet ? undefined : (m) => process.stderr.write(`${m}\n`),
     });

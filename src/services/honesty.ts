@@ -1,4 +1,5 @@
 import type { EngineRequest } from '../core/engine/resolve.js';
+import type { LoadedRun } from '../core/judge/loaded-run.js';
 import { binomialUpper } from '../core/judge/stats.js';
 import { DEFAULT_PARAMS, type PromoteParams, type RunData, walkForward } from '../core/judge/walk-forward.js';
 import { walkForwardWindows } from '../core/judge/windows.js';
@@ -103,6 +104,42 @@ export interface HonestyOptions {
   log?: (msg: string) => void;
 }
 
+/**
+ * The seed's finished farm in a kept database, when it is this study's market: the same simulated
+ * market and seed, window, grid (by content), chain model, fills and fees; otherwise null.
+ */
+function keptRun(
+  deps: Pick<Deps, 'runs' | 'farmResults' | 'calendar'>,
+  want: {
+    sim: (typeof SCENARIOS)[Scenario]['sim'] & { seed: number };
+    window: { from: string; to: string };
+    gridHash: string;
+    flags: (typeof SCENARIOS)[Scenario]['flags'];
+  },
+): LoadedRun | null {
+  const ref = deps.runs.resolveRunRef('latest');
+  if (ref.kind !== 'found' || ref.run.status !== 'completed' || ref.run.kind !== 'sim') return null;
+  const p = ref.run.provenance as {
+    gridHash?: string;
+    window?: { from: string; to: string };
+    chainModel?: string;
+    fill?: { f?: number };
+    feesPerContractPerLegUsd?: number;
+    sim?: Record<string, unknown>;
+  };
+  const same =
+    p.gridHash === want.gridHash &&
+    p.window?.from === want.window.from &&
+    p.window?.to === want.window.to &&
+    p.chainModel === CHAIN_MODEL_VERSION &&
+    p.fill?.f === want.flags['fill-f'] &&
+    p.feesPerContractPerLegUsd === want.flags.fee &&
+    p.sim !== undefined &&
+    Object.keys(want.sim).length === Object.keys(p.sim).length &&
+    Object.entries(want.sim).every(([k, v]) => p.sim![k] === v);
+  return same ? loadBacktest(deps, ref.run.id) : null;
+}
+
 /** The in-sample P&L leader of each window and whether it made money out of sample. */
 export function naiveLeaders(d: RunData, p: PromoteParams): { windows: number; positive: number } {
   const M = d.months.length;
@@ -145,7 +182,8 @@ export async function runHonesty(deps: HonestyDeps, o: HonestyOptions): Promise<
   // The grid by its content: the same grid under another path reuses the cache, an edited one recomputes.
   const gridHash = deps.grid(o.gridFile).hash;
   for (const seed of o.seeds) {
-    const name = `honesty-${o.scenario}-${seed}.db`;
+    const stem = `honesty-${o.scenario}-${sc.sim.premium}-${window.from}-${window.to}-${seed}`;
+    const name = `${stem}.db`;
     // The cache key is every setting the result depends on; a change recomputes.
     const key = JSON.stringify({
       sc,
@@ -155,7 +193,7 @@ export async function runHonesty(deps: HonestyDeps, o: HonestyOptions): Promise<
       chainModel: CHAIN_MODEL_VERSION,
       seed,
     });
-    const cacheName = `honesty-${o.scenario}-${sc.sim.premium}-${window.from}-${window.to}-${seed}.json`;
+    const cacheName = `${stem}.json`;
     const hit = o.cache ? work.readResult(cacheName) : null;
     if (hit && (hit as { key?: string }).key === key) {
       const res = (hit as { result: SeedResult }).result;
@@ -168,17 +206,28 @@ export async function runHonesty(deps: HonestyDeps, o: HonestyOptions): Promise<
     const seedDeps = work.open(name, sc.flags);
     try {
       const t0 = seedDeps.clock.monotonicMs();
-      const bt = await farmBacktest(seedDeps, {
-        source: 'sim',
-        from: window.from,
-        to: window.to,
-        gridFile: o.gridFile,
-        engine: o.engine,
-        seed,
-        sim: { ...sc.sim, seed },
-      });
+      // A kept database that already holds this seed's finished farm is promoted again, not farmed again.
+      const kept = keptRun(seedDeps, { sim: { ...sc.sim, seed }, window, gridHash, flags: sc.flags });
+      const loaded =
+        kept ??
+        loadBacktest(
+          seedDeps,
+          (
+            await farmBacktest(seedDeps, {
+              source: 'sim',
+              from: window.from,
+              to: window.to,
+              gridFile: o.gridFile,
+              engine: o.engine,
+              seed,
+              sim: { ...sc.sim, seed },
+            })
+          ).runId,
+        );
+      if (kept) o.log?.(`seed ${seed}: the farm kept in ${name} (run ${kept.run.id}) is promoted again`);
       const t1 = seedDeps.clock.monotonicMs();
-      const loaded = loadBacktest(seedDeps, bt.runId);
+      // A reused farm counts the time it took when it ran.
+      const farmMs = kept ? kept.run.updatedMs - kept.run.createdMs : t1 - t0;
       // Each seed's own sub-sample draws, as `argus promote` would use for that run.
       const params: PromoteParams = { ...base, seed };
       const r = await walkForward(
@@ -190,7 +239,7 @@ export async function runHonesty(deps: HonestyDeps, o: HonestyOptions): Promise<
       const res: SeedResult = {
         scenario: o.scenario,
         seed,
-        traders: bt.traders,
+        traders: loaded.data.traders,
         promoted: r.promoted.map((x) => x.trader),
         windows: r.walkForward.windows,
         windowsWithSelection: r.walkForward.windowsWithSelection,
@@ -211,7 +260,7 @@ export async function runHonesty(deps: HonestyDeps, o: HonestyOptions): Promise<
           ),
         ),
         nEff: r.windows.map((w) => w.trials.nEff),
-        farmMs: t1 - t0,
+        farmMs,
         promoteMs: seedDeps.clock.monotonicMs() - t1,
       };
       results.push(res);

@@ -44,10 +44,14 @@ describe('argus promote on a recorded run', () => {
     expect(last.gate!.groups).toHaveLength(8);
     expect(last.gate!.passed).toEqual([]);
     expect(last.candidates).toEqual([]);
-    // 8 groups over the window's days: (z(1 − 0.05/8) + z(0.8))/√T·√252.
-    expect(r.minSharpeAnnual).toBeCloseTo(minDetectableSharpe(last.is.days, 8, 0.05), 12);
+    // Split books: chosen over the first ⌊T/2⌋ days in sample, tested over the rest; the bar is
+    // 8 groups over the tested days: (z(1 − 0.05/8) + z(0.8))/√T·√252.
+    const tested = last.is.days - Math.floor(last.is.days / 2);
+    expect(last.gate!.book).toEqual({ kind: 'split', chosenDays: last.is.days - tested, testedDays: tested });
+    expect(last.gate!.days).toBe(tested);
+    expect(r.minSharpeAnnual).toBeCloseTo(minDetectableSharpe(tested, 8, 0.05), 12);
     expect(r.message).toMatch(
-      /^nothing promoted: no group passed the gate in the last window \(80 % power needs a group Sharpe of \d+\.\d\d\/yr\)$/,
+      /^nothing promoted: no group passed the gate in the last window \(80 % power needs a book Sharpe of \d+\.\d\d\/yr\)$/,
     );
     // Seeded: the same run gives the same verdict.
     const again = await promoteRun(ctx, { run: runId, isMonths: 1, oosMonths: 1, minDays: 0, dryRun: true });

@@ -52,7 +52,9 @@ export function renderHonestyMarkdown(summaries: HonestySummary[]): string {
     'seeds promoting something',
     'seeds whose selections made money out of sample',
     'untested in-sample leader made money out of sample (windows)',
-    '80 %-power group Sharpe/yr',
+    summaries[0]?.settings.params.groupBook === 'whole'
+      ? '80 %-power group Sharpe/yr'
+      : '80 %-power book Sharpe/yr',
   ];
   const rows = summaries.map((s) => {
     const r = s.results;
@@ -79,7 +81,7 @@ export function renderHonestyMarkdown(summaries: HonestySummary[]): string {
   const note = first
     ? `\n\nSimulated ${first.settings.window.from} → ${first.settings.window.to}, chain model ${first.chainModel}; ` +
       `${p.anchored ? 'anchored' : 'rolling'} windows of ${p.isMonths} months in sample and ${p.oosMonths} out, ` +
-      `group gate at α = ${p.groupAlpha}, top ${p.top} per window; seeds ${seedRanges(first.results.map((x) => x.seed))}; ` +
+      `group gate at α = ${p.groupAlpha} on ${p.groupBook === 'whole' ? 'whole groups' : 'split books (the best quarter of each group on the first half in sample, tested on the second)'}, top ${p.top} per window; seeds ${seedRanges(first.results.map((x) => x.seed))}; ` +
       `compute ${minutes(summaries)} (farm and promotion of every seed, cached ones included).`
     : '';
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n') + note;

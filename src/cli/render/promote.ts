@@ -52,7 +52,7 @@ export function renderPromote(r: PromoteOutcome, all: boolean, view: TableView =
   const scheme = p.anchored ? 'anchored at the run’s start' : `${p.isMonths} months`;
   const lines = [
     r.gate === 'group'
-      ? `Run ${r.runId} (${r.source}, ${r.months[0]} → ${r.months[r.months.length - 1]}): walk-forward ${scheme} in sample, ${p.oosMonths} out; group gate at α ${p.groupAlpha} (studentized stationary bootstrap, mean block ${p.meanBlock} days, Holm across groups); deflated Sharpe ratio at α ${p.alpha} as a second opinion`
+      ? `Run ${r.runId} (${r.source}, ${r.months[0]} → ${r.months[r.months.length - 1]}): walk-forward ${scheme} in sample, ${p.oosMonths} out; group gate at α ${p.groupAlpha} on ${p.groupBook === 'split' ? 'split books' : 'whole groups'} (studentized stationary bootstrap, mean block ${p.meanBlock} days, Holm across groups); deflated Sharpe ratio at α ${p.alpha} as a second opinion`
       : `Run ${r.runId} (${r.source}, ${r.months[0]} → ${r.months[r.months.length - 1]}): walk-forward ${scheme} in sample, ${p.oosMonths} out; deflated Sharpe ratio at α ${p.alpha} (the run predates group series: run the backtest again for the group gate)`,
   ];
   if (r.status !== 'ok') {
@@ -81,9 +81,12 @@ export function renderPromote(r: PromoteOutcome, all: boolean, view: TableView =
     `Walk-forward: selections in ${wf.windowsWithSelection} of ${wf.windows} windows, ${wf.selected} in all; out of sample ${formatMoney(wf.oosPnlUsd)}, ${wf.oosPositive} of ${wf.selected} made money`,
   );
   if (last.gate) {
+    const book = last.gate.book;
     lines.push(
-      `Certified: a group's mean daily P&L > 0 (family-wise α ${p.groupAlpha}). Not certified: the configuration picked inside it (best eligible in-sample Sharpe) — it is confirmed only out of sample.`,
-      `Power: over ${last.gate.days} days with ${last.gate.groups.length} groups, a group Sharpe of ${last.gate.minSharpeAnnual.toFixed(2)}/yr is certified with 80 % power; "nothing promoted" means no group edge above about that.`,
+      book?.kind === 'split'
+        ? `Certified: a group holds configurations with an edge — the best quarter of its sampled traders over the first ${book.chosenDays} days in sample made money on average over the last ${book.testedDays} (family-wise α ${p.groupAlpha}). Not certified: the configuration picked inside it (best eligible in-sample Sharpe) — it is confirmed only out of sample.`
+        : `Certified: a group's mean daily P&L > 0 (family-wise α ${p.groupAlpha}). Not certified: the configuration picked inside it (best eligible in-sample Sharpe) — it is confirmed only out of sample.`,
+      `Power: over ${last.gate.days} days with ${last.gate.groups.length} groups, a ${book?.kind === 'split' ? 'book' : 'group'} Sharpe of ${last.gate.minSharpeAnnual.toFixed(2)}/yr is certified with 80 % power; "nothing promoted" means no ${book?.kind === 'split' ? 'book of any group shows an edge' : 'group edge'} above about that.`,
     );
   }
   for (const w of r.windows) {
@@ -144,6 +147,12 @@ type Candidate = WindowResult['candidates'][number] & { window: number };
 
 const GROUP_COLUMNS: Column<Group>[] = [
   { head: 'Group', cell: (v) => groupName(v.label), align: 'left', priority: 1 },
+  {
+    head: 'Book',
+    cell: (v) => (v.book ? `${v.book.chosen.length} of ${v.book.sampled}` : 'all'),
+    priority: 3,
+    csv: (v) => (v.book ? v.book.chosen.join(' ') : 'all'),
+  },
   { head: 'Mean/day', cell: (v) => formatMoney(v.meanUsd, 2), priority: 2, csv: (v) => v.meanUsd },
   {
     head: 'Sharpe/yr',
@@ -239,7 +248,11 @@ function groupTable(g: GateResult, limit: number, view: TableView): string {
       (a, b) => a.pAdjusted - b.pAdjusted || (a.pAsymptotic ?? 2) - (b.pAsymptotic ?? 2) || a.group - b.group,
     )
     .slice(0, limit);
-  const head = `  Groups: ${g.passed.length} of ${g.groups.length} passed; 80 % power at a group Sharpe of ${g.minSharpeAnnual.toFixed(2)}/yr`;
+  const split =
+    g.book?.kind === 'split'
+      ? ` (books chosen over ${g.book.chosenDays} days, tested over ${g.book.testedDays})`
+      : '';
+  const head = `  Groups: ${g.passed.length} of ${g.groups.length} passed${split}; 80 % power at a ${split ? 'book' : 'group'} Sharpe of ${g.minSharpeAnnual.toFixed(2)}/yr`;
   const more = g.groups.length - shown.length;
   return `${head}\n${columnsTable(GROUP_COLUMNS, shown, view)}${more > 0 ? `\n  … and ${more} more groups (--all)` : ''}`;
 }

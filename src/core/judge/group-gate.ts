@@ -1,5 +1,6 @@
 import type { GroupLabel } from '../farm/groups.js';
 import { bootstrapMeanTest, hacTest, minDetectableSharpe, resamplesFor, tStat } from './bootstrap.js';
+import type { GroupBookKind } from './group-book.js';
 import { annualise } from './stats.js';
 
 /**
@@ -34,6 +35,8 @@ export interface GroupVerdict {
   pAdjusted: number;
   passed: boolean;
   reason: string;
+  /** The split book: the group's sampled traders and the ones the book held (absent: the whole group). */
+  book?: { sampled: number; chosen: number[] };
 }
 
 export interface GateResult {
@@ -44,6 +47,8 @@ export interface GateResult {
   passed: number[];
   /** The smallest group Sharpe per year this window would certify with 80 % power (one edge group). */
   minSharpeAnnual: number;
+  /** What was tested per group: days choosing the books (split) and days testing them (`days`). */
+  book?: { kind: GroupBookKind; chosenDays: number; testedDays: number };
 }
 
 export interface GateInput {

@@ -2,6 +2,7 @@ import type { TraderConfig } from '../farm/grid.js';
 import type { GroupLabel } from '../farm/groups.js';
 import { MS_PER_DAY } from '../units.js';
 import { DEFAULT_RHO, effectiveTrials, type TrialEstimate } from './cluster.js';
+import { type GroupBookKind, type GroupBooks, splitBooks, wholeBooks } from './group-book.js';
 import { type GateResult, groupGate } from './group-gate.js';
 import { type TradeStats, tradeStats } from './review.js';
 import { annualise, deflatedSharpe, moments, sharpe, variance } from './stats.js';
@@ -24,6 +25,8 @@ export interface PromoteParams {
   /** The group gate's family-wise level and its bootstrap's mean block (days). */
   groupAlpha: number;
   meanBlock: number;
+  /** What the gate tests per group (see group-book.ts). */
+  groupBook: GroupBookKind;
   /** Expanding in-sample windows from the run's start instead of rolling ones. */
   anchored: boolean;
   seed: number;
@@ -41,6 +44,7 @@ export const DEFAULT_PARAMS: PromoteParams = {
   rho: DEFAULT_RHO,
   groupAlpha: 0.05,
   meanBlock: 10,
+  groupBook: 'split',
   anchored: false,
   seed: 1,
 };
@@ -227,7 +231,7 @@ export function planWalkForward(
     if (dayTo - dayFrom < 2) continue;
     const isEndMs = d.days[dayTo - 1].closeMs;
     const isAfterMs = dayFrom > 0 ? d.days[dayFrom - 1].closeMs : Number.NEGATIVE_INFINITY;
-    const gate = d.groups ? gateOverDays(d.groups, d.days.length, p, pair.index, dayFrom, dayTo) : null;
+    const gate = d.groups ? windowGate(d, d.groups, p, pair.index, dayFrom, dayTo) : null;
     const passing = gate ? new Set(gate.passed) : null;
     const keys: { trader: number; isPnlCents: number; key: number }[] = [];
     for (let i = 0; i < d.traders; i++) {
@@ -249,7 +253,21 @@ export function planWalkForward(
   return { windows, union: [...union].sort((a, b) => a - b), untilDay };
 }
 
-/** The group gate over days [dayFrom, dayTo) of a series `days` long: each group's equal-weight daily P&L. */
+/** The group gate of one window, in sample over run days [dayFrom, dayTo), on the books `p.groupBook` names. */
+export function windowGate(
+  d: Pick<RunData, 'days' | 'sample'>,
+  g: GroupData,
+  p: Pick<PromoteParams, 'groupAlpha' | 'meanBlock' | 'seed' | 'groupBook'>,
+  index: number,
+  dayFrom: number,
+  dayTo: number,
+): GateResult {
+  const books =
+    p.groupBook === 'split' ? splitBooks(d, g, dayFrom, dayTo) : wholeBooks(g, d.days.length, dayFrom, dayTo);
+  return gateBooks(books, g, p, index);
+}
+
+/** The group gate over days [dayFrom, dayTo) of a series `days` long: each group's whole equal-weight book. */
 export function gateOverDays(
   g: Pick<GroupData, 'count' | 'size' | 'label' | 'daily'>,
   days: number,
@@ -258,14 +276,32 @@ export function gateOverDays(
   dayFrom: number,
   dayTo: number,
 ): GateResult {
-  const series = Array.from({ length: g.count }, (_, k) =>
-    Float64Array.from({ length: dayTo - dayFrom }, (_, u) => g.daily[k * days + dayFrom + u] / g.size),
-  );
+  return gateBooks(wholeBooks(g, days, dayFrom, dayTo), g, p, index);
+}
+
+function gateBooks(
+  books: GroupBooks,
+  g: Pick<GroupData, 'count' | 'label'>,
+  p: Pick<PromoteParams, 'groupAlpha' | 'meanBlock' | 'seed'>,
+  index: number,
+): GateResult {
   const labels = Array.from({ length: g.count }, (_, k) => g.label(k));
-  return groupGate(
-    { series, labels, substream: index },
+  const r = groupGate(
+    { series: books.series, labels, substream: index },
     { alpha: p.groupAlpha, meanBlock: p.meanBlock, seed: p.seed },
   );
+  r.book = {
+    kind: books.kind,
+    chosenDays: books.testFrom - books.chooseFrom,
+    testedDays: books.testTo - books.testFrom,
+  };
+  if (books.members)
+    books.members.forEach((m, k) => {
+      const v = r.groups[k];
+      v.book = m;
+      if (!m.sampled) v.reason = 'failed: none of its traders is in the daily sample';
+    });
+  return r;
 }
 
 /** Per-day Sharpe over months [from, to) (`days` days) from the monthly Σpnl and Σpnl²; −∞ without variance. */
@@ -548,7 +584,7 @@ export async function walkForward(
     message: promoted.length
       ? `${promoted.length} configuration(s) promoted`
       : last.gate && !last.gate.passed.length
-        ? `nothing promoted: no group passed the gate in the last window (80 % power needs a group Sharpe of ${last.gate.minSharpeAnnual.toFixed(2)}/yr)`
+        ? `nothing promoted: no group passed the gate in the last window (80 % power needs a ${last.gate.book?.kind === 'split' ? 'book' : 'group'} Sharpe of ${last.gate.minSharpeAnnual.toFixed(2)}/yr)`
         : 'nothing promoted: no configuration passed in sample and made money out of sample',
     minSharpeAnnual: last.gate?.minSharpeAnnual ?? null,
     windows,
@@ -571,6 +607,8 @@ export function checkParams(p: PromoteParams): void {
   if (!(p.alpha > 0 && p.alpha < 1)) bad(`alpha must be in (0, 1), got ${p.alpha}`);
   if (!(p.groupAlpha > 0 && p.groupAlpha < 1)) bad(`group alpha must be in (0, 1), got ${p.groupAlpha}`);
   if (!(p.meanBlock >= 1 && p.meanBlock <= 63)) bad(`mean block must be 1–63 days, got ${p.meanBlock}`);
+  if (p.groupBook !== 'split' && p.groupBook !== 'whole')
+    bad(`group book must be split or whole, got ${p.groupBook}`);
   if (!(Number.isInteger(p.isMonths) && p.isMonths >= 1)) bad('in-sample months must be a positive integer');
   if (!(Number.isInteger(p.oosMonths) && p.oosMonths >= 1))
     bad('out-of-sample months must be a positive integer');

@@ -70,7 +70,7 @@ describe('renderHonestyMarkdown', () => {
     ]);
     const lines = renderHonestyMarkdown([nul, power]).split('\n');
     expect(lines[0]).toBe(
-      '| market | traders | seeds | windows selecting anything (95 % bound) | seeds promoting something | seeds whose selections made money out of sample | untested in-sample leader made money out of sample (windows) | 80 %-power group Sharpe/yr |',
+      '| market | traders | seeds | windows selecting anything (95 % bound) | seeds promoting something | seeds whose selections made money out of sample | untested in-sample leader made money out of sample (windows) | 80 %-power book Sharpe/yr |',
     );
     expect(lines[1]).toBe('| --- | --- | --- | --- | --- | --- | --- | --- |');
     // Null: two seeds, bars 4.70 and 5.49 differ so the range is printed; naive 10 + 10 of 54.
@@ -83,7 +83,7 @@ describe('renderHonestyMarkdown', () => {
     );
     // 5 seeds × 1.5 min of farm and promotion.
     expect(lines[5]).toBe(
-      'Simulated 2022-01-04 → 2026-12-31, chain model chain-model-2; rolling windows of 6 months in sample and 2 out, group gate at α = 0.05, top 5 per window; seeds 1–2; compute 7.5 min (farm and promotion of every seed, cached ones included).',
+      'Simulated 2022-01-04 → 2026-12-31, chain model chain-model-2; rolling windows of 6 months in sample and 2 out, group gate at α = 0.05 on split books (the best quarter of each group on the first half in sample, tested on the second), top 5 per window; seeds 1–2; compute 7.5 min (farm and promotion of every seed, cached ones included).',
     );
   });
 

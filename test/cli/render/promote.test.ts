@@ -49,17 +49,20 @@ describe('argus promote, printed', () => {
   it('the group gate: the groups in Holm order with their statistics, what is certified, and the power', () => {
     const out = renderPromote(gated, false).split('\n');
     expect(out[0]).toMatch(
-      /group gate at α 0\.05 \(studentized stationary bootstrap, mean block 10 days, Holm across groups\)/,
+      /group gate at α 0\.05 on split books \(studentized stationary bootstrap, mean block 10 days, Holm across groups\)/,
     );
     expect(out).toContain(`${gated.message.charAt(0).toUpperCase()}${gated.message.slice(1)}`);
-    expect(out.some((l) => l.startsWith("Certified: a group's mean daily P&L > 0"))).toBe(true);
     const g = gated.windows.at(-1)!.gate!;
+    const { chosenDays, testedDays } = g.book!;
     expect(out).toContain(
-      `  Groups: 0 of 8 passed; 80 % power at a group Sharpe of ${g.minSharpeAnnual.toFixed(2)}/yr`,
+      `Certified: a group holds configurations with an edge — the best quarter of its sampled traders over the first ${chosenDays} days in sample made money on average over the last ${testedDays} (family-wise α 0.05). Not certified: the configuration picked inside it (best eligible in-sample Sharpe) — it is confirmed only out of sample.`,
+    );
+    expect(out).toContain(
+      `  Groups: 0 of 8 passed (books chosen over ${chosenDays} days, tested over ${testedDays}); 80 % power at a book Sharpe of ${g.minSharpeAnnual.toFixed(2)}/yr`,
     );
     const head = out.findIndex((l) => l.startsWith('Group '));
     expect(out[head]).toMatch(
-      /^Group +Mean\/day +Sharpe\/yr +t +p \(NW\) +p \(boot\) +Resamples +Holm p +Verdict/,
+      /^Group +Book +Mean\/day +Sharpe\/yr +t +p \(NW\) +p \(boot\) +Resamples +Holm p +Verdict/,
     );
     const rows = out.slice(head + 1).filter((l) => /^IBIT \d+d Δ0\.\d+ \$\d/.test(l));
     expect(rows).toHaveLength(5);

@@ -29,14 +29,14 @@ describe('walk-forward with the group gate', () => {
     expect(r.promoted).toEqual([]);
   });
 
-  it('a group with an edge passes; the pick inside it is its best eligible in-sample Sharpe, one per recommendation', async () => {
+  it('whole groups: a group with an edge passes; the pick inside it is its best eligible in-sample Sharpe, one per recommendation', async () => {
     // Every trader of group 5 earns 0.4 sd a day (the group’s book: a Sharpe near 0.65 a day, t ≈ 7 over 126 days).
     const edge = new Map<number, number>();
     for (let i = 0; i < 256; i++) if (of[i] === 5) edge.set(i, 0.4);
     const { daily, D } = synthRun({ traders: 256, months: 14, seed: 22, edge });
     const r = await walkForward(
       withGroups(runData(daily, 256, 14), daily),
-      { ...params, top: 2 },
+      { ...params, top: 2, groupBook: 'whole' },
       provider(daily, D),
     );
     for (const w of r.windows) {

@@ -3,6 +3,8 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { dateFlag, engineFlag, numberFlag } from '../cli/flags.js';
 import { renderHonestyMarkdown, renderHonestySeed, renderHonestySummary } from '../cli/render/honesty.js';
+import { GROUP_BOOKS } from '../core/judge/group-book.js';
+import { DEFAULT_PARAMS } from '../core/judge/walk-forward.js';
 import { type HonestySummary, runHonesty, type Scenario } from '../services/honesty.js';
 
 export default class Honesty extends BaseCommand<typeof Honesty> {
@@ -32,7 +34,15 @@ export default class Honesty extends BaseCommand<typeof Honesty> {
     'work-dir': Flags.string({
       description: 'where the per-seed databases go (default: honesty/ in the data directory)',
     }),
-    keep: Flags.boolean({ description: 'keep the per-seed databases' }),
+    keep: Flags.boolean({
+      description:
+        'keep the per-seed databases; a later study of the same market (seed, window, grid, fills, fees) in the same --work-dir promotes them again instead of farming',
+    }),
+    'group-book': Flags.option({
+      description: "what the promotion's group gate tests per group (`argus promote --group-book`)",
+      options: GROUP_BOOKS,
+      default: DEFAULT_PARAMS.groupBook,
+    })(),
     premium: numberFlag({ description: 'power scenario: implied-vol premium (default 0.2)' }),
     curve: Flags.boolean({
       description: 'power scenario at premiums 0, 0.2, 0.4 and 0.6 (the power curve)',
@@ -70,6 +80,7 @@ export default class Honesty extends BaseCommand<typeof Honesty> {
         engine: f.engine,
         workDir,
         keep: f.keep,
+        params: { groupBook: f['group-book'] },
         premium,
         window,
         cache: !f['no-cache'],

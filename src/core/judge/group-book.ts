@@ -1,5 +1,17 @@
 import { tStat } from './bootstrap.js';
-import type { GroupData, RunData } from './walk-forward.js';
+
+/** What the books read of a run (RunData and GroupData have these). */
+interface SampledRun {
+  days: readonly unknown[];
+  /** The seeded daily-P&L sample: ids and [k * days + d] cents. */
+  sample: { ids: Int32Array; daily: Float32Array } | null;
+}
+interface GroupSums {
+  count: number;
+  size: number;
+  /** Σ over the group's traders of their daily P&L, [group * days + day] (cents). */
+  daily: Float64Array;
+}
 
 /**
  * What the group gate tests per group. `whole`: the equal-weight book of every trader in the
@@ -30,12 +42,7 @@ export interface GroupBooks {
 }
 
 /** The whole groups' books over run days [dayFrom, dayTo), from the stored group sums (`days` a series). */
-export function wholeBooks(
-  g: Pick<GroupData, 'count' | 'size' | 'daily'>,
-  days: number,
-  dayFrom: number,
-  dayTo: number,
-): GroupBooks {
+export function wholeBooks(g: GroupSums, days: number, dayFrom: number, dayTo: number): GroupBooks {
   const series = Array.from({ length: g.count }, (_, k) =>
     Float64Array.from({ length: dayTo - dayFrom }, (_, u) => g.daily[k * days + dayFrom + u] / g.size),
   );
@@ -49,8 +56,8 @@ export function wholeBooks(
  * no sampled trader gets an empty series, which the gate fails.
  */
 export function splitBooks(
-  d: Pick<RunData, 'days' | 'sample'>,
-  g: Pick<GroupData, 'count' | 'of'>,
+  d: SampledRun,
+  g: { count: number; of(trader: number): number },
   dayFrom: number,
   dayTo: number,
 ): GroupBooks {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { groupIndex } from '../../../src/core/farm/groups.js';
 import { splitBooks, wholeBooks } from '../../../src/core/judge/group-book.js';
-import { DEFAULT_PARAMS, type PromoteParams, walkForward } from '../../../src/core/judge/walk-forward.js';
+import {
+  DEFAULT_PARAMS,
+  type PromoteParams,
+  walkForward,
+  windowGate,
+} from '../../../src/core/judge/walk-forward.js';
 import { grid, provider, runData, synthRun, withGroups } from '../../support/walk-forward-run.js';
 
 describe('the group books', () => {
@@ -49,6 +54,22 @@ describe('the group books', () => {
     expect([b.testFrom, b.testTo]).toEqual([5, 8]);
     expect(b.members![0].chosen).toEqual([0]);
     expect([...b.series[0]]).toEqual([20, 30, 40]);
+  });
+
+  it('the gate fails a group none of whose traders is sampled, and says so', () => {
+    const groups = {
+      ...g,
+      size: 4,
+      daily: new Float64Array(3 * D),
+      monthlySumSq: new Float32Array(0),
+      label: (k: number) => ({ symbol: 'IBIT' as const, dte: 7 + k, shortDelta: 0.2, width: 1 }),
+    };
+    const r = windowGate(d, groups, { ...DEFAULT_PARAMS, groupBook: 'split' }, 0, 0, D);
+    expect(r.book).toEqual({ kind: 'split', chosenDays: 4, testedDays: 4 });
+    expect(r.groups[2].book).toEqual({ sampled: 0, chosen: [] });
+    expect(r.groups[2].passed).toBe(false);
+    expect(r.groups[2].reason).toBe('failed: none of its traders is in the daily sample');
+    expect(r.groups[1].book).toEqual({ sampled: 8, chosen: [5, 4] });
   });
 
   it('whole: every trader of the group over the whole window, from the stored sums', () => {

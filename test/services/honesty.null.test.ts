@@ -22,7 +22,7 @@ describe('honesty, null: a fair market promotes nothing', () => {
       process.stdout.write(`${describeSeed(r)}\n`);
       results.push(r);
       expect(r.windows).toBe(9);
-    }, 180_000);
+    }, 300_000);
   }
 
   it('windows that select anything: at most 1.5 α of 180 (13)', () => {

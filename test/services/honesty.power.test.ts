@@ -23,7 +23,7 @@ describe('honesty, power: a premium market', () => {
       process.stdout.write(`${describeSeed(r)}\n`);
       results.push(r);
       expect(r.windows).toBe(9);
-    }, 180_000);
+    }, 300_000);
   }
 
   it('reports all 20 seeds', () => {

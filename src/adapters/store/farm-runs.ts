@@ -154,15 +154,13 @@ export class SqliteFarmRuns implements FarmRuns {
       groups: number;
       group_pnl: Buffer;
     }[];
-    const groups = days.length ? days[0].groups : 0;
-    const groupDaily = new Float64Array(groups * days.length);
-    days.forEach((d, j) => {
-      if (d.groups !== groups)
-        throw new ArgusError(`live session ${d.date} holds ${d.groups} groups, the first ${groups}`);
-      const g = f64(d.group_pnl);
-      for (let k = 0; k < groups; k++) groupDaily[k * days.length + j] = g[k];
-    });
-    return { dates: days.map((d) => d.date), closeMs: days.map((d) => d.close_ms), groups, groupDaily };
+    const rows = days.map((d) => ({ key: d.date, width: d.groups, blob: d.group_pnl }));
+    return {
+      dates: days.map((d) => d.date),
+      closeMs: days.map((d) => d.close_ms),
+      groups: rows[0]?.width ?? 0,
+      groupDaily: itemMajor(rows, 'session', 'groups'),
+    };
   }
 
   liveMonths(runId: string): LiveMonths {
@@ -172,21 +170,22 @@ export class SqliteFarmRuns implements FarmRuns {
       pnl_cents: Buffer;
       sum_sq: Buffer;
     }[];
-    const traders = months.length ? months[0].traders : 0;
-    const M = months.length;
-    const monthlyCents = new Float64Array(traders * M);
-    const monthlySumSq = new Float64Array(traders * M);
-    months.forEach((m, j) => {
-      if (m.traders !== traders)
-        throw new ArgusError(`live month ${m.month} holds ${m.traders} traders, the first ${traders}`);
-      const p = f64(m.pnl_cents);
-      const q = f64(m.sum_sq);
-      for (let i = 0; i < traders; i++) {
-        monthlyCents[i * M + j] = p[i];
-        monthlySumSq[i * M + j] = q[i];
-      }
-    });
-    return { months: months.map((m) => m.month), traders, monthlyCents, monthlySumSq };
+    const rows = (blob: (m: (typeof months)[number]) => Buffer) =>
+      months.map((m) => ({ key: m.month, width: m.traders, blob: blob(m) }));
+    return {
+      months: months.map((m) => m.month),
+      traders: months[0]?.traders ?? 0,
+      monthlyCents: itemMajor(
+        rows((m) => m.pnl_cents),
+        'month',
+        'traders',
+      ),
+      monthlySumSq: itemMajor(
+        rows((m) => m.sum_sq),
+        'month',
+        'traders',
+      ),
+    };
   }
 
   /** Books one session inside the step's transaction: a session is booked once, its month summed. */
@@ -554,4 +553,21 @@ export class SqliteFarmRuns implements FarmRuns {
       f.spans ? JSON.stringify(f.spans) : null,
     );
   }
+}
+
+/** Per-row blobs of one width laid out as [item * rows + row]; a row of another width is refused. */
+function itemMajor(
+  rows: { key: string; width: number; blob: Buffer }[],
+  row: string,
+  item: string,
+): Float64Array {
+  const width = rows[0]?.width ?? 0;
+  const out = new Float64Array(width * rows.length);
+  rows.forEach((r, j) => {
+    if (r.width !== width)
+      throw new ArgusError(`live ${row} ${r.key} holds ${r.width} ${item}, the first ${width}`);
+    const v = f64(r.blob);
+    for (let k = 0; k < width; k++) out[k * rows.length + j] = v[k];
+  });
+  return out;
 }

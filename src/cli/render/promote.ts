@@ -82,11 +82,12 @@ export function renderPromote(r: PromoteOutcome, all: boolean, view: TableView =
   );
   if (last.gate) {
     const book = last.gate.book;
+    const split = book?.kind === 'split';
     lines.push(
-      book?.kind === 'split'
+      split
         ? `Certified: a group holds configurations with an edge — the best quarter of its sampled traders over the first ${book.chosenDays} days in sample made money on average over the last ${book.testedDays} (family-wise α ${p.groupAlpha}). Not certified: the configuration picked inside it (best eligible in-sample Sharpe) — it is confirmed only out of sample.`
         : `Certified: a group's mean daily P&L > 0 (family-wise α ${p.groupAlpha}). Not certified: the configuration picked inside it (best eligible in-sample Sharpe) — it is confirmed only out of sample.`,
-      `Power: over ${last.gate.days} days with ${last.gate.groups.length} groups, a ${book?.kind === 'split' ? 'book' : 'group'} Sharpe of ${last.gate.minSharpeAnnual.toFixed(2)}/yr is certified with 80 % power; "nothing promoted" means no ${book?.kind === 'split' ? 'book of any group shows an edge' : 'group edge'} above about that.`,
+      `Power: over ${last.gate.days} days with ${last.gate.groups.length} groups, a ${split ? 'book' : 'group'} Sharpe of ${last.gate.minSharpeAnnual.toFixed(2)}/yr is certified with 80 % power; "nothing promoted" means no ${split ? 'book of any group shows an edge' : 'group edge'} above about that.`,
     );
   }
   for (const w of r.windows) {

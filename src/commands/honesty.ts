@@ -4,6 +4,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { dateFlag, engineFlag, numberFlag } from '../cli/flags.js';
 import { renderHonestyMarkdown, renderHonestySeed, renderHonestySummary } from '../cli/render/honesty.js';
 import { GROUP_BOOKS } from '../core/judge/group-book.js';
+import { GROUP_TESTS } from '../core/judge/group-gate.js';
 import { DEFAULT_PARAMS } from '../core/judge/walk-forward.js';
 import { type HonestySummary, runHonesty, type Scenario } from '../services/honesty.js';
 
@@ -43,6 +44,11 @@ export default class Honesty extends BaseCommand<typeof Honesty> {
       options: GROUP_BOOKS,
       default: DEFAULT_PARAMS.groupBook,
     })(),
+    'group-test': Flags.option({
+      description: "the group gate's step-down across groups (`argus promote --group-test`)",
+      options: GROUP_TESTS,
+      default: DEFAULT_PARAMS.groupTest,
+    })(),
     premium: numberFlag({ description: 'power scenario: implied-vol premium (default 0.2)' }),
     curve: Flags.boolean({
       description: 'power scenario at premiums 0, 0.2, 0.4 and 0.6 (the power curve)',
@@ -80,7 +86,7 @@ export default class Honesty extends BaseCommand<typeof Honesty> {
         engine: f.engine,
         workDir,
         keep: f.keep,
-        params: { groupBook: f['group-book'] },
+        params: { groupBook: f['group-book'], groupTest: f['group-test'] },
         premium,
         window,
         cache: !f['no-cache'],

@@ -5,6 +5,7 @@ import { promoteCsv, renderLiveGate, renderPromote } from '../cli/render/promote
 import { renderPromoteReview } from '../cli/render/promote-review.js';
 import { outputWidth } from '../cli/terminal.js';
 import { GROUP_BOOKS } from '../core/judge/group-book.js';
+import { GROUP_TESTS } from '../core/judge/group-gate.js';
 import { DEFAULT_PARAMS } from '../core/judge/walk-forward.js';
 import {
   type LiveGateResult,
@@ -30,7 +31,7 @@ export default class Promote extends BaseCommand<typeof Promote> {
   static override flags = {
     run: Flags.string({
       description:
-        'backtest run id (or its first characters), or latest; `live`: the group gate over the sessions the live farm booked (only --is-months, --group-alpha and --mean-block apply; nothing is promoted)',
+        'backtest run id (or its first characters), or latest; `live`: the group gate over the sessions the live farm booked (only --is-months, --group-alpha, --mean-block and --group-test apply; nothing is promoted)',
       default: 'latest',
     }),
     'dry-run': Flags.boolean({ description: 'show what would be promoted (or demoted); record nothing' }),
@@ -56,7 +57,7 @@ export default class Promote extends BaseCommand<typeof Promote> {
       min: 1,
     }),
     'group-alpha': numberFlag({
-      description: 'family-wise level of the group gate (Holm across groups)',
+      description: 'family-wise level of the group gate (the step-down across groups, --group-test)',
       default: DEFAULT_PARAMS.groupAlpha,
       min: 0,
       max: 1,
@@ -72,6 +73,12 @@ export default class Promote extends BaseCommand<typeof Promote> {
         "what the gate tests per group: split = the best quarter of its sampled traders on the in-sample window's first half, held over its second half (H0: no configuration in the group has an edge); whole = every trader over the whole window (H0: the group's average has none)",
       options: GROUP_BOOKS,
       default: DEFAULT_PARAMS.groupBook,
+    })(),
+    'group-test': Flags.option({
+      description:
+        "the step-down across groups: min-p = Romano–Wolf's balanced step-down on one joint bootstrap of every group (its bar is lower where groups move together); holm = a bootstrap per group against Holm's thresholds α/(m − k)",
+      options: GROUP_TESTS,
+      default: DEFAULT_PARAMS.groupTest,
     })(),
     anchored: Flags.boolean({
       description: 'expanding in-sample windows from the run’s start (default: rolling)',
@@ -133,6 +140,7 @@ export default class Promote extends BaseCommand<typeof Promote> {
         isMonths: f['is-months'],
         groupAlpha: f['group-alpha'],
         meanBlock: f['mean-block'],
+        groupTest: f['group-test'],
       });
       if (!quiet) this.log(renderLiveGate(r, { width: outputWidth(), pick: columnList(f.columns) }));
       return r;
@@ -161,6 +169,7 @@ export default class Promote extends BaseCommand<typeof Promote> {
       groupAlpha: f['group-alpha'],
       meanBlock: f['mean-block'],
       groupBook: f['group-book'],
+      groupTest: f['group-test'],
       anchored: f.anchored,
       log: quiet ? undefined : (m) => process.stderr.write(`${m}\n`),
     });

@@ -51,7 +51,7 @@ export interface SeedResult {
   gate: 'group' | 'dsr';
   /** Windows in which some group passed the gate (a selection needs one, and an eligible pick). */
   groupWindows: number;
-  /** Per window: the smallest Holm-adjusted group p (group gate; empty otherwise). */
+  /** Per window: the smallest step-down adjusted group p (group gate; empty otherwise). */
   minGroupP: number[];
   /** The last window's group Sharpe per year certified with 80 % power (group gate). */
   minSharpeAnnual: number | null;

@@ -2,7 +2,7 @@ import { UsageError } from '../core/errors.js';
 import { parseGrid } from '../core/farm/grid.js';
 import { groupCount, groupLabel } from '../core/farm/groups.js';
 import { monthsBetween } from '../core/farm/runner.js';
-import type { GateResult } from '../core/judge/group-gate.js';
+import type { GateResult, GroupTest } from '../core/judge/group-gate.js';
 import { DEFAULT_PARAMS, gateOverDays } from '../core/judge/walk-forward.js';
 import type { Deps } from './deps.js';
 
@@ -12,12 +12,13 @@ export interface LiveGateRequest {
   isMonths?: number;
   groupAlpha?: number;
   meanBlock?: number;
+  groupTest?: GroupTest;
 }
 
 /** The group gate over the live farm's own booked sessions: which trades it certifies on live fills. */
 export interface LiveGateResult {
   runId: string;
-  params: { isMonths: number; groupAlpha: number; meanBlock: number };
+  params: { isMonths: number; groupAlpha: number; meanBlock: number; groupTest: GroupTest };
   /** Every session the live farm has booked (from/to null: none yet). */
   booked: { sessions: number; from: string | null; to: string | null };
   /** The sessions tested: the last `isMonths` calendar months of the booked ones; null with fewer than two booked. */
@@ -38,6 +39,7 @@ export function liveGate(deps: LiveGateDeps, req: LiveGateRequest): LiveGateResu
     isMonths: req.isMonths ?? DEFAULT_PARAMS.isMonths,
     groupAlpha: req.groupAlpha ?? DEFAULT_PARAMS.groupAlpha,
     meanBlock: req.meanBlock ?? DEFAULT_PARAMS.meanBlock,
+    groupTest: req.groupTest ?? DEFAULT_PARAMS.groupTest,
   };
   const runs = deps.farmRuns;
   const runId = runs.liveRunId();

@@ -27,10 +27,10 @@ export class SqlitePromotions implements Promotions {
       const e = r.evidence_json
         ? (JSON.parse(r.evidence_json) as { pValue?: number | null; groupPAdjusted?: number | null })
         : {};
-      // The group gate's Holm p certifies (the group); the DSR p is the older gate's, or the second opinion.
+      // The group gate's adjusted p certifies (the group); the DSR p is the older gate's, or the second opinion.
       const p =
         typeof e.groupPAdjusted === 'number'
-          ? `, group Holm p ${e.groupPAdjusted.toExponential(1)}`
+          ? `, group adjusted p ${e.groupPAdjusted.toExponential(1)}`
           : typeof e.pValue === 'number'
             ? `, DSR p ${e.pValue.toExponential(1)}`
             : '';

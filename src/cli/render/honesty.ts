@@ -1,6 +1,7 @@
 import { formatMoney } from '../../core/format.js';
 import { fmtP } from '../../core/judge/walk-forward.js';
 import type { HonestySummary, SeedResult } from '../../services/honesty.js';
+import { stepDownName } from './promote.js';
 
 /** One seed of the honesty test, on one line. */
 export function renderHonestySeed(r: SeedResult): string {
@@ -8,7 +9,7 @@ export function renderHonestySeed(r: SeedResult): string {
     `${r.scenario} seed ${r.seed}: promoted ${r.promoted.length ? r.promoted.join(', ') : 'nothing'}; ` +
     `selections in ${r.windowsWithSelection}/${r.windows} windows (${r.selected}), out of sample ${formatMoney(r.oosPnlUsd)}; ` +
     (r.gate === 'group'
-      ? `groups passed in ${r.groupWindows}/${r.windows} windows, min Holm p by window ${r.minGroupP.map(fmtP).join(' ')}, 80 % power at ${r.minSharpeAnnual?.toFixed(2)}/yr; `
+      ? `groups passed in ${r.groupWindows}/${r.windows} windows, min adjusted group p by window ${r.minGroupP.map(fmtP).join(' ')}, 80 % power at ${r.minSharpeAnnual?.toFixed(2)}/yr; `
       : '') +
     `min DSR p by window ${r.minP.map(fmtP).join(' ')}; N_eff ${r.nEff.map((n) => Math.round(n)).join(' ')}; ` +
     `naive leader made money out of sample in ${r.naive.positive}/${r.naive.windows}; ` +
@@ -81,7 +82,7 @@ export function renderHonestyMarkdown(summaries: HonestySummary[]): string {
   const note = first
     ? `\n\nSimulated ${first.settings.window.from} → ${first.settings.window.to}, chain model ${first.chainModel}; ` +
       `${p.anchored ? 'anchored' : 'rolling'} windows of ${p.isMonths} months in sample and ${p.oosMonths} out, ` +
-      `group gate at α = ${p.groupAlpha} on ${p.groupBook === 'whole' ? 'whole groups' : 'split books (the best quarter of each group on the first half in sample, tested on the second)'}, top ${p.top} per window; seeds ${seedRanges(first.results.map((x) => x.seed))}; ` +
+      `group gate at α = ${p.groupAlpha} on ${p.groupBook === 'whole' ? 'whole groups' : 'split books (the best quarter of each group on the first half in sample, tested on the second)'}, ${stepDownName(p.groupTest ?? 'holm')}, top ${p.top} per window; seeds ${seedRanges(first.results.map((x) => x.seed))}; ` +
       `compute ${minutes(summaries)} (farm and promotion of every seed, cached ones included).`
     : '';
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n') + note;

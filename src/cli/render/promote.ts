@@ -1,6 +1,6 @@
 import { groupName } from '../../core/farm/groups.js';
 import { formatMoney } from '../../core/format.js';
-import type { GateResult } from '../../core/judge/group-gate.js';
+import type { GateResult, GroupTest } from '../../core/judge/group-gate.js';
 import { type CandidateResult, fmtP, type WindowResult } from '../../core/judge/walk-forward.js';
 import { type ProvenanceSpan, SPAN_KINDS } from '../../core/market/provenance.js';
 import type { LiveGateResult } from '../../services/live-gate.js';
@@ -30,7 +30,7 @@ export function renderLiveGate(r: LiveGateResult, view: TableView = {}): string 
     ].join('\n');
   const lines = [
     `Live farm ${r.runId}: ${r.booked.sessions} sessions booked by \`argus expire\` (${r.booked.from} → ${r.booked.to}).`,
-    `Group gate over the last ${p.isMonths} months' sessions, ${r.window.from} → ${r.window.to} (${r.window.sessions} sessions): α ${p.groupAlpha}, studentized stationary bootstrap with mean block ${p.meanBlock} days, Holm across groups.`,
+    `Group gate over the last ${p.isMonths} months' sessions, ${r.window.from} → ${r.window.to} (${r.window.sessions} sessions): α ${p.groupAlpha}, studentized stationary bootstrap with mean block ${p.meanBlock} days, ${stepDownName(p.groupTest)}.`,
   ];
   if (r.missing.length)
     lines.push(
@@ -46,13 +46,18 @@ export function renderLiveGate(r: LiveGateResult, view: TableView = {}): string 
   return lines.join('\n');
 }
 
+/** The step-down across groups, as the settings line names it. */
+export function stepDownName(test: GroupTest): string {
+  return test === 'holm' ? 'Holm across groups' : "Romano–Wolf's min-p step-down across groups (one joint bootstrap)";
+}
+
 /** `argus promote`: the settings, the verdict, then the evidence (the last window's best few, or everything with --all). */
 export function renderPromote(r: PromoteOutcome, all: boolean, view: TableView = {}): string {
   const p = r.params;
   const scheme = p.anchored ? 'anchored at the run’s start' : `${p.isMonths} months`;
   const lines = [
     r.gate === 'group'
-      ? `Run ${r.runId} (${r.source}, ${r.months[0]} → ${r.months[r.months.length - 1]}): walk-forward ${scheme} in sample, ${p.oosMonths} out; group gate at α ${p.groupAlpha} on ${p.groupBook === 'split' ? 'split books' : 'whole groups'} (studentized stationary bootstrap, mean block ${p.meanBlock} days, Holm across groups); deflated Sharpe ratio at α ${p.alpha} as a second opinion`
+      ? `Run ${r.runId} (${r.source}, ${r.months[0]} → ${r.months[r.months.length - 1]}): walk-forward ${scheme} in sample, ${p.oosMonths} out; group gate at α ${p.groupAlpha} on ${p.groupBook === 'split' ? 'split books' : 'whole groups'} (studentized stationary bootstrap, mean block ${p.meanBlock} days, ${stepDownName(p.groupTest)}); deflated Sharpe ratio at α ${p.alpha} as a second opinion`
       : `Run ${r.runId} (${r.source}, ${r.months[0]} → ${r.months[r.months.length - 1]}): walk-forward ${scheme} in sample, ${p.oosMonths} out; deflated Sharpe ratio at α ${p.alpha} (the run predates group series: run the backtest again for the group gate)`,
   ];
   if (r.status !== 'ok') {
@@ -180,7 +185,7 @@ const GROUP_COLUMNS: Column<Group>[] = [
     priority: 5,
     csv: (v) => v.resamples,
   },
-  { head: 'Holm p', cell: (v) => fmtP(v.pAdjusted), priority: 1, csv: (v) => v.pAdjusted },
+  { head: 'Adj. p', cell: (v) => fmtP(v.pAdjusted), priority: 1, csv: (v) => v.pAdjusted },
   { head: 'Verdict', cell: (v) => v.reason, align: 'left', priority: 1, wrap: true },
 ];
 
@@ -243,7 +248,7 @@ export function promoteCsv(r: PromoteOutcome): string {
 }
 
 function groupTable(g: GateResult, limit: number, view: TableView): string {
-  // Holm's order: adjusted p, then the asymptotic p that ordered the step-down.
+  // The step-down's order: adjusted p, then the asymptotic p.
   const shown = [...g.groups]
     .sort(
       (a, b) => a.pAdjusted - b.pAdjusted || (a.pAsymptotic ?? 2) - (b.pAsymptotic ?? 2) || a.group - b.group,

@@ -113,6 +113,137 @@ export function bootstrapMeanTest(x: ArrayLike<number>, o: BootstrapOptions): Me
   return { t, p: (1 + exceed) / (o.resamples + 1) };
 }
 
+export interface JointBootstrap {
+  /** Per series its statistic √T·mean/sd (null: fewer than 2 days or no variance). */
+  t: (number | null)[];
+  resamples: number;
+  /** Resampled statistics, [b * series + k]; +∞ where a resample had no variance (it counts against). */
+  tStar: Float64Array;
+}
+
+/**
+ * The studentized stationary bootstrap of several series of equal length at once: every resample
+ * draws one set of blocks and applies it to all of them, so the resampled statistics keep the
+ * series' dependence on each other (what a step-down across them needs). Each statistic is resampled as
+ * in bootstrapMeanTest: √T·(mean* − mean)·c/sd*.
+ */
+export function jointBootstrap(series: readonly ArrayLike<number>[], o: BootstrapOptions): JointBootstrap {
+  const m = series.length;
+  const n = m ? series[0].length : 0;
+  const t = series.map((x) => tStat(x));
+  const tStar = new Float64Array(o.resamples * m);
+  if (n < 2) {
+    tStar.fill(Number.POSITIVE_INFINITY);
+    return { t, resamples: o.resamples, tStar };
+  }
+  const means = series.map((x) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x[i];
+    return s / n;
+  });
+  const rng = new CounterRng(o.seed, streamId('judge.joint-bootstrap'), o.substream);
+  const pNew = 1 / o.meanBlock;
+  const logKeep = Math.log(1 - pNew);
+  const sqrtN = Math.sqrt(n);
+  const inflate = 1 / Math.sqrt(stationaryVarianceShare(n, pNew));
+  const idx = new Int32Array(n);
+  for (let b = 0; b < o.resamples; b++) {
+    let filled = 0;
+    while (filled < n) {
+      let at = Math.floor(rng.nextUniform() * n);
+      let len = pNew >= 1 ? 1 : 1 + Math.floor(Math.log(rng.nextUniform()) / logKeep);
+      if (len > n - filled) len = n - filled;
+      for (let k = 0; k < len; k++) {
+        idx[filled + k] = at;
+        at = at + 1 === n ? 0 : at + 1;
+      }
+      filled += len;
+    }
+    for (let k = 0; k < m; k++) {
+      const x = series[k];
+      let s = 0;
+      for (let i = 0; i < n; i++) s += x[idx[i]];
+      const mStar = s / n;
+      let q = 0;
+      for (let i = 0; i < n; i++) q += (x[idx[i]] - mStar) ** 2;
+      const v = q / (n - 1);
+      tStar[b * m + k] = v > 0 ? (inflate * sqrtN * (mStar - means[k])) / Math.sqrt(v) : Number.POSITIVE_INFINITY;
+    }
+  }
+  return { t, resamples: o.resamples, tStar };
+}
+
+export interface StepDown {
+  p: (number | null)[];
+  adjusted: (number | null)[];
+  bar: number | null;
+}
+
+/**
+ * Romano–Wolf's balanced (min-p) step-down from a joint bootstrap. Each series' resampled
+ * statistics are turned into p-values against its own bootstrap distribution, so a series whose
+ * resamples have heavy tails (a book that trades on few days) weighs no more than the others.
+ * Series ordered by their bootstrap p (smallest first); the k-th's adjusted p is the share of
+ * resamples whose smallest p among the k-th and every series after it is at most its p, made
+ * monotone down the order. A series passes at level α when its adjusted p ≤ α: the family-wise
+ * error stays α whatever the series' dependence, and for dependent series the bar is lower than
+ * Holm's α/m (the smallest of m correlated p-values is less extreme than of m independent ones).
+ * Returns per series its bootstrap p and adjusted p (null where t is), and `bar`: a series passes
+ * the first step when its bootstrap p is below it (null with no series to test).
+ */
+export function stepDownMinP(jb: JointBootstrap, alpha: number): StepDown {
+  const m = jb.t.length;
+  const B = jb.resamples;
+  const p = new Array<number | null>(m).fill(null);
+  const adjusted = new Array<number | null>(m).fill(null);
+  // pStar[b * m + k]: the share of series k's resamples at or above its b-th (ties count).
+  const pStar = new Float64Array(B * m);
+  const col = new Float64Array(B);
+  const order = new Int32Array(B);
+  for (let k = 0; k < m; k++) {
+    const t = jb.t[k];
+    if (t === null) continue;
+    for (let b = 0; b < B; b++) col[b] = jb.tStar[b * m + k];
+    for (let b = 0; b < B; b++) order[b] = b;
+    order.sort((a, b) => col[b] - col[a]);
+    let exceed = 0;
+    for (let r = 0; r < B; ) {
+      let e = r;
+      while (e < B && col[order[e]] === col[order[r]]) e++;
+      for (let q = r; q < e; q++) pStar[order[q] * m + k] = e / B;
+      r = e;
+    }
+    for (let b = 0; b < B; b++) if (col[b] >= t) exceed++;
+    p[k] = (1 + exceed) / (B + 1);
+  }
+  const live = p
+    .map((v, k) => ({ v, k }))
+    .filter((r): r is { v: number; k: number } => r.v !== null)
+    .sort((a, b) => a.v - b.v || (jb.t[b.k] as number) - (jb.t[a.k] as number) || a.k - b.k);
+  const minFromEnd = new Float64Array(B).fill(Number.POSITIVE_INFINITY);
+  const raw = new Array<number>(live.length);
+  for (let j = live.length - 1; j >= 0; j--) {
+    const { v, k } = live[j];
+    let hits = 0;
+    for (let b = 0; b < B; b++) {
+      const q = pStar[b * m + k];
+      if (q < minFromEnd[b]) minFromEnd[b] = q;
+      if (minFromEnd[b] <= v) hits++;
+    }
+    raw[j] = Math.min(1, (1 + hits) / (B + 1));
+  }
+  let run = 0;
+  live.forEach(({ k }, j) => {
+    run = Math.max(run, raw[j]);
+    adjusted[k] = run;
+  });
+  // minFromEnd now holds each resample's smallest p over every series; p passes when
+  // (1 + #{≤ p})/(B + 1) ≤ α, i.e. below the (h + 1)-th smallest.
+  const h = Math.floor(alpha * (B + 1) - 1);
+  const bar = live.length && h >= 0 ? Float64Array.from(minFromEnd).sort()[Math.min(h, B - 1)] : null;
+  return { p, adjusted, bar };
+}
+
 /**
  * The share of the mean's variance the circular stationary bootstrap reproduces on serially
  * uncorrelated data: 1 − 2·Σₖ b(k)/(T − 1), b(k) = (1 − k/T)(1 − p)^k + (k/T)(1 − p)^(T−k)

@@ -3,7 +3,7 @@ import type { GroupLabel } from '../farm/groups.js';
 import { MS_PER_DAY } from '../units.js';
 import { DEFAULT_RHO, effectiveTrials, type TrialEstimate } from './cluster.js';
 import { type GroupBookKind, type GroupBooks, splitBooks, wholeBooks } from './group-book.js';
-import { type GateResult, groupGate } from './group-gate.js';
+import { type GateResult, type GroupTest, groupGate } from './group-gate.js';
 import { type TradeStats, tradeStats } from './review.js';
 import { annualise, deflatedSharpe, moments, sharpe, variance } from './stats.js';
 import { type WindowPair, walkForwardWindows } from './windows.js';
@@ -25,8 +25,9 @@ export interface PromoteParams {
   /** The group gate's family-wise level and its bootstrap's mean block (days). */
   groupAlpha: number;
   meanBlock: number;
-  /** What the gate tests per group (see group-book.ts). */
+  /** What the gate tests per group (see group-book.ts), and the step-down across groups (group-gate.ts). */
   groupBook: GroupBookKind;
+  groupTest: GroupTest;
   /** Expanding in-sample windows from the run's start instead of rolling ones. */
   anchored: boolean;
   seed: number;
@@ -45,6 +46,7 @@ export const DEFAULT_PARAMS: PromoteParams = {
   groupAlpha: 0.05,
   meanBlock: 10,
   groupBook: 'split',
+  groupTest: 'min-p',
   anchored: false,
   seed: 1,
 };
@@ -133,7 +135,7 @@ export interface CandidateResult {
   isTradeSdUsd: number | null;
   isTradeT: number | null;
   daysSinceFirstTrade: number;
-  /** The candidate's group, and that group's Holm-adjusted p (group gate only). */
+  /** The candidate's group, and that group's step-down adjusted p (group gate only). */
   group: number | null;
   groupPAdjusted: number | null;
   /** Per-day Sharpe, its annualised display, skewness, kurtosis and days. */
@@ -257,7 +259,7 @@ export function planWalkForward(
 export function windowGate(
   d: Pick<RunData, 'days' | 'sample'>,
   g: GroupData,
-  p: Pick<PromoteParams, 'groupAlpha' | 'meanBlock' | 'seed' | 'groupBook'>,
+  p: Pick<PromoteParams, 'groupAlpha' | 'meanBlock' | 'seed' | 'groupBook' | 'groupTest'>,
   index: number,
   dayFrom: number,
   dayTo: number,
@@ -271,7 +273,7 @@ export function windowGate(
 export function gateOverDays(
   g: Pick<GroupData, 'count' | 'size' | 'label' | 'daily'>,
   days: number,
-  p: Pick<PromoteParams, 'groupAlpha' | 'meanBlock' | 'seed'>,
+  p: Pick<PromoteParams, 'groupAlpha' | 'meanBlock' | 'seed' | 'groupTest'>,
   index: number,
   dayFrom: number,
   dayTo: number,
@@ -282,13 +284,13 @@ export function gateOverDays(
 function gateBooks(
   books: GroupBooks,
   g: Pick<GroupData, 'count' | 'label'>,
-  p: Pick<PromoteParams, 'groupAlpha' | 'meanBlock' | 'seed'>,
+  p: Pick<PromoteParams, 'groupAlpha' | 'meanBlock' | 'seed' | 'groupTest'>,
   index: number,
 ): GateResult {
   const labels = Array.from({ length: g.count }, (_, k) => g.label(k));
   const r = groupGate(
     { series: books.series, labels, substream: index },
-    { alpha: p.groupAlpha, meanBlock: p.meanBlock, seed: p.seed },
+    { alpha: p.groupAlpha, meanBlock: p.meanBlock, seed: p.seed, test: p.groupTest },
   );
   r.book = {
     kind: books.kind,
@@ -426,11 +428,11 @@ export function evaluateWindow(
       r.groupPAdjusted = g.pAdjusted;
       const opinion = dsr.undefinedReason ? `DSR undefined: ${dsr.undefinedReason}` : stat;
       if (why.length) r.reason = `ineligible: ${why.join('; ')} (${stat})`;
-      else if (!g.passed) r.reason = `failed: its group did not pass (Holm p ${fmtP(g.pAdjusted)})`;
+      else if (!g.passed) r.reason = `failed: its group did not pass (adjusted p ${fmtP(g.pAdjusted)})`;
       else if (r.eligible === null) r.reason = 'pending: its group passed; its trades are needed';
       else {
         r.passed = true;
-        r.reason = `passed: its group is certified (Holm p ${fmtP(g.pAdjusted)} ≤ ${p.groupAlpha}); second opinion ${opinion}`;
+        r.reason = `passed: its group is certified (adjusted p ${fmtP(g.pAdjusted)} ≤ ${p.groupAlpha}); second opinion ${opinion}`;
       }
       results.push(r);
       continue;
@@ -609,6 +611,8 @@ export function checkParams(p: PromoteParams): void {
   if (!(p.meanBlock >= 1 && p.meanBlock <= 63)) bad(`mean block must be 1–63 days, got ${p.meanBlock}`);
   if (p.groupBook !== 'split' && p.groupBook !== 'whole')
     bad(`group book must be split or whole, got ${p.groupBook}`);
+  if (p.groupTest !== 'min-p' && p.groupTest !== 'holm')
+    bad(`group test must be min-p or holm, got ${p.groupTest}`);
   if (!(Number.isInteger(p.isMonths) && p.isMonths >= 1)) bad('in-sample months must be a positive integer');
   if (!(Number.isInteger(p.oosMonths) && p.oosMonths >= 1))
     bad('out-of-sample months must be a positive integer');

@@ -46,10 +46,10 @@ describe('argus promote, printed', () => {
     );
   });
 
-  it('the group gate: the groups in Holm order with their statistics, what is certified, and the power', () => {
+  it('the group gate: the groups in step-down order with their statistics, what is certified, and the power', () => {
     const out = renderPromote(gated, false).split('\n');
     expect(out[0]).toMatch(
-      /group gate at α 0\.05 on split books \(studentized stationary bootstrap, mean block 10 days, Holm across groups\)/,
+      /group gate at α 0\.05 on split books \(studentized stationary bootstrap, mean block 10 days, Romano–Wolf's min-p step-down across groups \(one joint bootstrap\)\)/,
     );
     expect(out).toContain(`${gated.message.charAt(0).toUpperCase()}${gated.message.slice(1)}`);
     const g = gated.windows.at(-1)!.gate!;
@@ -62,7 +62,7 @@ describe('argus promote, printed', () => {
     );
     const head = out.findIndex((l) => l.startsWith('Group '));
     expect(out[head]).toMatch(
-      /^Group +Book +Mean\/day +Sharpe\/yr +t +p \(NW\) +p \(boot\) +Resamples +Holm p +Verdict/,
+      /^Group +Book +Mean\/day +Sharpe\/yr +t +p \(NW\) +p \(boot\) +Resamples +Adj\. p +Verdict/,
     );
     const rows = out.slice(head + 1).filter((l) => /^IBIT \d+d Δ0\.\d+ \$\d/.test(l));
     expect(rows).toHaveLength(5);

@@ -3,9 +3,12 @@ import {
   bootstrapMeanTest,
   hacTest,
   holmAdjust,
+  type JointBootstrap,
+  jointBootstrap,
   minDetectableSharpe,
   resamplesFor,
   stationaryVarianceShare,
+  stepDownMinP,
   tStat,
 } from '../../../src/core/judge/bootstrap.js';
 import { normCdf } from '../../../src/core/pricing/bs.js';
@@ -72,5 +75,80 @@ describe('group gate statistics', () => {
     }
     expect(hits).toBeGreaterThanOrEqual(3);
     expect(hits).toBeLessThanOrEqual(29);
+  });
+});
+
+describe('joint bootstrap and the min-p step-down', () => {
+  it('draws one set of blocks for every series: a series and its affine copy resample to the same t*', () => {
+    const rng = new CounterRng(3, 1);
+    const a = Float64Array.from({ length: 60 }, () => rng.nextNormal() + 0.2);
+    const b = a.map((v) => 3 * v + 7);
+    const c = Float64Array.from({ length: 60 }, () => rng.nextNormal());
+    const jb = jointBootstrap([a, b, c], { resamples: 200, meanBlock: 10, seed: 1, substream: 0 });
+    expect(jb.t[0]).toBeCloseTo(tStat(a)!, 12);
+    let same = 0;
+    let sameC = 0;
+    for (let r = 0; r < 200; r++) {
+      if (Math.abs(jb.tStar[r * 3] - jb.tStar[r * 3 + 1]) < 1e-9) same++;
+      if (Math.abs(jb.tStar[r * 3] - jb.tStar[r * 3 + 2]) < 1e-9) sameC++;
+    }
+    expect(same).toBe(200);
+    expect(sameC).toBe(0);
+    // Each series' own p is the single-series test's p with these draws: both ≈ the same t.
+    const again = jointBootstrap([a, b, c], { resamples: 200, meanBlock: 10, seed: 1, substream: 0 });
+    expect(again.tStar).toEqual(jb.tStar);
+  });
+
+  it('adjusted p by hand: two series, four resamples', () => {
+    // t* columns: series 0 [0.5, 3.5, 1, 2], series 1 [2, 0, 1.5, −1]; t = [3, 1].
+    const jb: JointBootstrap = {
+      t: [3, 1, null],
+      resamples: 4,
+      tStar: Float64Array.from([0.5, 2, 0, 3.5, 0, 0, 1, 1.5, 0, 2, -1, 0]),
+    };
+    const r = stepDownMinP(jb, 0.5);
+    // Own p: series 0 (1 + #{t* ≥ 3} = 1)/5 = 0.4; series 1 (1 + #{t* ≥ 1} = 2)/5 = 0.6.
+    expect(r.p).toEqual([0.4, 0.6, null]);
+    // Resample p's (share at or above): series 0 [1, 1/4, 3/4, 1/2], series 1 [1/4, 3/4, 1/2, 1].
+    // Series 1 last: #{its p* ≤ 0.6} = 2 → 3/5. Series 0: min over both [1/4, 1/4, 1/2, 1/2],
+    // #{≤ 0.4} = 2 → 3/5. Monotone: both 0.6.
+    expect(r.adjusted[0]).toBeCloseTo(0.6, 12);
+    expect(r.adjusted[1]).toBeCloseTo(0.6, 12);
+    expect(r.adjusted[2]).toBeNull();
+    // Bar at α 0.5: (1 + #{≤ p})/5 ≤ 0.5 needs #{≤ p} ≤ 1: p below the 2nd smallest minimum, 1/4.
+    expect(r.bar).toBe(0.25);
+  });
+
+  it('pays nothing for copies: eight identical series keep their own p, where Holm multiplies it by eight', () => {
+    const rng = new CounterRng(9, 4);
+    const z = Float64Array.from({ length: 126 }, () => rng.nextNormal());
+    const m = z.reduce((s, v) => s + v, 0) / 126;
+    const sd = Math.sqrt(z.reduce((s, v) => s + (v - m) ** 2, 0) / 125);
+    // t = √126·0.2 = 2.245: one-sided p ≈ 0.015 alone, 8 × that under Holm.
+    const x = z.map((v) => 0.2 + (v - m) / sd);
+    const series = Array.from({ length: 8 }, () => x);
+    const jb = jointBootstrap(series, { resamples: 6400, meanBlock: 10, seed: 1, substream: 0 });
+    const r = stepDownMinP(jb, 0.05);
+    const own = r.p[0]!;
+    expect(own).toBeLessThan(0.05 / 2);
+    for (let k = 0; k < 8; k++) expect(r.adjusted[k]).toBeCloseTo(own, 12);
+    expect(holmAdjust(r.p as number[])[0]).toBeGreaterThan(0.05);
+  });
+
+  it('balanced: a series that trades on two days (heavy-tailed t*) does not raise the bar of the others', () => {
+    const rng = new CounterRng(4, 2);
+    const strong = Float64Array.from({ length: 126 }, () => rng.nextNormal() + 0.4);
+    const sparse = new Float64Array(126);
+    sparse[10] = 5;
+    sparse[100] = -2;
+    const jb = jointBootstrap([strong, sparse], { resamples: 3200, meanBlock: 10, seed: 1, substream: 0 });
+    // Over 5 % of the resamples miss both days: no variance, t* = +∞. A max-t step-down's bar
+    // (the 95th percentile of the larger t*) would be +∞ and nothing could pass; the min-p one
+    // sees those resamples as p* of their share, not as 0.
+    let inf = 0;
+    for (let r = 0; r < 3200; r++) if (jb.tStar[r * 2 + 1] === Number.POSITIVE_INFINITY) inf++;
+    expect(inf).toBeGreaterThan(3200 * 0.05);
+    const r = stepDownMinP(jb, 0.05);
+    expect(r.adjusted[0]).toBeLessThan(0.01);
   });
 });

@@ -20,7 +20,7 @@ describe('group gate', () => {
     const s = [series(rng, 100, 1), series(rng, 100, 0.15), series(rng, 100, 0.12), new Float64Array(100)];
     const r = groupGate(
       { series: s, labels: s.map(() => LABEL), substream: 0 },
-      { alpha: 0.05, meanBlock: 10, seed: 1 },
+      { alpha: 0.05, meanBlock: 10, seed: 1, test: 'holm' },
     );
     const [g0, g1, g2, g3] = r.groups;
     // First of m = 4: 40·4/0.05 = 3,200 resamples; none reaches t = 10, so p = 1/3,201; Holm ×4.
@@ -45,7 +45,7 @@ describe('group gate', () => {
     // Same seed, same verdict.
     const again = groupGate(
       { series: s, labels: s.map(() => LABEL), substream: 0 },
-      { alpha: 0.05, meanBlock: 10, seed: 1 },
+      { alpha: 0.05, meanBlock: 10, seed: 1, test: 'holm' },
     );
     expect(again.groups.map((g) => g.pBootstrap)).toEqual(r.groups.map((g) => g.pBootstrap));
   });
@@ -57,11 +57,60 @@ describe('group gate', () => {
       const s = Array.from({ length: 8 }, () => Float64Array.from({ length: 126 }, () => rng.nextNormal()));
       const r = groupGate(
         { series: s, labels: s.map(() => LABEL), substream: w },
-        { alpha: 0.05, meanBlock: 15, seed: 1 },
+        { alpha: 0.05, meanBlock: 15, seed: 1, test: 'holm' },
       );
       if (r.passed.length) windows++;
     }
     // At 5 %, 400 windows give 20 on average; 99.9 % of binomial draws stay at or below 35.
     expect(windows).toBeLessThanOrEqual(35);
+  });
+
+  it('min-p step-down: reasons, 40·m/α joint resamples, and a bar from its own first step', () => {
+    const rng = new CounterRng(11, 2);
+    const s = [series(rng, 100, 1), series(rng, 100, 0.15), series(rng, 100, 0.12), new Float64Array(100)];
+    const r = groupGate(
+      { series: s, labels: s.map(() => LABEL), substream: 0 },
+      { alpha: 0.05, meanBlock: 10, seed: 1, test: 'min-p' },
+    );
+    const [g0, g1, g2, g3] = r.groups;
+    expect(r.test).toBe('min-p');
+    // Three groups with variance: 40·4/0.05 = 3,200 resamples for each.
+    expect(g0.resamples).toBe(3200);
+    expect(g0.pBootstrap).toBe(1 / 3201);
+    expect(g0.passed).toBe(true);
+    expect(g0.reason).toMatch(/^passed: step-down p .* ≤ α 0.05 \(min-p over 3 groups\)$/);
+    expect(g1.passed).toBe(false);
+    expect(g1.pAdjusted).toBeGreaterThanOrEqual(g1.pBootstrap!);
+    expect(g2.pAdjusted).toBeGreaterThanOrEqual(g1.pAdjusted);
+    expect(g3.reason).toBe('failed: no P&L variance in sample');
+    expect(g3.resamples).toBe(0);
+    expect(r.passed).toEqual([0]);
+    // Three nearly independent groups: the first step's bar is close to Šidák's 1 − 0.95^(1/3) =
+    // 0.0170, so the 80 %-power Sharpe is near (z(1 − 0.017) 2.12 + 0.84)/10 · √252 = 4.70/yr.
+    expect(r.minSharpeAnnual).toBeGreaterThan(4.4);
+    expect(r.minSharpeAnnual).toBeLessThan(5.0);
+  });
+
+  it('min-p keeps its level on groups that move together, and finds more than Holm there', () => {
+    // 8 groups over 63 days (a split book's test half): a common factor (ρ ≈ 0.8) plus own noise.
+    const rng = new CounterRng(6, 1);
+    const windows = (mu: number, n: number) =>
+      Array.from({ length: n }, () => {
+        const f = Float64Array.from({ length: 63 }, () => rng.nextNormal());
+        return Array.from({ length: 8 }, () => f.map((v) => mu + 0.9 * v + 0.45 * rng.nextNormal()));
+      });
+    const count = (ws: Float64Array[][], test: 'min-p' | 'holm') =>
+      ws.filter(
+        (s, w) =>
+          groupGate({ series: s, labels: s.map(() => LABEL), substream: w }, { alpha: 0.05, meanBlock: 10, seed: 1, test })
+            .passed.length > 0,
+      ).length;
+    // Zero mean: 120 windows at 5 % give 6 on average (it selects in 6); 99.9 % of binomial draws stay at or below 15.
+    const level = count(windows(0, 120), 'min-p');
+    expect(level).toBeLessThanOrEqual(15);
+    // An edge of 0.25 sd a day, the same 40 windows for both: the joint step-down sees that the
+    // groups move together (Holm pays for 8 independent tests).
+    const edge = windows(0.25, 40);
+    expect({ minP: count(edge, 'min-p'), holm: count(edge, 'holm') }).toEqual({ minP: 24, holm: 18 });
   });
 });

@@ -36,7 +36,7 @@ describe('walk-forward with the group gate', () => {
     const { daily, D } = synthRun({ traders: 256, months: 14, seed: 22, edge });
     const r = await walkForward(
       withGroups(runData(daily, 256, 14), daily),
-      { ...params, top: 2, groupBook: 'whole' },
+      { ...params, top: 2, groupBook: 'whole', groupTest: 'holm' },
       provider(daily, D),
     );
     for (const w of r.windows) {
@@ -52,7 +52,7 @@ describe('walk-forward with the group gate', () => {
       const passed = w.candidates.filter((c) => c.passed);
       expect(passed.length).toBeGreaterThan(0);
       expect(passed[0].reason).toMatch(
-        /^passed: its group is certified \(Holm p 0\.00\d\d ≤ 0\.05\); second opinion DSR /,
+        /^passed: its group is certified \(adjusted p 0\.00\d\d ≤ 0\.05\); second opinion DSR /,
       );
       expect(w.selected).toHaveLength(2);
       const best = [...passed].sort((a, b) => (b.sr ?? 0) - (a.sr ?? 0))[0];

@@ -48,7 +48,9 @@ export function renderLiveGate(r: LiveGateResult, view: TableView = {}): string 
 
 /** The step-down across groups, as the settings line names it. */
 export function stepDownName(test: GroupTest): string {
-  return test === 'holm' ? 'Holm across groups' : "Romano–Wolf's min-p step-down across groups (one joint bootstrap)";
+  return test === 'holm'
+    ? 'Holm across groups'
+    : 'Romano–Wolf min-p step-down across groups (one joint bootstrap)';
 }
 
 /** `argus promote`: the settings, the verdict, then the evidence (the last window's best few, or everything with --all). */

@@ -167,7 +167,8 @@ export function jointBootstrap(series: readonly ArrayLike<number>[], o: Bootstra
       let q = 0;
       for (let i = 0; i < n; i++) q += (x[idx[i]] - mStar) ** 2;
       const v = q / (n - 1);
-      tStar[b * m + k] = v > 0 ? (inflate * sqrtN * (mStar - means[k])) / Math.sqrt(v) : Number.POSITIVE_INFINITY;
+      tStar[b * m + k] =
+        v > 0 ? (inflate * sqrtN * (mStar - means[k])) / Math.sqrt(v) : Number.POSITIVE_INFINITY;
     }
   }
   return { t, resamples: o.resamples, tStar };

@@ -37,7 +37,6 @@ export interface GateParams {
   test: GroupTest;
 }
 
-
 /** Groups whose asymptotic p is within this factor of their Holm threshold are bootstrapped. */
 export const SCREEN_FACTOR = 4;
 
@@ -191,7 +190,12 @@ function minPGate(inp: GateInput, p: GateParams): GateResult {
   const days = m ? inp.series[0].length : 0;
   const rows = groupRows(inp, p);
   const resamples = resamplesFor(m, p.alpha);
-  const jb = jointBootstrap(inp.series, { resamples, meanBlock: p.meanBlock, seed: p.seed, substream: inp.substream });
+  const jb = jointBootstrap(inp.series, {
+    resamples,
+    meanBlock: p.meanBlock,
+    seed: p.seed,
+    substream: inp.substream,
+  });
   const sd = stepDownMinP(jb, p.alpha);
   const live = jb.t.filter((t) => t !== null).length;
   const verdicts: GroupVerdict[] = rows.map((r) => {

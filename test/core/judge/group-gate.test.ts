@@ -102,8 +102,10 @@ describe('group gate', () => {
     const count = (ws: Float64Array[][], test: 'min-p' | 'holm') =>
       ws.filter(
         (s, w) =>
-          groupGate({ series: s, labels: s.map(() => LABEL), substream: w }, { alpha: 0.05, meanBlock: 10, seed: 1, test })
-            .passed.length > 0,
+          groupGate(
+            { series: s, labels: s.map(() => LABEL), substream: w },
+            { alpha: 0.05, meanBlock: 10, seed: 1, test },
+          ).passed.length > 0,
       ).length;
     // Zero mean: 120 windows at 5 % give 6 on average (it selects in 6); 99.9 % of binomial draws stay at or below 15.
     const level = count(windows(0, 120), 'min-p');

@@ -76,7 +76,7 @@ export default class Promote extends BaseCommand<typeof Promote> {
     })(),
     'group-test': Flags.option({
       description:
-        "the step-down across groups: min-p = Romano–Wolf's balanced step-down on one joint bootstrap of every group (its bar is lower where groups move together); holm = a bootstrap per group against Holm's thresholds α/(m − k)",
+        "the step-down across groups: holm = a bootstrap per group against Holm's thresholds α/(m − k); min-p = Romano–Wolf's balanced step-down on one joint bootstrap (a lower bar where groups move together, but above α on the fair null in the study: docs/judge-study.md)",
       options: GROUP_TESTS,
       default: DEFAULT_PARAMS.groupTest,
     })(),

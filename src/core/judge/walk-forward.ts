@@ -46,7 +46,7 @@ export const DEFAULT_PARAMS: PromoteParams = {
   groupAlpha: 0.05,
   meanBlock: 10,
   groupBook: 'split',
-  groupTest: 'min-p',
+  groupTest: 'holm',
   anchored: false,
   seed: 1,
 };

@@ -89,28 +89,41 @@ export function bootstrapMeanTest(x: ArrayLike<number>, o: BootstrapOptions): Me
   const logKeep = Math.log(1 - pNew);
   const sqrtN = Math.sqrt(n);
   const y = new Float64Array(n);
+  const idx = new Int32Array(n);
   const inflate = 1 / Math.sqrt(stationaryVarianceShare(n, pNew));
   let exceed = 0;
   for (let b = 0; b < o.resamples; b++) {
-    let filled = 0;
+    drawBlocks(rng, pNew, logKeep, idx);
     let sum = 0;
-    while (filled < n) {
-      let at = Math.floor(rng.nextUniform() * n);
-      // Geometric(1/L) block length ≥ 1, by inversion: one draw per block.
-      let len = pNew >= 1 ? 1 : 1 + Math.floor(Math.log(rng.nextUniform()) / logKeep);
-      if (len > n - filled) len = n - filled;
-      for (let k = 0; k < len; k++) {
-        y[filled + k] = x[at];
-        sum += x[at];
-        at = at + 1 === n ? 0 : at + 1;
-      }
-      filled += len;
+    for (let i = 0; i < n; i++) {
+      y[i] = x[idx[i]];
+      sum += y[i];
     }
     const mStar = sum / n;
     const v = longRunVariance(y, mStar, 0) * (n / (n - 1));
     if (!(v > 0) || (inflate * sqrtN * (mStar - mean)) / Math.sqrt(v) >= t) exceed++;
   }
   return { t, p: (1 + exceed) / (o.resamples + 1) };
+}
+
+/**
+ * One stationary-bootstrap resample's day indices into `idx` (its length is the series'): blocks
+ * start uniformly, wrap around the end, and have Geometric(p) lengths ≥ 1 by inversion (one draw
+ * per block).
+ */
+function drawBlocks(rng: CounterRng, p: number, logKeep: number, idx: Int32Array): void {
+  const n = idx.length;
+  let filled = 0;
+  while (filled < n) {
+    let at = Math.floor(rng.nextUniform() * n);
+    let len = p >= 1 ? 1 : 1 + Math.floor(Math.log(rng.nextUniform()) / logKeep);
+    if (len > n - filled) len = n - filled;
+    for (let k = 0; k < len; k++) {
+      idx[filled + k] = at;
+      at = at + 1 === n ? 0 : at + 1;
+    }
+    filled += len;
+  }
 }
 
 export interface JointBootstrap {
@@ -148,17 +161,7 @@ export function jointBootstrap(series: readonly ArrayLike<number>[], o: Bootstra
   const inflate = 1 / Math.sqrt(stationaryVarianceShare(n, pNew));
   const idx = new Int32Array(n);
   for (let b = 0; b < o.resamples; b++) {
-    let filled = 0;
-    while (filled < n) {
-      let at = Math.floor(rng.nextUniform() * n);
-      let len = pNew >= 1 ? 1 : 1 + Math.floor(Math.log(rng.nextUniform()) / logKeep);
-      if (len > n - filled) len = n - filled;
-      for (let k = 0; k < len; k++) {
-        idx[filled + k] = at;
-        at = at + 1 === n ? 0 : at + 1;
-      }
-      filled += len;
-    }
+    drawBlocks(rng, pNew, logKeep, idx);
     for (let k = 0; k < m; k++) {
       const x = series[k];
       let s = 0;

@@ -13,15 +13,20 @@ function series(rng: CounterRng, n: number, mu: number): Float64Array {
   return z.map((v) => mu + (v - m) / sd);
 }
 
+/** 100 days; t = 10·mu: 10, 1.5, 1.2, and a group that never traded. */
+function fourGroups(test: 'holm' | 'min-p') {
+  const rng = new CounterRng(11, 2);
+  const s = [series(rng, 100, 1), series(rng, 100, 0.15), series(rng, 100, 0.12), new Float64Array(100)];
+  const r = groupGate(
+    { series: s, labels: s.map(() => LABEL), substream: 0 },
+    { alpha: 0.05, meanBlock: 10, seed: 1, test },
+  );
+  return { s, r };
+}
+
 describe('group gate', () => {
   it('Holm step-down: a strong group passes at 1/(B + 1), the next fails its bootstrap, the rest stop', () => {
-    const rng = new CounterRng(11, 2);
-    // 100 days; t = 10·mu: 10, 1.5, 1.2, and a group that never traded.
-    const s = [series(rng, 100, 1), series(rng, 100, 0.15), series(rng, 100, 0.12), new Float64Array(100)];
-    const r = groupGate(
-      { series: s, labels: s.map(() => LABEL), substream: 0 },
-      { alpha: 0.05, meanBlock: 10, seed: 1, test: 'holm' },
-    );
+    const { s, r } = fourGroups('holm');
     const [g0, g1, g2, g3] = r.groups;
     // First of m = 4: 40·4/0.05 = 3,200 resamples; none reaches t = 10, so p = 1/3,201; Holm ×4.
     expect(g0.t).toBeCloseTo(10, 10);
@@ -66,12 +71,7 @@ describe('group gate', () => {
   });
 
   it('min-p step-down: reasons, 40·m/α joint resamples, and a bar from its own first step', () => {
-    const rng = new CounterRng(11, 2);
-    const s = [series(rng, 100, 1), series(rng, 100, 0.15), series(rng, 100, 0.12), new Float64Array(100)];
-    const r = groupGate(
-      { series: s, labels: s.map(() => LABEL), substream: 0 },
-      { alpha: 0.05, meanBlock: 10, seed: 1, test: 'min-p' },
-    );
+    const { r } = fourGroups('min-p');
     const [g0, g1, g2, g3] = r.groups;
     expect(r.test).toBe('min-p');
     // Three groups with variance: 40·4/0.05 = 3,200 resamples for each.

@@ -70,7 +70,7 @@ export default class Promote extends BaseCommand<typeof Promote> {
     }),
     'group-book': Flags.option({
       description:
-        "what the gate tests per group: split = the best quarter of its sampled traders on the in-sample window's first half, held over its second half (H0: no configuration in the group has an edge); whole = every trader over the whole window (H0: the group's average has none)",
+        "what the gate tests per group: split = the best quarter of its sampled traders on the in-sample window's first half, held over its second half (H0: no configuration in the group has an edge); whole = every trader over the whole window (H0: the group's average has none); auto = split when the farm's daily sample holds every trader of the run, whole otherwise",
       options: GROUP_BOOKS,
       default: DEFAULT_PARAMS.groupBook,
     })(),

@@ -1,4 +1,5 @@
 import type { EngineRequest } from '../core/engine/resolve.js';
+import type { GroupBookKind } from '../core/judge/group-book.js';
 import type { LoadedRun } from '../core/judge/loaded-run.js';
 import { binomialUpper } from '../core/judge/stats.js';
 import { DEFAULT_PARAMS, type PromoteParams, type RunData, walkForward } from '../core/judge/walk-forward.js';
@@ -49,6 +50,8 @@ export interface SeedResult {
   naive: { windows: number; positive: number };
   /** What selected: the group gate, or the deflated Sharpe ratio. */
   gate: 'group' | 'dsr';
+  /** The books the group gate tested (absent in results cached before it was recorded). */
+  book?: GroupBookKind | null;
   /** Windows in which some group passed the gate (a selection needs one, and an eligible pick). */
   groupWindows: number;
   /** Per window: the smallest step-down adjusted group p (group gate; empty otherwise). */
@@ -248,6 +251,7 @@ export async function runHonesty(deps: HonestyDeps, o: HonestyOptions): Promise<
         oosPositive: r.walkForward.selected > 0 && r.walkForward.oosPnlUsd > 0,
         naive: naiveLeaders(loaded.data, params),
         gate: r.gate,
+        book: r.windows.at(-1)?.gate?.book?.kind ?? null,
         groupWindows: r.windows.filter((w) => (w.gate?.passed.length ?? 0) > 0).length,
         minGroupP: r.windows.flatMap((w) =>
           w.gate ? [w.gate.groups.reduce((a, g) => Math.min(a, g.pAdjusted), 1)] : [],

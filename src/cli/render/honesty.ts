@@ -53,9 +53,7 @@ export function renderHonestyMarkdown(summaries: HonestySummary[]): string {
     'seeds promoting something',
     'seeds whose selections made money out of sample',
     'untested in-sample leader made money out of sample (windows)',
-    summaries[0]?.settings.params.groupBook === 'whole'
-      ? '80 %-power group Sharpe/yr'
-      : '80 %-power book Sharpe/yr',
+    `80 %-power ${barOf(summaries)} Sharpe/yr`,
   ];
   const rows = summaries.map((s) => {
     const r = s.results;
@@ -82,10 +80,31 @@ export function renderHonestyMarkdown(summaries: HonestySummary[]): string {
   const note = first
     ? `\n\nSimulated ${first.settings.window.from} → ${first.settings.window.to}, chain model ${first.chainModel}; ` +
       `${p.anchored ? 'anchored' : 'rolling'} windows of ${p.isMonths} months in sample and ${p.oosMonths} out, ` +
-      `group gate at α = ${p.groupAlpha} on ${p.groupBook === 'whole' ? 'whole groups' : 'split books (the best quarter of each group on the first half in sample, tested on the second)'}, ${stepDownName(p.groupTest ?? 'holm')}, top ${p.top} per window; seeds ${seedRanges(first.results.map((x) => x.seed))}; ` +
+      `group gate at α = ${p.groupAlpha} on ${bookNote(p.groupBook)}, ${stepDownName(p.groupTest ?? 'holm')}, top ${p.top} per window; seeds ${seedRanges(first.results.map((x) => x.seed))}; ` +
       `compute ${minutes(summaries)} (farm and promotion of every seed, cached ones included).`
     : '';
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n') + note;
+}
+
+/** What the power bar is of: whole groups' books, split books, or either (auto on several grids). */
+function barOf(summaries: HonestySummary[]): string {
+  const kinds = new Set(
+    summaries.flatMap((s) =>
+      s.results.map((r) => r.book ?? (s.settings.params.groupBook === 'whole' ? 'whole' : 'split')),
+    ),
+  );
+  if (kinds.size > 1) return 'book or group';
+  return kinds.has('whole') ? 'group' : 'book';
+}
+
+/** The books the study's gate tested, for the table's note. */
+function bookNote(book: string): string {
+  const split =
+    'split books (the best quarter of each group on the first half in sample, tested on the second)';
+  if (book === 'whole') return 'whole groups';
+  return book === 'auto'
+    ? `${split} where the daily sample holds every trader, whole groups where it does not`
+    : split;
 }
 
 /** The seeds' own farm and promotion time, summed over the scenarios. */

@@ -24,7 +24,21 @@ interface GroupSums {
  */
 export type GroupBookKind = 'split' | 'whole';
 
-export const GROUP_BOOKS: readonly GroupBookKind[] = ['split', 'whole'];
+/**
+ * What `--group-book` asks for: a kind, or `auto`: split books when the farm's daily sample holds
+ * every trader of the run (the best quarter of the whole group can be chosen), whole groups when
+ * it holds a fraction (a split book would be the best quarter of a random few per group: about
+ * 91 of 972 on the medium grid, 41 of 4,320 on the full grid).
+ */
+export type GroupBookChoice = GroupBookKind | 'auto';
+
+export const GROUP_BOOKS: readonly GroupBookChoice[] = ['auto', 'split', 'whole'];
+
+/** The kind `choice` means for a run of `traders` whose daily sample holds `sampled`. */
+export function resolveBook(choice: GroupBookChoice, sampled: number, traders: number): GroupBookKind {
+  if (choice !== 'auto') return choice;
+  return sampled >= traders ? 'split' : 'whole';
+}
 
 /** The share of a group's sampled traders its split book holds (at least one). */
 export const SPLIT_SHARE = 0.25;

@@ -2,7 +2,7 @@ import type { TraderConfig } from '../farm/grid.js';
 import type { GroupLabel } from '../farm/groups.js';
 import { MS_PER_DAY } from '../units.js';
 import { DEFAULT_RHO, effectiveTrials, type TrialEstimate } from './cluster.js';
-import { type GroupBookKind, type GroupBooks, splitBooks, wholeBooks } from './group-book.js';
+import { type GroupBookChoice, type GroupBooks, resolveBook, splitBooks, wholeBooks } from './group-book.js';
 import { type GateResult, type GroupTest, groupGate } from './group-gate.js';
 import { type TradeStats, tradeStats } from './review.js';
 import { annualise, deflatedSharpe, moments, sharpe, variance } from './stats.js';
@@ -26,7 +26,7 @@ export interface PromoteParams {
   groupAlpha: number;
   meanBlock: number;
   /** What the gate tests per group (see group-book.ts), and the step-down across groups (group-gate.ts). */
-  groupBook: GroupBookKind;
+  groupBook: GroupBookChoice;
   groupTest: GroupTest;
   /** Expanding in-sample windows from the run's start instead of rolling ones. */
   anchored: boolean;
@@ -257,15 +257,16 @@ export function planWalkForward(
 
 /** The group gate of one window, in sample over run days [dayFrom, dayTo), on the books `p.groupBook` names. */
 export function windowGate(
-  d: Pick<RunData, 'days' | 'sample'>,
+  d: Pick<RunData, 'days' | 'sample' | 'traders'>,
   g: GroupData,
   p: Pick<PromoteParams, 'groupAlpha' | 'meanBlock' | 'seed' | 'groupBook' | 'groupTest'>,
   index: number,
   dayFrom: number,
   dayTo: number,
 ): GateResult {
+  const kind = resolveBook(p.groupBook, d.sample?.ids.length ?? 0, d.traders);
   const books =
-    p.groupBook === 'split' ? splitBooks(d, g, dayFrom, dayTo) : wholeBooks(g, d.days.length, dayFrom, dayTo);
+    kind === 'split' ? splitBooks(d, g, dayFrom, dayTo) : wholeBooks(g, d.days.length, dayFrom, dayTo);
   return gateBooks(books, g, p, index);
 }
 
@@ -609,8 +610,8 @@ export function checkParams(p: PromoteParams): void {
   if (!(p.alpha > 0 && p.alpha < 1)) bad(`alpha must be in (0, 1), got ${p.alpha}`);
   if (!(p.groupAlpha > 0 && p.groupAlpha < 1)) bad(`group alpha must be in (0, 1), got ${p.groupAlpha}`);
   if (!(p.meanBlock >= 1 && p.meanBlock <= 63)) bad(`mean block must be 1–63 days, got ${p.meanBlock}`);
-  if (p.groupBook !== 'split' && p.groupBook !== 'whole')
-    bad(`group book must be split or whole, got ${p.groupBook}`);
+  if (p.groupBook !== 'auto' && p.groupBook !== 'split' && p.groupBook !== 'whole')
+    bad(`group book must be auto, split or whole, got ${p.groupBook}`);
   if (p.groupTest !== 'min-p' && p.groupTest !== 'holm')
     bad(`group test must be min-p or holm, got ${p.groupTest}`);
   if (!(Number.isInteger(p.isMonths) && p.isMonths >= 1)) bad('in-sample months must be a positive integer');

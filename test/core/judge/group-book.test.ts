@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupIndex } from '../../../src/core/farm/groups.js';
-import { splitBooks, wholeBooks } from '../../../src/core/judge/group-book.js';
+import { resolveBook, splitBooks, wholeBooks } from '../../../src/core/judge/group-book.js';
 import {
   DEFAULT_PARAMS,
   type PromoteParams,
@@ -27,7 +27,9 @@ describe('the group books', () => {
     [9, 0, 9, 0, 50, 50, 50, 50], // t = 1.73
   ];
   const D = 8;
+  // 16 traders in the run, 12 of them in the daily sample.
   const d = {
+    traders: 16,
     days: Array.from({ length: D }, (_, k) => ({ closeMs: k, month: 0 })),
     sample: { ids: Int32Array.from(rows.keys()), daily: Float32Array.from(rows.flat()) },
   };
@@ -70,6 +72,32 @@ describe('the group books', () => {
     expect(r.groups[2].passed).toBe(false);
     expect(r.groups[2].reason).toBe('failed: none of its traders is in the daily sample');
     expect(r.groups[1].book).toEqual({ sampled: 8, chosen: [5, 4] });
+  });
+
+  it('auto: split books when the daily sample holds every trader of the run, whole groups when it holds a fraction', () => {
+    expect(resolveBook('auto', 256, 256)).toBe('split');
+    expect(resolveBook('auto', 4096, 43_740)).toBe('whole');
+    expect(resolveBook('split', 4096, 43_740)).toBe('split');
+    expect(resolveBook('whole', 256, 256)).toBe('whole');
+    const groups = {
+      ...g,
+      size: 4,
+      daily: new Float64Array(3 * D),
+      monthlySumSq: new Float32Array(0),
+      label: (k: number) => ({ symbol: 'IBIT' as const, dte: 7 + k, shortDelta: 0.2, width: 1 }),
+    };
+    const auto = { ...DEFAULT_PARAMS, groupBook: 'auto' as const };
+    // 12 of 16 sampled: whole groups over all 8 days; the same run with all 12 sampled: split.
+    expect(windowGate(d, groups, auto, 0, 0, D).book).toEqual({
+      kind: 'whole',
+      chosenDays: 0,
+      testedDays: 8,
+    });
+    expect(windowGate({ ...d, traders: 12 }, groups, auto, 0, 0, D).book).toEqual({
+      kind: 'split',
+      chosenDays: 4,
+      testedDays: 4,
+    });
   });
 
   it('whole: every trader of the group over the whole window, from the stored sums', () => {

@@ -58,7 +58,7 @@ describe('argus promote --run live: the group gate over the sessions the live fa
   it('one month in sample tests only March', async () => {
     const out = JSON.parse((await promote(['--is-months', '1', '--json'])).out);
     expect(out.window.sessions).toBe(9);
-    expect(out.params).toEqual({ isMonths: 1, groupAlpha: 0.05, meanBlock: 10 });
+    expect(out.params).toEqual({ isMonths: 1, groupAlpha: 0.05, meanBlock: 10, groupTest: 'holm' });
   });
 
   it('without a live farm: exit 2 and what to run; with one booked session: nothing to test yet, and what books the next', async () => {

@@ -45,7 +45,7 @@ export const DEFAULT_PARAMS: PromoteParams = {
   rho: DEFAULT_RHO,
   groupAlpha: 0.05,
   meanBlock: 10,
-  groupBook: 'split',
+  groupBook: 'auto',
   groupTest: 'holm',
   anchored: false,
   seed: 1,

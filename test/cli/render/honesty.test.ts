@@ -83,7 +83,7 @@ describe('renderHonestyMarkdown', () => {
     );
     // 5 seeds × 1.5 min of farm and promotion.
     expect(lines[5]).toBe(
-      'Simulated 2022-01-04 → 2026-12-31, chain model chain-model-2; rolling windows of 6 months in sample and 2 out, group gate at α = 0.05 on split books (the best quarter of each group on the first half in sample, tested on the second), Holm across groups, top 5 per window; seeds 1–2; compute 7.5 min (farm and promotion of every seed, cached ones included).',
+      'Simulated 2022-01-04 → 2026-12-31, chain model chain-model-2; rolling windows of 6 months in sample and 2 out, group gate at α = 0.05 on split books (the best quarter of each group on the first half in sample, tested on the second) where the daily sample holds every trader, whole groups where it does not, Holm across groups, top 5 per window; seeds 1–2; compute 7.5 min (farm and promotion of every seed, cached ones included).',
     );
   });
 

@@ -46,11 +46,11 @@ export function renderLiveGate(r: LiveGateResult, view: TableView = {}): string 
   return lines.join('\n');
 }
 
-/** The books the gate tested, as the settings line names them (and why, when `auto` chose). */
+/** The books the gate tested, as the settings line names them, and the parenthesis it opens (saying why, when `auto` chose). */
 function bookName(kind: string, asked: string): string {
   const name = kind === 'split' ? 'split books' : 'whole groups';
-  if (asked !== 'auto') return name;
-  return `${name} (auto: the daily sample holds ${kind === 'split' ? 'every trader' : 'a fraction of the traders'})`;
+  if (asked !== 'auto') return `${name} (`;
+  return `${name} (auto: the daily sample holds ${kind === 'split' ? 'every trader' : 'a fraction of the traders'}; `;
 }
 
 /** The step-down across groups, as the settings line names it. */
@@ -66,7 +66,7 @@ export function renderPromote(r: PromoteOutcome, all: boolean, view: TableView =
   const scheme = p.anchored ? 'anchored at the run’s start' : `${p.isMonths} months`;
   const lines = [
     r.gate === 'group'
-      ? `Run ${r.runId} (${r.source}, ${r.months[0]} → ${r.months[r.months.length - 1]}): walk-forward ${scheme} in sample, ${p.oosMonths} out; group gate at α ${p.groupAlpha} on ${bookName(r.windows.at(-1)?.gate?.book?.kind ?? p.groupBook, p.groupBook)} (studentized stationary bootstrap, mean block ${p.meanBlock} days, ${stepDownName(p.groupTest)}); deflated Sharpe ratio at α ${p.alpha} as a second opinion`
+      ? `Run ${r.runId} (${r.source}, ${r.months[0]} → ${r.months[r.months.length - 1]}): walk-forward ${scheme} in sample, ${p.oosMonths} out; group gate at α ${p.groupAlpha} on ${bookName(r.windows.at(-1)?.gate?.book?.kind ?? p.groupBook, p.groupBook)}studentized stationary bootstrap, mean block ${p.meanBlock} days, ${stepDownName(p.groupTest)}); deflated Sharpe ratio at α ${p.alpha} as a second opinion`
       : `Run ${r.runId} (${r.source}, ${r.months[0]} → ${r.months[r.months.length - 1]}): walk-forward ${scheme} in sample, ${p.oosMonths} out; deflated Sharpe ratio at α ${p.alpha} (the run predates group series: run the backtest again for the group gate)`,
   ];
   if (r.status !== 'ok') {

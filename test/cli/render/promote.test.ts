@@ -49,7 +49,7 @@ describe('argus promote, printed', () => {
   it('the group gate: the groups in step-down order with their statistics, what is certified, and the power', () => {
     const out = renderPromote(gated, false).split('\n');
     expect(out[0]).toMatch(
-      /group gate at α 0\.05 on split books \(auto: the daily sample holds every trader\) \(studentized stationary bootstrap, mean block 10 days, Holm across groups\)/,
+      /group gate at α 0\.05 on split books \(auto: the daily sample holds every trader; studentized stationary bootstrap, mean block 10 days, Holm across groups\)/,
     );
     expect(out).toContain(`${gated.message.charAt(0).toUpperCase()}${gated.message.slice(1)}`);
     const g = gated.windows.at(-1)!.gate!;

@@ -34,6 +34,14 @@ describe('the group books', () => {
     sample: { ids: Int32Array.from(rows.keys()), daily: Float32Array.from(rows.flat()) },
   };
   const g = { count: 3, of: (i: number) => (i < 4 ? 0 : 1) };
+  // The groups as the gate reads them: zero daily sums (what whole books test) and labels.
+  const groups = {
+    ...g,
+    size: 4,
+    daily: new Float64Array(3 * D),
+    monthlySumSq: new Float32Array(0),
+    label: (k: number) => ({ symbol: 'IBIT' as const, dte: 7 + k, shortDelta: 0.2, width: 1 }),
+  };
 
   it('split: the best quarter of each group by Sharpe over the first half, held equal-weight over the second', () => {
     const b = splitBooks(d, g, 0, D);
@@ -59,13 +67,6 @@ describe('the group books', () => {
   });
 
   it('the gate fails a group none of whose traders is sampled, and says so', () => {
-    const groups = {
-      ...g,
-      size: 4,
-      daily: new Float64Array(3 * D),
-      monthlySumSq: new Float32Array(0),
-      label: (k: number) => ({ symbol: 'IBIT' as const, dte: 7 + k, shortDelta: 0.2, width: 1 }),
-    };
     const r = windowGate(d, groups, { ...DEFAULT_PARAMS, groupBook: 'split' }, 0, 0, D);
     expect(r.book).toEqual({ kind: 'split', chosenDays: 4, testedDays: 4 });
     expect(r.groups[2].book).toEqual({ sampled: 0, chosen: [] });
@@ -79,13 +80,6 @@ describe('the group books', () => {
     expect(resolveBook('auto', 4096, 43_740)).toBe('whole');
     expect(resolveBook('split', 4096, 43_740)).toBe('split');
     expect(resolveBook('whole', 256, 256)).toBe('whole');
-    const groups = {
-      ...g,
-      size: 4,
-      daily: new Float64Array(3 * D),
-      monthlySumSq: new Float32Array(0),
-      label: (k: number) => ({ symbol: 'IBIT' as const, dte: 7 + k, shortDelta: 0.2, width: 1 }),
-    };
     const auto = { ...DEFAULT_PARAMS, groupBook: 'auto' as const };
     // 12 of 16 sampled: whole groups over all 8 days; the same run with all 12 sampled: split.
     expect(windowGate(d, groups, auto, 0, 0, D).book).toEqual({
